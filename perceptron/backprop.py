@@ -1,0 +1,259 @@
+r"""Backpropagation as the chain rule, per sample and averaged.
+
+For one sample i the chain rule reads
+
+.. math::
+    \frac{\partial C}{\partial w_j}\Big|_i
+    = \frac{\partial C}{\partial \hat y_i}\,
+      \frac{\partial \hat y_i}{\partial z_i}\,
+      \frac{\partial z_i}{\partial w_j},
+    \qquad
+    \frac{\partial z_i}{\partial w_j} = x_{ij},\quad
+    \frac{\partial z_i}{\partial b} = 1 ,
+
+and the gradient of the mean cost is the sum of those contributions over the
+samples (the :math:`1/n` sits inside :math:`\partial C / \partial \hat y_i`),
+which equals the *average* of the per-sample gradients of :math:`L_i`.
+Imports numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .costs import get_cost
+from .neuron import forward, sigmoid_prime
+
+
+@dataclass(frozen=True)
+class Ledger:
+    r"""Every chain-rule factor of every sample, as the pages show them.
+
+    Attributes (n samples, d features)
+    ----------
+    z, y_hat : ndarray of shape (n,)
+        Forward pass: :math:`z_i = x_i \cdot w + b`, :math:`\hat y_i = \sigma(z_i)`.
+    loss : ndarray of shape (n,)
+        Per-sample loss :math:`L_i`; the cost is their mean.
+    dC_dyhat : ndarray of shape (n,)
+        :math:`\partial C/\partial \hat y_i = \frac{1}{n}\,\partial L_i/\partial \hat y_i`
+        (for MSE, :math:`-\frac{2}{n}(y_i - \hat y_i)`).
+    dyhat_dz : ndarray of shape (n,)
+        :math:`\partial \hat y_i / \partial z_i = \sigma(z_i)(1-\sigma(z_i))`.
+    dC_dz : ndarray of shape (n,)
+        Their product, computed stably (for cross-entropy, :math:`(\hat y_i - y_i)/n`).
+    dz_dw : ndarray of shape (n, d)
+        :math:`\partial z_i / \partial w_j = x_{ij}`.
+    dC_dw_i : ndarray of shape (n, d)
+        Sample i's contribution :math:`\partial C/\partial z_i \cdot x_{ij}`.
+    dC_db_i : ndarray of shape (n,)
+        Sample i's contribution to :math:`\partial C/\partial b` (:math:`\partial z_i/\partial b = 1`).
+    dL_dw : ndarray of shape (n, d)
+        The gradient of sample i's own loss :math:`L_i` (= n times its contribution).
+    dw : ndarray of shape (d,), db : float
+        The gradient of the mean cost: the sum of the contributions, i.e. the
+        average of ``dL_dw``.
+    cost : float
+    """
+
+    z: np.ndarray
+    y_hat: np.ndarray
+    loss: np.ndarray
+    dC_dyhat: np.ndarray
+    dyhat_dz: np.ndarray
+    dC_dz: np.ndarray
+    dz_dw: np.ndarray
+    dC_dw_i: np.ndarray
+    dC_db_i: np.ndarray
+    dL_dw: np.ndarray
+    dw: np.ndarray
+    db: float
+    cost: float
+
+    @property
+    def n(self) -> int:
+        return int(self.z.shape[0])
+
+
+def _inputs(X, y, w):
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    y = np.asarray(y, dtype=float).reshape(-1)
+    w = np.asarray(w, dtype=float).reshape(-1)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels.")
+    if X.shape[1] != w.shape[0]:
+        raise ValueError(f"X has {X.shape[1]} columns but w has {w.shape[0]} weights.")
+    return X, y, w
+
+
+def chain_rule(X, y, w, b, loss="mse") -> Ledger:
+    r"""Forward pass, then every chain-rule factor of every sample.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,), labels 0 or 1
+    w : ndarray of shape (d,)
+    b : float
+    loss : ``"mse"`` or ``"bce"``
+
+    Returns
+    -------
+    Ledger
+    """
+    X, y, w = _inputs(X, y, w)
+    cost = get_cost(loss)
+    n = X.shape[0]
+    z, y_hat = forward(X, w, b)
+    scale = 1.0 / n if n else 0.0
+    dC_dyhat = scale * cost.dL_dyhat(y, z)  # the 1/n of the mean
+    dyhat_dz = sigmoid_prime(z)
+    dC_dz = scale * cost.dL_dz(y, z)  # = dC_dyhat * dyhat_dz, computed without overflow
+    dz_dw = X
+    dC_dw_i = dC_dz[:, None] * dz_dw
+    dC_db_i = dC_dz  # dz/db = 1
+    return Ledger(
+        z=z,
+        y_hat=y_hat,
+        loss=cost.loss(y, z),
+        dC_dyhat=dC_dyhat,
+        dyhat_dz=dyhat_dz,
+        dC_dz=dC_dz,
+        dz_dw=dz_dw,
+        dC_dw_i=dC_dw_i,
+        dC_db_i=dC_db_i,
+        dL_dw=dC_dw_i * n,
+        dw=dC_dw_i.sum(axis=0),
+        db=float(dC_db_i.sum()),
+        cost=cost(y, z),
+    )
+
+
+def gradients(X, y, w, b, loss="mse"):
+    r"""The gradient of the mean cost, :math:`\nabla_w C` and :math:`\partial C/\partial b`.
+
+    .. math::
+        \frac{\partial C}{\partial w} = \sum_i \frac{\partial C}{\partial z_i}\, x_i
+        = X^\top \frac{\partial C}{\partial z},
+        \qquad
+        \frac{\partial C}{\partial b} = \sum_i \frac{\partial C}{\partial z_i}
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    y : ndarray of shape (n,)
+    w : ndarray of shape (d,)
+    b : float
+    loss : ``"mse"`` or ``"bce"``
+
+    Returns
+    -------
+    dw : ndarray of shape (d,)
+    db : float
+    """
+    X, y, w = _inputs(X, y, w)
+    n = X.shape[0]
+    if n == 0:
+        return np.zeros_like(w), 0.0
+    z, _ = forward(X, w, b)
+    dC_dz = get_cost(loss).dL_dz(y, z) / n
+    return X.T @ dC_dz, float(dC_dz.sum())
+
+
+def cost_at(X, y, w, b, loss="mse") -> float:
+    r"""The mean cost :math:`C(w, b)` on (X, y)."""
+    X, y, w = _inputs(X, y, w)
+    z, _ = forward(X, w, b)
+    return get_cost(loss)(y, z)
+
+
+def numerical_gradient(X, y, w, b, loss="mse", eps=1e-6):
+    r"""Central finite differences, an independent check of :func:`gradients`.
+
+    .. math::
+        \frac{\partial C}{\partial w_j} \approx
+        \frac{C(w + \varepsilon e_j) - C(w - \varepsilon e_j)}{2\varepsilon}
+
+    Returns
+    -------
+    dw : ndarray of shape (d,)
+    db : float
+    """
+    X, y, w = _inputs(X, y, w)
+    dw = np.empty_like(w)
+    for j in range(w.shape[0]):
+        e = np.zeros_like(w)
+        e[j] = eps
+        dw[j] = (cost_at(X, y, w + e, b, loss) - cost_at(X, y, w - e, b, loss)) / (2 * eps)
+    db = (cost_at(X, y, w, b + eps, loss) - cost_at(X, y, w, b - eps, loss)) / (2 * eps)
+    return dw, float(db)
+
+
+def gradient_check(X, y, w, b, loss="mse", eps=1e-6) -> dict:
+    r"""Analytic gradient beside the finite-difference one, and their relative error.
+
+    .. math::
+        \text{rel} = \frac{\lVert g - \tilde g\rVert}{\max(\lVert g\rVert + \lVert \tilde g\rVert, 10^{-12})}
+
+    Returns
+    -------
+    dict with ``analytic`` and ``numeric`` (each an ndarray of shape (d+1,), the
+    bias last) and ``rel_error`` (float).
+    """
+    dw, db = gradients(X, y, w, b, loss)
+    ndw, ndb = numerical_gradient(X, y, w, b, loss, eps)
+    g, ng = np.append(dw, db), np.append(ndw, ndb)
+    denom = max(np.linalg.norm(g) + np.linalg.norm(ng), 1e-12)
+    return {"analytic": g, "numeric": ng, "rel_error": float(np.linalg.norm(g - ng) / denom)}
+
+
+# --- the article's two slips, computed so the pages can show them live ---------------------
+
+
+def sign_slip(X, y, w, b, lr):
+    r"""What happens if :math:`\partial C/\partial \hat y` loses its minus sign.
+
+    The article writes :math:`\frac{\partial C}{\partial \hat y} = \frac{2}{n}(y - \hat y)`.
+    That flips the whole gradient, so "descending" along it climbs:
+    :math:`w \leftarrow w - \alpha(-\nabla C) = w + \alpha \nabla C`.
+
+    Returns
+    -------
+    dict with the cost before, after one correct MSE step, and after one step
+    with the sign dropped.
+    """
+    dw, db = gradients(X, y, w, b, "mse")
+    w = np.asarray(w, dtype=float)
+    return {
+        "before": cost_at(X, y, w, b),
+        "correct": cost_at(X, y, w - lr * dw, b - lr * db),
+        "sign_dropped": cost_at(X, y, w + lr * dw, b + lr * db),
+    }
+
+
+def pulled_out_slip(X, y, w, b, i):
+    r"""The article's :math:`\sum(y-\hat y)\,\sigma(z)(1-\sigma(z))\,x_j` against the true sum.
+
+    Pulling :math:`\sigma'(z)` and :math:`x_j` out of the sum evaluates them at one
+    sample (here sample ``i``):
+
+    .. math::
+        \text{pulled out} = \frac{2}{n}\Big(\sum_k (y_k - \hat y_k)\Big)\,\sigma'(z_i)\,x_{ij},
+        \qquad
+        \text{correct} = \frac{2}{n}\sum_k (y_k - \hat y_k)\,\sigma'(z_k)\,x_{kj}
+        = -\frac{\partial C}{\partial w_j}.
+
+    They agree only when n = 1.
+
+    Returns
+    -------
+    dict with ``pulled_out`` and ``correct``, each an ndarray of shape (d,).
+    """
+    X, y, w = _inputs(X, y, w)
+    n = X.shape[0]
+    z, y_hat = forward(X, w, b)
+    pulled = (2.0 / n) * np.sum(y - y_hat) * sigmoid_prime(z[i]) * X[i]
+    dw, _ = gradients(X, y, w, b, "mse")
+    return {"pulled_out": pulled, "correct": -dw}
