@@ -10,8 +10,8 @@ when the sigmoid saturates.  Imports numpy only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

@@ -226,11 +226,11 @@ def train(
             return rec.history("gradient threshold", f"Stopped: the gradient norm reached {gnorm:.3g} ≤ {tol_grad:g}.")
         if k == epochs or n == 0:
             break
-        if full:
-            new_w, new_b = w - lr * dw, b - lr * db
-        else:
-            new_w, new_b = _epoch_of_batches(X, y, w, b, lr, cost, batch_size, seed, start_epoch + k)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a diverging step is caught just below, not warned about
+            if full:
+                new_w, new_b = w - lr * dw, b - lr * db
+            else:
+                new_w, new_b = _epoch_of_batches(X, y, w, b, lr, cost, batch_size, seed, start_epoch + k)
             nc, nacc, ndw, ndb = _full_pass(X, y, new_w, new_b, cost, n)
         if not _finite(new_w, new_b, nc, ndw, ndb):
             return rec.history("diverged", DIVERGED)
