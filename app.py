@@ -1,0 +1,31 @@
+"""Neuron Lab: the home page, and the frame every page shares (see perceptron/ui.py)."""
+
+import streamlit as st
+
+from perceptron import figures, ui
+
+lab = ui.page(
+    "Neuron Lab",
+    "An artificial **neuron** takes some numbers, multiplies each by a **weight**, adds them up with a "
+    "**bias**, and passes the sum through an **activation** (here the sigmoid) to give a prediction between "
+    "0 and 1. **Learning** means adjusting the weights so the predictions match the labels, following the "
+    "cost's gradient downhill. Here you can watch every number of that process, on data you build yourself.",
+)
+w, b = lab.params()
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Your neuron right now")
+    ui.show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))]), key="home_diagram", height=260)
+    st.caption(ui.summary(lab))
+with right:
+    st.subheader("Where to go next")
+    for path, label, icon in ui.PAGE_LINKS[1:]:
+        st.page_link(path, label=label, icon=icon)
+    st.markdown(
+        "1. **Dataset**: pick a preset, or click to place your own points.\n"
+        "2. **Forward propagation**: follow one sample through x·w + b = z, σ(z) = ŷ.\n"
+        "3. **Backpropagation**: every factor of the chain rule, with numbers.\n"
+        "4. **Gradient descent**: Step, Play, and watch the boundary move.\n"
+        "5. **Loss landscape**: the cost as a surface, and what the learning rate does."
+    )
+ui.finish(lab)

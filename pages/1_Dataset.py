@@ -1,0 +1,108 @@
+"""The dataset: presets, Iris, your own points (click, table, CSV), and the features the neuron sees."""
+
+import streamlit as st
+
+from perceptron import csv_io, scenes, ui
+from perceptron import datasets as ds
+
+lab = ui.page(
+    "Dataset",
+    "A neuron learns from examples: points on a plane, each with a class, 0 or 1. Start from a preset, "
+    "from Fisher's Iris flowers, or place your own points by **clicking on the plot**. Hollow markers are "
+    "held-out **test** points the neuron never trains on.",
+)
+s = lab.settings
+KINDS = {"preset": "A preset", "iris": "Iris flowers", "custom": "My own points"}
+controls, plot = st.columns([1, 2])
+with controls:
+    current = "iris" if s.dataset == "iris" else "custom" if s.dataset == "custom" else "preset"
+    kind = st.radio("Start from", list(KINDS), index=list(KINDS).index(current), format_func=KINDS.get,
+                    key="ds_kind", horizontal=True)
+    changes = {}
+    if kind == "preset":
+        presets = list(ds.PRESETS)
+        changes["dataset"] = st.selectbox("Preset", presets, index=presets.index(s.dataset) if s.dataset in presets
+                                          else 0, format_func=lambda p: f"{p}: {ds.PRESETS[p]}", key="ds_preset")
+        changes["n"] = ui.setting(st.slider, "Number of points", "n", lab, min_value=4, max_value=2000, step=2)
+        changes["noise"] = ui.setting(st.slider, "Noise", "noise", lab, min_value=0.0, max_value=1.0, step=0.01)
+        changes["seed"] = ui.setting(st.number_input, "Seed", "seed", lab, min_value=0, step=1)
+    elif kind == "iris":
+        changes["dataset"] = "iris"
+        a, b = st.columns(2)
+        changes["iris_x"] = ui.setting(a.selectbox, "x₁ feature", "iris_x", lab, options=ds.IRIS_FEATURES)
+        changes["iris_y"] = ui.setting(b.selectbox, "x₂ feature", "iris_y", lab, options=ds.IRIS_FEATURES)
+        changes["iris_a"] = ui.setting(a.selectbox, "Class 0 species", "iris_a", lab, options=ds.IRIS_SPECIES)
+        changes["iris_b"] = ui.setting(b.selectbox, "Class 1 species", "iris_b", lab, options=ds.IRIS_SPECIES)
+        if changes["iris_a"] == changes["iris_b"]:
+            st.error("Choose two different species.")
+            changes = {}
+    elif s.dataset != "custom":
+        lab.set_dataset(lab.dataset)  # keep the points on screen and make them editable
+    if kind != "custom":
+        changes["test_fraction"] = ui.setting(st.slider, "Held-out test fraction", "test_fraction", lab,
+                                              min_value=0.0, max_value=0.9, step=0.05)
+    st.markdown("**What the neuron sees**")
+    changes["standardize"] = ui.setting(st.toggle, "Standardize (mean 0, std 1)", "standardize", lab)
+    changes["maps"] = ui.setting(st.multiselect, "Extra feature maps (curved boundaries)", "maps", lab,
+                                 options=list(ds.FEATURE_MAPS))
+    try:
+        lab.update(**changes)
+    except ValueError as err:
+        st.error(str(err))
+
+with plot:
+    c1, c2, c3 = st.columns([2, 1, 1])
+    label = c1.radio("A click adds a point of", [0, 1], horizontal=True, key="ds_label",
+                     format_func=lambda c: f"class {c} ({lab.dataset.class_names[c]})")
+    as_test = c2.toggle("as test point", key="ds_as_test")
+    event = ui.show(scenes.dataset_view(lab), key="ds_plot", click=True, select=True)
+    if message := lab.on_plot_event(event, label, as_test):
+        st.toast(message)
+        st.rerun()
+    picked = ui.selected_points(event)
+    if picked:
+        st.session_state["ds_selected"] = (lab.version, picked)
+    version, chosen = st.session_state.get("ds_selected", (None, []))
+    if chosen and version == lab.version:
+        if c3.button(f"Delete {len(chosen)} selected", key="ds_delete", type="primary"):
+            lab.set_dataset(ds.delete_points(lab.dataset, chosen))
+            st.session_state.pop("ds_selected")
+            st.rerun()
+    else:
+        c3.caption("Drag a box or lasso to select points to delete.")
+    if c3.button("Clear all points", key="ds_clear"):
+        lab.set_dataset(ds.delete_points(lab.dataset, range(lab.dataset.n)))
+        st.rerun()
+    st.dataframe(scenes.counts_table(lab), width="stretch")
+
+st.subheader("The points")
+left, right = st.columns([3, 2])
+with left:
+    st.caption("Edit a cell, add a row at the bottom, or select rows and delete them. Labels are 0 or 1.")
+    edited = st.data_editor(scenes.points_table(lab), num_rows="dynamic", key=f"ds_editor_{lab.version}",
+                            width="stretch", height=300)
+    if not edited.equals(scenes.points_table(lab)):
+        try:
+            lab.set_dataset(scenes.dataset_from_table(edited, lab.dataset))
+            st.rerun()
+        except ValueError as err:
+            st.error(f"That edit was not applied: {err}")
+with right:
+    st.download_button("Download these points as CSV", csv_io.to_csv(lab.dataset), "neuron_lab_points.csv",
+                       "text/csv", key="ds_download")
+    upload = st.file_uploader("Load points from a CSV file", type=["csv", "txt"], key=f"ds_upload_{lab.version}",
+                              help="Two numeric feature columns and a label column with two classes.")
+    if upload is not None:
+        try:
+            result = csv_io.read_csv(upload.getvalue())
+        except csv_io.CsvError as err:
+            st.error(f"**{ui.text(upload.name)}** was not loaded, and your points are unchanged. {err}")
+        else:
+            lab.set_dataset(result.dataset)
+            notes = [f"Loaded {result.dataset.n} points from {upload.name}.", *result.notes]
+            st.session_state["ds_notes"] = (lab.version, notes)
+            st.rerun()
+    version, notes = st.session_state.get("ds_notes", (None, []))
+    for note in notes if version == lab.version else []:
+        st.info(ui.text(note))
+ui.finish(lab)

@@ -1,0 +1,98 @@
+"""Gradient descent: step, play and rewind, and watch the boundary, the sigmoid and the cost move together."""
+
+import streamlit as st
+
+from perceptron import explain, scenes, ui
+from perceptron.backprop import gradients
+
+lab = ui.page(
+    "Gradient descent",
+    "Each **epoch** computes the gradient of the cost and moves every weight a step against it: "
+    r"$w \leftarrow w - \alpha\,\partial C/\partial w$. Press **Step** and watch the three views change "
+    "together: the boundary turns, the samples slide along the sigmoid, the cost falls.",
+)
+s = lab.settings
+
+with st.sidebar:
+    st.markdown("**Training settings**")
+    changes = dict(
+        lr=ui.setting(st.number_input, "Learning rate α", "lr", lab, min_value=0.0, max_value=1000.0,
+                      step=0.1, format="%.4g"),
+        loss=ui.setting(st.radio, "Cost", "loss", lab, options=["mse", "bce"], horizontal=True,
+                        format_func=ui.LOSS_LABELS.get),
+        mode=ui.setting(st.selectbox, "Update mode", "mode", lab, options=["batch", "minibatch", "sample", "rosenblatt"],
+                        format_func=ui.MODE_LABELS.get),
+    )
+    if changes["mode"] == "minibatch":
+        changes["batch_size"] = ui.setting(st.number_input, "Mini-batch size", "batch_size", lab, min_value=1,
+                                           max_value=2000)
+    changes["init"] = ui.setting(st.radio, "Initial weights", "init", lab, options=["random", "zeros", "manual"],
+                                 horizontal=True)
+    if changes["init"] == "random":
+        changes["init_seed"] = ui.setting(st.number_input, "Weight seed", "init_seed", lab, min_value=0)
+    elif changes["init"] == "manual":
+        for name in ("w1", "w2", "b"):
+            changes[name] = ui.setting(st.number_input, name, name, lab, step=0.1, format="%.4g")
+    with st.expander("Stop rules"):
+        changes["max_epochs"] = ui.setting(st.number_input, "Maximum epochs", "max_epochs", lab, min_value=1,
+                                           max_value=5000)
+        changes["tol_cost"] = ui.setting(st.number_input, "Stop when cost ≤ (0 = off)", "tol_cost", lab,
+                                         min_value=0.0, format="%.4g")
+        changes["tol_grad"] = ui.setting(st.number_input, "Stop when ‖gradient‖ ≤ (0 = off)", "tol_grad", lab,
+                                         min_value=0.0, format="%.4g")
+    lab.update(**{k: v for k, v in changes.items() if not ui.hidden(lab, k)})
+
+if lab.dataset.train_y.size == 0:
+    st.info("There are no training points yet. Build a dataset on the **Dataset** page first.")
+    st.stop()
+
+buttons = st.columns([1, 1, 1, 1, 4])
+if buttons[0].button("Step one epoch", key="step", type="primary"):
+    lab.step(1)
+if buttons[1].button("Step ×10", key="step10"):
+    lab.step(10)
+playing = st.session_state.get("playing", False)
+if buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play"):
+    playing = st.session_state["playing"] = not playing
+if buttons[3].button("Reset", key="reset"):
+    lab.reset()
+    playing = st.session_state["playing"] = False
+if note := scenes.separability_note(lab):
+    st.warning(note)
+
+
+@st.fragment(run_every=ui.PLAY_INTERVAL if playing else None)
+def views():
+    if st.session_state.get("playing") and not lab.step(1):
+        st.session_state["playing"] = False
+    if lab.history.epochs > 0 and not st.session_state.get("playing"):
+        k = st.slider("Rewind to epoch", 0, lab.history.epochs, lab.epoch, key=f"rewind_{lab.history.epochs}")
+        if k != lab.epoch:
+            lab.rewind(k)
+    ui.show(scenes.descent(lab), key="descent")
+    h, k = lab.history, lab.epoch
+    cols = st.columns(4)
+    cols[0].metric("Epoch", k)
+    cols[1].metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
+                   delta_color="inverse")
+    cols[2].metric("Train accuracy", f"{h.accuracy[k]:.0%}")
+    if h.test_accuracy is not None:
+        cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
+    if lab.notice:
+        (st.error if h.diverged else st.info)(lab.notice)
+    if k > 0 and s.mode == "batch":
+        st.markdown(f"**The last update** (epoch {k - 1} → {k}):")
+        X, y, *_ = lab.design()
+        w0, b0 = lab.params(k - 1)
+        dw, db = gradients(X, y, w0, b0, s.loss)
+        w1, b1 = lab.params(k)
+        for line in explain.update_steps(w0, b0, dw, db, s.lr, w1, b1):
+            st.latex(line)
+    elif k > 0:
+        st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")
+
+
+views()
+with st.expander("Every number in the figures, as a table"):
+    st.dataframe(scenes.history_table(lab), width="stretch", height=260)
+ui.finish(lab)

@@ -1,0 +1,331 @@
+r"""Figure builders: plain arrays in, ``plotly.graph_objects.Figure`` out.
+
+Pure functions, testable without Streamlit; any renderer can show what they
+return. Colours are the Okabe–Ito palette (safe for colour-blind viewers), and
+the classes differ by marker shape too: class 0 circles, class 1 diamonds;
+test points are hollow.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .neuron import sigmoid
+
+C0, C1 = "#E69F00", "#0072B2"  # Okabe–Ito orange and blue
+ACCENT, GREY, RED = "#D55E00", "#6b6b6b", "#CC79A7"
+CLASS_COLOURS = (C0, C1)
+SYMBOLS = ("circle", "diamond")
+# σ from class-0 orange through white to class-1 blue, light enough for points to show on top
+HEAT = [[0.0, "#f5c77a"], [0.5, "#ffffff"], [1.0, "#7fb5dc"]]
+BASE_LAYOUT = dict(
+    template="plotly_white",
+    margin=dict(l=50, r=20, t=40, b=45),
+    font=dict(size=13),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+    uirevision="keep",  # keeps the user's zoom across updates
+)
+
+
+def _r(a, digits=4):
+    """Rounded plain lists: smaller messages, same picture."""
+    return np.round(np.asarray(a, dtype=float), digits).tolist()
+
+
+def _layout(large=False, **extra):
+    lay = dict(BASE_LAYOUT, **extra)
+    if large:
+        lay["font"] = dict(size=20)
+    return lay
+
+
+def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None):
+    r"""Scatter traces of the points: one per class and split, shape by class, hollow for test.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, 2)
+    y : ndarray of shape (n,), 0 or 1
+    test : ndarray of shape (n,), bool
+    highlight : int or None, the index of a chosen point to ring
+
+    Each marker's ``customdata`` is its row index in X, so a click or a selection
+    names the point.
+    """
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    y, test = np.asarray(y).reshape(-1), np.asarray(test, dtype=bool).reshape(-1)
+    traces = []
+    for label in (0, 1):
+        for is_test in (False, True):
+            idx = np.flatnonzero((y == label) & (test == is_test))
+            if is_test and idx.size == 0:
+                continue
+            sym = SYMBOLS[label] + ("-open" if is_test else "")
+            named = f"class {label}" if class_names[label] == str(label) else f"class {label}: {class_names[label]}"
+            name = named + (" (test)" if is_test else "")
+            traces.append(
+                go.Scatter(
+                    x=_r(X[idx, 0]), y=_r(X[idx, 1]), mode="markers", name=name,
+                    customdata=idx.tolist(), xaxis=xaxis, yaxis=yaxis,
+                    marker=dict(
+                        symbol=sym, size=9, color=CLASS_COLOURS[label],
+                        line=dict(width=1.5 if is_test else 0.8, color=CLASS_COLOURS[label] if is_test else "white"),
+                    ),
+                    hovertemplate="#%{customdata}<br>x₁=%{x}<br>x₂=%{y}<extra>" + name + "</extra>",
+                )
+            )
+    if highlight is not None and 0 <= highlight < X.shape[0]:
+        traces.append(
+            go.Scatter(
+                x=[X[highlight, 0]], y=[X[highlight, 1]], mode="markers", name=f"sample #{highlight}",
+                xaxis=xaxis, yaxis=yaxis, hoverinfo="skip",
+                marker=dict(size=20, symbol="circle-open", color=ACCENT, line=dict(width=3)),
+            )
+        )
+    return traces
+
+
+def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False):
+    """The dataset on the plane, ready for clicking (adds a point) and box/lasso selection."""
+    fig = go.Figure(point_traces(X, y, test, class_names))
+    (x0, x1), (y0, y1) = bounds
+    fig.update_layout(
+        _layout(large, height=460, dragmode="select", clickmode="event+select"),
+        xaxis=dict(title=feature_names[0], range=[x0, x1], zeroline=True),
+        yaxis=dict(title=feature_names[1], range=[y0, y1], zeroline=True, scaleanchor=None),
+    )
+    return fig
+
+
+def plane_traces(grid, X, y, test, class_names=("0", "1"), line=None, xaxis="x", yaxis="y", highlight=None):
+    r"""The decision boundary: σ over the plane as a heatmap, the contour ŷ = 0.5, and the points.
+
+    Parameters
+    ----------
+    grid : (xs, ys, P) from :func:`perceptron.views.probability_grid`
+    line : (x, y) end points of w·x + b = 0, or None (the contour is drawn anyway)
+    """
+    xs, ys, P = grid
+    traces = [
+        go.Heatmap(
+            x=_r(xs, 3), y=_r(ys, 3), z=np.round(P, 3).tolist(), zmin=0, zmax=1, colorscale=HEAT,
+            showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
+            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>",
+        ),
+        go.Contour(
+            x=_r(xs, 3), y=_r(ys, 3), z=np.round(P, 3).tolist(), showscale=False, xaxis=xaxis, yaxis=yaxis,
+            contours=dict(start=0.5, end=0.5, size=1, coloring="none"), line=dict(width=2.5, color="#333"),
+            name="ŷ = 0.5", hoverinfo="skip", showlegend=False,
+        ),
+    ]
+    if line is not None:
+        traces.append(
+            go.Scatter(x=_r(line[0]), y=_r(line[1]), mode="lines", name="w·x + b = 0", xaxis=xaxis, yaxis=yaxis,
+                       line=dict(color="#333", width=2.5, dash="dot"), hoverinfo="skip")
+        )
+    return traces + point_traces(X, y, test, class_names, xaxis, yaxis, highlight)
+
+
+def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), class_names=("0", "1"), line=None,
+                 highlight=None, arrows=(), title="Decision boundary", large=False):
+    r"""The plane with the boundary; ``arrows`` are ``(x0, y0, x1, y1, label, colour)`` drawn on top.
+
+    Used for the weight vector (from the origin, perpendicular to the line) and
+    the gradient (from the current w, against which descent moves).
+    """
+    fig = go.Figure(plane_traces(grid, X, y, test, class_names, line, highlight=highlight))
+    (x0, x1), (y0, y1) = bounds
+    fig.update_layout(
+        _layout(large, height=460, title=title),
+        xaxis=dict(title=feature_names[0], range=[x0, x1]),
+        yaxis=dict(title=feature_names[1], range=[y0, y1]),
+        annotations=[_arrow(*a) for a in arrows],
+    )
+    return fig
+
+
+def _arrow(x0, y0, x1, y1, text, colour, xref="x", yref="y"):
+    return dict(
+        x=x1, y=y1, ax=x0, ay=y0, xref=xref, yref=yref, axref=xref, ayref=yref, text=text,
+        showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=2.5, arrowcolor=colour,
+        font=dict(color=colour, size=14), bgcolor="rgba(255,255,255,0.7)",
+    )
+
+
+def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
+    r"""The curve :math:`\sigma(z)` with every sample placed on it at its own z.
+
+    Parameters
+    ----------
+    z : ndarray of shape (n,)
+    y : ndarray of shape (n,), 0 or 1
+    chosen : index of a sample to mark, or None
+    """
+    z = np.asarray(z, dtype=float)
+    y = np.asarray(y).reshape(-1)
+    lim = z_range or max(6.0, float(np.max(np.abs(z))) * 1.1 if z.size else 6.0)
+    lim = min(lim, 60.0)
+    curve = np.linspace(-lim, lim, 161)
+    traces = [
+        go.Scatter(x=_r(curve), y=_r(sigmoid(curve)), mode="lines", name="σ(z)", xaxis=xaxis, yaxis=yaxis,
+                   line=dict(color=GREY, width=2), hoverinfo="skip", showlegend=False)
+    ]
+    zc = np.clip(z, -lim, lim)
+    for label in (0, 1):
+        idx = np.flatnonzero(y == label)
+        traces.append(
+            go.Scatter(
+                x=_r(zc[idx]), y=_r(sigmoid(z[idx])), mode="markers", xaxis=xaxis, yaxis=yaxis,
+                name=f"class {label} at its z", customdata=idx.tolist(), showlegend=False,
+                marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label], opacity=0.75,
+                            line=dict(width=0.6, color="white")),
+                hovertemplate="#%{customdata}<br>z=%{x}<br>ŷ=σ(z)=%{y}<extra></extra>",
+            )
+        )
+    if chosen is not None and 0 <= chosen < z.size:
+        traces.append(
+            go.Scatter(x=[float(zc[chosen])], y=[float(sigmoid(z[chosen]))], mode="markers+text",
+                       text=[f" #{chosen}"], textposition="middle right", xaxis=xaxis, yaxis=yaxis,
+                       marker=dict(size=18, symbol="circle-open", color=ACCENT, line=dict(width=3)),
+                       showlegend=False, hoverinfo="skip")
+        )
+    return traces, lim
+
+
+def sigmoid_figure(z, y, chosen=None, large=False):
+    """The sigmoid curve with every sample at its z (a standalone figure)."""
+    traces, lim = sigmoid_traces(z, y, chosen=chosen)
+    fig = go.Figure(traces)
+    fig.update_layout(
+        _layout(large, height=360, title="ŷ = σ(z): every sample at its z"),
+        xaxis=dict(title="z = w·x + b", range=[-lim, lim]),
+        yaxis=dict(title="ŷ", range=[-0.05, 1.05]),
+        shapes=[dict(type="line", x0=-lim, x1=lim, y0=0.5, y1=0.5, line=dict(dash="dot", color=GREY, width=1))],
+    )
+    return fig
+
+
+def cost_traces(cost, test_cost=None, epoch=None, offset=0, xaxis="x", yaxis="y", name="train cost"):
+    """Cost per epoch (train, and test if given), with the epoch on screen marked."""
+    cost = np.asarray(cost, dtype=float)
+    ks = np.arange(cost.size) + offset
+    traces = [go.Scatter(x=ks.tolist(), y=_r(cost, 6), mode="lines", name=name, xaxis=xaxis, yaxis=yaxis,
+                         line=dict(color=C1, width=2.5))]
+    if test_cost is not None:
+        traces.append(go.Scatter(x=ks.tolist(), y=_r(test_cost, 6), mode="lines", name="test cost",
+                                 xaxis=xaxis, yaxis=yaxis, line=dict(color=C0, width=2, dash="dash")))
+    if epoch is not None and 0 <= epoch < cost.size:
+        traces.append(go.Scatter(x=[epoch + offset], y=[round(float(cost[epoch]), 6)], mode="markers",
+                                 name=f"epoch {epoch}", xaxis=xaxis, yaxis=yaxis, showlegend=False,
+                                 marker=dict(size=12, color=ACCENT, symbol="circle")))
+    return traces
+
+
+def descent_figure(grid, X, y, test, bounds, z, z_y, cost, test_cost, epoch, *, feature_names=("x₁", "x₂"),
+                   class_names=("0", "1"), line=None, large=False):
+    r"""The three views of gradient descent in one figure, so that one update repaints all three.
+
+    Left: the decision boundary; middle: σ(z) with the training samples at their z;
+    right: the cost per epoch with ``epoch`` marked.
+    """
+    sig, lim = sigmoid_traces(z, z_y, xaxis="x2", yaxis="y2")
+    traces = (plane_traces(grid, X, y, test, class_names, line) + sig
+              + cost_traces(cost, test_cost, epoch, xaxis="x3", yaxis="y3"))
+    (x0, x1), (y0, y1) = bounds
+    top = max(float(np.max(cost)) if np.size(cost) else 1.0, 1e-9) * 1.05
+    if test_cost is not None and np.size(test_cost):
+        top = max(top, float(np.max(test_cost)) * 1.05)
+    fig = go.Figure(traces)
+    fig.update_layout(
+        _layout(large, height=430, showlegend=True),
+        xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=feature_names[0]),
+        yaxis=dict(range=[y0, y1], title=feature_names[1]),
+        xaxis2=dict(domain=[0.43, 0.68], range=[-lim, lim], title="z"),
+        yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title="ŷ = σ(z)"),
+        xaxis3=dict(domain=[0.75, 1.0], title="epoch", range=[0, max(len(cost) - 1, 1)]),
+        yaxis3=dict(anchor="x3", range=[0, top], title="cost"),
+        annotations=[
+            dict(text=t, x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
+                 font=dict(size=14))
+            for t, x in (("Decision boundary", 0.18), ("Sigmoid", 0.555), ("Cost", 0.875))
+        ],
+        legend=dict(orientation="h", y=-0.22, x=0),
+    )
+    return fig
+
+
+def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b fixed", large=False):
+    r"""Contours of the cost over :math:`(w_1, w_2)` with gradient-descent paths drawn on them.
+
+    ``paths`` maps a label to an ndarray of shape (k, 2+) of successive weights
+    (the first two columns are drawn).
+    """
+    fig = go.Figure(go.Contour(x=_r(w1s), y=_r(w2s), z=np.round(C, 5).tolist(), colorscale="Viridis",
+                               contours=dict(showlabels=True), colorbar=dict(title="C"), name="cost"))
+    palette = ("white", "#F0E442", "#CC79A7", "#56B4E9")
+    for i, (label, path) in enumerate((paths or {}).items()):
+        path = np.asarray(path, dtype=float)
+        colour = palette[i % len(palette)]
+        fig.add_trace(go.Scatter(x=_r(path[:, 0]), y=_r(path[:, 1]), mode="lines+markers", name=label,
+                                 line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
+        fig.add_trace(go.Scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False,
+                                 marker=dict(size=13, color=colour, symbol="x", line=dict(width=1, color="#333")),
+                                 hovertemplate=f"{label}: end<extra></extra>"))
+    fig.update_layout(_layout(large, height=480, title=title), xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
+    return fig
+
+
+def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
+    """Several cost curves against the epoch: ``{label: ndarray}``."""
+    palette = (C1, "#009E73", ACCENT, C0, RED)
+    fig = go.Figure([
+        go.Scatter(x=list(range(len(c))), y=_r(c, 6), mode="lines", name=label,
+                   line=dict(width=2.5, color=palette[i % len(palette)], dash=("solid", "dash", "dot")[i % 3]))
+        for i, (label, c) in enumerate(curves.items())
+    ])
+    fig.update_layout(_layout(large, height=380, title=title), xaxis=dict(title="epoch"),
+                      yaxis=dict(title=ytitle, type="log" if log else "linear"))
+    return fig
+
+
+def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, large=False):
+    r"""A live diagram of the neuron: inputs → Σ (with w, b) → σ → ŷ.
+
+    Link widths show |wᵢ|; colour shows the sign (blue positive, orange negative).
+    When ``x``, ``z`` and ``y_hat`` are given, the values flowing through are written on it.
+    """
+    w = np.asarray(w, dtype=float)
+    d = len(w)
+    ys = np.linspace(0.85, 0.15, d) if d > 1 else np.array([0.5])
+    fig = go.Figure()
+    big = max(float(np.max(np.abs(w))) if d else 1.0, 1e-9)
+    shapes, notes = [], []
+    for i in range(d):
+        colour = C1 if w[i] >= 0 else C0
+        shapes.append(dict(type="line", x0=0.12, y0=ys[i], x1=0.45, y1=0.5,
+                           line=dict(width=1 + 7 * abs(w[i]) / big, color=colour)))
+        label = names[i] if i < len(names) else f"φ{i + 1}"
+        value = f" = {x[i]:.3g}" if x is not None else ""
+        notes.append(dict(x=0.07, y=ys[i], text=f"{label}{value}", showarrow=False, font=dict(size=14)))
+        notes.append(dict(x=0.27, y=(ys[i] + 0.5) / 2 + 0.04, text=f"w{i + 1} = {w[i]:.3g}", showarrow=False,
+                          font=dict(color=colour, size=13)))
+    shapes += [
+        dict(type="circle", x0=0.42, y0=0.38, x1=0.54, y1=0.62, line=dict(color="#333", width=2), fillcolor="#f4f4f4"),
+        dict(type="line", x0=0.54, y0=0.5, x1=0.66, y1=0.5, line=dict(color="#333", width=2)),
+        dict(type="rect", x0=0.66, y0=0.4, x1=0.78, y1=0.6, line=dict(color="#333", width=2), fillcolor="#f4f4f4"),
+        dict(type="line", x0=0.78, y0=0.5, x1=0.9, y1=0.5, line=dict(color="#333", width=2)),
+    ]
+    notes += [
+        dict(x=0.48, y=0.5, text="Σ", showarrow=False, font=dict(size=26)),
+        dict(x=0.48, y=0.3, text=f"b = {b:.3g}", showarrow=False, font=dict(size=13)),
+        dict(x=0.72, y=0.5, text="σ", showarrow=False, font=dict(size=26)),
+        dict(x=0.6, y=0.58, text="z" + (f" = {z:.3g}" if z is not None else ""), showarrow=False),
+        dict(x=0.95, y=0.5, text="ŷ" + (f" = {y_hat:.3g}" if y_hat is not None else ""), showarrow=False,
+             font=dict(size=16)),
+    ]
+    fig.update_layout(
+        _layout(large, height=260, margin=dict(l=10, r=10, t=10, b=10)), shapes=shapes, annotations=notes,
+        xaxis=dict(visible=False, range=[0, 1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
+    )
+    return fig

@@ -1,0 +1,194 @@
+r"""The one declared experiment state: every setting, its type and default, once.
+
+``Settings`` is a frozen dataclass; it serializes itself to flat string query
+parameters and back (``to_query`` / ``from_query``), so a link is the whole
+experiment. Decoding never raises: a bad or hostile value falls back to its
+default and is named in the returned list of problems. Imports the standard
+library and numpy only.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import struct
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+DATASETS = ("blobs", "overlap", "and", "or", "xor", "circles", "moons", "function", "iris", "custom")
+LOSSES = ("mse", "bce")
+MODES = ("batch", "minibatch", "sample", "rosenblatt")
+INITS = ("random", "zeros", "manual")
+PAGES = ("home", "dataset", "forward", "backprop", "descent", "landscape")
+MAX_EPOCHS = 5000  # the most epochs one session keeps (bounded memory per user)
+MAX_LINK_POINTS = 400  # hand-made datasets up to this size travel in the link
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of an experiment, with its default."""
+
+    dataset: str = "blobs"
+    n: int = 100
+    noise: float = 0.1
+    seed: int = 0
+    test_fraction: float = 0.2
+    iris_x: str = "petal_length_cm"
+    iris_y: str = "petal_width_cm"
+    iris_a: str = "setosa"
+    iris_b: str = "versicolor"
+    standardize: bool = False
+    maps: tuple[str, ...] = ()
+    loss: str = "mse"
+    lr: float = 0.5
+    mode: str = "batch"
+    batch_size: int = 10
+    init: str = "random"
+    init_seed: int = 0
+    w1: float = 0.0
+    w2: float = 0.0
+    b: float = 0.0
+    max_epochs: int = 1000
+    tol_cost: float = 0.0
+    tol_grad: float = 0.0
+    epoch: int = 0
+    hide: tuple[str, ...] = ()  # teacher flags: names of controls or pages to hide
+
+    def with_(self, **changes) -> Settings:
+        """A copy with ``changes`` applied, each value checked (a bad one raises ValueError)."""
+        for name, value in changes.items():
+            problem = _check(name, value)
+            if problem:
+                raise ValueError(problem)
+        return replace(self, **changes)
+
+    def to_query(self) -> dict[str, str]:
+        """The settings that differ from their defaults, as flat strings."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value != f.default:
+                out[f.name] = _encode(value)
+        return out
+
+    @classmethod
+    def from_query(cls, query) -> tuple[Settings, list[str]]:
+        """Settings from query parameters; unknown or bad values fall back to defaults.
+
+        Returns the settings and a list of human-readable problems (empty when the
+        link was clean).
+        """
+        kinds = {f.name: f for f in fields(cls)}
+        values, problems = {}, []
+        for key in query:
+            raw = query[key]
+            if key in ("pts", "page"):
+                continue
+            if key not in kinds:
+                problems.append(f"Ignored the unknown link setting “{str(key)[:30]}”.")
+                continue
+            try:
+                value = _decode(str(raw)[:400], type(kinds[key].default))
+                problem = _check(key, value)
+            except (ValueError, OverflowError):
+                problem = f"“{str(raw)[:30]}” is not a valid {key}"
+            if problem:
+                problems.append(f"{problem}; using the default instead.")
+            else:
+                values[key] = value
+        return cls(**values), problems
+
+
+_RANGES = {
+    "n": (0, 2000),
+    "noise": (0.0, 1.0),
+    "seed": (0, 2**31 - 1),
+    "test_fraction": (0.0, 0.9),
+    "lr": (0.0, 1000.0),
+    "batch_size": (1, 2000),
+    "init_seed": (0, 2**31 - 1),
+    "w1": (-1e6, 1e6),
+    "w2": (-1e6, 1e6),
+    "b": (-1e6, 1e6),
+    "max_epochs": (1, MAX_EPOCHS),
+    "tol_cost": (0.0, 10.0),
+    "tol_grad": (0.0, 10.0),
+    "epoch": (0, MAX_EPOCHS),
+}
+_CHOICES = {"dataset": DATASETS, "loss": LOSSES, "mode": MODES, "init": INITS}
+_MAPS = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+
+
+def _check(name, value) -> str | None:
+    if name in _RANGES:
+        lo, hi = _RANGES[name]
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"{name} must be a finite number"
+        if not lo <= value <= hi:
+            return f"{name} must be between {lo:g} and {hi:g}"
+    if name in _CHOICES and value not in _CHOICES[name]:
+        return f"{name} must be one of {', '.join(_CHOICES[name])}"
+    if name == "maps" and any(m not in _MAPS for m in value):
+        return f"maps must be among {', '.join(_MAPS)}"
+    return None
+
+
+def _encode(value) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _decode(raw: str, kind):
+    if kind is bool:
+        if raw not in ("0", "1", "true", "false"):
+            raise ValueError(raw)
+        return raw in ("1", "true")
+    if kind is tuple:
+        return tuple(s for s in raw.split(",") if s)
+    if kind is int:
+        return int(raw)
+    if kind is float:
+        return float(raw)
+    return raw
+
+
+# --- hand-made points in the link -------------------------------------------------------------
+
+
+def encode_points(X, y, test) -> str:
+    r"""Pack up to ``MAX_LINK_POINTS`` points into a URL-safe string.
+
+    Each point is two float32 coordinates and one byte (bit 0: label, bit 1: test),
+    9 bytes a point, base64url-encoded: 400 points make a 4.8 kB link.
+    """
+    X = np.asarray(X, dtype=np.float32).reshape(-1, 2)
+    if X.shape[0] > MAX_LINK_POINTS:
+        raise ValueError(
+            f"This dataset has {X.shape[0]} points; a link carries at most {MAX_LINK_POINTS}. "
+            "Download it as CSV to share it instead."
+        )
+    flags = np.asarray(y, dtype=np.uint8) | (np.asarray(test, dtype=np.uint8) << 1)
+    raw = b"".join(struct.pack("<ffB", float(a), float(c), int(f)) for (a, c), f in zip(X, flags, strict=True))
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_points(text: str):
+    """The inverse of :func:`encode_points`; raises ValueError with a clear message on a bad string."""
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError):
+        raise ValueError("The points in this link are damaged (not valid base64).") from None
+    if len(raw) % 9 or len(raw) // 9 > MAX_LINK_POINTS:
+        raise ValueError("The points in this link are damaged (wrong length).")
+    rows = [struct.unpack("<ffB", raw[i : i + 9]) for i in range(0, len(raw), 9)]
+    X = np.array([[a, c] for a, c, _ in rows], dtype=float).reshape(-1, 2)
+    flags = np.array([f for *_, f in rows], dtype=np.uint8)
+    if not np.all(np.isfinite(X)) or np.any(flags > 3):
+        raise ValueError("The points in this link are damaged (a coordinate is not a finite number).")
+    return X, (flags & 1).astype(int), (flags & 2).astype(bool)

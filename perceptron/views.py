@@ -1,0 +1,84 @@
+r"""Plain arrays for the figures: the plane's bounds, σ over a grid, the loss landscape.
+
+Numpy only. The figure builders receive what these return and know nothing of
+the neuron.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .costs import get_cost
+from .neuron import sigmoid
+
+
+def plane_bounds(X, pad: float = 0.15, minimum: float = 1.0):
+    r"""Axis ranges that hold every point with a margin: ``((x_lo, x_hi), (y_lo, y_hi))``.
+
+    Empty or degenerate data (all points on one spot) gets a range of at least
+    ``2 * minimum`` around the points (or around 0), so a plane is always drawn.
+    """
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    X = X[np.all(np.isfinite(X), axis=1)]
+    out = []
+    for j in range(2):
+        if X.shape[0]:
+            lo, hi = float(X[:, j].min()), float(X[:, j].max())
+        else:
+            lo = hi = 0.0
+        mid, half = (lo + hi) / 2, max((hi - lo) / 2 * (1 + pad), minimum)
+        out.append((mid - half, mid + half))
+    return tuple(out)
+
+
+def probability_grid(features, w, b, bounds, res: int = 60):
+    r"""σ(z) over a res × res grid of the plane, through the feature pipeline.
+
+    Returns
+    -------
+    xs : ndarray of shape (res,)
+    ys : ndarray of shape (res,)
+    P : ndarray of shape (res, res), ``P[i, j] = σ(φ(xs[j], ys[i])·w + b)``, float32
+    """
+    (x0, x1), (y0, y1) = bounds
+    xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+    gx, gy = np.meshgrid(xs, ys)
+    Phi = features.transform(np.column_stack([gx.ravel(), gy.ravel()]))
+    P = sigmoid(Phi @ np.asarray(w, dtype=float) + float(b)).reshape(res, res)
+    return xs, ys, P.astype(np.float32)
+
+
+def boundary_line(w, b, bounds):
+    r"""End points of the line :math:`w_1 x_1 + w_2 x_2 + b = 0` inside the bounds, or None.
+
+    Only for a plain two-input neuron. Returns ``(x, y)`` arrays of two points.
+    """
+    w = np.asarray(w, dtype=float)
+    (x0, x1), (y0, y1) = bounds
+    if w.shape[0] != 2 or not np.all(np.isfinite(w)) or np.hypot(*w) < 1e-12:
+        return None
+    if abs(w[1]) >= abs(w[0]):
+        xs = np.array([x0, x1])
+        return xs, -(w[0] * xs + b) / w[1]
+    ys = np.array([y0, y1])
+    return -(w[1] * ys + b) / w[0], ys
+
+
+def loss_landscape(X, y, b, loss, w1_range, w2_range, res: int = 41):
+    r"""The cost over a grid of :math:`(w_1, w_2)` with b held fixed (first two weights only).
+
+    Returns
+    -------
+    w1s : ndarray of shape (res,)
+    w2s : ndarray of shape (res,)
+    C : ndarray of shape (res, res), ``C[i, j] = C(w1s[j], w2s[i], b)``
+    """
+    X = np.asarray(X, dtype=float)[:, :2]
+    y = np.asarray(y, dtype=float)
+    w1s, w2s = np.linspace(*w1_range, res), np.linspace(*w2_range, res)
+    G1, G2 = np.meshgrid(w1s, w2s)
+    Z = X[:, 0][None, :] * G1.ravel()[:, None] + X[:, 1][None, :] * G2.ravel()[:, None] + float(b)
+    cost = get_cost(loss)
+    losses = cost.loss(np.broadcast_to(y, Z.shape), Z)
+    C = losses.mean(axis=1) if X.shape[0] else np.zeros(Z.shape[0])
+    return w1s, w2s, C.reshape(res, res)
