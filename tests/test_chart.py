@@ -1,0 +1,299 @@
+"""The Plotly component of perceptron/chart.py: figure specs, AppTest rendering, and a real browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from perceptron import chart
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+
+
+# ---------------------------------------------------------------------------------------------
+# figure_spec
+# ---------------------------------------------------------------------------------------------
+def _figure():
+    fig = go.Figure()
+    fig.add_scatter(x=np.linspace(0.0, 1.0, 4), y=np.array([1.0, np.nan, 2.0, 1 / 3]),
+                    customdata=np.arange(4), mode="markers", name="points")
+    fig.add_heatmap(z=np.arange(6, dtype=float).reshape(2, 3) / 7)
+    fig.update_layout(title="t", xaxis_range=[np.float64(-1), np.float64(2)])
+    return fig
+
+
+def test_figure_spec_is_plain_json():
+    spec = chart.figure_spec(_figure())
+    text = json.dumps(spec, allow_nan=False)  # strict JSON: no NaN, no numpy, no bdata
+    assert "bdata" not in text
+    assert set(spec) == {"data", "layout"}
+
+
+def test_figure_spec_converts_numpy_arrays():
+    spec = chart.figure_spec(_figure())
+    scatter, heat = spec["data"]
+    assert scatter["x"] == [0.0, 0.333333, 0.666667, 1.0]
+    assert scatter["y"] == [1.0, None, 2.0, 0.333333]  # NaN -> null (a gap), floats rounded
+    assert scatter["customdata"] == [0, 1, 2, 3] and all(type(v) is int for v in scatter["customdata"])
+    assert np.allclose(heat["z"], np.arange(6).reshape(2, 3) / 7, atol=1e-6)  # 2-D shape kept
+    assert spec["layout"]["xaxis"]["range"] == [-1.0, 2.0]
+
+
+def test_figure_spec_keeps_the_traces():
+    fig = _figure()
+    spec = chart.figure_spec(fig)
+    assert [t["type"] for t in spec["data"]] == [t.type for t in fig.data]
+    assert spec["data"][0]["name"] == "points" and spec["data"][0]["mode"] == "markers"
+    assert spec["layout"]["title"]["text"] == "t"
+    assert "template" in spec["layout"]  # the figure looks the same as with st.plotly_chart
+
+
+def test_figure_spec_accepts_dicts_and_exact_floats():
+    spec = chart.figure_spec({"data": [{"type": "scatter", "y": np.array([np.pi])}]}, digits=None)
+    assert spec == {"data": [{"type": "scatter", "y": [np.pi]}], "layout": {}}
+
+
+def test_chart_data_cleans_frames_and_sizes_the_layout():
+    frames = [{"data": [{"y": np.array([1.0, 2.0])}], "layout": {"title": {"text": "a"}}},
+              go.Frame(data=[go.Scatter(y=[3, 4])])]
+    data = chart.chart_data(go.Figure(go.Scatter(y=[0, 1])), height=321, frames=frames, playing=True,
+                            src="/app/static/plotly.min.js")
+    json.dumps(data, allow_nan=False)
+    assert data["spec"]["layout"]["height"] == 321 and data["height"] == 321
+    assert data["frames"][0] == {"data": [{"y": [1.0, 2.0]}], "layout": {"title": {"text": "a"}}}
+    assert data["frames"][1]["data"][0]["y"] == [3, 4]
+    assert data["playing"] and data["frames_sig"]
+    assert chart.chart_data(go.Figure(), playing=True, src="x")["playing"] is False  # nothing to play
+
+
+def test_plotly_js_is_not_inlined(tmp_path):
+    assert len(chart.JS) < 20_000 and "app/static" not in chart.JS
+    dest = chart.ensure_plotly_static(tmp_path)
+    assert dest == tmp_path / "static" / "plotly.min.js"
+    assert dest.stat().st_size == chart.plotly_js_path().stat().st_size
+    dest.write_text("stale")
+    chart.ensure_plotly_static(tmp_path)
+    assert dest.stat().st_size == chart.plotly_js_path().stat().st_size
+    assert not [p for p in dest.parent.iterdir() if p.name != "plotly.min.js"]  # no temp files left
+
+
+# ---------------------------------------------------------------------------------------------
+# AppTest
+# ---------------------------------------------------------------------------------------------
+APP = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import json
+import plotly.graph_objects as go
+import streamlit as st
+from perceptron.chart import plotly_chart
+
+fig = go.Figure(go.Scatter(x=[0, 1, 2], y=[3.5, 4, 5], customdata=[7, 8, 9], mode="markers"))
+event = plotly_chart(fig, key="demo", height=300, click=True,
+                     renderer=st.session_state.get("renderer", "component"))
+st.text("EVENT " + json.dumps(event))
+"""
+
+
+def test_apptest_renders_the_component(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    script = tmp_path / "app.py"
+    script.write_text(APP)
+    at = AppTest.from_file(str(script), default_timeout=30).run()
+    assert not at.exception
+    (element,) = at.get("bidi_component")
+    assert element.proto.component_name == chart.COMPONENT_NAME
+    data = json.loads(element.proto.json)
+    assert data["spec"]["data"][0]["x"] == [0, 1, 2]
+    assert data["spec"]["data"][0]["y"] == [3.5, 4, 5]
+    assert data["spec"]["data"][0]["customdata"] == [7, 8, 9]
+    assert data["click"] is True and data["height"] == 300
+    assert data["src"].startswith("/app/static/plotly.min.js")
+    assert at.text[0].value == "EVENT null"
+    assert (tmp_path / "static" / "plotly.min.js").is_file()  # copied next to the app
+
+    at.session_state["renderer"] = "plotly"
+    at.run()
+    assert not at.exception
+    assert not at.get("bidi_component") and len(at.get("plotly_chart")) == 1
+
+
+def test_unknown_renderer_is_an_error():
+    with pytest.raises(ValueError):
+        chart.plotly_chart(go.Figure(), key="x", renderer="svg")
+
+
+# ---------------------------------------------------------------------------------------------
+# A real browser
+# ---------------------------------------------------------------------------------------------
+BROWSER_APP = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import json
+import streamlit as st
+from plotly.subplots import make_subplots
+from perceptron.chart import plotly_chart
+
+fig = make_subplots(rows=1, cols=2)
+fig.add_scatter(x=[0, 5, 10], y=[0, 5, 10], customdata=[10, 11, 12], mode="markers",
+                marker=dict(size=16), row=1, col=1)
+fig.add_scatter(x=[0, 1], y=[0, 100], mode="markers", row=1, col=2)
+fig.update_xaxes(range=[0, 10], row=1, col=1)
+fig.update_yaxes(range=[0, 10], row=1, col=1)
+fig.update_xaxes(range=[0, 1], row=1, col=2)
+fig.update_yaxes(range=[0, 100], row=1, col=2)
+fig.update_layout(showlegend=False, margin=dict(l=40, r=20, t=40, b=40),
+                  title="clicks " + str(st.session_state.get("events", 0)))
+event = plotly_chart(fig, key="demo", height=420, click=True)
+if event:
+    st.session_state["events"] = st.session_state.get("events", 0) + 1
+st.text("EVENT " + json.dumps(event))
+st.text("COUNT " + str(st.session_state.get("events", 0)))
+
+# A second chart plays five frames in the browser once, then reports where it stopped.
+anim = make_subplots()
+anim.add_scatter(x=[0, 1], y=[0, 0])
+frames = [{{"data": [{{"y": [0, k]}}]}} for k in range(5)]
+frame = plotly_chart(anim, key="anim", height=200, frames=frames, fps=20,
+                     playing=not st.session_state.get("played"))
+if frame and frame["event"] == "frame":
+    st.session_state["played"] = frame
+st.text("FRAME " + json.dumps(st.session_state.get("played")))
+"""
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Chromium: apt-get install chromium")
+def test_browser_click_reports_data_coordinates(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    (tmp_path / "app.py").write_text(BROWSER_APP)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "config.toml").write_text(textwrap.dedent("""
+        [server]
+        enableStaticServing = true
+        headless = true
+        [browser]
+        gatherUsageStats = false
+    """))
+    port = _free_port()
+    log = open(tmp_path / "server.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false"],
+        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_healthy(port, proc)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1100, "height": 1400})
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.wait_for_selector(".js-plotly-plot, [data-testid=stException]", timeout=30_000)
+                assert not page.query_selector("[data-testid=stException]"), page.inner_text("body")
+                page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout", timeout=10_000)
+
+                # The animation ran in the browser and stopped at its last frame.
+                page.get_by_text(re.compile(r"^FRAME \{")).wait_for(timeout=20_000)
+                played = json.loads(page.get_by_text(re.compile(r"^FRAME ")).inner_text().removeprefix("FRAME "))
+                assert played["index"] == 4 and played["end"] is True
+                last_y = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[1].data[0].y")
+                assert last_y == [0, 4]
+                page.evaluate("() => { window.__chartDiv = document.querySelector('.js-plotly-plot'); }")
+
+                def pixel(x, y, xaxis="xaxis", yaxis="yaxis"):
+                    """Page pixel of data point (x, y), from plotly.js's own axis transforms."""
+                    return page.evaluate(
+                        """([x, y, xn, yn]) => {
+                            const gd = document.querySelector('.js-plotly-plot');
+                            const r = gd.getBoundingClientRect();
+                            const xa = gd._fullLayout[xn], ya = gd._fullLayout[yn];
+                            return [r.left + xa._offset + xa.l2p(x), r.top + ya._offset + ya.l2p(y)];
+                        }""", [x, y, xaxis, yaxis])
+
+                def click(x, y, count, **axes):
+                    page.mouse.click(*pixel(x, y, **axes))
+                    page.wait_for_function(
+                        "n => [...document.querySelectorAll('[data-testid=stText]')]"
+                        ".some(e => e.innerText.trim() === 'COUNT ' + n)", arg=count, timeout=15_000)
+                    text = page.get_by_text(re.compile(r"^EVENT ")).inner_text()
+                    return json.loads(text.removeprefix("EVENT "))
+
+                # Empty space in the first subplot.
+                event = click(2.5, 7.5, 1)
+                assert event["event"] == "click" and event["subplot"] == "xy"
+                assert event["x"] == pytest.approx(2.5, abs=0.05)
+                assert event["y"] == pytest.approx(7.5, abs=0.05)
+                assert "point" not in event
+
+                # On a point: the point's index and customdata come along.
+                page.mouse.move(*pixel(5, 5))
+                page.wait_for_timeout(200)
+                event = click(5, 5, 2)
+                assert event["x"] == pytest.approx(5, abs=0.05) and event["y"] == pytest.approx(5, abs=0.05)
+                assert event["point"]["index"] == 1 and event["point"]["customdata"] == 11
+
+                # The second subplot answers in its own axes.
+                event = click(0.25, 40, 3, xaxis="xaxis2", yaxis="yaxis2")
+                assert event["subplot"] == "x2y2"
+                assert event["x"] == pytest.approx(0.25, abs=0.01)
+                assert event["y"] == pytest.approx(40, abs=0.5)
+
+                # Reruns with a changed figure (its title) updated the same plot div: no remount.
+                page.wait_for_function(
+                    "() => document.querySelector('.js-plotly-plot')._fullLayout.title.text === 'clicks 2'",
+                    timeout=10_000)
+                assert page.evaluate("() => window.__chartDiv === document.querySelector('.js-plotly-plot')")
+                assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") == 2
+                # Two charts, one plotly.js download.
+                assert page.evaluate("() => [...document.scripts].filter(s => s.src.includes('plotly.min.js')).length") == 1
+            finally:
+                browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
