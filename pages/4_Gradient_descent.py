@@ -46,29 +46,26 @@ if lab.dataset.train_y.size == 0:
     st.info("There are no training points yet. Build a dataset on the **Dataset** page first.")
     st.stop()
 
-buttons = st.columns([1, 1, 1, 1, 4])
-if buttons[0].button("Step one epoch", key="step", type="primary"):
-    lab.step(1)
-if buttons[1].button("Step ×10", key="step10"):
-    lab.step(10)
-playing = st.session_state.get("playing", False)
-if buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play"):
-    playing = st.session_state["playing"] = not playing
-if buttons[3].button("Reset", key="reset"):
-    lab.reset()
-    playing = st.session_state["playing"] = False
 if note := scenes.separability_note(lab):
     st.warning(note)
+playing = st.session_state.get("playing", False)
 
 
 @st.fragment(run_every=ui.PLAY_INTERVAL if playing else None)
 def views():
-    if st.session_state.get("playing") and not lab.step(1):
-        st.session_state["playing"] = False
-    if lab.history.epochs > 0 and not st.session_state.get("playing"):
-        k = st.slider("Rewind to epoch", 0, lab.history.epochs, lab.epoch, key=f"rewind_{lab.history.epochs}")
-        if k != lab.epoch:
-            lab.rewind(k)
+    """Everything that changes on a Step: it reruns alone, not the whole page."""
+    buttons = st.columns([1, 1, 1, 1, 4])
+    buttons[0].button("Step one epoch", key="step", type="primary", on_click=lab.step, args=(1,), disabled=playing)
+    buttons[1].button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing)
+    buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play)
+    buttons[3].button("Reset", key="reset", on_click=ui.reset, args=(lab,))
+    if playing and st.session_state.get("playing") and not lab.step(1):
+        st.session_state["playing"] = False  # reached the end: a stop rule, or the epoch limit
+    if st.session_state.get("playing", False) != playing:
+        st.rerun(scope="app")  # Play and Pause change the fragment's timer
+    if lab.history.epochs > 0 and not playing:
+        st.slider("Rewind to epoch", 0, lab.history.epochs, lab.epoch, key=f"rewind_{lab.history.epochs}",
+                  on_change=ui.rewind_from, args=(lab, f"rewind_{lab.history.epochs}"))
     ui.show(scenes.descent(lab), key="descent")
     h, k = lab.history, lab.epoch
     cols = st.columns(4)
@@ -90,9 +87,9 @@ def views():
             st.latex(line)
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")
+    with st.expander("Every number in the figures, as a table"):
+        st.dataframe(scenes.history_table(lab), width="stretch", height=260)
+    ui.finish(lab)
 
 
 views()
-with st.expander("Every number in the figures, as a table"):
-    st.dataframe(scenes.history_table(lab), width="stretch", height=260)
-ui.finish(lab)

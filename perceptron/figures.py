@@ -12,6 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from .neuron import sigmoid
+from .views import level_curve
 
 C0, C1 = "#E69F00", "#0072B2"  # Okabe–Ito orange and blue
 ACCENT, GREY, RED = "#D55E00", "#6b6b6b", "#CC79A7"
@@ -26,6 +27,25 @@ BASE_LAYOUT = dict(
     legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     uirevision="keep",  # keeps the user's zoom across updates
 )
+
+
+def _scatter(**kw) -> dict:
+    return dict(type="scatter", **kw)
+
+
+def _heatmap(**kw) -> dict:
+    return dict(type="heatmap", **kw)
+
+
+def _contour(**kw) -> dict:
+    return dict(type="contour", **kw)
+
+
+def _figure(data=None) -> go.Figure:
+    """A figure from plain trace dicts, skipping plotly's per-property validation (4x faster per
+    update); the tests validate every builder's output with ``go.Figure(fig.to_dict())``."""
+    data = [data] if isinstance(data, dict) else list(data or [])
+    return go.Figure(data=data, _validate=False)
 
 
 def _r(a, digits=4):
@@ -65,7 +85,7 @@ def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highl
             named = f"class {label}" if class_names[label] == str(label) else f"class {label}: {class_names[label]}"
             name = named + (" (test)" if is_test else "")
             traces.append(
-                go.Scatter(
+                _scatter(
                     x=_r(X[idx, 0]), y=_r(X[idx, 1]), mode="markers", name=name,
                     customdata=idx.tolist(), xaxis=xaxis, yaxis=yaxis,
                     marker=dict(
@@ -77,7 +97,7 @@ def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highl
             )
     if highlight is not None and 0 <= highlight < X.shape[0]:
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=[X[highlight, 0]], y=[X[highlight, 1]], mode="markers", name=f"sample #{highlight}",
                 xaxis=xaxis, yaxis=yaxis, hoverinfo="skip",
                 marker=dict(size=20, symbol="circle-open", color=ACCENT, line=dict(width=3)),
@@ -88,7 +108,7 @@ def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highl
 
 def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False):
     """The dataset on the plane, ready for clicking (adds a point) and box/lasso selection."""
-    fig = go.Figure(point_traces(X, y, test, class_names))
+    fig = _figure(point_traces(X, y, test, class_names))
     (x0, x1), (y0, y1) = bounds
     fig.update_layout(
         _layout(large, height=460, dragmode="select", clickmode="event+select"),
@@ -98,43 +118,45 @@ def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_nam
     return fig
 
 
-def plane_traces(grid, X, y, test, class_names=("0", "1"), line=None, xaxis="x", yaxis="y", highlight=None):
+def boundary_traces(grid, xaxis="x", yaxis="y"):
+    r"""σ over the plane as a heatmap and the curve ŷ = 0.5 (by marching squares) as a line.
+
+    Parameters
+    ----------
+    grid : (xs, ys, P) from :func:`perceptron.views.probability_grid`
+    """
+    xs, ys, P = grid
+    cx, cy = level_curve(xs, ys, P, 0.5)
+    return [
+        _heatmap(
+            x=_r(xs, 3), y=_r(ys, 3), z=_r(P, 2), zmin=0, zmax=1, colorscale=HEAT,
+            zsmooth="best", showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
+            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>",
+        ),
+        _scatter(x=cx, y=cy, mode="lines", name="boundary ŷ = 0.5 (z = 0)", xaxis=xaxis, yaxis=yaxis,
+                   line=dict(width=2.5, color="#333"), hoverinfo="skip", connectgaps=False),
+    ]
+
+
+def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None):
     r"""The decision boundary: σ over the plane as a heatmap, the contour ŷ = 0.5, and the points.
 
     Parameters
     ----------
     grid : (xs, ys, P) from :func:`perceptron.views.probability_grid`
-    line : (x, y) end points of w·x + b = 0, or None (the contour is drawn anyway)
     """
-    xs, ys, P = grid
-    traces = [
-        go.Heatmap(
-            x=_r(xs, 3), y=_r(ys, 3), z=np.round(P, 3).tolist(), zmin=0, zmax=1, colorscale=HEAT,
-            showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
-            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>",
-        ),
-        go.Contour(
-            x=_r(xs, 3), y=_r(ys, 3), z=np.round(P, 3).tolist(), showscale=False, xaxis=xaxis, yaxis=yaxis,
-            contours=dict(start=0.5, end=0.5, size=1, coloring="none"), line=dict(width=2.5, color="#333"),
-            name="ŷ = 0.5", hoverinfo="skip", showlegend=False,
-        ),
-    ]
-    if line is not None:
-        traces.append(
-            go.Scatter(x=_r(line[0]), y=_r(line[1]), mode="lines", name="w·x + b = 0", xaxis=xaxis, yaxis=yaxis,
-                       line=dict(color="#333", width=2.5, dash="dot"), hoverinfo="skip")
-        )
+    traces = boundary_traces(grid, xaxis, yaxis)
     return traces + point_traces(X, y, test, class_names, xaxis, yaxis, highlight)
 
 
-def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), class_names=("0", "1"), line=None,
+def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), class_names=("0", "1"),
                  highlight=None, arrows=(), title="Decision boundary", large=False):
     r"""The plane with the boundary; ``arrows`` are ``(x0, y0, x1, y1, label, colour)`` drawn on top.
 
     Used for the weight vector (from the origin, perpendicular to the line) and
     the gradient (from the current w, against which descent moves).
     """
-    fig = go.Figure(plane_traces(grid, X, y, test, class_names, line, highlight=highlight))
+    fig = _figure(plane_traces(grid, X, y, test, class_names, highlight=highlight))
     (x0, x1), (y0, y1) = bounds
     fig.update_layout(
         _layout(large, height=460, title=title),
@@ -168,14 +190,14 @@ def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
     lim = min(lim, 60.0)
     curve = np.linspace(-lim, lim, 161)
     traces = [
-        go.Scatter(x=_r(curve), y=_r(sigmoid(curve)), mode="lines", name="σ(z)", xaxis=xaxis, yaxis=yaxis,
+        _scatter(x=_r(curve), y=_r(sigmoid(curve)), mode="lines", name="σ(z)", xaxis=xaxis, yaxis=yaxis,
                    line=dict(color=GREY, width=2), hoverinfo="skip", showlegend=False)
     ]
     zc = np.clip(z, -lim, lim)
     for label in (0, 1):
         idx = np.flatnonzero(y == label)
         traces.append(
-            go.Scatter(
+            _scatter(
                 x=_r(zc[idx]), y=_r(sigmoid(z[idx])), mode="markers", xaxis=xaxis, yaxis=yaxis,
                 name=f"class {label} at its z", customdata=idx.tolist(), showlegend=False,
                 marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label], opacity=0.75,
@@ -185,7 +207,7 @@ def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
         )
     if chosen is not None and 0 <= chosen < z.size:
         traces.append(
-            go.Scatter(x=[float(zc[chosen])], y=[float(sigmoid(z[chosen]))], mode="markers+text",
+            _scatter(x=[float(zc[chosen])], y=[float(sigmoid(z[chosen]))], mode="markers+text",
                        text=[f" #{chosen}"], textposition="middle right", xaxis=xaxis, yaxis=yaxis,
                        marker=dict(size=18, symbol="circle-open", color=ACCENT, line=dict(width=3)),
                        showlegend=False, hoverinfo="skip")
@@ -196,7 +218,7 @@ def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
 def sigmoid_figure(z, y, chosen=None, large=False):
     """The sigmoid curve with every sample at its z (a standalone figure)."""
     traces, lim = sigmoid_traces(z, y, chosen=chosen)
-    fig = go.Figure(traces)
+    fig = _figure(traces)
     fig.update_layout(
         _layout(large, height=360, title="ŷ = σ(z): every sample at its z"),
         xaxis=dict(title="z = w·x + b", range=[-lim, lim]),
@@ -210,49 +232,113 @@ def cost_traces(cost, test_cost=None, epoch=None, offset=0, xaxis="x", yaxis="y"
     """Cost per epoch (train, and test if given), with the epoch on screen marked."""
     cost = np.asarray(cost, dtype=float)
     ks = np.arange(cost.size) + offset
-    traces = [go.Scatter(x=ks.tolist(), y=_r(cost, 6), mode="lines", name=name, xaxis=xaxis, yaxis=yaxis,
+    traces = [_scatter(x=ks.tolist(), y=_r(cost, 6), mode="lines", name=name, xaxis=xaxis, yaxis=yaxis,
                          line=dict(color=C1, width=2.5))]
     if test_cost is not None:
-        traces.append(go.Scatter(x=ks.tolist(), y=_r(test_cost, 6), mode="lines", name="test cost",
+        traces.append(_scatter(x=ks.tolist(), y=_r(test_cost, 6), mode="lines", name="test cost",
                                  xaxis=xaxis, yaxis=yaxis, line=dict(color=C0, width=2, dash="dash")))
     if epoch is not None and 0 <= epoch < cost.size:
-        traces.append(go.Scatter(x=[epoch + offset], y=[round(float(cost[epoch]), 6)], mode="markers",
+        traces.append(_scatter(x=[epoch + offset], y=[round(float(cost[epoch]), 6)], mode="markers",
                                  name=f"epoch {epoch}", xaxis=xaxis, yaxis=yaxis, showlegend=False,
                                  marker=dict(size=12, color=ACCENT, symbol="circle")))
     return traces
 
 
-def descent_figure(grid, X, y, test, bounds, z, z_y, cost, test_cost, epoch, *, feature_names=("x₁", "x₂"),
-                   class_names=("0", "1"), line=None, large=False):
+def _sigmoid_limit(z) -> float:
+    z = np.asarray(z, dtype=float)
+    return float(min(max(6.0, float(np.max(np.abs(z))) * 1.1 if z.size else 6.0), 60.0))
+
+
+def _sigmoid_points(z, y, lim, xaxis, yaxis):
+    """One scatter per class: every sample at (z, σ(z)), clipped into the visible range."""
+    z, y = np.asarray(z, dtype=float), np.asarray(y).reshape(-1)
+    zc = np.clip(z, -lim, lim)
+    return [
+        _scatter(
+            x=_r(zc[y == label], 3), y=_r(sigmoid(z[y == label]), 3), mode="markers", xaxis=xaxis, yaxis=yaxis,
+            name=f"class {label} at its z", customdata=np.flatnonzero(y == label).tolist(), showlegend=False,
+            marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label], opacity=0.75,
+                        line=dict(width=0.6, color="white")),
+            hovertemplate="#%{customdata}<br>z=%{x}<br>ŷ=σ(z)=%{y}<extra></extra>",
+        )
+        for label in (0, 1)
+    ]
+
+
+DESCENT_DYNAMIC = 5  # traces 0-4 of the descent figure change with the epoch; frames update only those
+
+
+def _descent_dynamic(grid, z, z_y, cost, epoch):
+    """The traces that move with the epoch: heatmap, boundary, samples on the sigmoid, the cost marker."""
+    lim = _sigmoid_limit(z)
+    marker = _scatter(x=[epoch], y=[round(float(cost[epoch]), 6)], mode="markers", xaxis="x3", yaxis="y3",
+                        name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
+    return boundary_traces(grid) + _sigmoid_points(z, z_y, lim, "x2", "y2") + [marker], lim
+
+
+def _descent_layout_update(epoch, cost, accuracy, lim, status=""):
+    text = f"epoch {epoch} · cost {cost[epoch]:.4g} · train accuracy {accuracy[epoch]:.0%}" + status
+    titles = [
+        dict(text=t, x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=14))
+        for t, x in (("Decision boundary", 0.18), ("Sigmoid", 0.555), ("Cost", 0.875))
+    ]
+    titles.append(dict(text=text, x=0, y=1.13, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                       showarrow=False, font=dict(size=15, color="#26303d")))
+    return dict(annotations=titles, xaxis2=dict(range=[-lim, lim]), xaxis3=dict(range=[0, max(epoch, 10)]))
+
+
+def descent_figure(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, epoch, *,
+                   feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False):
     r"""The three views of gradient descent in one figure, so that one update repaints all three.
 
     Left: the decision boundary; middle: σ(z) with the training samples at their z;
-    right: the cost per epoch with ``epoch`` marked.
+    right: the cost per epoch (train, and test if given) with ``epoch`` marked.
+    Traces 0 to ``DESCENT_DYNAMIC - 1`` are the ones that move with the epoch
+    (see :func:`descent_frame`).
+
+    Parameters
+    ----------
+    grid : (xs, ys, P) σ over the plane
+    X, y, test : the points (n, 2), (n,), (n,)
+    z, z_y : the training samples' z and labels, shape (m,)
+    cost, accuracy : ndarray of shape (k+1,); test_cost : same or None
     """
-    sig, lim = sigmoid_traces(z, z_y, xaxis="x2", yaxis="y2")
-    traces = (plane_traces(grid, X, y, test, class_names, line) + sig
-              + cost_traces(cost, test_cost, epoch, xaxis="x3", yaxis="y3"))
+    dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch)
+    curve = np.linspace(-60, 60, 481)
+    static = [_scatter(x=_r(curve), y=_r(sigmoid(curve)), mode="lines", xaxis="x2", yaxis="y2", showlegend=False,
+                         line=dict(color=GREY, width=2), hoverinfo="skip", name="σ(z)")]
+    static += cost_traces(cost, test_cost, None, xaxis="x3", yaxis="y3")
+    static += point_traces(X, y, test, class_names)
     (x0, x1), (y0, y1) = bounds
     top = max(float(np.max(cost)) if np.size(cost) else 1.0, 1e-9) * 1.05
     if test_cost is not None and np.size(test_cost):
         top = max(top, float(np.max(test_cost)) * 1.05)
-    fig = go.Figure(traces)
+    fig = _figure(dynamic + static)
     fig.update_layout(
-        _layout(large, height=430, showlegend=True),
+        _layout(large, height=470, showlegend=True, margin=dict(l=50, r=20, t=70, b=45)),
         xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=feature_names[0]),
         yaxis=dict(range=[y0, y1], title=feature_names[1]),
-        xaxis2=dict(domain=[0.43, 0.68], range=[-lim, lim], title="z"),
         yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title="ŷ = σ(z)"),
-        xaxis3=dict(domain=[0.75, 1.0], title="epoch", range=[0, max(len(cost) - 1, 1)]),
+        xaxis2=dict(domain=[0.43, 0.68], title="z"),
+        xaxis3=dict(domain=[0.75, 1.0], title="epoch"),
         yaxis3=dict(anchor="x3", range=[0, top], title="cost"),
-        annotations=[
-            dict(text=t, x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
-                 font=dict(size=14))
-            for t, x in (("Decision boundary", 0.18), ("Sigmoid", 0.555), ("Cost", 0.875))
-        ],
-        legend=dict(orientation="h", y=-0.22, x=0),
+        legend=dict(orientation="h", y=-0.2, x=0),
     )
+    fig.update_layout(_descent_layout_update(epoch, cost, accuracy, lim))
     return fig
+
+
+def descent_frame(grid, z, z_y, cost, accuracy, epoch, status=""):
+    """A partial update of :func:`descent_figure` to another epoch, for in-browser playback.
+
+    Returns ``{"data": [...], "traces": [0..4], "layout": {...}}`` (plain JSON-able dicts).
+    """
+    dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch)
+    keep = ("x", "y", "z")  # only what moves: the style stays as the base figure has it
+    data = [{k: v for k, v in t.items() if k in keep} for t in dynamic]
+    data[0].pop("x"), data[0].pop("y")  # the heatmap's grid stays put; only its values change
+    return {"data": data, "traces": list(range(DESCENT_DYNAMIC)),
+            "layout": _descent_layout_update(epoch, cost, accuracy, lim, status)}
 
 
 def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b fixed", large=False):
@@ -261,15 +347,15 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     ``paths`` maps a label to an ndarray of shape (k, 2+) of successive weights
     (the first two columns are drawn).
     """
-    fig = go.Figure(go.Contour(x=_r(w1s), y=_r(w2s), z=np.round(C, 5).tolist(), colorscale="Viridis",
+    fig = _figure(_contour(x=_r(w1s), y=_r(w2s), z=np.round(C, 5).tolist(), colorscale="Viridis",
                                contours=dict(showlabels=True), colorbar=dict(title="C"), name="cost"))
     palette = ("white", "#F0E442", "#CC79A7", "#56B4E9")
     for i, (label, path) in enumerate((paths or {}).items()):
         path = np.asarray(path, dtype=float)
         colour = palette[i % len(palette)]
-        fig.add_trace(go.Scatter(x=_r(path[:, 0]), y=_r(path[:, 1]), mode="lines+markers", name=label,
+        fig.add_trace(_scatter(x=_r(path[:, 0]), y=_r(path[:, 1]), mode="lines+markers", name=label,
                                  line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
-        fig.add_trace(go.Scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False,
+        fig.add_trace(_scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False,
                                  marker=dict(size=13, color=colour, symbol="x", line=dict(width=1, color="#333")),
                                  hovertemplate=f"{label}: end<extra></extra>"))
     fig.update_layout(_layout(large, height=480, title=title), xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
@@ -279,8 +365,8 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
 def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
     """Several cost curves against the epoch: ``{label: ndarray}``."""
     palette = (C1, "#009E73", ACCENT, C0, RED)
-    fig = go.Figure([
-        go.Scatter(x=list(range(len(c))), y=_r(c, 6), mode="lines", name=label,
+    fig = _figure([
+        _scatter(x=list(range(len(c))), y=_r(c, 6), mode="lines", name=label,
                    line=dict(width=2.5, color=palette[i % len(palette)], dash=("solid", "dash", "dot")[i % 3]))
         for i, (label, c) in enumerate(curves.items())
     ])
@@ -298,7 +384,7 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
     w = np.asarray(w, dtype=float)
     d = len(w)
     ys = np.linspace(0.85, 0.15, d) if d > 1 else np.array([0.5])
-    fig = go.Figure()
+    fig = _figure()
     big = max(float(np.max(np.abs(w))) if d else 1.0, 1e-9)
     shapes, notes = [], []
     for i in range(d):

@@ -12,9 +12,9 @@ import pandas as pd
 from . import figures as F
 from .backprop import Ledger, chain_rule, gradients
 from .lab import Lab
-from .views import boundary_line, loss_landscape, plane_bounds, probability_grid
+from .views import loss_landscape, plane_bounds, probability_grid
 
-GRID = 50  # heatmap resolution: 50 × 50 is smooth on screen and light on the wire
+GRID = 40  # heatmap resolution: drawn with bilinear smoothing, 40 × 40 looks smooth and stays light on the wire
 
 
 def _axis(symbol: str, name: str) -> str:
@@ -39,22 +39,36 @@ def plane(lab: Lab, w=None, b=None, highlight=None, arrows=(), title="Decision b
     d = lab.dataset
     bounds = plane_bounds(d.X)
     grid = probability_grid(lab.features, w, b, bounds, GRID)
-    line = boundary_line(w, b, bounds) if _plain(lab) else None
     return F.plane_figure(grid, d.X, d.y, d.test, bounds, feature_names=axis_names(lab),
-                          class_names=d.class_names, line=line, highlight=highlight, arrows=arrows, title=title)
+                          class_names=d.class_names, highlight=highlight, arrows=arrows, title=title)
+
+
+def _moving_parts(lab: Lab, k: int, bounds, X):
+    """What changes with the epoch: σ over the plane and the samples' z."""
+    w, b = lab.params(k)
+    return probability_grid(lab.features, w, b, bounds, GRID), X @ w + b
 
 
 def descent(lab: Lab):
     """The gradient-descent page's three views at the epoch on screen."""
-    w, b = lab.params()
     d, h, k = lab.dataset, lab.history, lab.epoch
     bounds = plane_bounds(d.X)
-    grid = probability_grid(lab.features, w, b, bounds, GRID)
     X, y, *_ = lab.design()
-    z = X @ w + b
-    line = boundary_line(w, b, bounds) if _plain(lab) else None
-    return F.descent_figure(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, k,
-                            feature_names=axis_names(lab), class_names=d.class_names, line=line)
+    grid, z = _moving_parts(lab, k, bounds, X)
+    return F.descent_figure(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
+                            feature_names=axis_names(lab), class_names=d.class_names)
+
+
+def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:
+    """In-browser playback of epochs ``start..end`` (inclusive) as partial figure updates."""
+    bounds = plane_bounds(lab.dataset.X)
+    X, y, *_ = lab.design()
+    h = lab.history
+    frames = []
+    for k in range(start, end + 1):
+        grid, z = _moving_parts(lab, k, bounds, X)
+        frames.append(F.descent_frame(grid, z, y, h.cost, h.accuracy, k, " · playing"))
+    return frames
 
 
 def train_index(lab: Lab) -> np.ndarray:

@@ -135,6 +135,22 @@ def setting(widget, label: str, name: str, lab: Lab, **kwargs):
     return tuple(value) if widget is st.multiselect else value
 
 
+def reset(lab: Lab) -> None:
+    """Reset button: back to epoch 0, and stop playing."""
+    lab.reset()
+    st.session_state["playing"] = False
+
+
+def toggle_play() -> None:
+    """Play/Pause button."""
+    st.session_state["playing"] = not st.session_state.get("playing", False)
+
+
+def rewind_from(lab: Lab, key: str) -> None:
+    """Rewind slider: show the epoch the slider points at."""
+    lab.rewind(st.session_state[key])
+
+
 def hidden(lab: Lab, name: str) -> bool:
     """Whether a teacher's link hides this control or page."""
     return name in lab.settings.hide

@@ -82,3 +82,62 @@ def loss_landscape(X, y, b, loss, w1_range, w2_range, res: int = 41):
     losses = cost.loss(np.broadcast_to(y, Z.shape), Z)
     C = losses.mean(axis=1) if X.shape[0] else np.zeros(Z.shape[0])
     return w1s, w2s, C.reshape(res, res)
+
+
+def level_curve(xs, ys, P, level: float = 0.5):
+    r"""The curve :math:`P = \text{level}` through a grid, by marching squares.
+
+    Each grid cell the level crosses contributes one segment between the two
+    crossing points on its edges (linear interpolation); segments are joined
+    into one polyline with ``None`` gaps, ready for a Plotly line trace.
+
+    Parameters
+    ----------
+    xs : ndarray of shape (m,)
+    ys : ndarray of shape (k,)
+    P : ndarray of shape (k, m)
+
+    Returns
+    -------
+    x, y : lists of floats and ``None``
+    """
+    P = np.asarray(P, dtype=float) - level
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    # corners of every cell: a = (i, j), b = (i, j+1), c = (i+1, j+1), d = (i+1, j)
+    a, b, c, d = P[:-1, :-1], P[:-1, 1:], P[1:, 1:], P[1:, :-1]
+    x0, x1 = xs[None, :-1], xs[None, 1:]
+    y0, y1 = ys[:-1, None], ys[1:, None]
+
+    def cross(p, q):  # where the level crosses from corner value p to q, as a fraction
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = p / (p - q)
+        return np.where(np.isfinite(t), np.clip(t, 0, 1), 0.5), (p > 0) != (q > 0)
+
+    t_ab, on_ab = cross(a, b)  # bottom edge
+    t_bc, on_bc = cross(b, c)  # right edge
+    t_dc, on_dc = cross(d, c)  # top edge
+    t_ad, on_ad = cross(a, d)  # left edge
+    shape = a.shape
+    edges = [
+        (on_ab, x0 + t_ab * (x1 - x0), np.broadcast_to(y0, shape)),
+        (on_bc, np.broadcast_to(x1, shape), y0 + t_bc * (y1 - y0)),
+        (on_dc, x0 + t_dc * (x1 - x0), np.broadcast_to(y1, shape)),
+        (on_ad, np.broadcast_to(x0, shape), y0 + t_ad * (y1 - y0)),
+    ]
+    on = np.stack([e[0] for e in edges])  # (4, k-1, m-1)
+    # a cell crossed on exactly two edges gives one segment; four (a saddle) gives two
+    out_x, out_y = [], []
+    count = on.sum(axis=0)
+    for want in (2, 4):
+        cells = np.argwhere(count == want)
+        if not cells.size:
+            continue
+        ex = np.stack([np.broadcast_to(e[1], shape) for e in edges])[:, cells[:, 0], cells[:, 1]]
+        ey = np.stack([np.broadcast_to(e[2], shape) for e in edges])[:, cells[:, 0], cells[:, 1]]
+        mask = on[:, cells[:, 0], cells[:, 1]]
+        for col in range(cells.shape[0]):
+            idx = np.flatnonzero(mask[:, col])
+            for s in range(0, len(idx), 2):
+                out_x += [round(float(ex[idx[s], col]), 4), round(float(ex[idx[s + 1], col]), 4), None]
+                out_y += [round(float(ey[idx[s], col]), 4), round(float(ey[idx[s + 1], col]), 4), None]
+    return out_x, out_y
