@@ -10,6 +10,7 @@ lab = ui.page(
     "**bias**, and passes the sum through an **activation** (here the sigmoid) to give a prediction between "
     "0 and 1. **Learning** means adjusting the weights so the predictions match the labels, following the "
     "cost's gradient downhill. Here you can watch every number of that process, on data you build yourself.",
+    key="home",
 )
 w, b = lab.params()
 left, right = st.columns([3, 2])
@@ -28,4 +29,6 @@ with right:
         "4. **Gradient descent**: Step, Play, and watch the boundary move.\n"
         "5. **Loss landscape**: the cost as a surface, and what the learning rate does."
     )
+with st.expander("For teachers: share a locked-down exercise", icon=":material/school:"):
+    ui.teacher_panel(lab)
 ui.finish(lab)

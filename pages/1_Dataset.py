@@ -10,19 +10,22 @@ lab = ui.page(
     "A neuron learns from examples: points on a plane, each with a class, 0 or 1. Start from a preset, "
     "from Fisher's Iris flowers, or place your own points by **clicking on the plot**. Hollow markers are "
     "held-out **test** points the neuron never trains on.",
+    key="dataset",
 )
 s = lab.settings
 KINDS = {"preset": "A preset", "iris": "Iris flowers", "custom": "My own points"}
 controls, plot = st.columns([1, 2])
 with controls:
     current = "iris" if s.dataset == "iris" else "custom" if s.dataset == "custom" else "preset"
-    kind = st.radio("Start from", list(KINDS), index=list(KINDS).index(current), format_func=KINDS.get,
-                    key="ds_kind", horizontal=True)
+    kind = current if ui.hidden(lab, "dataset") else st.radio(
+        "Start from", list(KINDS), index=list(KINDS).index(current), format_func=KINDS.get, key="ds_kind",
+        horizontal=True)
     changes = {}
     if kind == "preset":
         presets = list(ds.PRESETS)
-        changes["dataset"] = st.selectbox("Preset", presets, index=presets.index(s.dataset) if s.dataset in presets
-                                          else 0, format_func=lambda p: f"{p}: {ds.PRESETS[p]}", key="ds_preset")
+        changes["dataset"] = s.dataset if ui.hidden(lab, "dataset") else st.selectbox(
+            "Preset", presets, index=presets.index(s.dataset) if s.dataset in presets else 0,
+            format_func=lambda p: f"{p}: {ds.PRESETS[p]}", key="ds_preset")
         changes["n"] = ui.setting(st.slider, "Number of points", "n", lab, min_value=4, max_value=2000, step=2)
         changes["noise"] = ui.setting(st.slider, "Noise", "noise", lab, min_value=0.0, max_value=1.0, step=0.01)
         changes["seed"] = ui.setting(st.number_input, "Seed", "seed", lab, min_value=0, step=1)
@@ -50,10 +53,17 @@ with controls:
     except ValueError as err:
         st.error(str(err))
 
+locked = ui.hidden(lab, "dataset")  # a teacher's link fixed the points
 with plot:
+    if locked:
+        ui.show(scenes.dataset_view(lab), key="ds_plot")
+        st.dataframe(scenes.counts_table(lab), width="stretch")
+        ui.finish(lab)
+        st.stop()
     c1, c2, c3 = st.columns([2, 1, 1])
     label = c1.radio("A click adds a point of", [0, 1], horizontal=True, key="ds_label",
-                     format_func=lambda c: f"class {c} ({lab.dataset.class_names[c]})")
+                     format_func=lambda c: f"class {c}" + ("" if lab.dataset.class_names[c] == str(c)
+                                                          else f" ({lab.dataset.class_names[c]})"))
     as_test = c2.toggle("as test point", key="ds_as_test")
     event = ui.show(scenes.dataset_view(lab), key="ds_plot", click=True, select=True)
     if message := lab.on_plot_event(event, label, as_test):

@@ -10,6 +10,7 @@ lab = ui.page(
     "The neuron turns a sample's inputs into a prediction in three steps: multiply each input by its "
     "weight and add them up, add the bias to get **z**, then squash z with the sigmoid to get "
     r"**ŷ = σ(z)**, a number between 0 and 1. Pick a sample (click it on the plane or choose it below).",
+    key="forward",
 )
 X, y, *_ = lab.design()
 if y.size == 0:
@@ -18,40 +19,48 @@ if y.size == 0:
 rows = scenes.train_index(lab)
 names = [f"x_{{{j + 1}}}" for j in range(X.shape[1])]
 
-left, right = st.columns([2, 3])
-with left:
+top = st.columns([1, 2])
+with top[0]:
     source = st.radio("Weights", ["model", "hand"], horizontal=True, key="fwd_source",
                       format_func={"model": f"From the model (epoch {lab.epoch})", "hand": "Try by hand"}.get)
-    w, b = lab.params()
-    if source == "hand":
-        w = np.array([st.slider(f"w{j + 1}", -10.0, 10.0, float(np.clip(w[j], -10, 10)), 0.05, key=f"fwd_w{j}")
-                      for j in range(len(w))])
-        b = st.slider("b", -10.0, 10.0, float(np.clip(b, -10, 10)), 0.05, key="fwd_b")
     lab.sample = st.selectbox(
         "Sample", range(len(y)), index=min(lab.sample, len(y) - 1), key=f"fwd_sample_{lab.sample}",
         format_func=lambda i: f"#{i}: x = ({', '.join(f'{v:.3g}' for v in lab.dataset.X[rows[i]])}), y = {int(y[i])}",
     )
-    i = lab.sample
+w, b = lab.params()
+if source == "hand":
+    with top[1]:
+        cols = st.columns(len(w) + 1)
+        w = np.array([cols[j].slider(f"w{j + 1}", -10.0, 10.0, float(np.clip(w[j], -10, 10)), 0.05, key=f"fwd_w{j}")
+                      for j in range(len(w))])
+        b = cols[-1].slider("b", -10.0, 10.0, float(np.clip(b, -10, 10)), 0.05, key="fwd_b")
+i = lab.sample
+z_i = float(X[i] @ w + b)
+y_hat = float(1 / (1 + np.exp(-np.clip(z_i, -700, 700))))
+steps, diagram = st.columns([3, 2])
+with steps:
     st.markdown(f"**Sample #{i}**, true class y = {int(y[i])}" +
-                (" (inputs standardized as the neuron sees them)" if lab.settings.standardize else ""))
-    for step_no, line in enumerate(explain.forward_steps(X[i], w, b, names), start=1):
-        st.caption(["Weighted sum", "Add the bias", "Squash with the sigmoid"][step_no - 1])
+                (" (inputs standardized, as the neuron sees them)" if lab.settings.standardize else ""))
+    for caption, line in zip(["1 · Weighted sum", "2 · Add the bias", "3 · Squash with the sigmoid"],
+                             explain.forward_steps(X[i], w, b, names), strict=True):
+        st.caption(caption)
         st.latex(line)
-    z_i = float(X[i] @ w + b)
-    verdict = "class 1" if z_i >= 0 else "class 0"
-    st.markdown(f"ŷ {'≥' if z_i >= 0 else '<'} 0.5, so the neuron says **{verdict}**; "
+    st.markdown(f"ŷ {'≥' if z_i >= 0 else '<'} 0.5, so the neuron says **class {int(z_i >= 0)}**; "
                 f"the label is class {int(y[i])}: **{'right' if (z_i >= 0) == (y[i] == 1) else 'wrong'}**.")
-    ui.show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i,
-                                   1 / (1 + np.exp(-np.clip(z_i, -700, 700)))), key="fwd_diagram", height=240)
-with right:
+with diagram:
+    ui.show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i, y_hat),
+            key="fwd_diagram", height=260)
+left, right = st.columns(2)
+with left:
     event = ui.show(scenes.plane(lab, w, b, highlight=rows[i], arrows=scenes.weight_arrows(lab, w, b),
-                                 title="The plane: w is perpendicular to the line w·x + b = 0"),
+                                 title="w is perpendicular to the boundary w·x + b = 0"),
                     key="fwd_plane", click=True)
     picked = ui.clicked_point(event)
     if picked is not None and picked in rows and np.flatnonzero(rows == picked)[0] != i:
         lab.sample = int(np.flatnonzero(rows == picked)[0])
         st.rerun()
-    ui.show(figures.sigmoid_figure(X @ w + b, y, chosen=i), key="fwd_sigmoid", height=340)
+with right:
+    ui.show(figures.sigmoid_figure(X @ w + b, y, chosen=i), key="fwd_sigmoid", height=460)
 
 with st.expander("z and ŷ for every sample", expanded=False):
     st.dataframe(scenes.forward_table(lab, w, b), hide_index=True, width="stretch", height=300)

@@ -14,6 +14,7 @@ lab = ui.page(
     r"$\partial C/\partial w_j$. The chain rule splits that into three simple factors, "
     r"$\frac{\partial C}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial z}\cdot\frac{\partial z}{\partial w_j}$, "
     "computed for every sample and then added up.",
+    key="backprop",
 )
 X, y, *_ = lab.design()
 if y.size == 0:

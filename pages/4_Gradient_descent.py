@@ -10,6 +10,7 @@ lab = ui.page(
     "Each **epoch** computes the gradient of the cost and moves every weight a step against it: "
     r"$w \leftarrow w - \alpha\,\partial C/\partial w$. Press **Step** and watch the three views change "
     "together: the boundary turns, the samples slide along the sigmoid, the cost falls.",
+    key="descent",
 )
 s = lab.settings
 
@@ -48,25 +49,27 @@ if lab.dataset.train_y.size == 0:
 
 if note := scenes.separability_note(lab):
     st.warning(note)
-playing = st.session_state.get("playing", False)
 
 
-@st.fragment(run_every=ui.PLAY_INTERVAL if playing else None)
+@st.fragment
 def views():
     """Everything that changes on a Step: it reruns alone, not the whole page."""
-    buttons = st.columns([1, 1, 1, 1, 4])
-    buttons[0].button("Step one epoch", key="step", type="primary", on_click=lab.step, args=(1,), disabled=playing)
-    buttons[1].button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing)
-    buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play)
-    buttons[3].button("Reset", key="reset", on_click=ui.reset, args=(lab,))
-    if playing and st.session_state.get("playing") and not lab.step(1):
-        st.session_state["playing"] = False  # reached the end: a stop rule, or the epoch limit
-    if st.session_state.get("playing", False) != playing:
-        st.rerun(scope="app")  # Play and Pause change the fragment's timer
+    playing = bool(st.session_state.get("playback"))
+    buttons = st.columns([1.5, 1, 1, 1, 3])
+    buttons[0].button("Step one epoch", key="step", type="primary", on_click=lab.step, args=(1,), disabled=playing,
+                      shortcut="Right", help="Keyboard: →")
+    buttons[1].button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing,
+                      shortcut="Shift+Right", help="Keyboard: Shift + →")
+    buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play, args=(lab,),
+                      shortcut="P", help="Keyboard: P")
+    buttons[3].button("Reset", key="reset", on_click=ui.reset, args=(lab,), shortcut="Home", help="Keyboard: Home")
     if lab.history.epochs > 0 and not playing:
         st.slider("Rewind to epoch", 0, lab.history.epochs, lab.epoch, key=f"rewind_{lab.history.epochs}",
                   on_change=ui.rewind_from, args=(lab, f"rewind_{lab.history.epochs}"))
-    ui.show(scenes.descent(lab), key="descent")
+    ui.descent_chart(lab, scenes)
+    if playing:
+        st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
+        return
     h, k = lab.history, lab.epoch
     cols = st.columns(4)
     cols[0].metric("Epoch", k)
@@ -87,9 +90,10 @@ def views():
             st.latex(line)
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")
-    with st.expander("Every number in the figures, as a table"):
+    if st.toggle("Show every number in the figures as a table", key="gd_table"):
         st.dataframe(scenes.history_table(lab), width="stretch", height=260)
-    ui.finish(lab)
+    ui.sync_link(lab)
 
 
 views()
+ui.finish(lab)

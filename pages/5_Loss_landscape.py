@@ -11,6 +11,7 @@ lab = ui.page(
     "Loss landscape",
     "The cost is a function of the weights. Over $(w_1, w_2)$, with the bias held at its current value, "
     "it is a landscape, and gradient descent walks downhill on it, one step per epoch.",
+    key="landscape",
 )
 X, y, *_ = lab.design()
 if y.size == 0 or lab.settings.mode == "rosenblatt":

@@ -46,7 +46,7 @@ def forward_steps(x, w, b, names=None) -> list[str]:
     terms = " + ".join(rf"{paren(x[j])} \cdot {paren(w[j])}" for j in range(d))
     prods = " + ".join(paren(p) for p in products)
     return [
-        rf"x \cdot w = {terms} = {prods} = {num(s)}",
+        rf"\begin{{aligned}} x \cdot w &= {terms} \\ &= {prods} = {num(s)} \end{{aligned}}",
         rf"z = x \cdot w + b = {num(s)} + {paren(b)} = {num(z)}",
         rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} = {num(y_hat)}",
     ]

@@ -315,14 +315,14 @@ def descent_figure(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, 
         top = max(top, float(np.max(test_cost)) * 1.05)
     fig = _figure(dynamic + static)
     fig.update_layout(
-        _layout(large, height=470, showlegend=True, margin=dict(l=50, r=20, t=70, b=45)),
+        _layout(large, height=490, showlegend=True, margin=dict(l=50, r=20, t=70, b=90)),
         xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=feature_names[0]),
         yaxis=dict(range=[y0, y1], title=feature_names[1]),
         yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title="ŷ = σ(z)"),
         xaxis2=dict(domain=[0.43, 0.68], title="z"),
         xaxis3=dict(domain=[0.75, 1.0], title="epoch"),
         yaxis3=dict(anchor="x3", range=[0, top], title="cost"),
-        legend=dict(orientation="h", y=-0.2, x=0),
+        legend=dict(orientation="h", y=-0.3, x=0),
     )
     fig.update_layout(_descent_layout_update(epoch, cost, accuracy, lim))
     return fig
@@ -383,35 +383,36 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
     """
     w = np.asarray(w, dtype=float)
     d = len(w)
-    ys = np.linspace(0.85, 0.15, d) if d > 1 else np.array([0.5])
+    ys = np.linspace(0.88, 0.12, d) if d > 1 else np.array([0.5])
     fig = _figure()
     big = max(float(np.max(np.abs(w))) if d else 1.0, 1e-9)
     shapes, notes = [], []
     for i in range(d):
         colour = C1 if w[i] >= 0 else C0
-        shapes.append(dict(type="line", x0=0.12, y0=ys[i], x1=0.45, y1=0.5,
+        shapes.append(dict(type="line", x0=0.2, y0=ys[i], x1=0.44, y1=0.5,
                            line=dict(width=1 + 7 * abs(w[i]) / big, color=colour)))
         label = names[i] if i < len(names) else f"φ{i + 1}"
         value = f" = {x[i]:.3g}" if x is not None else ""
-        notes.append(dict(x=0.07, y=ys[i], text=f"{label}{value}", showarrow=False, font=dict(size=14)))
-        notes.append(dict(x=0.27, y=(ys[i] + 0.5) / 2 + 0.04, text=f"w{i + 1} = {w[i]:.3g}", showarrow=False,
-                          font=dict(color=colour, size=13)))
+        notes.append(dict(x=0.19, y=ys[i], text=f"{label}{value}", showarrow=False, xanchor="right",
+                          font=dict(size=14)))
+        notes.append(dict(x=0.29, y=ys[i] + (0.5 - ys[i]) * 0.38 + 0.07, text=f"w{i + 1} = {w[i]:.3g}",
+                          showarrow=False, font=dict(color=colour, size=13), bgcolor="rgba(255,255,255,0.8)"))
     shapes += [
-        dict(type="circle", x0=0.42, y0=0.38, x1=0.54, y1=0.62, line=dict(color="#333", width=2), fillcolor="#f4f4f4"),
+        dict(type="circle", x0=0.44, y0=0.36, x1=0.54, y1=0.64, line=dict(color="#333", width=2), fillcolor="#f4f4f4"),
         dict(type="line", x0=0.54, y0=0.5, x1=0.66, y1=0.5, line=dict(color="#333", width=2)),
-        dict(type="rect", x0=0.66, y0=0.4, x1=0.78, y1=0.6, line=dict(color="#333", width=2), fillcolor="#f4f4f4"),
-        dict(type="line", x0=0.78, y0=0.5, x1=0.9, y1=0.5, line=dict(color="#333", width=2)),
+        dict(type="rect", x0=0.66, y0=0.38, x1=0.76, y1=0.62, line=dict(color="#333", width=2), fillcolor="#f4f4f4"),
+        dict(type="line", x0=0.76, y0=0.5, x1=0.84, y1=0.5, line=dict(color="#333", width=2)),
     ]
     notes += [
-        dict(x=0.48, y=0.5, text="Σ", showarrow=False, font=dict(size=26)),
-        dict(x=0.48, y=0.3, text=f"b = {b:.3g}", showarrow=False, font=dict(size=13)),
-        dict(x=0.72, y=0.5, text="σ", showarrow=False, font=dict(size=26)),
-        dict(x=0.6, y=0.58, text="z" + (f" = {z:.3g}" if z is not None else ""), showarrow=False),
-        dict(x=0.95, y=0.5, text="ŷ" + (f" = {y_hat:.3g}" if y_hat is not None else ""), showarrow=False,
-             font=dict(size=16)),
+        dict(x=0.49, y=0.5, text="Σ", showarrow=False, font=dict(size=26)),
+        dict(x=0.49, y=0.26, text=f"+ b = {b:.3g}", showarrow=False, font=dict(size=13)),
+        dict(x=0.71, y=0.5, text="σ", showarrow=False, font=dict(size=26)),
+        dict(x=0.6, y=0.6, text="z" + (f" = {z:.3g}" if z is not None else ""), showarrow=False, yanchor="bottom"),
+        dict(x=0.85, y=0.5, text="ŷ" + (f" = {y_hat:.3g}" if y_hat is not None else ""), showarrow=False,
+             xanchor="left", font=dict(size=16)),
     ]
     fig.update_layout(
         _layout(large, height=260, margin=dict(l=10, r=10, t=10, b=10)), shapes=shapes, annotations=notes,
-        xaxis=dict(visible=False, range=[0, 1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
+        xaxis=dict(visible=False, range=[0, 1.1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
     )
     return fig

@@ -49,9 +49,10 @@ def _moving_parts(lab: Lab, k: int, bounds, X):
     return probability_grid(lab.features, w, b, bounds, GRID), X @ w + b
 
 
-def descent(lab: Lab):
-    """The gradient-descent page's three views at the epoch on screen."""
-    d, h, k = lab.dataset, lab.history, lab.epoch
+def descent(lab: Lab, k: int | None = None):
+    """The gradient-descent page's three views at epoch k (the epoch on screen by default)."""
+    d, h = lab.dataset, lab.history
+    k = lab.epoch if k is None else k
     bounds = plane_bounds(d.X)
     X, y, *_ = lab.design()
     grid, z = _moving_parts(lab, k, bounds, X)

@@ -8,6 +8,8 @@ there in one place, :func:`ensure_state`; pages change it only through the
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import numpy as np
 import streamlit as st
 
@@ -21,15 +23,16 @@ MODE_LABELS = {
     "rosenblatt": "Rosenblatt's perceptron rule (step activation)",
 }
 LOSS_LABELS = {"mse": "MSE (the article's)", "bce": "Cross-entropy"}
-PLAY_INTERVAL = 0.1  # seconds between epochs while playing
+PLAY_FPS = 15  # epochs shown per second while playing
+PLAY_CHUNK = 45  # epochs trained and sent to the browser at once (3 s of playback)
 
 PAGE_LINKS = (
-    ("app.py", "Home", "🏠"),
-    ("pages/1_Dataset.py", "1 · Dataset", "🎯"),
-    ("pages/2_Forward_propagation.py", "2 · Forward propagation", "➡️"),
-    ("pages/3_Backpropagation.py", "3 · Backpropagation", "⬅️"),
-    ("pages/4_Gradient_descent.py", "4 · Gradient descent", "⛰️"),
-    ("pages/5_Loss_landscape.py", "5 · Loss landscape", "🗺️"),
+    ("app.py", "Home", ":material/home:"),
+    ("pages/1_Dataset.py", "1 · Dataset", ":material/scatter_plot:"),
+    ("pages/2_Forward_propagation.py", "2 · Forward propagation", ":material/arrow_forward:"),
+    ("pages/3_Backpropagation.py", "3 · Backpropagation", ":material/arrow_back:"),
+    ("pages/4_Gradient_descent.py", "4 · Gradient descent", ":material/trending_down:"),
+    ("pages/5_Loss_landscape.py", "5 · Loss landscape", ":material/landscape:"),
 )
 
 PAGE_KEYS = dict(zip([p for p, *_ in PAGE_LINKS], ("home", "dataset", "forward", "backprop", "descent", "landscape"),
@@ -54,15 +57,25 @@ def ensure_state() -> Lab:
     return st.session_state["lab"]
 
 
-def page(title: str, intro: str) -> Lab:
-    """The frame every page shares: config, state, title, a few sentences, the sidebar summary."""
-    st.set_page_config(page_title=f"{title} · Neuron Lab", page_icon="🧠", layout="wide")
+def page(title: str, intro: str, key: str) -> Lab:
+    """The frame every page shares: config, state, title, a few sentences, the sidebar.
+
+    ``key`` names the page for a teacher's link: a hidden page says so and stops.
+    """
+    st.set_page_config(page_title=f"{title} · Neuron Lab", page_icon=":material/neurology:", layout="wide")
     lab = ensure_state()
+    large = st.session_state.get("large_type", False)
+    if large:
+        st.html("<style>.stMarkdown p, .stCaption, .stMetric, label p {font-size: 1.3rem !important}"
+                ".katex {font-size: 1.45em !important}</style>")
+    sidebar(lab)
     st.title(title)
+    if hidden(lab, key):
+        st.info("Your teacher's link hides this page. Use the pages in the sidebar.")
+        st.stop()
     st.markdown(intro)
     for problem in st.session_state.get("link_problems", []):
-        st.warning(problem, icon="🔗")
-    sidebar(lab)
+        st.warning(problem, icon=":material/link_off:")
     return lab
 
 
@@ -73,33 +86,61 @@ def sidebar(lab: Lab) -> None:
             if not hidden(lab, PAGE_KEYS[path]):
                 st.page_link(path, label=label, icon=icon)
         st.divider()
-        st.markdown("**Current experiment**")
-        st.caption(summary(lab))
+        st.markdown("**Dataset**")
+        st.caption(data_summary(lab))
+
+
+def data_summary(lab: Lab) -> str:
+    """The dataset in one line of plain text."""
+    d, c = lab.dataset, lab.dataset.counts
+    return (
+        f"{lab.settings.dataset}: {int(np.sum(~d.test))} train / {int(np.sum(d.test))} test points "
+        f"(class 0: {c['train'][0] + c['test'][0]}, class 1: {c['train'][1] + c['test'][1]})"
+    )
 
 
 def summary(lab: Lab) -> str:
     """A one-line summary of the dataset and the model, in plain text."""
-    d, s = lab.dataset, lab.settings
-    c = d.counts
     w, b = lab.params()
     cost = lab.history.cost[lab.epoch]
     ws = ", ".join(f"{v:.3g}" for v in w)
-    return (
-        f"Data: {s.dataset}, {int(np.sum(~d.test))} train / {int(np.sum(d.test))} test "
-        f"(class 0: {c['train'][0] + c['test'][0]}, class 1: {c['train'][1] + c['test'][1]}). "
-        f"Model at epoch {lab.epoch}: w = ({ws}), b = {b:.3g}, cost {cost:.4g}."
-    )
+    return f"Data: {data_summary(lab)}. Model at epoch {lab.epoch}: w = ({ws}), b = {b:.3g}, cost {cost:.4g}."
 
 
-def finish(lab: Lab) -> None:
-    """Write the experiment into the link, so the address bar always reopens it."""
+def sync_link(lab: Lab) -> str:
+    """Write the experiment into the address bar; returns why the points could not go in, if so."""
+    problem = ""
     try:
         query = lab.query()
     except ValueError as err:  # too many hand-made points for a link
-        query = lab.settings.with_(epoch=lab.epoch).to_query()
-        st.caption(str(err))
+        query, problem = lab.settings.with_(epoch=lab.epoch).to_query(), str(err)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
+    return problem
+
+
+def share_link(lab: Lab) -> str:
+    """The full address that reopens this experiment on this page."""
+    base = (st.context.url or "").split("?")[0]
+    try:
+        query = lab.query()
+    except ValueError:
+        query = lab.settings.with_(epoch=lab.epoch).to_query()
+    return base + ("?" + urlencode(query) if query else "")
+
+
+def finish(lab: Lab) -> None:
+    """End of every page: the address bar reopens the experiment, and a copy-link box says so."""
+    problem = sync_link(lab)
+    with st.sidebar:
+        with st.popover("Share this experiment", icon=":material/share:", width="stretch"):
+            st.caption("This link reopens the same dataset, weights, epoch and page. Copy it with the button.")
+            st.code(share_link(lab), language=None, wrap_lines=True)
+            if problem:
+                st.warning(problem)
+        st.toggle("Large type (projector)", key="large_type", persist_state="session")
+        st.selectbox("Download figures as", ["png", "svg"], key="figure_format", persist_state="session",
+                     help="The camera icon above each figure downloads it.")
 
 
 def text(value) -> str:
@@ -115,7 +156,12 @@ def show(fig, key: str, **kwargs):
     from .chart import plotly_chart
 
     height = kwargs.pop("height", None) or fig.layout.height or 450
-    return plotly_chart(fig, key=key, height=int(height), **kwargs)
+    if st.session_state.get("large_type"):
+        fig.update_layout(font=dict(size=19))
+        height = int(height * 1.15)
+    fmt = st.session_state.get("figure_format", "png")
+    config = {"toImageButtonOptions": {"format": fmt, "filename": f"neuron_lab_{key}", "scale": 2}}
+    return plotly_chart(fig, key=key, height=int(height), config=config, **kwargs)
 
 
 def setting(widget, label: str, name: str, lab: Lab, **kwargs):
@@ -124,26 +170,59 @@ def setting(widget, label: str, name: str, lab: Lab, **kwargs):
     Returns the widget's value; the page hands changed values to ``lab.update``.
     """
     current = getattr(lab.settings, name)
-    if widget in (st.selectbox, st.radio):
+    if hidden(lab, name):
+        return current  # a teacher's link fixed this setting
+    kind = getattr(widget, "__name__", "")
+    if kind in ("selectbox", "radio"):
         options = kwargs["options"]
         kwargs["index"] = list(options).index(current) if current in options else 0
-    elif widget is st.multiselect:
+    elif kind == "multiselect":
         kwargs["default"] = list(current)
     else:
         kwargs["value"] = current
     value = widget(label, key=f"setting_{name}", **kwargs)
-    return tuple(value) if widget is st.multiselect else value
+    return tuple(value) if kind == "multiselect" else value
 
 
 def reset(lab: Lab) -> None:
     """Reset button: back to epoch 0, and stop playing."""
     lab.reset()
-    st.session_state["playing"] = False
+    st.session_state["playback"] = None
 
 
-def toggle_play() -> None:
-    """Play/Pause button."""
-    st.session_state["playing"] = not st.session_state.get("playing", False)
+def toggle_play(lab: Lab) -> None:
+    """Play/Pause button: Play trains the next epochs at once; the browser then shows them one by one."""
+    if st.session_state.get("playback"):
+        st.session_state["playback"]["paused"] = True  # the chart stops and reports where
+        return
+    start = lab.epoch
+    if lab.step(PLAY_CHUNK):
+        st.session_state["playback"] = {"start": start, "end": lab.epoch, "paused": False}
+
+
+def descent_chart(lab: Lab, scenes) -> None:
+    """The gradient-descent figure; while playing, epochs are played in the browser at PLAY_FPS.
+
+    Play trains ``PLAY_CHUNK`` epochs in one go and sends them as frames; when the
+    browser reaches the last frame it reports back, and the next chunk follows.
+    Pause stops the browser, which reports the frame on screen; the lab then shows
+    that epoch (the epochs trained past it are dropped by the next Step).
+    """
+    play = st.session_state.get("playback")
+    if play and play["end"] > lab.history.epochs:  # the run was reset or changed meanwhile
+        play = st.session_state["playback"] = None
+    if not play:
+        show(scenes.descent(lab), key="descent")
+        return
+    start, end = play["start"], play["end"]
+    event = show(scenes.descent(lab, start), key="descent", frames=scenes.descent_frames(lab, start + 1, end),
+                 fps=PLAY_FPS, playing=not play["paused"])
+    if event and event.get("event") == "frame":
+        lab.rewind(start + 1 + int(event["index"]))
+        st.session_state["playback"] = None
+        if event.get("end") and not play["paused"]:
+            toggle_play(lab)  # the next chunk
+        st.rerun(scope="fragment")
 
 
 def rewind_from(lab: Lab, key: str) -> None:
@@ -173,3 +252,30 @@ def selected_points(event) -> list[int]:
         return []
     rows = {int(p["customdata"]) for p in event.get("points", []) if isinstance(p.get("customdata"), int | float)}
     return sorted(rows)
+
+
+CONTROLS = {
+    "dataset": "dataset choice and clicking points", "n": "number of points", "noise": "noise", "seed": "data seed",
+    "test_fraction": "test fraction", "standardize": "standardize", "maps": "feature maps", "lr": "learning rate",
+    "loss": "cost", "mode": "update mode", "batch_size": "mini-batch size", "init": "initial weights",
+    "init_seed": "weight seed", "w1": "w₁ by hand", "w2": "w₂ by hand", "b": "b by hand",
+    "max_epochs": "maximum epochs", "tol_cost": "cost threshold", "tol_grad": "gradient threshold",
+}
+
+
+def teacher_panel(lab: Lab) -> None:
+    """Build a locked-down exercise: the link reopens this experiment with chosen pages and controls hidden."""
+    pages = {PAGE_KEYS[p]: label for p, label, _ in PAGE_LINKS[1:]}
+    shown_pages = st.multiselect("Pages students may open", list(pages), default=list(pages),
+                                 format_func=pages.get, key="teacher_pages")
+    free = st.multiselect("Settings students may change", list(CONTROLS), default=list(CONTROLS),
+                          format_func=CONTROLS.get, key="teacher_controls")
+    hide = tuple([p for p in pages if p not in shown_pages] + [c for c in CONTROLS if c not in free])
+    query = lab.settings.with_(epoch=lab.epoch, hide=hide).to_query()
+    try:
+        query.update({k: v for k, v in lab.query().items() if k == "pts"})
+    except ValueError as err:
+        st.warning(str(err))
+    base = (st.context.url or "").split("?")[0]
+    st.caption("Send this link to your students: it opens this dataset and these weights, with the rest locked.")
+    st.code(base + "?" + urlencode(query), language=None, wrap_lines=True)
