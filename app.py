@@ -20,6 +20,8 @@ with left:
     st.caption(ui.summary(lab))
 with right:
     st.subheader("Where to go next")
+    st.button("Start the guided lesson", key="lesson_start", type="primary", icon=":material/school:",
+              on_click=ui.start_lesson, disabled=st.session_state.get("lesson") is not None)
     for path, label, icon in ui.PAGE_LINKS[1:]:
         st.page_link(path, label=label, icon=icon)
     st.markdown(

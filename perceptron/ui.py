@@ -76,6 +76,7 @@ def page(title: str, intro: str, key: str) -> Lab:
     st.markdown(intro)
     for problem in st.session_state.get("link_problems", []):
         st.warning(problem, icon=":material/link_off:")
+    lesson_panel(lab, key)
     return lab
 
 
@@ -279,3 +280,51 @@ def teacher_panel(lab: Lab) -> None:
     base = (st.context.url or "").split("?")[0]
     st.caption("Send this link to your students: it opens this dataset and these weights, with the rest locked.")
     st.code(base + "?" + urlencode(query), language=None, wrap_lines=True)
+
+
+def lesson_panel(lab: Lab, key: str) -> None:
+    """The guided lesson's current step, on top of the page it belongs to."""
+    from .lesson import STEPS
+
+    k = st.session_state.get("lesson")
+    if k is None or not 0 <= k < len(STEPS):
+        return
+    step = STEPS[k]
+    paths = {v: p for p, v in PAGE_KEYS.items()}
+    with st.container(border=True, key="lesson_panel"):
+        st.markdown(f"**Lesson · step {k + 1} of {len(STEPS)}: {step.title}**")
+        if step.page != key:
+            st.page_link(paths[step.page], label=f"Continue the lesson on {dict((p, t) for p, t, _ in PAGE_LINKS)[paths[step.page]]}",
+                         icon=":material/school:")
+        else:
+            st.markdown(step.body(lab))
+            if step.question:
+                q = step.question
+                choice = st.radio(q.prompt, q.choices, index=None, key=f"lesson_choice_{k}", horizontal=True)
+                if st.button("Reveal", key=f"lesson_reveal_{k}", disabled=choice is None):
+                    st.session_state[f"lesson_shown_{k}"] = choice
+                if st.session_state.get(f"lesson_shown_{k}"):
+                    right, why = q.answer(lab)
+                    guessed = st.session_state[f"lesson_shown_{k}"] == q.choices[right]
+                    (st.success if guessed else st.warning)(("Right. " if guessed else "Not this time. ") + why)
+        cols = st.columns([1, 1, 1, 5])
+        if cols[0].button("Back", key="lesson_back", disabled=k == 0):
+            _lesson_go(k - 1, key, paths)
+        if cols[1].button("Next", key="lesson_next", type="primary", disabled=k == len(STEPS) - 1):
+            _lesson_go(k + 1, key, paths)
+        if cols[2].button("End lesson", key="lesson_end"):
+            st.session_state["lesson"] = None
+            st.rerun()
+
+
+def _lesson_go(k: int, here: str, paths: dict) -> None:
+    from .lesson import STEPS
+
+    st.session_state["lesson"] = k
+    if STEPS[k].page != here:
+        st.switch_page(paths[STEPS[k].page])
+    st.rerun()
+
+
+def start_lesson() -> None:
+    st.session_state["lesson"] = 0
