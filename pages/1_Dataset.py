@@ -18,14 +18,14 @@ controls, plot = st.columns([1, 2])
 with controls:
     current = "iris" if s.dataset == "iris" else "custom" if s.dataset == "custom" else "preset"
     kind = current if ui.hidden(lab, "dataset") else st.radio(
-        "Start from", list(KINDS), index=list(KINDS).index(current), format_func=KINDS.get, key="ds_kind",
+        "Start from", list(KINDS), index=list(KINDS).index(current), format_func=KINDS.get, key=f"ds_kind_{lab.version}",
         horizontal=True)
     changes = {}
     if kind == "preset":
         presets = list(ds.PRESETS)
         changes["dataset"] = s.dataset if ui.hidden(lab, "dataset") else st.selectbox(
             "Preset", presets, index=presets.index(s.dataset) if s.dataset in presets else 0,
-            format_func=lambda p: f"{p}: {ds.PRESETS[p]}", key="ds_preset")
+            format_func=lambda p: f"{p}: {ds.PRESETS[p]}", key=f"ds_preset_{lab.version}")
         changes["n"] = ui.setting(st.slider, "Number of points", "n", lab, min_value=4, max_value=2000, step=2)
         changes["noise"] = ui.setting(st.slider, "Noise", "noise", lab, min_value=0.0, max_value=1.0, step=0.01)
         changes["seed"] = ui.setting(st.number_input, "Seed", "seed", lab, min_value=0, step=1)
@@ -100,19 +100,5 @@ with left:
 with right:
     st.download_button("Download these points as CSV", csv_io.to_csv(lab.dataset), "neuron_lab_points.csv",
                        "text/csv", key="ds_download")
-    upload = st.file_uploader("Load points from a CSV file", type=["csv", "txt"], key=f"ds_upload_{lab.version}",
-                              help="Two numeric feature columns and a label column with two classes.")
-    if upload is not None:
-        try:
-            result = csv_io.read_csv(upload.getvalue())
-        except csv_io.CsvError as err:
-            st.error(f"**{ui.text(upload.name)}** was not loaded, and your points are unchanged. {err}")
-        else:
-            lab.set_dataset(result.dataset)
-            notes = [f"Loaded {result.dataset.n} points from {upload.name}.", *result.notes]
-            st.session_state["ds_notes"] = (lab.version, notes)
-            st.rerun()
-    version, notes = st.session_state.get("ds_notes", (None, []))
-    for note in notes if version == lab.version else []:
-        st.info(ui.text(note))
+    ui.upload_panel(lab)
 ui.finish(lab)

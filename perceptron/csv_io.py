@@ -29,7 +29,7 @@ class CsvError(ValueError):
 MAX_ROWS: int = 5000  # the browser still draws this many points fluidly
 MAX_BYTES: int = 1_000_000
 
-LABEL_NAMES = ("label", "class", "target", "y", "species")  # by priority, compared case-insensitively
+LABEL_NAMES = ("label", "class", "target", "species", "y")  # by priority, compared case-insensitively
 SPLIT_NAME = "split"
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SHOW = 30  # characters of an offending value shown in a message

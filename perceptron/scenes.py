@@ -6,6 +6,8 @@ tested without a server, and any renderer can draw it.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -17,8 +19,19 @@ from .views import loss_landscape, plane_bounds, probability_grid
 GRID = 40  # heatmap resolution: drawn with bilinear smoothing, 40 × 40 looks smooth and stays light on the wire
 
 
+def safe(name) -> str:
+    """A user's text (a column or class name from a file) for a figure: plotly reads a little HTML
+    in labels, so every tag is shown as text, and long names are cut."""
+    name = str(name)
+    return html.escape(name[:40] + ("…" if len(name) > 40 else ""))
+
+
 def _axis(symbol: str, name: str) -> str:
-    return symbol if name in ("x1", "x2", "x₁", "x₂") else f"{symbol}: {name}"
+    return symbol if name in ("x1", "x2", "x₁", "x₂") else f"{symbol}: {safe(name)}"
+
+
+def class_names(lab: Lab):
+    return tuple(safe(c) for c in lab.dataset.class_names)
 
 
 def axis_names(lab: Lab):
@@ -40,7 +53,7 @@ def plane(lab: Lab, w=None, b=None, highlight=None, arrows=(), title="Decision b
     bounds = plane_bounds(d.X)
     grid = probability_grid(lab.features, w, b, bounds, GRID)
     return F.plane_figure(grid, d.X, d.y, d.test, bounds, feature_names=axis_names(lab),
-                          class_names=d.class_names, highlight=highlight, arrows=arrows, title=title)
+                          class_names=class_names(lab), highlight=highlight, arrows=arrows, title=title)
 
 
 def _moving_parts(lab: Lab, k: int, bounds, X):
@@ -57,7 +70,7 @@ def descent(lab: Lab, k: int | None = None):
     X, y, *_ = lab.design()
     grid, z = _moving_parts(lab, k, bounds, X)
     return F.descent_figure(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
-                            feature_names=axis_names(lab), class_names=d.class_names)
+                            feature_names=axis_names(lab), class_names=class_names(lab))
 
 
 def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:
@@ -167,7 +180,7 @@ def gradient_at(lab: Lab, w, b, loss=None):
 def dataset_view(lab: Lab):
     """The dataset page's plot: the raw points, clickable."""
     d = lab.dataset
-    return F.dataset_figure(d.X, d.y, d.test, plane_bounds(d.X, minimum=2.0), axis_names(lab), d.class_names)
+    return F.dataset_figure(d.X, d.y, d.test, plane_bounds(d.X, minimum=2.0), axis_names(lab), class_names(lab))
 
 
 def counts_table(lab: Lab) -> pd.DataFrame:

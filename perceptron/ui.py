@@ -328,3 +328,42 @@ def _lesson_go(k: int, here: str, paths: dict) -> None:
 
 def start_lesson() -> None:
     st.session_state["lesson"] = 0
+
+
+def upload_panel(lab: Lab) -> None:
+    """CSV upload: a good file replaces the points (with notes on what was assumed); a bad one is
+    refused with the reader's message and the points stay as they were. A file with more than three
+    columns can be read again with other columns chosen."""
+
+    upload = st.file_uploader("Load points from a CSV file", type=["csv", "txt"], key=f"ds_upload_{lab.version}",
+                              help="Two numeric feature columns and a label column with two classes.")
+    if upload is not None:
+        _load_csv(lab, upload.name, upload.getvalue())
+    version, name, data, columns, notes = st.session_state.get("ds_csv", (None, "", b"", (), []))
+    if version != lab.version:
+        return
+    for note in notes:
+        st.info(text(note))
+    if len(columns) > 3:
+        with st.form("ds_columns"):
+            st.caption(f"{text(name)} has {len(columns)} columns: choose which to use.")
+            a, b, c = st.columns(3)
+            x1 = a.selectbox("x₁", columns, index=0, key="ds_col_x1")
+            x2 = b.selectbox("x₂", columns, index=1, key="ds_col_x2")
+            label = c.selectbox("label", columns, index=len(columns) - 1, key="ds_col_label")
+            if st.form_submit_button("Use these columns"):
+                _load_csv(lab, name, data, features=(x1, x2), label=label)
+
+
+def _load_csv(lab: Lab, name: str, data: bytes, **choice) -> None:
+    from . import csv_io
+
+    try:
+        result = csv_io.read_csv(data, **choice)
+    except csv_io.CsvError as err:
+        st.error(f"{text(name)} was not loaded, and your points are unchanged. {text(err)}", icon=":material/error:")
+        return
+    lab.set_dataset(result.dataset)
+    notes = [f"Loaded {result.dataset.n} points from {name}.", *result.notes]
+    st.session_state["ds_csv"] = (lab.version, name, data, result.columns, notes)
+    st.rerun()
