@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import reference_run
 
 import perceptron as p
 from perceptron.backprop import pulled_out_slip, sign_slip
+from reference import reference_run
 
 getcontext().prec = 50
 
