@@ -79,7 +79,7 @@ def views():
     if h.test_accuracy is not None:
         cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
     if lab.notice:
-        (st.error if h.diverged else st.info)(lab.notice)
+        (st.error if h.diverged else st.warning if "went up" in lab.notice else st.info)(lab.notice)
     if k > 0 and s.mode == "batch":
         st.markdown(f"**The last update** (epoch {k - 1} → {k}):")
         X, y, *_ = lab.design()

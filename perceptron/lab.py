@@ -131,14 +131,25 @@ class Lab:
             self.notice = f"Reached the maximum of {limit} epochs. Reset, or raise the limit."
             return 0
         if self.history.stopped and self.epoch == self.history.epochs:
+            self.notice = self.history.message
             return 0
         base = self.history.upto(self.epoch)
         w, b = base.params()
         more = self._run(w, b, epochs, self.epoch)
         self.history = base.extend(more)
         self.epoch = self.history.epochs
-        self.notice = more.message
+        self.notice = more.message or self._overshoot(base.epochs)
         return more.epochs
+
+    def _overshoot(self, start: int) -> str:
+        """A warning when the cost went up during the last steps: the learning rate is too large."""
+        cost = self.history.cost[start:]
+        if self.settings.mode == "rosenblatt" or cost.size < 2 or not np.any(np.diff(cost) > 1e-12):
+            return ""
+        k = start + int(np.argmax(np.diff(cost) > 1e-12)) + 1
+        return (f"The cost went up at epoch {k} (from {cost[k - start - 1]:.4g} to {cost[k - start]:.4g}): the step "
+                f"overshot the valley. A smaller learning rate than {self.settings.lr:g} descends steadily; "
+                "rewind to go back.")
 
     def rewind(self, k: int):
         """Show epoch k (its parameters, cost and boundary); the record after it stays until the next Step."""
