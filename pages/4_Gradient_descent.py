@@ -90,8 +90,11 @@ def views():
             st.latex(line)
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")
-    if st.toggle("Show every number in the figures as a table", key="gd_table"):
+    table_col, download_col = st.columns([3, 1])
+    if table_col.toggle("Show every number in the figures as a table", key="gd_table"):
         st.dataframe(scenes.history_table(lab), width="stretch", height=260)
+    download_col.download_button("Per-epoch history (CSV)", lambda: scenes.history_table(lab).to_csv(index=False),
+                                 "neuron_lab_history.csv", "text/csv", key="gd_history_csv", icon=":material/download:")
     ui.sync_link(lab)
 
 
