@@ -49,6 +49,8 @@ if lab.dataset.train_y.size == 0:
 
 if note := scenes.separability_note(lab):
     st.warning(note)
+    st.page_link("pages/6_Hidden_layer.py", label="See what a hidden layer does with these points",
+                 icon=":material/hub:")
 
 
 @st.fragment

@@ -20,7 +20,7 @@ DATASETS = ("blobs", "overlap", "and", "or", "xor", "circles", "moons", "functio
 LOSSES = ("mse", "bce")
 MODES = ("batch", "minibatch", "sample", "rosenblatt")
 INITS = ("random", "zeros", "manual")
-PAGES = ("home", "dataset", "forward", "backprop", "descent", "landscape")
+PAGES = ("home", "dataset", "forward", "backprop", "descent", "landscape", "hidden")
 MAX_EPOCHS = 5000  # the most epochs one session keeps (bounded memory per user)
 MAX_LINK_POINTS = 400  # hand-made datasets up to this size travel in the link
 

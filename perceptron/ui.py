@@ -33,9 +33,10 @@ PAGE_LINKS = (
     ("pages/3_Backpropagation.py", "3 · Backpropagation", ":material/arrow_back:"),
     ("pages/4_Gradient_descent.py", "4 · Gradient descent", ":material/trending_down:"),
     ("pages/5_Loss_landscape.py", "5 · Loss landscape", ":material/landscape:"),
+    ("pages/6_Hidden_layer.py", "6 · Hidden layer", ":material/hub:"),
 )
 
-PAGE_KEYS = dict(zip([p for p, *_ in PAGE_LINKS], ("home", "dataset", "forward", "backprop", "descent", "landscape"),
+PAGE_KEYS = dict(zip([p for p, *_ in PAGE_LINKS], ("home", "dataset", "forward", "backprop", "descent", "landscape", "hidden"),
                      strict=True))
 
 
