@@ -57,14 +57,14 @@ if note := scenes.separability_note(lab):
 def views():
     """Everything that changes on a Step: it reruns alone, not the whole page."""
     playing = bool(st.session_state.get("playback"))
-    buttons = st.columns([1.5, 1, 1, 1, 3])
+    buttons = st.columns([1.3, 1.2, 1, 1, 0.5])
     buttons[0].button("Step one epoch", key="step", type="primary", on_click=lab.step, args=(1,), disabled=playing,
-                      shortcut="Right", help="Keyboard: →")
+                      width="stretch", shortcut="Right", help="Keyboard: →")
     buttons[1].button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing,
-                      shortcut="Shift+Right", help="Keyboard: Shift + →")
+                      width="stretch", shortcut="Shift+Right", help="Keyboard: Shift + →")
     buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play, args=(lab,),
-                      shortcut="P", help="Keyboard: P")
-    buttons[3].button("Reset", key="reset", on_click=ui.reset, args=(lab,), shortcut="Home", help="Keyboard: Home")
+                      width="stretch", shortcut="P", help="Keyboard: P")
+    buttons[3].button("Reset", key="reset", on_click=ui.reset, args=(lab,), width="stretch", shortcut="Home", help="Keyboard: Home")
     if lab.history.epochs > 0 and not playing:
         st.slider("Rewind to epoch", 0, lab.history.epochs, lab.epoch, key=f"rewind_{lab.history.epochs}",
                   on_change=ui.rewind_from, args=(lab, f"rewind_{lab.history.epochs}"))

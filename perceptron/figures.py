@@ -315,14 +315,14 @@ def descent_figure(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, 
         top = max(top, float(np.max(test_cost)) * 1.05)
     fig = _figure(dynamic + static)
     fig.update_layout(
-        _layout(large, height=490, showlegend=True, margin=dict(l=50, r=20, t=70, b=90)),
+        _layout(large, height=500, showlegend=True, margin=dict(l=50, r=20, t=70, b=105)),
         xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=feature_names[0]),
         yaxis=dict(range=[y0, y1], title=feature_names[1]),
         yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title="ŷ = σ(z)"),
         xaxis2=dict(domain=[0.43, 0.68], title="z"),
         xaxis3=dict(domain=[0.75, 1.0], title="epoch"),
         yaxis3=dict(anchor="x3", range=[0, top], title="cost"),
-        legend=dict(orientation="h", y=-0.3, x=0),
+        legend=dict(orientation="h", y=-0.17, yanchor="top", x=0),
     )
     fig.update_layout(_descent_layout_update(epoch, cost, accuracy, lim))
     return fig
