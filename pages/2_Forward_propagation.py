@@ -14,8 +14,7 @@ lab = ui.page(
 )
 X, y, *_ = lab.design()
 if y.size == 0:
-    st.info("There are no training points yet. Build a dataset on the **Dataset** page first.")
-    st.stop()
+    ui.stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
 rows = scenes.train_index(lab)
 names = [f"x_{{{j + 1}}}" for j in range(X.shape[1])]
 

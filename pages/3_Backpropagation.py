@@ -18,8 +18,7 @@ lab = ui.page(
 )
 X, y, *_ = lab.design()
 if y.size == 0:
-    st.info("There are no training points yet. Build a dataset on the **Dataset** page first.")
-    st.stop()
+    ui.stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
 w, b = lab.params()
 rows = scenes.train_index(lab)
 

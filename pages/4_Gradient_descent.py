@@ -44,8 +44,7 @@ with st.sidebar:
     lab.update(**{k: v for k, v in changes.items() if not ui.hidden(lab, k)})
 
 if lab.dataset.train_y.size == 0:
-    st.info("There are no training points yet. Build a dataset on the **Dataset** page first.")
-    st.stop()
+    ui.stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
 
 if note := scenes.separability_note(lab):
     st.warning(note)
@@ -81,7 +80,7 @@ def views():
     if h.test_accuracy is not None:
         cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
     if lab.notice:
-        (st.error if h.diverged else st.warning if "went up" in lab.notice else st.info)(lab.notice)
+        (st.error if h.diverged else st.warning if "went up" in lab.notice or "did not move" in lab.notice else st.info)(lab.notice)
     if k > 0 and s.mode == "batch":
         st.markdown(f"**The last update** (epoch {k - 1} → {k}):")
         X, y, *_ = lab.design()

@@ -15,8 +15,7 @@ lab = ui.page(
 )
 X, y, *_ = lab.design()
 if y.size == 0 or lab.settings.mode == "rosenblatt":
-    st.info("This page needs training points and a gradient-descent mode (not Rosenblatt's rule).")
-    st.stop()
+    ui.stop(lab, "This page needs training points and a gradient-descent mode (not Rosenblatt's rule).")
 
 st.subheader("Your run so far")
 h = lab.history
@@ -49,7 +48,8 @@ both = {name: train(X, y, w0, b0, lr=lab.settings.lr, epochs=epochs, loss=name) 
 c1, c2 = st.columns(2)
 with c1:
     ui.show(figures.curves_figure({f"{ui.LOSS_LABELS[k]}: misclassified fraction": 1 - r.accuracy
-                                   for k, r in both.items()}, "Errors per epoch, same start, same α"), key="ls_cmp")
+                                   for k, r in both.items()}, "Errors per epoch, same start, same α",
+                                  ytitle="misclassified fraction"), key="ls_cmp")
 with c2:
     zs = np.linspace(-8, 8, 161)
     ones = np.ones_like(zs)

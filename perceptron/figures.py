@@ -60,7 +60,8 @@ def _layout(large=False, **extra):
     return lay
 
 
-def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None):
+def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None,
+                 highlight_name="chosen sample"):
     r"""Scatter traces of the points: one per class and split, shape by class, hollow for test.
 
     Parameters
@@ -92,13 +93,13 @@ def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highl
                         symbol=sym, size=9, color=CLASS_COLOURS[label],
                         line=dict(width=1.5 if is_test else 0.8, color=CLASS_COLOURS[label] if is_test else "white"),
                     ),
-                    hovertemplate="#%{customdata}<br>x₁=%{x}<br>x₂=%{y}<extra>" + name + "</extra>",
+                    hovertemplate="x₁=%{x}<br>x₂=%{y}<extra>" + name + "</extra>",
                 )
             )
     if highlight is not None and 0 <= highlight < X.shape[0]:
         traces.append(
             _scatter(
-                x=[X[highlight, 0]], y=[X[highlight, 1]], mode="markers", name=f"sample #{highlight}",
+                x=[X[highlight, 0]], y=[X[highlight, 1]], mode="markers", name=highlight_name,
                 xaxis=xaxis, yaxis=yaxis, hoverinfo="skip",
                 marker=dict(size=20, symbol="circle-open", color=ACCENT, line=dict(width=3)),
             )
@@ -138,7 +139,8 @@ def boundary_traces(grid, xaxis="x", yaxis="y"):
     ]
 
 
-def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None):
+def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None,
+                 highlight_name="chosen sample"):
     r"""The decision boundary: σ over the plane as a heatmap, the contour ŷ = 0.5, and the points.
 
     Parameters
@@ -146,17 +148,17 @@ def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y",
     grid : (xs, ys, P) from :func:`perceptron.views.probability_grid`
     """
     traces = boundary_traces(grid, xaxis, yaxis)
-    return traces + point_traces(X, y, test, class_names, xaxis, yaxis, highlight)
+    return traces + point_traces(X, y, test, class_names, xaxis, yaxis, highlight, highlight_name)
 
 
 def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), class_names=("0", "1"),
-                 highlight=None, arrows=(), title="Decision boundary", large=False):
+                 highlight=None, arrows=(), title="Decision boundary", large=False, highlight_name="chosen sample"):
     r"""The plane with the boundary; ``arrows`` are ``(x0, y0, x1, y1, label, colour)`` drawn on top.
 
     Used for the weight vector (from the origin, perpendicular to the line) and
     the gradient (from the current w, against which descent moves).
     """
-    fig = _figure(plane_traces(grid, X, y, test, class_names, highlight=highlight))
+    fig = _figure(plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name))
     (x0, x1), (y0, y1) = bounds
     fig.update_layout(
         _layout(large, height=460, title=title),
@@ -413,6 +415,6 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
     ]
     fig.update_layout(
         _layout(large, height=260, margin=dict(l=10, r=10, t=10, b=10)), shapes=shapes, annotations=notes,
-        xaxis=dict(visible=False, range=[0, 1.1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
+        xaxis=dict(visible=False, range=[-0.12, 1.1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
     )
     return fig

@@ -16,6 +16,7 @@ from .state import MAX_EPOCHS, Settings, decode_points, encode_points
 from .training import History, rosenblatt, train
 
 # settings that change the dataset (everything else only changes the run)
+LINK_UPDATES = 200_000  # updates a link may ask for on opening (about 3 s of training)
 DATA_KEYS = ("dataset", "n", "noise", "seed", "test_fraction", "iris_x", "iris_y", "iris_a", "iris_b")
 # settings that leave the run as it is
 VIEW_KEYS = ("epoch", "hide")
@@ -73,7 +74,7 @@ class Lab:
             data = build_dataset(settings)
         lab = cls(settings=settings, dataset=data)
         if settings.epoch:
-            lab.step(settings.epoch)
+            lab.step_for_link(settings.epoch)
         return lab
 
     # --- what the pages read ------------------------------------------------------------
@@ -138,8 +139,17 @@ class Lab:
         more = self._run(w, b, epochs, self.epoch)
         self.history = base.extend(more)
         self.epoch = self.history.epochs
-        self.notice = more.message or self._overshoot(base.epochs)
+        self.notice = more.message or self._overshoot(base.epochs) or self._stuck(w, b)
         return more.epochs
+
+    def _stuck(self, w, b) -> str:
+        """A warning when Step changed nothing although the cost is not zero: the sigmoid saturated."""
+        w1, b1 = self.history.params()
+        if self.settings.lr > 0 and self.history.cost[-1] > 1e-9 and np.allclose(w1, w, rtol=1e-12, atol=0) \
+                and b1 == b and self.settings.mode != "rosenblatt":
+            return ("The weights did not move: the sigmoid is saturated (|z| is huge), so its slope and the gradient "
+                    "are practically 0. Standardize the inputs on the Dataset page, or use cross-entropy.")
+        return ""
 
     def _overshoot(self, start: int) -> str:
         """A warning when the cost went up during the last steps: the learning rate is too large."""
@@ -150,6 +160,16 @@ class Lab:
         return (f"The cost went up at epoch {k} (from {cost[k - start - 1]:.4g} to {cost[k - start]:.4g}): the step "
                 f"overshot the valley. A smaller learning rate than {self.settings.lr:g} descends steadily; "
                 "rewind to go back.")
+
+    def step_for_link(self, epochs: int) -> None:
+        """Train to the epoch a link asks for, within a budget of updates, so that a link cannot keep
+        a shared server busy for minutes; says so when it stopped short."""
+        n = max(int(self.dataset.train_y.size), 1)
+        per_epoch = {"batch": 1, "minibatch": -(-n // self.settings.batch_size)}.get(self.settings.mode, n)
+        allowed = max(LINK_UPDATES // per_epoch, 1)
+        self.step(min(epochs, allowed))
+        if epochs > allowed:
+            self.notice = f"This link asked for epoch {epochs}; it opened at epoch {self.epoch} (press Step to go on)."
 
     def rewind(self, k: int):
         """Show epoch k (its parameters, cost and boundary); the record after it stays until the next Step."""
@@ -182,7 +202,7 @@ class Lab:
         a click on an existing point (``"point"`` in the event) adds nothing. Returns
         a short message for the page ("" when nothing happened).
         """
-        if not event or event.get("event") != "click" or event.get("point") is not None:
+        if not isinstance(event, dict) or event.get("event") != "click" or event.get("point") is not None:
             return ""
         x1, x2 = event.get("x"), event.get("y")
         try:

@@ -53,7 +53,16 @@ def plane(lab: Lab, w=None, b=None, highlight=None, arrows=(), title="Decision b
     bounds = plane_bounds(d.X)
     grid = probability_grid(lab.features, w, b, bounds, GRID)
     return F.plane_figure(grid, d.X, d.y, d.test, bounds, feature_names=axis_names(lab),
-                          class_names=class_names(lab), highlight=highlight, arrows=arrows, title=title)
+                          class_names=class_names(lab), highlight=highlight, arrows=arrows, title=title,
+                          highlight_name=_sample_name(lab, highlight))
+
+
+def _sample_name(lab: Lab, row) -> str:
+    """The chosen point named as the pages number it: its index among the training samples."""
+    if row is None:
+        return ""
+    index = np.flatnonzero(train_index(lab) == row)
+    return f"sample #{int(index[0])}" if index.size else "chosen point"
 
 
 def _moving_parts(lab: Lab, k: int, bounds, X):

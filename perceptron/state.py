@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import struct
 from dataclasses import dataclass, fields, replace
 
@@ -167,7 +168,10 @@ def encode_points(X, y, test) -> str:
     Each point is two float32 coordinates and one byte (bit 0: label, bit 1: test),
     9 bytes a point, base64url-encoded: 400 points make a 4.8 kB link.
     """
-    X = np.asarray(X, dtype=np.float32).reshape(-1, 2)
+    with np.errstate(over="ignore"):
+        X = np.asarray(X, dtype=np.float32).reshape(-1, 2)
+    if not np.all(np.isfinite(X)):
+        raise ValueError("A coordinate is too large for a link. Download the points as CSV to share them instead.")
     if X.shape[0] > MAX_LINK_POINTS:
         raise ValueError(
             f"This dataset has {X.shape[0]} points; a link carries at most {MAX_LINK_POINTS}. "
@@ -180,6 +184,8 @@ def encode_points(X, y, test) -> str:
 
 def decode_points(text: str):
     """The inverse of :func:`encode_points`; raises ValueError with a clear message on a bad string."""
+    if not isinstance(text, str) or not re.fullmatch(r"[A-Za-z0-9_-]*", text):
+        raise ValueError("The points in this link are damaged (not valid base64).")
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError):

@@ -72,8 +72,7 @@ def page(title: str, intro: str, key: str) -> Lab:
     sidebar(lab)
     st.title(title)
     if hidden(lab, key):
-        st.info("Your teacher's link hides this page. Use the pages in the sidebar.")
-        st.stop()
+        stop(lab, "Your teacher's link hides this page. Use the pages in the sidebar.")
     st.markdown(intro)
     for problem in st.session_state.get("link_problems", []):
         st.warning(problem, icon=":material/link_off:")
@@ -89,7 +88,8 @@ def sidebar(lab: Lab) -> None:
                 st.page_link(path, label=label, icon=icon)
         st.divider()
         st.markdown("**Dataset**")
-        st.caption(data_summary(lab))
+        # filled by finish(), after the page has applied this run's changes
+        st.session_state["_summary_slot"] = st.empty()
 
 
 def data_summary(lab: Lab) -> str:
@@ -107,6 +107,13 @@ def summary(lab: Lab) -> str:
     cost = lab.history.cost[lab.epoch]
     ws = ", ".join(f"{v:.3g}" for v in w)
     return f"Data: {data_summary(lab)}. Model at epoch {lab.epoch}: w = ({ws}), b = {b:.3g}, cost {cost:.4g}."
+
+
+def stop(lab: Lab, message: str) -> None:
+    """End the page early with a message that says what is missing (the frame is still finished)."""
+    st.info(message)
+    finish(lab)
+    st.stop()
 
 
 def sync_link(lab: Lab) -> str:
@@ -134,6 +141,9 @@ def share_link(lab: Lab) -> str:
 def finish(lab: Lab) -> None:
     """End of every page: the address bar reopens the experiment, and a copy-link box says so."""
     problem = sync_link(lab)
+    slot = st.session_state.pop("_summary_slot", None)
+    if slot is not None:
+        slot.caption(data_summary(lab))
     with st.sidebar:
         with st.popover("Share this experiment", icon=":material/share:", width="stretch"):
             st.caption("This link reopens the same dataset, weights, epoch and page. Copy it with the button.")

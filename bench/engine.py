@@ -1,0 +1,329 @@
+"""Engine figures, in-process: perceptron.train against a lean numpy loop and a pure-Python loop,
+and the server-side work of one Step (Lab.step + scenes.descent + chart.chart_data)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import math
+import time
+
+import numpy as np
+
+from .common import Row
+
+BIG_N = 200_000
+SMALL_N = 2_000
+LR = 0.5
+EPOCHS_BIG = 20  # epochs per timed run at n = 200,000
+REPEATS_BIG = 9
+EPOCHS_SMALL = 200
+REPEATS_SMALL = 9
+PY_REPEATS = 5  # pure-Python epochs timed at n = 2,000 (one epoch each)
+STEP_REPEATS = 40  # in-process Steps timed per dataset size
+TIME_BUDGET = 90.0  # seconds: every loop here also stops when the part has run this long
+
+
+def data(n: int, seed: int = 1):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(0.0, 1.0, size=(n, 2))
+    y = (X @ np.array([1.5, -1.0]) + 0.3 + rng.normal(0.0, 0.5, size=n) > 0).astype(float)
+    return X, y
+
+
+def lean_loop(X, y, w, b, lr, epochs):
+    """The same math as the article, nothing else: forward, cost, gradient, update."""
+    n = X.shape[0]
+    w = w.copy()
+    costs = np.empty(epochs)
+    for k in range(epochs):
+        z = X @ w + b
+        y_hat = 1.0 / (1.0 + np.exp(-z))
+        r = y - y_hat
+        costs[k] = np.mean(r * r)
+        g = (-2.0 / n) * r * y_hat * (1.0 - y_hat)
+        w -= lr * (X.T @ g)
+        b -= lr * g.sum()
+    return w, b, costs
+
+
+def python_loop(X, y, w, b, lr, epochs):
+    """The article's formulas one sample at a time, in plain Python floats (full-batch update)."""
+    n = len(y)
+    w1, w2 = float(w[0]), float(w[1])
+    for _ in range(epochs):
+        cost = g1 = g2 = gb = 0.0
+        for i in range(n):
+            x1, x2 = X[i]
+            z = x1 * w1 + x2 * w2 + b
+            y_hat = 1.0 / (1.0 + math.exp(-z))
+            r = y[i] - y_hat
+            cost += r * r
+            dz = -2.0 / n * r * y_hat * (1.0 - y_hat)
+            g1 += dz * x1
+            g2 += dz * x2
+            gb += dz
+        w1 -= lr * g1
+        w2 -= lr * g2
+        b -= lr * gb
+    return (w1, w2), b, cost / n
+
+
+def _timed(fn, *args):
+    gc.collect()
+    t0 = time.perf_counter()
+    out = fn(*args)
+    return time.perf_counter() - t0, out
+
+
+def bench_full_batch(deadline: float) -> Row:
+    from perceptron import train
+
+    X, y = data(BIG_N)
+    w0, b0 = np.zeros(2), 0.0
+    # correctness first: both loops must follow the same path
+    h = train(X, y, w0, b0, lr=LR, epochs=5)
+    w_lean, b_lean, _ = lean_loop(X, y, w0, b0, LR, 5)
+    same = bool(np.allclose(h.w[-1], w_lean) and math.isclose(h.b[-1], b_lean, rel_tol=1e-9, abs_tol=1e-12))
+    eng, lean = [], []
+    for _ in range(REPEATS_BIG):  # interleaved, so drift hits both alike
+        if time.monotonic() > deadline:
+            break
+        t, _ = _timed(lambda: train(X, y, w0, b0, lr=LR, epochs=EPOCHS_BIG))
+        eng.append(t / EPOCHS_BIG * 1e3)
+        t, _ = _timed(lean_loop, X, y, w0, b0, LR, EPOCHS_BIG)
+        lean.append(t / EPOCHS_BIG * 1e3)
+    ratio = float(np.median(eng) / np.median(lean))
+    ratios = [e / le for e, le in zip(eng, lean, strict=True)]
+    # where the extra time goes: one epoch's pieces, timed alone
+    breakdown = _train_breakdown(X, y)
+    return Row(
+        part="engine", key="engine_full_batch", unit="ms/epoch",
+        what=f"engine, full batch, n = {BIG_N:,}: perceptron.train per epoch, as a multiple of the lean numpy loop",
+        target=1.5, op="<=", target_text="≤ 1.5× the lean loop",
+        measured=ratio, samples=eng, baseline=float(np.median(lean)), baseline_samples=lean,
+        baseline_text=f"lean numpy loop {np.median(lean):.2f} ms/epoch (median)", baseline_kind="same run",
+        notes=(f"measured = median(train) / median(lean) = {np.median(eng):.2f} / {np.median(lean):.2f} ms "
+               f"= {ratio:.2f}×; per-pair ratios min {min(ratios):.2f} median {np.median(ratios):.2f} "
+               f"max {max(ratios):.2f}. train(epochs={EPOCHS_BIG}) makes {EPOCHS_BIG + 1} full passes "
+               f"(row 0 too), divided by {EPOCHS_BIG}. Same weights after 5 epochs: {same}."),
+        measured_unit="×", extra={"same_result": same, "breakdown_ms": breakdown},
+    )
+
+
+def _train_breakdown(X, y, reps: int = 15) -> dict:
+    """Median ms of each piece of one perceptron.train epoch at this n (diagnosis only)."""
+    from perceptron.costs import get_cost
+    from perceptron.neuron import sigmoid
+
+    cost = get_cost("mse")
+    n = X.shape[0]
+    w, b = np.array([0.3, -0.2]), 0.1
+    z = X @ w + b
+    yh = sigmoid(z)
+    pieces = {
+        "z = X@w + b": lambda: X @ w + b,
+        "sigmoid(z)": lambda: sigmoid(z),
+        "cost(y, z, ŷ)": lambda: cost(y, z, yh),
+        "accuracy mean((z>=0)==(y==1))": lambda: float(np.mean((z >= 0) == (y == 1))),
+        "dL_dz(y, z, ŷ) / n": lambda: cost.dL_dz(y, z, yh) / n,
+        "X.T @ g": lambda: X.T @ z,
+        "np.isfinite checks": lambda: all(np.all(np.isfinite(v)) for v in (1.0, w, b, w, b)),
+    }
+    out = {}
+    for name, fn in pieces.items():
+        ts = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()
+            ts.append((time.perf_counter() - t0) * 1e3)
+        out[name] = round(float(np.median(ts)), 3)
+    return out
+
+
+def bench_python_loop(deadline: float) -> Row:
+    from perceptron import train
+
+    X, y = data(SMALL_N)
+    Xl, yl = X.tolist(), y.tolist()
+    w0, b0 = np.zeros(2), 0.0
+    py = []
+    for _ in range(PY_REPEATS):
+        if time.monotonic() > deadline and py:
+            break
+        t, _ = _timed(python_loop, Xl, yl, w0, b0, LR, 1)
+        py.append(t * 1e3)
+    eng = []
+    for _ in range(REPEATS_SMALL):
+        if time.monotonic() > deadline and eng:
+            break
+        t, _ = _timed(lambda: train(X, y, w0, b0, lr=LR, epochs=EPOCHS_SMALL))
+        eng.append(t / EPOCHS_SMALL * 1e3)
+    speedup = float(np.median(py) / np.median(eng))
+    lean = []
+    for _ in range(REPEATS_SMALL):
+        t, _ = _timed(lean_loop, X, y, w0, b0, LR, EPOCHS_SMALL)
+        lean.append(t / EPOCHS_SMALL * 1e3)
+    lean_small = round(float(np.median(lean)), 4)
+    return Row(
+        part="engine", key="engine_vs_python", unit="ms/epoch",
+        what=f"engine vs per-sample pure-Python loop, n = {SMALL_N:,}: speed-up per epoch",
+        target=100.0, op=">=", target_text="engine > 100× faster",
+        measured=speedup, samples=eng, baseline=float(np.median(py)), baseline_samples=py,
+        baseline_text=f"pure-Python loop {np.median(py):.2f} ms/epoch (median)", baseline_kind="same run",
+        notes=(f"measured = median(pure Python) / median(perceptron.train) = {np.median(py):.2f} / "
+               f"{np.median(eng):.4f} ms = {speedup:.0f}×; samples are perceptron.train ms/epoch. For scale, the lean "
+               f"numpy loop takes {lean_small:.4f} ms/epoch here ({np.median(py) / lean_small:.0f}× the pure-Python "
+               "loop): at n = 2,000 numpy's per-call overhead, not arithmetic, sets the time."),
+        measured_unit="×", extra={"lean_numpy_ms_per_epoch": lean_small},
+    )
+
+
+def step_path(n: int, repeats: int, deadline: float) -> dict:
+    """Time what the server does for one Step, in process: Lab.step(1), scenes.descent, chart.chart_data,
+    and the JSON the component sends. Also the rest of the fragment (the update's LaTeX lines)."""
+    from perceptron import chart, explain, scenes
+    from perceptron.backprop import gradients
+    from perceptron.lab import Lab
+    from perceptron.state import Settings
+
+    lab = Lab.from_settings(Settings(n=n))
+    config = {"toImageButtonOptions": {"format": "png", "filename": "neuron_lab_descent", "scale": 2}}
+    parts = {"Lab.step": [], "scenes.descent": [], "chart.chart_data": [], "json.dumps": [], "latex lines": []}
+    total, sizes = [], []
+    for i in range(repeats + 3):
+        if time.monotonic() > deadline and len(total) >= 5:
+            break
+        t0 = time.perf_counter()
+        lab.step(1)
+        t1 = time.perf_counter()
+        fig = scenes.descent(lab)
+        t2 = time.perf_counter()
+        d = chart.chart_data(fig, height=int(fig.layout.height or 450), config=config, src="/app/static/plotly.min.js")
+        t3 = time.perf_counter()
+        payload = json.dumps(d)
+        t4 = time.perf_counter()
+        X, y, *_ = lab.design()
+        k = lab.epoch
+        w0, b0 = lab.params(k - 1)
+        dw, db = gradients(X, y, w0, b0, lab.settings.loss)
+        w1, b1 = lab.params(k)
+        list(explain.update_steps(w0, b0, dw, db, lab.settings.lr, w1, b1))
+        t5 = time.perf_counter()
+        if i < 3:
+            continue  # warm-up
+        for name, (a, c) in zip(parts, ((t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5)), strict=True):
+            parts[name].append((c - a) * 1e3)
+        total.append((t4 - t0) * 1e3)
+        sizes.append(len(payload))
+    return {"total": total, "parts": {k: round(float(np.median(v)), 2) for k, v in parts.items()},
+            "json_bytes": int(np.median(sizes)), "fragment_extra_ms": round(float(np.median(parts["latex lines"])), 2)}
+
+
+def bench_server_step(deadline: float) -> list[Row]:
+    rows = []
+    for n, quoted in ((200, "~70 ms (prototype)"), (2000, None)):
+        r = step_path(n, STEP_REPEATS, deadline)
+        rows.append(Row(
+            part="engine", key=f"server_step_inprocess_n{n}", unit="ms",
+            what=f"server time per Step, in process (Lab.step + scenes.descent + chart.chart_data + JSON), n = {n}",
+            target=25.0 if n == 200 else None, op="<=", target_text="≤ 25 ms" if n == 200 else "— (information)",
+            measured=float(np.median(r["total"])), samples=r["total"],
+            baseline_text=quoted or "—", baseline_kind="quoted" if quoted else "none",
+            notes=(f"median per stage (ms): {r['parts']}; component JSON {r['json_bytes'] / 1024:.1f} KiB. "
+                   "The fragment also builds the update's LaTeX lines (the 'latex lines' stage, not in the total)."),
+            extra=r["parts"] | {"json_bytes": r["json_bytes"]},
+        ))
+    return rows
+
+
+def _merge(a, b):
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = _merge(a.get(k), v)
+        return out
+    return b
+
+
+def plain_descent_spec(lab) -> dict:
+    """What-if (bench only, the product is untouched): the same descent figure built as plain
+    dicts, no ``go.Figure``, no ``update_layout`` validation, no deep copies, no ``_clean`` walk.
+    It reuses the product's own trace builders, so the traces are the same lists."""
+    from perceptron import figures as F
+    from perceptron import scenes
+    from perceptron.neuron import sigmoid
+    from perceptron.views import plane_bounds
+
+    d, h, k = lab.dataset, lab.history, lab.epoch
+    bounds = plane_bounds(d.X)
+    X, y, *_ = lab.design()
+    grid, z = scenes._moving_parts(lab, k, bounds, X)
+    dynamic, lim = F._descent_dynamic(grid, z, y, h.cost, k)
+    curve = np.linspace(-60, 60, 481)
+    static = [F._scatter(x=F._r(curve), y=F._r(sigmoid(curve)), mode="lines", xaxis="x2", yaxis="y2",
+                         showlegend=False, line=dict(color=F.GREY, width=2), hoverinfo="skip", name="σ(z)")]
+    static += F.cost_traces(h.cost, h.test_cost, None, xaxis="x3", yaxis="y3")
+    static += F.point_traces(d.X, d.y, d.test, d.class_names)
+    (x0, x1), (y0, y1) = bounds
+    top = max(float(np.max(h.cost)), 1e-9) * 1.05
+    if h.test_cost is not None and np.size(h.test_cost):
+        top = max(top, float(np.max(h.test_cost)) * 1.05)
+    names = scenes.axis_names(lab)
+    layout = F._layout(False, height=490, showlegend=True, margin=dict(l=50, r=20, t=70, b=90))
+    layout = _merge(layout, dict(
+        xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=dict(text=names[0])),
+        yaxis=dict(range=[y0, y1], title=dict(text=names[1])),
+        yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title=dict(text="ŷ = σ(z)")),
+        xaxis2=dict(domain=[0.43, 0.68], title=dict(text="z")),
+        xaxis3=dict(domain=[0.75, 1.0], title=dict(text="epoch")),
+        yaxis3=dict(anchor="x3", range=[0, top], title=dict(text="cost")),
+        legend=dict(orientation="h", y=-0.3, x=0)))
+    layout = _merge(layout, F._descent_layout_update(k, h.cost, h.accuracy, lim))
+    return {"data": dynamic + static, "layout": layout}
+
+
+def bench_plain_dict(deadline: float) -> Row:
+    """How fast the Step's server work could be with plain-dict figures (a suggestion, measured)."""
+    from perceptron import chart, scenes
+    from perceptron.lab import Lab
+    from perceptron.state import Settings
+
+    lab = Lab.from_settings(Settings(n=200))
+    lab.step(3)
+    now, plain, sizes = [], [], {}
+    for i in range(STEP_REPEATS + 3):
+        if time.monotonic() > deadline and len(now) >= 5:
+            break
+        lab.step(1)
+        t0 = time.perf_counter()
+        a = json.dumps(chart.chart_data(scenes.descent(lab), height=490, src="x"))
+        t1 = time.perf_counter()
+        b = json.dumps(plain_descent_spec(lab))
+        t2 = time.perf_counter()
+        if i >= 3:
+            now.append((t1 - t0) * 1e3)
+            plain.append((t2 - t1) * 1e3)
+            sizes = {"now_bytes": len(a), "plain_bytes": len(b)}
+    same_traces = len(json.loads(a)["spec"]["data"]) == len(json.loads(b)["data"])
+    return Row(
+        part="engine", key="whatif_plain_dict_n200", unit="ms",
+        what="what-if (not a target): the descent figure as plain dicts + JSON, n = 200, vs today's go.Figure path",
+        target=None, op="<=", target_text="— (suggestion)", measured=float(np.median(plain)), samples=plain,
+        baseline=float(np.median(now)), baseline_samples=now,
+        baseline_text=f"today scenes.descent + chart_data + JSON {np.median(now):.1f} ms (same run)",
+        baseline_kind="same run",
+        notes=(f"{np.median(now) / np.median(plain):.0f}× less server work per Step for the figure; same trace "
+               f"count: {same_traces}; JSON {sizes.get('now_bytes', 0) / 1024:.1f} KiB today vs "
+               f"{sizes.get('plain_bytes', 0) / 1024:.1f} KiB plain (a few layout keys may be spelled differently: "
+               "an estimate of the cost, not a drop-in)."),
+        extra=sizes,
+    )
+
+
+def run() -> list[Row]:
+    deadline = time.monotonic() + TIME_BUDGET
+    rows = [bench_full_batch(deadline), bench_python_loop(deadline)]
+    rows += bench_server_step(deadline)
+    rows.append(bench_plain_dict(deadline + 30))
+    return rows

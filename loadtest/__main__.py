@@ -1,0 +1,66 @@
+"""``python -m loadtest``: a classroom of protocol-level students against one Neuron Lab server.
+
+    python -m loadtest --sessions 30 --seconds 60          # starts its own server on a free port
+    python -m loadtest --sweep 1,5,10,20,30 --seconds 40   # a fresh server per level
+    python -m loadtest --url http://127.0.0.1:8501 --pid 1234 --sessions 10
+
+Results are appended to loadtest/results/<date>.md (``--out`` to change the folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from pathlib import Path
+
+from .client import ClassroomConfig, format_report, format_sweep, run_classroom, run_sweep
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sessions", type=int, default=30, help="simulated students (default 30)")
+    ap.add_argument("--seconds", type=float, default=60.0, help="how long each student keeps acting (default 60)")
+    ap.add_argument("--sweep", help="comma-separated session counts, e.g. 1,5,10,20,30")
+    ap.add_argument("--url", help="an already running server (default: start one on a free loopback port)")
+    ap.add_argument("--pid", type=int, help="that server's PID, to sample its memory (with --url)")
+    ap.add_argument("--think", type=float, default=1.0, help="mean think time between actions, seconds")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=RESULTS, help="folder for <date>.md")
+    ap.add_argument("--json", action="store_true", help="also print the raw numbers as JSON")
+    args = ap.parse_args(argv)
+
+    cfg = ClassroomConfig(sessions=args.sessions, seconds=args.seconds, think=args.think, seed=args.seed,
+                          url=args.url, pid=args.pid)
+    now = datetime.datetime.now()
+    if args.sweep:
+        levels = [int(x) for x in args.sweep.split(",") if x.strip()]
+        data = run_sweep(levels, cfg)
+        text = format_sweep(data) + "\n" + "\n".join(
+            format_report(r, title="Sweep level") for r in data["results"])
+        failed = any(r["errors"] for r in data["results"])
+        title = f"Sweep {args.sweep} × {args.seconds:.0f} s"
+    else:
+        data = run_classroom(cfg)
+        text = format_report(data)
+        failed = bool(data["errors"])
+        title = f"Classroom {args.sessions} × {args.seconds:.0f} s"
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{now:%Y-%m-%d}.md"
+    header = "" if path.exists() else f"# Neuron Lab load test, {now:%Y-%m-%d}\n\n"
+    cmd = "python -m loadtest " + " ".join(sys.argv[1:] if argv is None else argv)
+    with path.open("a") as f:
+        f.write(f"{header}## {title} ({now:%H:%M})\n\n`{cmd}`\n\n{text}\n")
+    print(text)
+    print(f"written to {path}")
+    if args.json:
+        print(json.dumps(data, default=str, indent=1))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Hidden layer: h sigmoid neurons between the inputs and the output, and why XOR needs them."""
+
+import streamlit as st
+
+from perceptron import netscenes as S
+from perceptron import ui
+from perceptron.netlab import DATASET_LABELS, MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES, NetLab
+
+CHUNK = 30  # frames trained and sent to the browser at once while playing (2 s at 15 frames a second)
+
+lab = ui.page(
+    "Hidden layer",
+    "One neuron draws **one straight line**. On **XOR** the class 1 corners (−1, +1) and (+1, −1) sit "
+    "diagonally between the class 0 corners, so every line leaves some point on the wrong side. "
+    "A **hidden layer** of h neurons draws h lines (the small green maps below); the output neuron then "
+    "weighs their answers, e.g. *“past line 1 but not past line 2”*, and its boundary can bend around "
+    "the points. Backpropagation is the same chain rule as before, with two more factors for the hidden layer.",
+    key="hidden",
+)
+if "netlab" not in st.session_state:  # this page's own experiment, next to the single neuron's
+    st.session_state["netlab"] = NetLab()
+net: NetLab = st.session_state["netlab"]
+net.adopt(lab.dataset, lab.features)
+
+with st.sidebar:
+    st.markdown("**Network settings**")
+    st.caption("This page trains its own network; the dataset above is the single neuron's.")
+    changes = dict(
+        h=st.slider("Hidden units h", 1, MAX_HIDDEN, net.h, key="net_h"),
+        dataset=st.selectbox("Dataset", NET_DATASETS, NET_DATASETS.index(net.dataset), key="net_dataset",
+                             format_func=DATASET_LABELS.get),
+        lr=st.number_input("Learning rate α", 0.0, 1000.0, float(net.lr), 0.1, format="%.4g", key="net_lr"),
+        loss=st.radio("Cost", ["mse", "bce"], ["mse", "bce"].index(net.loss), format_func=ui.LOSS_LABELS.get,
+                      horizontal=True, key="net_loss"),
+        mode=st.selectbox("Update mode", NET_MODES, NET_MODES.index(net.mode), format_func=ui.MODE_LABELS.get,
+                          key="net_mode"),
+    )
+    if changes["mode"] == "minibatch":
+        changes["batch_size"] = st.number_input("Mini-batch size", 1, 2000, net.batch_size, key="net_batch")
+    changes["seed"] = st.number_input("Weight seed", 0, 2**31 - 1, net.seed, key="net_seed",
+                                      help="The starting weights. Another seed can end in another solution.")
+    changes["stride"] = st.select_slider("Play: epochs per frame", PLAY_STRIDES, net.stride, key="net_stride")
+    net.update(**changes)
+
+if net.n_train == 0:
+    ui.stop(lab, "Your dataset has no training points yet. Build one on the **Dataset** page, or pick a preset.")
+
+
+def toggle_play():
+    """Play trains the next CHUNK frames at once; the browser then shows them one by one. Pause stops it."""
+    play = st.session_state.get("net_playback")
+    if play:
+        play["paused"] = True  # the chart stops and reports the frame on screen
+        return
+    start = net.epoch
+    shown = net.play_chunk(CHUNK)
+    if shown:
+        st.session_state["net_playback"] = {"start": start, "epochs": shown, "paused": False,
+                                            "frames": S.frames(net, shown)}
+
+
+def reset():
+    net.reset()
+    st.session_state["net_playback"] = None
+
+
+def chart(play) -> None:
+    """The combined figure; while playing, its frames run in the browser and report where they stopped."""
+    if not play:
+        ui.show(S.figure(net), key="hidden")
+        return
+    event = ui.show(S.figure(net, play["start"]), key="hidden", frames=play["frames"], fps=ui.PLAY_FPS,
+                    playing=not play["paused"])
+    if event and event.get("event") == "frame":
+        net.rewind(play["epochs"][int(event["index"])])
+        st.session_state["net_playback"] = None
+        if event.get("end") and not play["paused"]:
+            toggle_play()  # the next chunk
+        st.rerun(scope="fragment")
+
+
+@st.fragment
+def views():
+    """Everything that changes on a Step: it reruns alone, not the whole page."""
+    play = st.session_state.get("net_playback")
+    if play and play["epochs"][-1] > net.history.epochs:  # the run was reset or changed meanwhile
+        play = st.session_state["net_playback"] = None
+    playing = bool(play)
+    buttons = st.columns([1.3, 1.2, 1, 1, 0.5])
+    buttons[0].button("Step one epoch", key="net_step1", type="primary", on_click=net.step, args=(1,),
+                      disabled=playing, width="stretch", shortcut="Right", help="Keyboard: →")
+    buttons[1].button("Step ×10", key="net_step10", on_click=net.step, args=(10,), disabled=playing,
+                      width="stretch", shortcut="Shift+Right", help="Keyboard: Shift + →")
+    buttons[2].button("Pause" if playing else "Play", key="net_play", on_click=toggle_play, width="stretch",
+                      icon=":material/pause:" if playing else ":material/play_arrow:", shortcut="P", help="Keyboard: P")
+    buttons[3].button("Reset", key="net_reset", on_click=reset, width="stretch", shortcut="Home",
+                      help="Keyboard: Home")
+    if net.history.epochs > 0 and not playing:
+        key = f"net_rewind_{net.history.epochs}"
+        st.slider("Rewind to epoch", 0, net.history.epochs, net.epoch, key=key,
+                  on_change=lambda: net.rewind(st.session_state[key]))
+    chart(play)
+    if playing:
+        st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
+        return
+    h, k = net.history, net.epoch
+    cols = st.columns(4)
+    cols[0].metric("Epoch", k)
+    cols[1].metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
+                   delta_color="inverse")
+    cols[2].metric("Train accuracy", f"{h.accuracy[k]:.0%}")
+    if h.test_accuracy is not None:
+        cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
+    if net.notice:
+        (st.error if h.diverged else st.warning)(net.notice)
+
+    st.subheader("Inside the network, for one sample")
+    names = S.input_names(net)
+    a, b, c = st.columns(3)
+    net.choose(
+        sample=a.number_input("Sample s", 0, net.n_train - 1, net.sample, key=f"net_sample_{net.n_train}"),
+        unit=b.selectbox("Hidden unit j", range(net.h), net.unit, format_func=lambda j: f"unit {j + 1}",
+                         key=f"net_unit_{net.h}"),
+        feature=c.selectbox("Input i", range(net.d), net.feature, format_func=names.__getitem__,
+                            key=f"net_feature_{net.d}"),
+    )
+    ui.show(S.diagram(net), key="hidden_net")
+    st.markdown("**Forward**, layer by layer: each hidden unit is a neuron on the inputs; "
+                "the output is a neuron on the hidden activations.")
+    for line in S.forward_lines(net):
+        st.latex(line)
+    i, j = net.feature + 1, net.unit + 1
+    st.markdown(f"**Backward**: the chain rule for the output weight $w^{{(2)}}_{j}$ and the hidden weight "
+                f"$W^{{(1)}}_{{{i}{j}}}$ (from input {names[net.feature]} to unit {j}). The hidden weight's product "
+                f"has two more factors: how the output depends on the unit ($w^{{(2)}}_{j}$), and the unit's own "
+                "slope σ′. Finite differences, which know nothing of the chain rule, must give the same numbers.")
+    for line in S.backward_lines(net):
+        st.latex(line)
+    st.latex(S.gradient_line(net))
+
+
+views()
+ui.finish(lab)

@@ -1,0 +1,347 @@
+r"""What the hidden-layer page shows, from a :class:`~perceptron.netlab.NetLab`: figures and LaTeX.
+
+Pure functions (no streamlit): one combined figure (the output's decision boundary,
+the cost per epoch and one thumbnail per hidden unit, so a single ``Plotly.react``
+repaints them all), its partial updates for in-browser playback, the network diagram,
+and the chain rule of one sample written out with its numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from . import figures as F
+from . import network as net
+from .explain import num, paren
+from .netlab import NetLab
+from .views import level_curve, plane_bounds
+
+GRID = 40  # the output's heatmap, as on the other pages
+THUMB = 20  # each hidden unit's thumbnail: small, and light in the playback frames
+UNIT = "#009E73"  # Okabe–Ito bluish green: a hidden unit's activation (not a class)
+UNIT_HEAT = [[0.0, "#ffffff"], [1.0, "#8fd3bd"]]
+COLS = 4  # thumbnails per row
+TOP = 0.58  # the thumbnails fill the paper from 0 to TOP on the right, under the cost plot
+FIXED = 3  # traces 0-2 move with the epoch (output heatmap, its boundary, the cost marker); then 2h more
+W1, W2 = "W<sup>(1)</sup><sub>{i}{j}</sub>", "w<sup>(2)</sup><sub>{j}</sub>"  # as in the LaTeX lines
+PRETTY = {"x_1": "x₁", "x_2": "x₂", "x_1^2": "x₁²", "x_2^2": "x₂²", "x_1 x_2": "x₁x₂",
+          r"\sin x_1": "sin x₁", r"\sin x_2": "sin x₂"}
+
+
+def input_names(lab: NetLab) -> list[str]:
+    """The inputs' names as plain text (x₁, x₂, x₁², ...)."""
+    return [PRETTY.get(n, n) for n in lab.features.names]
+
+
+# --- the combined figure ------------------------------------------------------------------------
+
+
+def _grids(lab: NetLab, k: int, bounds):
+    """The output's σ over a GRID² grid and every hidden unit's σ over a THUMB² grid, at epoch k."""
+    p = lab.params(k)
+    (x0, x1), (y0, y1) = bounds
+    out = []
+    for res in (GRID, THUMB):
+        xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+        gx, gy = np.meshgrid(xs, ys)
+        out.append((xs, ys, lab.features.transform(np.column_stack([gx.ravel(), gy.ravel()]))))
+    (xs, ys, G), (ts, us, T) = out
+    P = net.forward(G, p).y_hat.reshape(GRID, GRID)
+    A = net.hidden_grid(T, p).reshape(lab.h, THUMB, THUMB)
+    return (xs, ys, P), (ts, us, A)
+
+
+def _thumb_domains(h: int):
+    """(x domain, y domain) of each thumbnail: up to COLS per row, under the cost plot."""
+    cols = min(h, COLS)
+    rows = -(-h // cols)
+    width, height, gap = 0.5 / cols, TOP / rows, 0.012
+    out = []
+    for j in range(h):
+        r, c = divmod(j, cols)
+        left, top = 0.5 + c * width, TOP - r * height
+        out.append(([round(left + gap, 4), round(left + width - gap, 4)],
+                    [round(max(top - height + 0.06, 0), 4), round(top, 4)]))
+    return out
+
+
+def _dynamic(lab: NetLab, k: int, bounds):
+    (xs, ys, P), (ts, us, A) = _grids(lab, k, bounds)
+    cost = lab.history.cost
+    traces = F.boundary_traces((xs, ys, P))
+    traces.append(F._scatter(x=[k], y=[round(float(cost[k]), 6)], mode="markers", xaxis="x2", yaxis="y2",
+                             name=f"epoch {k}", showlegend=False, marker=dict(size=12, color=F.ACCENT)))
+    heat, lines = [], []
+    for j in range(lab.h):
+        ax = str(3 + j)
+        heat.append(F._heatmap(x=F._r(ts, 3), y=F._r(us, 3), z=F._r(A[j], 2), zmin=0, zmax=1,
+                               colorscale=UNIT_HEAT, zsmooth="best", showscale=False, xaxis="x" + ax,
+                               yaxis="y" + ax, name=f"hidden unit {j + 1}",
+                               hovertemplate=f"a{j + 1}" + "=%{z}<extra></extra>"))
+        cx, cy = level_curve(ts, us, A[j], 0.5)
+        lines.append(F._scatter(x=cx, y=cy, mode="lines", xaxis="x" + ax, yaxis="y" + ax, showlegend=False,
+                                name=f"unit {j + 1}: a = 0.5", hoverinfo="skip",
+                                line=dict(color=UNIT, width=2), connectgaps=False))
+    return traces + heat + lines
+
+
+def _annotations(lab: NetLab, k: int, status: str = ""):
+    h, p = lab.history, lab.params(k)
+    text = f"epoch {k} · cost {h.cost[k]:.4g} · train accuracy {h.accuracy[k]:.0%}" + status
+    notes = [dict(text=text, x=0, y=1.1, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
+                  showarrow=False, font=dict(size=15, color="#26303d"))]
+    for t, x, y, anchor in (
+        ("Output ŷ: decision boundary", 0.22, 1.0, "center"), ("Cost per epoch", 0.76, 1.0, "center"),
+        ("<b>Hidden units</b>: activation a over the plane (green = 1), line a = 0.5;<br>"
+         "above each: its weight w<sup>(2)</sup> into ŷ (blue +, orange −)", 0.5, 0.62, "left"),
+    ):
+        notes.append(dict(text=t, x=x, y=y, xref="paper", yref="paper", yanchor="bottom", xanchor=anchor,
+                          align="left", showarrow=False, font=dict(size=14 if y == 1.0 else 13)))
+    for j, (dx, dy) in enumerate(_thumb_domains(lab.h)):
+        w = p.w2[j]
+        notes.append(dict(text=f"h{j + 1}: {w:+.2f}" if abs(w) < 10 else f"h{j + 1}: {w:+.1f}", x=(dx[0] + dx[1]) / 2, y=dy[1],
+                          xref="paper", yref="paper", yanchor="bottom", showarrow=False,
+                          font=dict(size=12, color=F.C1 if w >= 0 else F.ACCENT)))
+    return notes
+
+
+def _layout_update(lab: NetLab, k: int, status: str = ""):
+    return dict(annotations=_annotations(lab, k, status), xaxis2=dict(range=[0, max(k, 10)]))
+
+
+def figure(lab: NetLab, k: int | None = None):
+    r"""The page's one figure at epoch k (the epoch on screen by default).
+
+    Left: the output's σ over the plane, the curve ŷ = 0.5 and every point. Top right:
+    the cost per epoch. Below it, one thumbnail per hidden unit: :math:`\sigma(z^{(1)}_j)`
+    over the same plane, with its own straight line :math:`a_j = 0.5`. Traces ``0..FIXED+2h-1``
+    move with the epoch (see :func:`frames`).
+    """
+    k = lab.epoch if k is None else int(k)
+    d, h = lab.data, lab.history
+    bounds = plane_bounds(d.X)
+    (x0, x1), (y0, y1) = bounds
+    static = F.cost_traces(h.cost, h.test_cost, None, xaxis="x2", yaxis="y2")
+    static += F.point_traces(d.X, d.y, d.test)
+    domains = _thumb_domains(lab.h)
+    axes = {}
+    for j, (dx, dy) in enumerate(domains):
+        ax = str(3 + j)
+        for label in (0, 1):
+            idx = d.y == label
+            static.append(F._scatter(x=F._r(d.X[idx, 0], 3), y=F._r(d.X[idx, 1], 3), mode="markers",
+                                     xaxis="x" + ax, yaxis="y" + ax, showlegend=False, hoverinfo="skip",
+                                     name=f"class {label} (unit {j + 1})",
+                                     marker=dict(size=4, symbol=F.SYMBOLS[label], color=F.CLASS_COLOURS[label])))
+        hide = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="", fixedrange=True,
+                    constrain="domain", showline=True, linecolor="#ccc", mirror=True)
+        axes[f"xaxis{ax}"] = dict(domain=dx, range=[x0, x1], anchor="y" + ax, constraintoward="center", **hide)
+        # the same scale on both axes, so each unit's line crosses the plane at its true angle
+        axes[f"yaxis{ax}"] = dict(domain=dy, range=[y0, y1], anchor="x" + ax, scaleanchor="x" + ax,
+                                  constraintoward="top", **hide)
+    top = max(float(np.max(h.cost)), 1e-9) * 1.05
+    if h.test_cost is not None:
+        top = max(top, float(np.max(h.test_cost)) * 1.05)
+    layout = F._layout(
+        False, height=640, showlegend=True, margin=dict(l=50, r=20, t=70, b=100),
+        xaxis=dict(domain=[0, 0.43], range=[x0, x1], title=dict(text="x₁")),
+        yaxis=dict(domain=[0, 1], range=[y0, y1], title=dict(text="x₂")),
+        xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=[0, max(k, 10)]),
+        yaxis2=dict(domain=[0.76, 1.0], range=[0, top], title=dict(text="cost"), anchor="x2"),
+        legend=dict(orientation="h", y=-0.12, yanchor="top", x=0),
+        annotations=_annotations(lab, k), **axes,
+    )
+    # the layout as plain dicts, unvalidated like the traces: the tests validate the whole figure
+    return go.Figure(data=_dynamic(lab, k, bounds) + static, layout=layout, _validate=False)
+
+
+def frames(lab: NetLab, epochs) -> list[dict]:
+    """Partial updates of :func:`figure` to each of ``epochs``, for playback in the browser."""
+    bounds = plane_bounds(lab.data.X)
+    keep = ("x", "y", "z")
+    out = []
+    for k in epochs:
+        data = [{key: v for key, v in t.items() if key in keep} for t in _dynamic(lab, k, bounds)]
+        for j in [0, *range(FIXED, FIXED + lab.h)]:  # heatmaps: the grid stays, the values change
+            data[j].pop("x"), data[j].pop("y")
+        out.append({"data": data, "traces": list(range(len(data))),
+                    "layout": _layout_update(lab, k, " · playing")})
+    return out
+
+
+# --- the network diagram ------------------------------------------------------------------------
+
+
+def diagram(lab: NetLab, k: int | None = None):
+    """Inputs → hidden units → output, for the chosen sample: link colour = sign, width = size of the weight.
+
+    The explained weights W1_ij and w2_j are labelled; hovering any link's middle gives its weight.
+    """
+    p = lab.params(k)
+    X, *_ = lab.design()
+    d, h = p.d, p.h
+    x = X[lab.sample] if X.shape[0] else np.zeros(d)
+    fw = net.forward(x[None, :], p)
+    a1, yh = fw.a1[0], float(fw.y_hat[0])
+    spread = lambda m: np.linspace(0.9, 0.1, m) if m > 1 else np.array([0.5])
+    yi, yj = spread(d), spread(h)
+    pos_in, pos_h, pos_out = 0.14, 0.52, 0.88
+    big = max(float(np.max(np.abs(p.W1))), float(np.max(np.abs(p.w2))), 1e-9)
+    shapes, mid_x, mid_y, mid_text, notes = [], [], [], [], []
+    names = input_names(lab)
+
+    def link(xa, ya, xb, yb, w, label, chosen):
+        colour = F.C1 if w >= 0 else F.C0
+        shapes.append(dict(type="line", x0=xa, y0=ya, x1=xb, y1=yb, layer="below",
+                           line=dict(width=1 + 9 * abs(w) / big, color=colour)))
+        t = 0.5 if xa < pos_h else 0.6
+        mx, my = xa + t * (xb - xa), ya + t * (yb - ya)
+        mid_x.append(mx), mid_y.append(my), mid_text.append(f"{label} = {w:.4g}")
+        if chosen:
+            notes.append(dict(x=mx, y=my, text=f"<b>{label} = {w:.3g}</b>", showarrow=False,
+                              bgcolor="rgba(255,255,255,0.85)", bordercolor=F.ACCENT, font=dict(color=colour)))
+
+    for i in range(d):
+        for j in range(h):
+            link(pos_in, yi[i], pos_h, yj[j], p.W1[i, j], W1.format(i=i + 1, j=j + 1),
+                 (i, j) == (lab.feature, lab.unit))
+    for j in range(h):
+        link(pos_h, yj[j], pos_out, 0.5, p.w2[j], W2.format(j=j + 1), j == lab.unit)
+    nodes = F._scatter(
+        x=[pos_in] * d + [pos_h] * h + [pos_out], y=[*yi, *yj, 0.5], mode="markers+text",
+        text=[*names, *[f"h{j + 1}" for j in range(h)], "ŷ"], textfont=dict(size=14),
+        marker=dict(size=38, color=["#f4f4f4"] * d + ["#e3f4ee"] * h + ["#f4f4f4"],
+                    line=dict(width=[2] * d + [3 if j == lab.unit else 1.5 for j in range(h)] + [2],
+                              color=["#333"] * d + [F.ACCENT if j == lab.unit else UNIT for j in range(h)] + ["#333"])),
+        hovertext=[f"{names[i]} = {x[i]:.4g}" for i in range(d)]
+        + [f"hidden unit {j + 1}: b1 = {p.b1[j]:.4g}, a = {a1[j]:.4g}" for j in range(h)]
+        + [f"output: b2 = {p.b2:.4g}, ŷ = {yh:.4g}"],
+        hoverinfo="text", showlegend=False, name="units",
+    )
+    mids = F._scatter(x=mid_x, y=mid_y, mode="markers", hovertext=mid_text, hoverinfo="text", showlegend=False,
+                      marker=dict(size=12, color="rgba(0,0,0,0)"), name="weights")
+    for i in range(d):
+        notes.append(dict(x=pos_in - 0.06, y=yi[i], text=f"{x[i]:.3g}", xanchor="right", showarrow=False))
+    for j in range(h):
+        notes.append(dict(x=pos_h, y=yj[j], text=f"a<sub>{j + 1}</sub> = {a1[j]:.3g}", showarrow=False,
+                          xshift=24, xanchor="left", bgcolor="rgba(255,255,255,0.85)",
+                          font=dict(size=11, color="#26303d")))
+    notes += [
+        dict(x=pos_out + 0.05, y=0.5, text=f"{yh:.3g}", xanchor="left", showarrow=False, font=dict(size=15)),
+        dict(x=pos_in, y=1.04, text="inputs", showarrow=False), dict(x=pos_h, y=1.04, text="hidden layer",
+                                                                     showarrow=False),
+        dict(x=pos_out, y=1.04, text="output", showarrow=False),
+        dict(x=0.5, y=-0.1, showarrow=False, font=dict(size=12, color=F.GREY),
+             text=f"sample #{lab.sample} · blue = positive weight, orange = negative, thicker = larger |w|"),
+    ]
+    layout = F._layout(
+        False, height=80 + 60 * max(d, h, 4), margin=dict(l=10, r=10, t=20, b=30),
+        shapes=shapes, annotations=notes, showlegend=False,
+        xaxis=dict(visible=False, range=[0, 1], fixedrange=True),
+        yaxis=dict(visible=False, range=[-0.14, 1.08], fixedrange=True),
+    )
+    return go.Figure(data=[mids, nodes], layout=layout, _validate=False)
+
+
+# --- the chain rule, with numbers ---------------------------------------------------------------
+
+
+def ledger(lab: NetLab, k: int | None = None) -> net.NetLedger:
+    """Every chain-rule factor of every training sample at epoch k."""
+    X, y, *_ = lab.design()
+    return net.chain_rule(X, y, lab.params(k), lab.loss)
+
+
+def _x(lab: NetLab, i: int) -> str:
+    return lab.features.names[i].replace("x_1", "x_{s1}").replace("x_2", "x_{s2}") if lab.d > 2 else f"x_{{s{i + 1}}}"
+
+
+def _sum(terms, per_row: int = 4) -> str:
+    """Terms joined by +, broken into rows of ``per_row`` inside an aligned block (long sums stay on screen)."""
+    rows = [" + ".join(terms[r : r + per_row]) for r in range(0, len(terms), per_row)]
+    return r" \\ &\quad + ".join(rows)
+
+
+def forward_lines(lab: NetLab, k: int | None = None) -> list[str]:
+    r"""Sample s layer by layer: :math:`z^{(1)}_j = \sum_i x_i W^{(1)}_{ij} + b^{(1)}_j`, :math:`a^{(1)}_j`,
+    :math:`z^{(2)} = \sum_j a^{(1)}_j w^{(2)}_j + b^{(2)}`, :math:`\hat y`."""
+    p, L = lab.params(k), ledger(lab, k)
+    X, *_ = lab.design()
+    s, x = lab.sample, X[lab.sample]
+    lines = []
+    for j in range(p.h):
+        terms = [rf"{paren(x[i])} \cdot {paren(p.W1[i, j])}" for i in range(p.d)] + [paren(p.b1[j])]
+        z = rf"z^{{(1)}}_{j + 1} &= {_sum(terms)} = {num(L.z1[s, j])}"
+        a = rf"a^{{(1)}}_{j + 1} = \sigma({num(L.z1[s, j])}) = {num(L.a1[s, j])}"
+        lines.append(rf"\begin{{aligned}} {z}, \quad {a} \end{{aligned}}" if p.d <= 3
+                     else rf"\begin{{aligned}} {z} \\ {a.replace(' = ', ' &= ', 1)} \end{{aligned}}")
+    terms = [rf"{paren(L.a1[s, j])} \cdot {paren(p.w2[j])}" for j in range(p.h)] + [paren(p.b2)]
+    lines.append(rf"\begin{{aligned}} z^{{(2)}} &= {{\textstyle\sum_j}} a^{{(1)}}_j w^{{(2)}}_j + b^{{(2)}} \\ "
+                 rf"&= {_sum(terms)} = {num(L.z2[s])} \end{{aligned}}")
+    lines.append(rf"\hat y = \sigma(z^{{(2)}}) = \sigma({num(L.z2[s])}) = {num(L.y_hat[s])}")
+    return lines
+
+
+def backward_lines(lab: NetLab, k: int | None = None) -> list[str]:
+    r"""The chain rule for sample s, for the output weight :math:`w^{(2)}_j` and the hidden weight
+    :math:`W^{(1)}_{ij}`, each as a product of numbers; then central finite differences of sample s's
+    share of the cost, :math:`\frac1n L_s`, which must give the same numbers."""
+    p, L = lab.params(k), ledger(lab, k)
+    X, y, *_ = lab.design()
+    s, i, j, n = lab.sample, lab.feature, lab.unit, L.n
+    yh, ys = L.y_hat[s], y[s]
+    if lab.loss == "mse":
+        dC = rf"-\frac{{2}}{{n}}(y - \hat y) = -\frac{{2}}{{{n}}}({num(ys)} - {num(yh)})"
+    else:
+        dC = (rf"-\frac{{1}}{{n}}\left(\frac{{y}}{{\hat y}} - \frac{{1-y}}{{1-\hat y}}\right) = "
+              rf"-\frac{{1}}{{{n}}}\left(\frac{{{num(ys)}}}{{{num(yh)}}} - \frac{{{num(1 - ys)}}}{{{num(1 - yh)}}}\right)")
+    w2, W1 = rf"w^{{(2)}}_{j + 1}", rf"W^{{(1)}}_{{{i + 1}{j + 1}}}"
+    xi = X[s, i]
+    lines = [
+        rf"\frac{{\partial C}}{{\partial \hat y}} = {dC} = {num(L.dC_dyhat[s])}",
+        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} = \hat y(1 - \hat y) = {num(yh)} \cdot {paren(1 - yh)} = {num(L.dyhat_dz2[s])}",
+        rf"\sigma'(z^{{(1)}}_{j + 1}) = a^{{(1)}}_{j + 1}(1 - a^{{(1)}}_{j + 1}) = {num(L.a1[s, j])} \cdot "
+        rf"{paren(1 - L.a1[s, j])} = {num(L.da1_dz1[s, j])}",
+        rf"\frac{{\partial C}}{{\partial {w2}}}\Big|_s = \frac{{\partial C}}{{\partial \hat y}} \cdot "
+        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} \cdot a^{{(1)}}_{j + 1} = {paren(L.dC_dyhat[s])} \cdot "
+        rf"{paren(L.dyhat_dz2[s])} \cdot {paren(L.a1[s, j])} = {num(L.dC_dw2_i[s, j])}",
+        rf"\frac{{\partial C}}{{\partial {W1}}}\Big|_s = \frac{{\partial C}}{{\partial \hat y}} \cdot "
+        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} \cdot {w2} \cdot \sigma'(z^{{(1)}}_{j + 1}) \cdot {_x(lab, i)}"
+        rf" = {paren(L.dC_dyhat[s])} \cdot {paren(L.dyhat_dz2[s])} \cdot {paren(p.w2[j])} \cdot "
+        rf"{paren(L.da1_dz1[s, j])} \cdot {paren(xi)} = {num(L.dC_dW1_i[s, i, j])}",
+    ]
+    fd_w2, fd_W1 = finite_differences(lab, k)
+    for name, fd, exact in ((w2, fd_w2, L.dC_dw2_i[s, j]), (W1, fd_W1, L.dC_dW1_i[s, i, j])):
+        lines.append(
+            rf"\text{{check: }} \frac{{\tfrac1n L_s({name} + \varepsilon) - \tfrac1n L_s({name} - \varepsilon)}}"
+            rf"{{2\varepsilon}} = {num(fd)} \quad (\text{{chain rule: }} {num(exact)},\ \varepsilon = 10^{{-6}})"
+        )
+    return lines
+
+
+def finite_differences(lab: NetLab, k: int | None = None, eps: float = 1e-6) -> tuple[float, float]:
+    r"""Central differences of sample s's share :math:`\frac1n L_s` of the cost in :math:`w^{(2)}_j` and
+    :math:`W^{(1)}_{ij}`: independent of the chain rule, they must give its two products."""
+    p = lab.params(k)
+    X, y, *_ = lab.design()
+    s, n = lab.sample, max(lab.n_train, 1)
+    xs, ys = X[s : s + 1], y[s : s + 1]
+    theta = p.vector()
+    out = []
+    for where in (p.d * p.h + p.h + lab.unit, lab.feature * p.h + lab.unit):  # w2_j, W1_ij in vector order
+        e = np.zeros_like(theta)
+        e[where] = eps
+        up = net.cost_at(xs, ys, net.Params.from_vector(theta + e, p.d, p.h), lab.loss)
+        down = net.cost_at(xs, ys, net.Params.from_vector(theta - e, p.d, p.h), lab.loss)
+        out.append((up - down) / (2 * eps) / n)
+    return out[0], out[1]
+
+
+def gradient_line(lab: NetLab, k: int | None = None) -> str:
+    """Summed over every sample: the gradient the next update uses for the two explained weights."""
+    L = ledger(lab, k)
+    i, j = lab.feature, lab.unit
+    return (rf"\text{{all }} {L.n} \text{{ samples: }} \frac{{\partial C}}{{\partial w^{{(2)}}_{j + 1}}} = "
+            rf"{{\textstyle\sum_s}} \ldots = {num(L.dw2[j])}, \qquad \frac{{\partial C}}{{\partial W^{{(1)}}_{{{i + 1}{j + 1}}}}}"
+            rf" = {{\textstyle\sum_s}} \ldots = {num(L.dW1[i, j])}")

@@ -1,0 +1,249 @@
+"""Helpers of the browser tests: waiting for Streamlit to settle, reading what the pages show."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_ERROR_TEXT = "This app has encountered an error"
+
+
+def _pages() -> dict[str, str]:
+    """URL path -> screenshot name, for the home page and every file in pages/ (new pages included)."""
+    def order(f: Path):
+        m = re.match(r"(\d+)_", f.name)
+        return (int(m[1]) if m else 10**9, f.name)
+
+    out = {"/": "home"}
+    for f in sorted((ROOT / "pages").glob("*.py"), key=order):
+        name = re.sub(r"^\d+_", "", f.stem)
+        out[f"/{name}"] = name.lower()
+    return out
+
+
+PAGES = _pages()
+
+# True once the app has been connected, idle (no script run, no running indicator) and every
+# chart drawn for `quiet` ms in a row: one idle poll between two reruns is not enough.
+_SETTLED = """
+([quiet, minCharts]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const status = document.querySelector('[data-testid="stStatusWidget"]');
+  const charts = [...document.querySelectorAll('.js-plotly-plot')];
+  const idle = app
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !(status && status.offsetParent !== null && /running/i.test(status.innerText))
+    && !document.querySelector('[data-stale="true"]')
+    && charts.length >= minCharts
+    && charts.every(c => c._fullLayout);
+  const now = performance.now();
+  if (!idle) { window.__nlIdleSince = null; return false; }
+  if (window.__nlIdleSince == null) window.__nlIdleSince = now;
+  return now - window.__nlIdleSince >= quiet;
+}
+"""
+
+
+def settle(page, min_charts: int = 0, quiet: int = 400, timeout: float = 30_000) -> None:
+    """Wait until the app is idle and drawn (see ``_SETTLED``)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(_SETTLED, arg=[quiet, min_charts], timeout=timeout, polling=50)
+
+
+def open_page(page, base: str, path: str, min_charts: int = 1) -> None:
+    page.goto(base + path)
+    settle(page, min_charts=min_charts)
+
+
+def assert_no_app_error(page) -> None:
+    """No Streamlit exception box, no generic error text (showErrorDetails = "none"), no JS error."""
+    exceptions = page.locator('[data-testid="stException"]')
+    assert exceptions.count() == 0, f"stException on {page.url}: {exceptions.first.inner_text()}"
+    assert page.get_by_text(APP_ERROR_TEXT).count() == 0, f"app error on {page.url}: {page.inner_text('body')[:2000]}"
+    errors = [e for e in getattr(page, "js_errors", []) if "ResizeObserver loop" not in e]
+    assert not errors, f"JavaScript errors on {page.url}: {errors}"
+
+
+def chart_count(page) -> int:
+    return page.locator(".js-plotly-plot").count()
+
+
+# --- tables (st.dataframe / st.data_editor draw on a canvas; glide-data-grid keeps an accessible table) ---
+
+_GRID_ROWS = """
+(headerCell) => {
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const rows = [...grid.querySelectorAll('tr')].map(tr => [...tr.querySelectorAll('th, td')]
+      .map(c => c.textContent.trim()));
+    if (rows.length && rows[0].includes(headerCell)) return rows;
+  }
+  return null;
+}
+"""
+
+
+_GRID_READY = """
+(headerCell) => {
+  // glide-data-grid builds its accessible table only once the grid has been on screen
+  for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+    const head = grid.querySelector('thead tr');
+    if (head && [...head.children].some(c => c.textContent.trim() === headerCell)) return true;
+    if (!grid.querySelector('table')) grid.scrollIntoView({block: 'center'});
+  }
+  return false;
+}
+"""
+
+
+def grid_rows(page, header_cell: str, timeout: float = 10_000) -> list[list[str]] | None:
+    """The rendered rows (header first) of the first table whose header has ``header_cell``."""
+    page.wait_for_function(_GRID_READY, arg=header_cell, timeout=timeout, polling=100)
+    return page.evaluate(_GRID_ROWS, header_cell)
+
+
+def counts(page) -> dict[str, tuple[int, int, int]]:
+    """The Dataset page's counts table: ``{"class 0": (train, test, total), "class 1": ..., "total": ...}``."""
+    rows = grid_rows(page, "train")
+    assert rows, f"no counts table on {page.url}"
+    header = rows[0]
+    cols = [header.index(c) for c in ("train", "test", "total")]
+    out = {}
+    for row in rows[1:]:
+        if not row or not row[0]:
+            continue
+        key = "total" if row[0] == "total" else row[0].split(":")[0]
+        out[key] = tuple(int(float(row[c])) for c in cols)
+    return out
+
+
+def wait_counts(page, expected: dict, timeout: float = 20_000) -> None:
+    """Wait until the counts table shows ``expected`` (a subset of :func:`counts`)."""
+    page.wait_for_function(
+        """([expected]) => {
+          for (const grid of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+            const rows = [...grid.querySelectorAll('tr')].map(tr => [...tr.querySelectorAll('th, td')]
+              .map(c => c.textContent.trim()));
+            if (!rows.length || !rows[0].includes('train')) continue;
+            const h = rows[0], got = {};
+            for (const r of rows.slice(1)) {
+              if (!r[0]) continue;
+              const key = r[0] === 'total' ? 'total' : r[0].split(':')[0];
+              got[key] = ['train', 'test', 'total'].map(c => Number(r[h.indexOf(c)]));
+            }
+            return Object.entries(expected).every(([k, v]) => got[k] && got[k].join() === v.join());
+          }
+          return false;
+        }""",
+        arg=[{k: list(v) for k, v in expected.items()}],
+        timeout=timeout,
+        polling=100,
+    )
+    settle(page, min_charts=1)
+
+
+# --- the gradient-descent page ---
+
+def epoch_metric(page) -> int | None:
+    """The value of the "Epoch" metric, or None when it is not shown."""
+    metric = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("Epoch", exact=True))
+    if metric.count() == 0:
+        return None
+    return int(metric.first.locator('[data-testid="stMetricValue"]').inner_text().strip())
+
+
+_FIGURE_EPOCH = """
+() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const notes = (gd && gd._fullLayout && gd._fullLayout.annotations) || [];
+  for (const a of notes) {
+    const m = /^epoch (\\d+)/.exec(a.text || '');
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+"""
+
+
+def figure_epoch(page) -> int | None:
+    """The epoch the descent figure itself says it shows (its title line "epoch k · cost ...")."""
+    return page.evaluate(_FIGURE_EPOCH)
+
+
+def wait_epoch_metric(page, value: int, timeout: float = 20_000) -> None:
+    page.wait_for_function(
+        """(v) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(m =>
+             m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === 'Epoch'
+             && m.querySelector('[data-testid="stMetricValue"]')?.innerText.trim() === String(v))""",
+        arg=value, timeout=timeout, polling=50,
+    )
+
+
+def descent_snapshot(page) -> dict:
+    """What the descent figure plots right now: the heatmap's z and the cost curve."""
+    return page.evaluate(
+        """() => {
+          const gd = document.querySelector('.js-plotly-plot');
+          const heat = gd.data.find(t => t.type === 'heatmap');
+          const cost = gd.data.find(t => t.name === 'train cost');
+          return {z: heat ? heat.z : null, cost: cost ? cost.y : null};
+        }"""
+    )
+
+
+def step(page, times: int = 1) -> int:
+    """Press "Step one epoch" ``times`` times, each time waiting for the Epoch metric to move; returns it."""
+    for _ in range(times):
+        before = epoch_metric(page)
+        page.get_by_role("button", name="Step one epoch").click()
+        wait_epoch_metric(page, before + 1)
+    settle(page, min_charts=1)
+    return epoch_metric(page)
+
+
+# --- navigation ---
+
+def sidebar_link(page, label: str):
+    """The app's own page link in the sidebar (st.page_link), by its label, e.g. "2 · Forward propagation"."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').filter(
+        has_text=re.compile(re.escape(label)))
+
+
+TITLES = {"/": "Neuron Lab", "/Dataset": "Dataset", "/Forward_propagation": "Forward propagation",
+          "/Backpropagation": "Backpropagation", "/Gradient_descent": "Gradient descent",
+          "/Loss_landscape": "Loss landscape"}
+
+
+def go_by_link(page, label: str, path: str, min_charts: int = 1) -> None:
+    """Click the sidebar link and wait for the page at ``path`` (its own title) to be drawn."""
+    sidebar_link(page, label).first.click()
+    page.wait_for_url(re.compile(re.escape(path) + r"(\?|$)"))
+    page.wait_for_function(
+        """(title) => [...document.querySelectorAll('[data-testid="stMain"] h1')]
+             .some(h => h.innerText.trim() === title)""", arg=TITLES[path])
+    settle(page, min_charts=min_charts)
+
+
+def data_summary(page) -> str:
+    """The sidebar's caption about the data (its wording belongs to perceptron/ui.py)."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stCaptionContainer"]').last.inner_text()
+
+
+# --- screenshots ---
+
+def full_screenshot(page, path, max_height: int = 9000) -> None:
+    """A screenshot of the whole page. Streamlit scrolls inside its own containers, so
+    ``full_page=True`` alone stops at the viewport: grow the viewport to the content first."""
+    size = page.viewport_size
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]',
+                               '[data-testid="stSidebarContent"]', 'body']
+             .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), max_height)})
+    try:
+        settle(page, min_charts=0, quiet=300)
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)

@@ -1,0 +1,420 @@
+"""The hidden-layer page and its package: NetLab, the figures, and the chain rule written out.
+
+Every expected number comes from the engine (perceptron.network) and the dataset
+generators, run here independently of the page: a figure that was not repainted,
+a LaTeX line with stale numbers or a thumbnail missing for a unit fails a test.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+import streamlit.config
+from streamlit.testing.v1 import AppTest
+
+from perceptron import netscenes as S
+from perceptron import network as net
+from perceptron.datasets import fit_features, make_dataset
+from perceptron.lab import Lab
+from perceptron.netlab import MAX_HIDDEN, NetLab
+from perceptron.state import MAX_EPOCHS, Settings
+
+# .streamlit/config.toml redacts exception messages; the tests need to read them.
+streamlit.config.set_option("client.showErrorDetails", "full")
+
+ROOT = Path(__file__).resolve().parents[1]
+HOME = "app.py"
+HIDDEN = "pages/6_Hidden_layer.py"
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(*, first: bool = True, lab: Lab | None = None) -> AppTest:
+    """A fresh session on the hidden-layer page (its first run, or after the home page)."""
+    at = AppTest.from_file(str(ROOT / HOME), default_timeout=60)
+    if lab is not None:
+        at.session_state["lab"] = lab
+    if not first:
+        ok(at.run())
+    at.switch_page(HIDDEN)
+    return ok(at.run())
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return ok(at.button(key=key).click().run())
+
+
+def chart(at: AppTest, key: str = "hidden") -> dict:
+    """What the chart component ``key`` received (``spec`` is the figure)."""
+    found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
+    assert len(found) == 1, [c.proto.id for c in at.get("bidi_component")]
+    return json.loads(found[0].proto.json)
+
+
+def heatmaps(spec: dict) -> list[dict]:
+    return [t for t in spec["data"] if t["type"] == "heatmap"]
+
+
+def numbers(obj):
+    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+        return
+    if isinstance(obj, int | float):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from numbers(v)
+    elif isinstance(obj, list | tuple):
+        for v in obj:
+            yield from numbers(v)
+
+
+def assert_finite(at: AppTest) -> None:
+    for c in at.get("bidi_component"):
+        bad = []
+        data = json.loads(c.proto.json, parse_constant=bad.append)
+        assert not bad, (c.proto.id, bad[:3])
+        assert all(math.isfinite(v) for v in numbers(data)), c.proto.id
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
+def last_number(line: str) -> float:
+    """The number at the end of a LaTeX line as explain.num writes it."""
+    m = re.search(r"(-?[\d.]+(?:e[+-]?\d+)?)(?: \\times 10\^\{(-?\d+)\})?\s*(?:\\end\{aligned\})?\s*$", line.strip())
+    assert m, line
+    return float(m.group(1)) * (10.0 ** int(m.group(2)) if m.group(2) else 1.0)
+
+
+def number_before(line: str, marker: str) -> float:
+    """The number written just before ``marker`` (e.g. the z of a line that goes on with a)."""
+    return last_number(line[: line.index(marker)].rstrip(" ,"))
+
+
+def sigma(z):
+    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def xor_run(epochs: int, h: int = 3, lr: float = 2.0, loss: str = "bce", seed: int = 0):
+    """The page's default experiment, trained by the engine directly: (X_train, y_train, history)."""
+    data = make_dataset("xor", n=100, noise=0.1, seed=0, test_fraction=0.2)
+    X, y = data.train_X, data.train_y.astype(float)
+    H = net.train(X, y, net.init_params(2, h, seed), lr=lr, epochs=epochs, loss=loss,
+                  X_test=data.test_X, y_test=data.test_y)
+    return X, y, H
+
+
+def assert_plane_shows(spec: dict, p: net.Params) -> None:
+    """Heatmap 0 is the output's ŷ over its own grid; heatmap 1 + j is hidden unit j's σ."""
+    maps = heatmaps(spec)
+    gx, gy = np.meshgrid(maps[0]["x"], maps[0]["y"])
+    G = np.column_stack([gx.ravel(), gy.ravel()])
+    np.testing.assert_allclose(np.array(maps[0]["z"], dtype=float).ravel(), net.forward(G, p).y_hat, atol=0.006)
+    for j in range(p.h):
+        gx, gy = np.meshgrid(maps[1 + j]["x"], maps[1 + j]["y"])
+        A = net.hidden_grid(np.column_stack([gx.ravel(), gy.ravel()]), p)
+        np.testing.assert_allclose(np.array(maps[1 + j]["z"], dtype=float).ravel(), A[j], atol=0.006)
+
+
+# --- the page in a session --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["opened-first", "after-home"])
+def test_page_runs_in_a_fresh_session(first):
+    at = open_page(first=first)
+    assert at.title[0].value == "Hidden layer"
+    assert isinstance(at.session_state["netlab"], NetLab)
+    assert metric(at, "Epoch") == "0"
+    assert "XOR" in at.markdown[0].value or any("XOR" in m.value for m in at.markdown)
+    _, _, H = xor_run(0)
+    assert_plane_shows(chart(at)["spec"], H.params(0))
+    assert_finite(at)
+
+
+def test_step_changes_the_epoch_and_the_figure_as_the_engine_does():
+    at = open_page()
+    before = chart(at)["spec"]
+    click(at, "net_step1")
+    assert metric(at, "Epoch") == "1"
+    after = chart(at)["spec"]
+    assert heatmaps(after)[0]["z"] != heatmaps(before)[0]["z"]
+    assert after["data"][1]["x"] != before["data"][1]["x"]  # the boundary ŷ = 0.5 moved
+    _, _, H = xor_run(1)
+    assert_plane_shows(after, H.params(1))
+    click(at, "net_step10")
+    assert metric(at, "Epoch") == "11"
+    _, _, H = xor_run(11)
+    assert_plane_shows(chart(at)["spec"], H.params(11))
+    assert float(metric(at, "Cost")) == pytest.approx(H.cost[11], rel=1e-4)
+    cost = [t for t in chart(at)["spec"]["data"] if t.get("name") == "train cost"][0]
+    np.testing.assert_allclose(cost["y"], H.cost, rtol=1e-5, atol=1e-6)
+    click(at, "net_reset")
+    assert metric(at, "Epoch") == "0"
+    assert_finite(at)
+
+
+def test_rewind_shows_an_earlier_epoch_and_the_next_step_continues_from_it():
+    at = open_page()
+    click(at, "net_step10")
+    ok(at.slider(key="net_rewind_10").set_value(4).run())
+    assert metric(at, "Epoch") == "4"
+    _, _, H = xor_run(5)
+    assert_plane_shows(chart(at)["spec"], H.params(4))
+    click(at, "net_step1")
+    assert metric(at, "Epoch") == "5"
+    assert_plane_shows(chart(at)["spec"], H.params(5))
+    assert at.session_state["netlab"].history.epochs == 5
+
+
+@pytest.mark.parametrize("h", [1, 3, MAX_HIDDEN])
+def test_one_thumbnail_per_hidden_unit(h):
+    at = open_page()
+    if h != 3:
+        ok(at.slider(key="net_h").set_value(h).run())
+    spec = chart(at)["spec"]
+    maps = heatmaps(spec)
+    assert len(maps) == h + 1
+    thumb_axes = {t["xaxis"] for t in maps[1:]}
+    assert thumb_axes == {f"x{3 + j}" for j in range(h)}
+    for j in range(h):
+        assert f"xaxis{3 + j}" in spec["layout"] and f"yaxis{3 + j}" in spec["layout"]
+    assert f"xaxis{3 + h}" not in spec["layout"]
+    # the diagram has one link per weight: d·h into the hidden layer, h into the output
+    assert len(chart(at, "hidden_net")["spec"]["layout"]["shapes"]) == 2 * h + h
+
+
+def test_changing_h_rebuilds_the_network_from_its_seed():
+    at = open_page()
+    click(at, "net_step10")
+    ok(at.slider(key="net_h").set_value(5).run())
+    lab = at.session_state["netlab"]
+    assert lab.h == 5 and lab.epoch == 0 and lab.history.params().W1.shape == (2, 5)
+    assert metric(at, "Epoch") == "0"
+    _, _, H = xor_run(0, h=5)
+    assert_plane_shows(chart(at)["spec"], H.params(0))
+    click(at, "net_step1")
+    _, _, H = xor_run(1, h=5)
+    assert_plane_shows(chart(at)["spec"], H.params(1))
+
+
+def test_the_latex_numbers_are_the_engines_chain_rule_for_the_chosen_sample():
+    at = open_page()
+    click(at, "net_step10")
+    n = at.session_state["netlab"].n_train
+    ok(at.number_input(key=f"net_sample_{n}").set_value(7).run())
+    ok(at.selectbox(key="net_unit_3").set_value(2).run())
+    ok(at.selectbox(key="net_feature_2").set_value(1).run())
+    X, y, H = xor_run(10)
+    p = H.params(10)
+    L = net.chain_rule(X, y, p, "bce")
+    s, i, j = 7, 1, 2
+    lines = [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+    # forward, layer by layer
+    for k in range(3):
+        line = next(v for v in lines if v.startswith(rf"\begin{{aligned}} z^{{(1)}}_{k + 1}"))
+        assert number_before(line, r"\quad") == pytest.approx(L.z1[s, k], rel=1e-3, abs=1e-4)
+        assert last_number(line) == pytest.approx(L.a1[s, k], rel=1e-3, abs=1e-4)
+    z2 = next(v for v in lines if v.startswith(r"\begin{aligned} z^{(2)}"))
+    assert last_number(z2) == pytest.approx(L.z2[s], rel=1e-3, abs=1e-4)
+    yhat = next(v for v in lines if v.startswith(r"\hat y"))
+    assert last_number(yhat) == pytest.approx(L.y_hat[s], rel=1e-3)
+    # backward, for w2_j and W1_ij
+    dyhat = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial \hat y}"))
+    assert last_number(dyhat) == pytest.approx(L.dC_dyhat[s], rel=1e-3)
+    dw2 = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial w^{(2)}_3}\Big|_s"))
+    assert last_number(dw2) == pytest.approx(L.dC_dw2_i[s, j], rel=1e-3)
+    dW1 = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial W^{(1)}_{23}}\Big|_s"))
+    assert last_number(dW1) == pytest.approx(L.dC_dW1_i[s, i, j], rel=1e-3)
+    # the product written in the line is the chain rule's: ∂C/∂ŷ · σ'(z2) · w2_j · σ'(z1_j) · x_i
+    factors = [L.dC_dyhat[s], L.dyhat_dz2[s], p.w2[j], L.da1_dz1[s, j], X[s, i]]
+    assert float(np.prod(factors)) == pytest.approx(L.dC_dW1_i[s, i, j], rel=1e-9)
+    checks = [v for v in lines if v.startswith(r"\text{check: }")]
+    assert len(checks) == 2
+    assert number_before(checks[0], r"\quad (\text{chain rule") == pytest.approx(L.dC_dw2_i[s, j], rel=1e-3)
+    assert number_before(checks[1], r"\quad (\text{chain rule") == pytest.approx(L.dC_dW1_i[s, i, j], rel=1e-3)
+    total = next(v for v in lines if v.startswith(r"\text{all }"))
+    assert last_number(total) == pytest.approx(L.dW1[i, j], rel=1e-3)
+
+
+def test_play_sends_frames_and_pause_stops_them():
+    at = open_page()
+    click(at, "net_play")
+    data = chart(at)
+    lab = at.session_state["netlab"]
+    assert data["playing"] and len(data["frames"]) == len(at.session_state["net_playback"]["epochs"])
+    assert lab.epoch == at.session_state["net_playback"]["epochs"][-1] > 0
+    frame = data["frames"][-1]
+    assert frame["traces"] == list(range(S.FIXED + 2 * lab.h))
+    click(at, "net_play")  # Pause: the browser is told to stop and will report its frame
+    assert chart(at)["playing"] is False
+    click(at, "net_reset")
+    assert at.session_state["net_playback"] is None and metric(at, "Epoch") == "0"
+
+
+def test_the_other_datasets_and_settings():
+    at = open_page()
+    ok(at.selectbox(key="net_dataset").set_value("circles").run())
+    lab = at.session_state["netlab"]
+    assert lab.dataset == "circles" and lab.data.source == "circles"
+    ok(at.selectbox(key="net_mode").set_value("minibatch").run())
+    ok(at.number_input(key="net_batch").set_value(8).run())
+    ok(at.radio(key="net_loss").set_value("mse").run())
+    click(at, "net_step1")
+    data = make_dataset("circles", n=100, noise=0.1, seed=0, test_fraction=0.2)
+    H = net.train(data.train_X, data.train_y, net.init_params(2, 3, 0), lr=2.0, epochs=1, loss="mse",
+                  batch_size=8, seed=0)
+    assert_plane_shows(chart(at)["spec"], H.params(1))
+    assert_finite(at)
+
+
+def test_yours_is_the_main_labs_dataset_and_pipeline():
+    at = open_page()
+    ok(at.selectbox(key="net_dataset").set_value("yours").run())
+    main, lab = at.session_state["lab"], at.session_state["netlab"]
+    assert lab.data is main.dataset
+    spec = chart(at)["spec"]
+    shown = sum(len(t["x"]) for t in spec["data"] if t["name"].startswith("class") and t.get("xaxis", "x") == "x")
+    assert shown == main.dataset.n
+    click(at, "net_step1")
+    assert_finite(at)
+
+
+def test_an_empty_dataset_of_yours_says_so():
+    empty = Lab.from_settings(Settings(dataset="custom"))
+    at = open_page(lab=empty)
+    ok(at.selectbox(key="net_dataset").set_value("yours").run())
+    assert any("no training points" in e.value for e in at.info)
+
+
+# --- NetLab ---------------------------------------------------------------------------------------
+
+
+def test_netlab_step_by_step_is_one_long_run_and_rewind_drops_the_future():
+    lab = NetLab(mode="minibatch", batch_size=7, seed=3)
+    lab.step(4)
+    lab.step(6)
+    data = make_dataset("xor", n=100, noise=0.1, seed=0, test_fraction=0.2)
+    H = net.train(data.train_X, data.train_y, net.init_params(2, 3, 3), lr=2.0, epochs=10, loss="bce",
+                  batch_size=7, seed=3)
+    np.testing.assert_allclose(lab.history.W1, H.W1, rtol=1e-12)
+    lab.rewind(3)
+    assert lab.params().vector() == pytest.approx(H.params(3).vector())
+    lab.step(1)
+    assert lab.history.epochs == 4
+
+
+def test_netlab_is_bounded_and_refuses_bad_settings():
+    lab = NetLab(h=1)
+    assert lab.step(MAX_EPOCHS + 50) <= MAX_EPOCHS
+    assert lab.epoch <= MAX_EPOCHS and lab.step(1) == 0 and lab.notice
+    for bad in (dict(h=0), dict(h=MAX_HIDDEN + 1), dict(lr=float("nan")), dict(mode="rosenblatt"),
+                dict(dataset="iris"), dict(loss="hinge")):
+        with pytest.raises(ValueError):
+            lab.update(**bad)
+
+
+def test_netlab_play_chunk_lists_the_epochs_one_per_frame():
+    lab = NetLab(stride=5)
+    assert lab.play_chunk(4) == [5, 10, 15, 20]
+    lab = NetLab(stride=2)
+    lab.step(MAX_EPOCHS - 3)
+    assert lab.play_chunk(4) == [MAX_EPOCHS - 1, MAX_EPOCHS]
+    assert lab.play_chunk(4) == []
+
+
+def test_netlab_adopts_the_main_labs_points_only_on_yours():
+    main = Lab.from_settings(Settings(dataset="moons", maps=("x1^2",), standardize=True))
+    lab = NetLab()
+    lab.adopt(main.dataset, main.features)
+    assert lab.data.source == "xor"
+    lab.update(dataset="yours")
+    assert lab.data is main.dataset and lab.d == 3
+    lab.step(3)
+    lab.adopt(main.dataset, main.features)  # unchanged: the run stays
+    assert lab.epoch == 3
+    main.update(maps=())
+    lab.adopt(main.dataset, main.features)  # another pipeline: a new run on 2 inputs
+    assert lab.epoch == 0 and lab.d == 2
+
+
+# --- the scenes -----------------------------------------------------------------------------------
+
+
+def _valid(fig) -> dict:
+    spec = fig.to_dict()
+    go.Figure(spec)  # plotly's own validation of every property
+    assert all(math.isfinite(v) for v in numbers(spec["data"])), "NaN or infinity in a trace"
+    assert all(math.isfinite(v) for v in numbers(spec["layout"])), "NaN or infinity in the layout"
+    return spec
+
+
+@pytest.mark.parametrize("h", range(1, MAX_HIDDEN + 1))
+def test_the_figures_are_valid_for_every_h(h):
+    lab = NetLab(h=h)
+    lab.step(5)
+    spec = _valid(S.figure(lab))
+    assert len([t for t in spec["data"] if t["type"] == "heatmap"]) == h + 1
+    diagram = _valid(S.diagram(lab))
+    assert len(diagram["layout"]["shapes"]) == lab.d * h + h
+
+
+@pytest.mark.parametrize("dataset", ["xor", "circles", "moons"])
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_frames_are_partial_updates_that_make_valid_figures(dataset, loss):
+    lab = NetLab(dataset=dataset, loss=loss, h=4)
+    shown = lab.play_chunk(3)
+    base = S.figure(lab, 0).to_dict()
+    frames = S.frames(lab, shown)
+    assert len(frames) == 3
+    for k, frame in zip(shown, frames, strict=True):
+        data = [dict(t) for t in base["data"]]
+        for i, update in zip(frame["traces"], frame["data"], strict=True):
+            data[i].update(update)
+        layout = {**base["layout"], **frame["layout"], "xaxis2": {**base["layout"]["xaxis2"], **frame["layout"]["xaxis2"]}}
+        merged = _valid(go.Figure(data=data, layout=layout))
+        moving = lambda spec: [{key: t.get(key) for key in ("x", "y", "z")} for t in spec["data"]]
+        assert moving(merged) == moving(S.figure(lab, k).to_dict())
+
+
+def test_a_diverging_run_keeps_finite_figures():
+    lab = NetLab(lr=1000.0, loss="mse")
+    lab.step(200)
+    _valid(S.figure(lab))
+    _valid(S.diagram(lab))
+    for line in S.forward_lines(lab) + S.backward_lines(lab):
+        assert "NaN" not in line
+
+
+def test_the_lines_follow_the_chain_rule_with_feature_maps():
+    data = make_dataset("circles", n=60, noise=0.1, seed=1, test_fraction=0.2)
+    features = fit_features(data.train_X, maps=("x1^2", "x2^2", "x1*x2"), standardize=True)
+    lab = NetLab(h=2, loss="mse")
+    lab.adopt(data, features)
+    lab.update(dataset="yours")
+    lab.step(7)
+    lab.choose(sample=5, unit=1, feature=4)
+    X, y, *_ = lab.design()
+    L = net.chain_rule(X, y, lab.params(), "mse")
+    lines = S.backward_lines(lab)
+    assert last_number(lines[3]) == pytest.approx(L.dC_dw2_i[5, 1], rel=1e-3)
+    assert last_number(lines[4]) == pytest.approx(L.dC_dW1_i[5, 4, 1], rel=1e-3)
+    assert r"x_{s1} x_{s2}" in lines[4]  # the 5th input is the map x₁x₂
+    fd_w2, fd_W1 = S.finite_differences(lab)
+    assert fd_w2 == pytest.approx(L.dC_dw2_i[5, 1], rel=1e-5, abs=1e-10)
+    assert fd_W1 == pytest.approx(L.dC_dW1_i[5, 4, 1], rel=1e-5, abs=1e-10)
+    assert len(S.forward_lines(lab)) == 2 + 2
