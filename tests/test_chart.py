@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +12,9 @@ import plotly.graph_objects as go
 import pytest
 
 from perceptron import chart
+from servers import CHROMIUM_ARGS, require_chromium, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -175,36 +169,11 @@ if frame and frame["event"] == "frame":
 st.text("FRAME " + json.dumps(st.session_state.get("played")))
 """
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 @pytest.mark.browser
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Chromium: apt-get install chromium")
 def test_browser_click_reports_data_coordinates(tmp_path):
     from playwright.sync_api import sync_playwright
 
+    chromium = require_chromium()
     (tmp_path / "app.py").write_text(BROWSER_APP)
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "config.toml").write_text(textwrap.dedent("""
@@ -214,21 +183,12 @@ def test_browser_click_reports_data_coordinates(tmp_path):
         [browser]
         gatherUsageStats = false
     """))
-    port = _free_port()
-    log = open(tmp_path / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_healthy(port, proc)
+    with streamlit_server(tmp_path / "server.log", cwd=tmp_path) as base:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
                 page = browser.new_page(viewport={"width": 1100, "height": 1400})
-                page.goto(f"http://127.0.0.1:{port}/")
+                page.goto(f"{base}/")
                 page.wait_for_selector(".js-plotly-plot, [data-testid=stException]", timeout=30_000)
                 assert not page.query_selector("[data-testid=stException]"), page.inner_text("body")
                 page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout", timeout=10_000)
@@ -289,11 +249,3 @@ def test_browser_click_reports_data_coordinates(tmp_path):
                 assert page.evaluate("() => [...document.scripts].filter(s => s.src.includes('plotly.min.js')).length") == 1
             finally:
                 browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()

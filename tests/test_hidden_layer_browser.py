@@ -7,23 +7,12 @@ Debian's Chromium through Playwright. Skips when /usr/bin/chromium is missing, u
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
+
+from servers import CHROMIUM_ARGS, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-MISSING = "Chromium not found at /usr/bin/chromium: apt-get install chromium (Debian) to run the browser tests"
 
 # the page's combined figure: the chart whose traces include the hidden units' heatmaps
 FIGURE = """
@@ -56,56 +45,16 @@ IDLE = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("NEURON_LAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{MISSING} (NEURON_LAB_REQUIRE_BROWSER=1 makes this a failure)", pytrace=False)
-        pytest.skip(MISSING)
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture(scope="module")
 def app_url(chromium, tmp_path_factory):
     """``python -m streamlit run app.py`` on a free port; healthy before the test, stopped by PID after."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("hidden_layer_server") / "server.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit was not healthy after 60 s:\n{log_path.read_text()}")
-            time.sleep(0.2)
+    with streamlit_server(tmp_path_factory.mktemp("hidden_layer_server") / "server.log") as base:
         yield base
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
 
 @pytest.fixture

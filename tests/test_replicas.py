@@ -23,13 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, require
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "deploy" / "replicas.sh"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MISSING = "Chromium or nginx not found: apt-get install chromium nginx (Debian) to run the multi-replica test"
 COOKIE = "nl_replica"
@@ -39,19 +37,7 @@ STOP_TIMEOUT = 20.0
 
 
 def _require_tools() -> None:
-    missing = [p for p in (CHROMIUM, NGINX) if not os.access(p, os.X_OK)]
-    if not missing:
-        return
-    message = f"{MISSING} (missing: {', '.join(missing)})"
-    if os.environ.get("NEURON_LAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{message}; NEURON_LAB_REQUIRE_BROWSER=1 makes this a failure", pytrace=False)
-    pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    require(CHROMIUM, NGINX, message=MISSING)
 
 
 def _group_members(pgid: int) -> list[str]:
@@ -97,7 +83,7 @@ def cluster(tmp_path_factory):
     """``deploy/replicas.sh 2 <free port>`` in its own process group; stopped, and checked, at the end."""
     _require_tools()
     prefix = tmp_path_factory.mktemp("replicas")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, PYTHON=sys.executable, NGINX=NGINX, NL_PREFIX=str(prefix))
     env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)  # the script generates one, shared by the replicas

@@ -7,52 +7,20 @@ context, so a fresh Streamlit session.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from servers import CHROMIUM_ARGS, ROOT, require_chromium, streamlit_server
+
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-MISSING_CHROMIUM = "Chromium not found: apt-get install chromium (Debian) to run the browser tests"
 VIEWPORT = {"width": 1400, "height": 1000}
-HEALTH_TIMEOUT = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server we started, by its PID: terminate, wait, then kill."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """The Chromium executable; skip without it, unless CI requires the browser tests."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("NEURON_LAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{MISSING_CHROMIUM} (NEURON_LAB_REQUIRE_BROWSER=1 makes this a failure)", pytrace=False)
-        pytest.skip(MISSING_CHROMIUM)
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture(scope="session")
@@ -66,36 +34,9 @@ def artifacts() -> Path:
 @pytest.fixture(scope="module")
 def app_url(chromium, tmp_path_factory):
     """``streamlit run app.py`` from the repo root on a free port; yields ``http://127.0.0.1:<port>``."""
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115 - closed in the finalizer
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + HEALTH_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {proc.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit was not healthy after {HEALTH_TIMEOUT:.0f} s:\n{log_path.read_text()}")
-            time.sleep(0.2)
-    except BaseException:
-        _stop(proc)
-        log.close()
-        raise
-    yield base
-    _stop(proc)
-    log.close()
+    with streamlit_server(log_path) as base:
+        yield base
     # Keep the server's log next to the screenshots: it holds the tracebacks that
     # showErrorDetails = "none" hides from the page.
     ARTIFACTS.mkdir(exist_ok=True)
