@@ -26,8 +26,13 @@ def sigmoid(z):
     :math:`1/(1+\infty) = 0` is the correct limit, so the overflow is silenced
     on purpose: the result is finite and warning-free for every finite z.
     """
+    out = np.array(z, dtype=float)  # a copy, also for a scalar (a 0-d array)
+    np.negative(out, out=out)
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+        np.exp(out, out=out)  # in place: one buffer instead of four temporaries
+    out += 1.0
+    np.reciprocal(out, out=out)
+    return out[()]  # a float for a scalar z, an array otherwise
 
 
 def sigmoid_prime(z):

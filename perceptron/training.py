@@ -134,16 +134,20 @@ def _full_pass(X, y, w, b, cost, n, y1=None):
 
     ``y1`` (the mask y == 1) may be passed in so the loop does not rebuild it every epoch.
     """
-    z = X @ w + b
+    z = X @ w
+    z += b
     y_hat = sigmoid(z)
     if n == 0:
         return 0.0, 0.0, X.T @ np.zeros(0), 0.0
     y1 = (y == 1) if y1 is None else y1
     acc = float(np.count_nonzero((z >= 0) == y1)) / n
-    if cost is MSE:  # the article's cost, written for speed: r = y − ŷ once, C = r·r/n
-        r = y - y_hat
+    if cost is MSE:  # the article's cost, written for speed: in place, r = y − ŷ once, C = r·r/n
+        r = np.subtract(y, y_hat)
         c = float(r @ r) / n
-        dC_dz = (-2.0 / n) * r * y_hat * (1.0 - y_hat)
+        dC_dz = np.subtract(1.0, y_hat)  # 1 − ŷ, then × ŷ × r × (−2/n): one buffer, no temporaries
+        dC_dz *= y_hat
+        dC_dz *= r
+        dC_dz *= -2.0 / n
     else:
         c = cost(y, z, y_hat)
         dC_dz = cost.dL_dz(y, z, y_hat) / n
