@@ -195,6 +195,9 @@ def descent_snapshot(page) -> dict:
 def step(page, times: int = 1) -> int:
     """Press "Step one epoch" ``times`` times, each time waiting for the Epoch metric to move; returns it."""
     for _ in range(times):
+        # the fragment may still be sending its elements: wait for the metric before reading it
+        page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("Epoch", exact=True)).first.wait_for(
+            timeout=20_000)
         before = epoch_metric(page)
         page.get_by_role("button", name="Step one epoch").click()
         wait_epoch_metric(page, before + 1)
