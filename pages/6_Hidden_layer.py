@@ -104,13 +104,7 @@ def views():
         st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
         return
     h, k = net.history, net.epoch
-    cols = st.columns(4)
-    cols[0].metric("Epoch", k)
-    cols[1].metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
-                   delta_color="inverse")
-    cols[2].metric("Train accuracy", f"{h.accuracy[k]:.0%}")
-    if h.test_accuracy is not None:
-        cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
+    ui.epoch_metrics(h, k)
     if net.notice:
         (st.error if h.diverged else st.warning)(net.notice)
 

@@ -202,6 +202,17 @@ def reset(lab: Lab) -> None:
     st.session_state["playback"] = None
 
 
+def epoch_metrics(h, k: int) -> None:
+    """Epoch, cost (with its change), train and test accuracy of a training record at epoch k."""
+    cols = st.columns(4)
+    cols[0].metric("Epoch", k)
+    cols[1].metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
+                   delta_color="inverse")
+    cols[2].metric("Train accuracy", f"{h.accuracy[k]:.0%}")
+    if h.test_accuracy is not None:
+        cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
+
+
 def toggle_play(lab: Lab) -> None:
     """Play/Pause button: Play trains the next epochs at once; the browser then shows them one by one."""
     if st.session_state.get("playback"):
