@@ -9,12 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 
-def sigmoid(z):
+def sigmoid(z, out=None):
     r"""The logistic function :math:`\sigma(z) = \frac{1}{1 + e^{-z}}`.
 
     Parameters
     ----------
     z : float or ndarray of any shape
+    out : ndarray of z's shape, optional
+        Where to write the result (may be ``z`` itself); a loop that reuses one
+        buffer avoids allocating a fresh array every epoch.
 
     Returns
     -------
@@ -26,8 +29,11 @@ def sigmoid(z):
     :math:`1/(1+\infty) = 0` is the correct limit, so the overflow is silenced
     on purpose: the result is finite and warning-free for every finite z.
     """
-    out = np.array(z, dtype=float)  # a copy, also for a scalar (a 0-d array)
-    np.negative(out, out=out)
+    if out is None:
+        out = np.array(z, dtype=float)  # a copy, also for a scalar (a 0-d array)
+        np.negative(out, out=out)
+    else:
+        np.negative(z, out=out)
     with np.errstate(over="ignore"):
         np.exp(out, out=out)  # in place: one buffer instead of four temporaries
     out += 1.0
