@@ -1,5 +1,5 @@
 """Engine figures, in-process: perceptron.train against a lean numpy loop and a pure-Python loop,
-and the server-side work of one Step (Lab.step + scenes.descent + chart.chart_data)."""
+and the server-side work of one Step (Lab.step + scenes.descent_spec + chart.chart_data)."""
 
 from __future__ import annotations
 
@@ -180,7 +180,7 @@ def bench_python_loop(deadline: float) -> Row:
 
 
 def step_path(n: int, repeats: int, deadline: float) -> dict:
-    """Time what the server does for one Step, in process: Lab.step(1), scenes.descent, chart.chart_data,
+    """Time what the server does for one Step, in process: Lab.step(1), scenes.descent_spec, chart.chart_data,
     and the JSON the component sends. Also the rest of the fragment (the update's LaTeX lines)."""
     from perceptron import chart, explain, scenes
     from perceptron.backprop import gradients
@@ -189,7 +189,7 @@ def step_path(n: int, repeats: int, deadline: float) -> dict:
 
     lab = Lab.from_settings(Settings(n=n))
     config = {"toImageButtonOptions": {"format": "png", "filename": "neuron_lab_descent", "scale": 2}}
-    parts = {"Lab.step": [], "scenes.descent": [], "chart.chart_data": [], "json.dumps": [], "latex lines": []}
+    parts = {"Lab.step": [], "scenes.descent_spec": [], "chart.chart_data": [], "json.dumps": [], "latex lines": []}
     total, sizes = [], []
     for i in range(repeats + 3):
         if time.monotonic() > deadline and len(total) >= 5:
@@ -197,9 +197,9 @@ def step_path(n: int, repeats: int, deadline: float) -> dict:
         t0 = time.perf_counter()
         lab.step(1)
         t1 = time.perf_counter()
-        fig = scenes.descent(lab)
+        fig = scenes.descent_spec(lab)  # what the page draws (a plain figure dict)
         t2 = time.perf_counter()
-        d = chart.chart_data(fig, height=int(fig.layout.height or 450), config=config, src="/app/static/plotly.min.js")
+        d = chart.chart_data(fig, height=int(fig["layout"]["height"]), config=config, src="/app/static/plotly.min.js")
         t3 = time.perf_counter()
         payload = json.dumps(d)
         t4 = time.perf_counter()
@@ -226,7 +226,7 @@ def bench_server_step(deadline: float) -> list[Row]:
         r = step_path(n, STEP_REPEATS, deadline)
         rows.append(Row(
             part="engine", key=f"server_step_inprocess_n{n}", unit="ms",
-            what=f"server time per Step, in process (Lab.step + scenes.descent + chart.chart_data + JSON), n = {n}",
+            what=f"server time per Step, in process (Lab.step + scenes.descent_spec + chart.chart_data + JSON), n = {n}",
             target=25.0 if n == 200 else None, op="<=", target_text="≤ 25 ms" if n == 200 else "— (information)",
             measured=float(np.median(r["total"])), samples=r["total"],
             baseline_text=quoted or "—", baseline_kind="quoted" if quoted else "none",
@@ -246,84 +246,8 @@ def _merge(a, b):
     return b
 
 
-def plain_descent_spec(lab) -> dict:
-    """What-if (bench only, the product is untouched): the same descent figure built as plain
-    dicts, no ``go.Figure``, no ``update_layout`` validation, no deep copies, no ``_clean`` walk.
-    It reuses the product's own trace builders, so the traces are the same lists."""
-    from perceptron import figures as F
-    from perceptron import scenes
-    from perceptron.neuron import sigmoid
-    from perceptron.views import plane_bounds
-
-    d, h, k = lab.dataset, lab.history, lab.epoch
-    bounds = plane_bounds(d.X)
-    X, y, *_ = lab.design()
-    grid, z = scenes._moving_parts(lab, k, bounds, X)
-    dynamic, lim = F._descent_dynamic(grid, z, y, h.cost, k)
-    curve = np.linspace(-60, 60, 481)
-    static = [F._scatter(x=F._r(curve), y=F._r(sigmoid(curve)), mode="lines", xaxis="x2", yaxis="y2",
-                         showlegend=False, line=dict(color=F.GREY, width=2), hoverinfo="skip", name="σ(z)")]
-    static += F.cost_traces(h.cost, h.test_cost, None, xaxis="x3", yaxis="y3")
-    static += F.point_traces(d.X, d.y, d.test, d.class_names)
-    (x0, x1), (y0, y1) = bounds
-    top = max(float(np.max(h.cost)), 1e-9) * 1.05
-    if h.test_cost is not None and np.size(h.test_cost):
-        top = max(top, float(np.max(h.test_cost)) * 1.05)
-    names = scenes.axis_names(lab)
-    layout = F._layout(False, height=490, showlegend=True, margin=dict(l=50, r=20, t=70, b=90))
-    layout = _merge(layout, dict(
-        xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=dict(text=names[0])),
-        yaxis=dict(range=[y0, y1], title=dict(text=names[1])),
-        yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title=dict(text="ŷ = σ(z)")),
-        xaxis2=dict(domain=[0.43, 0.68], title=dict(text="z")),
-        xaxis3=dict(domain=[0.75, 1.0], title=dict(text="epoch")),
-        yaxis3=dict(anchor="x3", range=[0, top], title=dict(text="cost")),
-        legend=dict(orientation="h", y=-0.3, x=0)))
-    layout = _merge(layout, F._descent_layout_update(k, h.cost, h.accuracy, lim))
-    return {"data": dynamic + static, "layout": layout}
-
-
-def bench_plain_dict(deadline: float) -> Row:
-    """How fast the Step's server work could be with plain-dict figures (a suggestion, measured)."""
-    from perceptron import chart, scenes
-    from perceptron.lab import Lab
-    from perceptron.state import Settings
-
-    lab = Lab.from_settings(Settings(n=200))
-    lab.step(3)
-    now, plain, sizes = [], [], {}
-    for i in range(STEP_REPEATS + 3):
-        if time.monotonic() > deadline and len(now) >= 5:
-            break
-        lab.step(1)
-        t0 = time.perf_counter()
-        a = json.dumps(chart.chart_data(scenes.descent(lab), height=490, src="x"))
-        t1 = time.perf_counter()
-        b = json.dumps(plain_descent_spec(lab))
-        t2 = time.perf_counter()
-        if i >= 3:
-            now.append((t1 - t0) * 1e3)
-            plain.append((t2 - t1) * 1e3)
-            sizes = {"now_bytes": len(a), "plain_bytes": len(b)}
-    same_traces = len(json.loads(a)["spec"]["data"]) == len(json.loads(b)["data"])
-    return Row(
-        part="engine", key="whatif_plain_dict_n200", unit="ms",
-        what="what-if (not a target): the descent figure as plain dicts + JSON, n = 200, vs today's go.Figure path",
-        target=None, op="<=", target_text="— (suggestion)", measured=float(np.median(plain)), samples=plain,
-        baseline=float(np.median(now)), baseline_samples=now,
-        baseline_text=f"today scenes.descent + chart_data + JSON {np.median(now):.1f} ms (same run)",
-        baseline_kind="same run",
-        notes=(f"{np.median(now) / np.median(plain):.0f}× less server work per Step for the figure; same trace "
-               f"count: {same_traces}; JSON {sizes.get('now_bytes', 0) / 1024:.1f} KiB today vs "
-               f"{sizes.get('plain_bytes', 0) / 1024:.1f} KiB plain (a few layout keys may be spelled differently: "
-               "an estimate of the cost, not a drop-in)."),
-        extra=sizes,
-    )
-
-
 def run() -> list[Row]:
     deadline = time.monotonic() + TIME_BUDGET
     rows = [bench_full_batch(deadline), bench_python_loop(deadline)]
     rows += bench_server_step(deadline)
-    rows.append(bench_plain_dict(deadline + 30))
     return rows

@@ -399,18 +399,33 @@ def _clean(obj: Any, digits: int | None) -> Any:
     return _clean(json.loads(json.dumps(obj, default=str)), digits)
 
 
+def _plain(obj) -> bool:
+    """Whether ``obj`` is already plain, finite JSON (only dicts, lists, str, numbers, bools, None)."""
+    try:
+        json.dumps(obj, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 def figure_spec(fig, digits: int | None = DIGITS) -> dict:
     """A ``go.Figure`` (or a figure dict) as a plain JSON-able ``{"data": [...], "layout": {...}}``.
 
     numpy arrays (including plotly's base64 ``bdata`` encoding) become lists, NaN/inf become
     ``None`` and floats keep ``digits`` significant digits (``None`` keeps them exact).
+    A dict that is already plain, finite JSON is taken as it is (its builder rounded it):
+    that skips walking every value on every update.
     """
+    if isinstance(fig, dict) and _plain(fig):
+        return {"data": list(fig.get("data") or []), "layout": dict(fig.get("layout") or {})}
     raw = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else dict(fig)
     spec = _clean({"data": raw.get("data") or [], "layout": raw.get("layout") or {}}, digits)
     return {"data": list(spec["data"]), "layout": dict(spec["layout"])}
 
 
 def _frame_spec(frame, digits: int | None) -> dict:
+    if isinstance(frame, dict) and _plain(frame):
+        return {k: frame[k] for k in ("data", "layout", "traces") if k in frame}
     if hasattr(frame, "to_plotly_json"):
         frame = frame.to_plotly_json()
     out = _clean(dict(frame), digits)

@@ -71,15 +71,21 @@ def _moving_parts(lab: Lab, k: int, bounds, X):
     return probability_grid(lab.features, w, b, bounds, GRID), X @ w + b
 
 
-def descent(lab: Lab, k: int | None = None):
-    """The gradient-descent page's three views at epoch k (the epoch on screen by default)."""
+def descent_spec(lab: Lab, k: int | None = None) -> dict:
+    """The gradient-descent page's three views at epoch k (the epoch on screen by default), as a
+    plain figure dict (:func:`perceptron.figures.spec`): what the page sends on every Step."""
     d, h = lab.dataset, lab.history
     k = lab.epoch if k is None else k
     bounds = plane_bounds(d.X)
     X, y, *_ = lab.design()
     grid, z = _moving_parts(lab, k, bounds, X)
-    return F.descent_figure(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
-                            feature_names=axis_names(lab), class_names=class_names(lab))
+    return F.descent_spec(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
+                          feature_names=axis_names(lab), class_names=class_names(lab))
+
+
+def descent(lab: Lab, k: int | None = None):
+    """:func:`descent_spec` as a ``go.Figure``."""
+    return F.as_figure(descent_spec(lab, k))
 
 
 def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:

@@ -167,9 +167,13 @@ def show(fig, key: str, **kwargs):
     """Draw a figure with the app's chart component; returns the latest click/select event or None."""
     from .chart import plotly_chart
 
-    height = kwargs.pop("height", None) or fig.layout.height or 450
+    plain = isinstance(fig, dict)  # a figures.spec dict, drawn as it is
+    height = kwargs.pop("height", None) or (fig["layout"].get("height") if plain else fig.layout.height) or 450
     if st.session_state.get("large_type"):
-        fig.update_layout(font=dict(size=19))
+        if plain:
+            fig = {**fig, "layout": {**fig["layout"], "font": {**fig["layout"].get("font", {}), "size": 19}}}
+        else:
+            fig.update_layout(font=dict(size=19))
         height = int(height * 1.15)
     fmt = st.session_state.get("figure_format", "png")
     config = {"toImageButtonOptions": {"format": fmt, "filename": f"neuron_lab_{key}", "scale": 2}}
@@ -235,10 +239,10 @@ def descent_chart(lab: Lab, scenes) -> None:
     if play and play["end"] > lab.history.epochs:  # the run was reset or changed meanwhile
         play = st.session_state["playback"] = None
     if not play:
-        show(scenes.descent(lab), key="descent")
+        show(scenes.descent_spec(lab), key="descent")
         return
     start, end = play["start"], play["end"]
-    event = show(scenes.descent(lab, start), key="descent", frames=scenes.descent_frames(lab, start + 1, end),
+    event = show(scenes.descent_spec(lab, start), key="descent", frames=scenes.descent_frames(lab, start + 1, end),
                  fps=PLAY_FPS, playing=not play["paused"])
     if event and event.get("event") == "frame":
         lab.rewind(start + 1 + int(event["index"]))
