@@ -57,7 +57,7 @@ def views():
     """Everything that changes on a Step: it reruns alone, not the whole page."""
     playing = bool(st.session_state.get("playback"))
     buttons = st.columns([1.3, 1.2, 1, 1, 0.5])
-    buttons[0].button("Step one epoch", key="step", type="primary", on_click=lab.step, args=(1,), disabled=playing,
+    buttons[0].button("Step one epoch", key=ui.STEP_KEY, type="primary", on_click=lab.step, args=(1,), disabled=playing,
                       width="stretch", shortcut="Right", help="Keyboard: →")
     buttons[1].button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing,
                       width="stretch", shortcut="Shift+Right", help="Keyboard: Shift + →")

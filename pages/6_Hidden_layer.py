@@ -17,9 +17,7 @@ lab = ui.page(
     "the points. Backpropagation is the same chain rule as before, with two more factors for the hidden layer.",
     key="hidden",
 )
-if "netlab" not in st.session_state:  # this page's own experiment, next to the single neuron's
-    st.session_state["netlab"] = NetLab()
-net: NetLab = st.session_state["netlab"]
+net: NetLab = ui.network()  # this page's own experiment, next to the single neuron's (both in the link)
 net.adopt(lab.dataset, lab.features)
 
 with st.sidebar:
@@ -131,6 +129,7 @@ def views():
     for line in S.backward_lines(net):
         st.latex(line)
     st.latex(S.gradient_line(net))
+    ui.sync_link(lab)  # the address bar follows a Step (this fragment reruns alone)
 
 
 views()

@@ -31,9 +31,10 @@ How a page reads events
 * ``{"event": "select", "points": [{"curve": c, "index": i, "customdata": ...}, ...], "n": 8}``:
   a box/lasso selection (``select=True`` also makes ``"select"`` the default dragmode);
   ``points`` is empty when a selection is cleared.
-* ``{"event": "frame", "index": k, "end": bool, "n": 9, "t": ms}``: client-side playback
-  stopped on frame ``k``, because it reached the last frame (``end``) or because the page
-  passed ``playing=False``. The chart keeps showing frame ``k`` until the page sends a
+* ``{"event": "frame", "index": k, "view": first + k, "end": bool, "n": 9, "t": ms}``:
+  client-side playback stopped on frame ``k``, because it reached the last frame (``end``) or
+  because the page passed ``playing=False``; with ``"more": True`` it has not stopped but asks
+  for more frames (see ``more_at`` in :func:`plotly_chart`). The chart keeps showing frame ``k`` until the page sends a
   changed figure, so a page usually answers by drawing its own state at ``k``. The last
   stop also stays readable on later reruns: :func:`paused_frame` (``key``) or
   ``st.session_state[key]["frame"]``.
@@ -113,15 +114,25 @@ function merge(a, b) {
 }
 
 function figureAt(d, k) {
+  return figureWith(d, d.frames && d.frames[k]);
+}
+
+// The base figure with one frame drawn over it: updates merged into traces (or appended),
+// ``extend`` appending points to a trace's x/y, the layout merged.
+function figureWith(d, fr) {
   const base = d.spec;
   const data = base.data.map((t) => ({ ...t }));
   let layout = structuredClone(base.layout || {});
-  const fr = d.frames && d.frames[k];
   if (fr) {
     (fr.data || []).forEach((u, j) => {
       const i = fr.traces ? fr.traces[j] : j;
       if (i < data.length) data[i] = merge(data[i], u);
       else data.push({ ...u });
+    });
+    (fr.extend || []).forEach((e) => {
+      const t = data[e.trace];
+      if (!t) return;
+      data[e.trace] = { ...t, x: (t.x || []).concat(e.x || []), y: (t.y || []).concat(e.y || []) };
     });
     if (fr.layout) layout = merge(layout, fr.layout);
   }
@@ -131,6 +142,37 @@ function figureAt(d, k) {
 function draw(st, Plotly, k) {
   const fig = figureAt(st.data, k);
   return Plotly.react(st.div, fig.data, fig.layout, st.data.config);
+}
+
+// Step drawn ahead: the page sends the next step's frame with the figure; a click on the page's
+// Step button (``preview.selector``) draws it at once, while the server does the same Step. When
+// the server's figure for that view arrives and is exactly what was drawn, it is not drawn again
+// (else it is). Not confirmed within 3 s: the figure on screen before the click is drawn again.
+function drawPreview(st, Plotly) {
+  const p = st.data && st.data.preview;
+  if (!p || st.playing || st.previewView != null) return;
+  const fig = figureWith(st.data, p.frame);
+  st.previewView = p.view;
+  st.previewJSON = JSON.stringify(fig);  // before plotly.js writes into it
+  const shown = st.data;
+  clearTimeout(st.revert);
+  st.revert = setTimeout(() => {
+    if (st.dead || st.data !== shown) return;
+    st.previewView = null;
+    draw(st, Plotly, -1);
+  }, 3000);
+  Plotly.react(st.div, fig.data, fig.layout, st.data.config);
+}
+
+function listenForPreview(st, Plotly) {
+  st.onPress = (ev) => {
+    const p = st.data && st.data.preview;
+    if (!p || !p.selector || !ev.target || !ev.target.closest) return;
+    const btn = ev.target.closest(p.selector);
+    if (!btn || btn.disabled || btn.getAttribute("aria-disabled") === "true") return;
+    drawPreview(st, Plotly);
+  };
+  document.addEventListener("click", st.onPress, true);
 }
 
 function pointInfo(p) {
@@ -204,29 +246,42 @@ function stopPlayback(st, report) {
   const last = (st.data.frames || []).length - 1;
   st.paused = st.index < last;
   if (report) {
-    const msg = { event: "frame", index: st.index, end: st.index >= last, n: ++st.n, t: Date.now() };
+    const msg = { event: "frame", index: st.index, view: st.shown, end: st.index >= last, n: ++st.n, t: Date.now() };
     st.api.setStateValue("frame", msg);
   }
 }
 
+// Frames are labelled ``first + index`` (``data.first``, 0 by default), so that the page can send
+// a longer list while playing (starting later, ending later) and playback goes on where it is.
+// ``data.more_at``: with that many frames left, ask the page for more (a "frame" event with
+// ``more: true``) without stopping, so the next frames arrive before the last one is drawn.
 function play(st, Plotly, start) {
   if (st.timer) clearTimeout(st.timer);
   st.playing = true;
   const run = st.run = (st.run || 0) + 1;
-  const step = (k) => {
+  st.next = (st.data.first || 0) + start;
+  const step = () => {
     if (!st.playing || st.run !== run || st.dead) return;
-    const frames = st.data.frames || [];
-    k = Math.max(0, Math.min(k, frames.length - 1));
+    const d = st.data, first = d.first || 0;
+    const k = Math.max(0, Math.min(st.next - first, (d.frames || []).length - 1));
     const t0 = performance.now();
     Promise.resolve(draw(st, Plotly, k)).then(() => {
       if (!st.playing || st.run !== run || st.dead) return;
-      st.index = k;  // the frame on screen
-      if (k >= frames.length - 1) { stopPlayback(st, true); return; }
-      const wait = 1000 / Math.max(0.1, st.data.fps || 15) - (performance.now() - t0);
-      st.timer = setTimeout(() => step(k + 1), Math.max(0, wait));
+      st.shown = first + k;  // the frame on screen, by label
+      const cur = st.data, last = (cur.frames || []).length - 1;
+      st.index = st.shown - (cur.first || 0);
+      if (st.index >= last) { stopPlayback(st, true); return; }
+      if (cur.more_at && last - st.index <= cur.more_at && st.askedFor !== cur.frames_sig) {
+        st.askedFor = cur.frames_sig;
+        st.api.setStateValue("frame", { event: "frame", index: st.index, view: st.shown, end: false, more: true,
+                                        n: ++st.n, t: Date.now() });
+      }
+      st.next = st.shown + 1;
+      const wait = 1000 / Math.max(0.1, cur.fps || 15) - (performance.now() - t0);
+      st.timer = setTimeout(step, Math.max(0, wait));
     });
   };
-  step(start);
+  step();
 }
 
 function update(st, Plotly) {
@@ -235,6 +290,10 @@ function update(st, Plotly) {
   const sameFrames = d.frames_sig === st.framesSig;
   const request = d.play_token !== st.playToken;  // the page asked to play (again)
   st.playToken = d.play_token;
+  const ahead = st.previewView;  // a Step drawn ahead, waiting for the server's figure
+  st.previewView = null;
+  clearTimeout(st.revert);
+  if (st.playing && st.shown != null) st.index = st.shown - (d.first || 0);  // frames may start later now
   if (d.playing && n && (st.playing || request)) {
     if (!st.playing) {
       // resume after the frame it paused on, else start from the first frame
@@ -242,6 +301,8 @@ function update(st, Plotly) {
     }
   } else if (st.playing) {
     stopPlayback(st, true);  // keep the frame it paused on; the page answers with its figure
+  } else if (ahead != null && d.view === ahead && JSON.stringify(figureAt(d, -1)) === st.previewJSON) {
+    // the server's figure is exactly the one drawn ahead: nothing to redraw
   } else {
     draw(st, Plotly, -1);
   }
@@ -269,6 +330,7 @@ export default function (component) {
     if (!st.attached) {
       st.attached = true;
       attach(st, Plotly);
+      listenForPreview(st, Plotly);
     }
   }).catch((err) => {
     st.div.textContent = String(err && err.message ? err.message : err);
@@ -277,6 +339,8 @@ export default function (component) {
     if (gen !== st.gen || st.dead) return;  // a newer call owns the chart
     st.dead = true;
     stopPlayback(st, false);
+    clearTimeout(st.revert);
+    if (st.onPress) document.removeEventListener("click", st.onPress, true);
     if (st.ro) st.ro.disconnect();
     if (window.Plotly) window.Plotly.purge(st.div);
     st.div.remove();
@@ -425,11 +489,11 @@ def figure_spec(fig, digits: int | None = DIGITS) -> dict:
 
 def _frame_spec(frame, digits: int | None) -> dict:
     if isinstance(frame, dict) and _plain(frame):
-        return {k: frame[k] for k in ("data", "layout", "traces") if k in frame}
+        return {k: frame[k] for k in ("data", "layout", "traces", "extend") if k in frame}
     if hasattr(frame, "to_plotly_json"):
         frame = frame.to_plotly_json()
     out = _clean(dict(frame), digits)
-    return {k: out[k] for k in ("data", "layout", "traces") if k in out}
+    return {k: out[k] for k in ("data", "layout", "traces", "extend") if k in out}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -450,7 +514,8 @@ def _component():
 
 def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = False,
                frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
-               config: dict | None = None, src: str | None = None, play_token: int = 0) -> dict:
+               config: dict | None = None, src: str | None = None, play_token: int = 0,
+               view=None, preview: dict | None = None, first: int = 0, more_at: int = 0) -> dict:
     """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``)."""
     spec = figure_spec(fig)
     layout = spec["layout"]
@@ -471,15 +536,22 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         "fps": float(fps),
         "playing": bool(playing and frame_specs),
         "play_token": int(play_token),
+        "first": int(first),
+        "more_at": int(more_at),
         # A double-click would rescale the axes between two quick clicks that add points.
         "config": {**DEFAULT_CONFIG, **({"doubleClick": False} if click else {}), **(config or {})},
         "src": src or _static_url(),
+        "view": view,
+        "preview": None if not preview else {
+            "selector": str(preview["selector"]), "view": preview["view"], "frame": _frame_spec(preview["frame"], DIGITS),
+        },
     }
 
 
 def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, select: bool = False,
                  frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
-                 config: dict | None = None, renderer: str = "component") -> dict | None:
+                 config: dict | None = None, renderer: str = "component", view=None,
+                 preview: dict | None = None, first: int = 0, more_at: int = 0) -> dict | None:
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
@@ -491,7 +563,19 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     objects are deep-merged, lists and values replace. Full figure specs and ``go.Frame``
     objects work too. ``config`` is plotly.js's config (merged over ``DEFAULT_CONFIG``).
     ``renderer="plotly"`` draws with ``st.plotly_chart`` instead (no clicks on empty space,
-    no playback).
+    no playback, no preview).
+
+    ``first`` labels the frames (frame i is ``first + i``; events carry the label as ``"view"``),
+    so that a page may answer a ``more`` request with a list that starts later: playback goes
+    on from the label on screen. ``more_at``: with that many frames left, the browser asks for
+    more with ``{"event": "frame", "more": True, "view": label, ...}`` and keeps playing.
+
+    ``view`` names what ``fig`` shows (e.g. the epoch), and ``preview`` draws a button's result
+    before the server answers: ``{"selector": CSS selector of the button, "view": the view
+    the press leads to, "frame": a frame (as above) that turns ``fig`` into it}``. A click on
+    a matching button draws the frame at once; the server's next figure is not drawn again
+    when it has that ``view`` and is exactly the figure drawn ahead (a changed figure is
+    drawn; after 3 s without an answer the chart goes back to ``fig``).
     """
     if renderer == "plotly":
         return _plotly_fallback(fig, key=key, height=height, click=click, select=select, config=config)
@@ -512,12 +596,15 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     if playing and frames and not memory["playing"]:
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
-                      playing=playing, config=config, play_token=memory["token"])
+                      playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
+                      first=first, more_at=more_at)
     result = _component()(key=key, data=data, height=int(height), width="stretch",
                           on_click_change=_noop, on_select_change=_noop, on_frame_change=_noop)
     frame = result.get("frame")
     new_frame = frame if isinstance(frame, dict) and frame != memory["ack"] else None
-    if new_frame:
+    if new_frame and new_frame.get("more"):
+        memory["ack"], memory["playing"] = new_frame, bool(playing and frames)  # still playing
+    elif new_frame:
         # The browser stopped on its own (or answered a pause): a later ``playing=True``
         # is a new request even if the page never passed ``playing=False`` in between.
         memory["ack"], memory["playing"] = new_frame, False

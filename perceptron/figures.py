@@ -56,7 +56,14 @@ def _template_json() -> dict:
     """The ``plotly_white`` template as plotly.js reads it (plotly.js knows no template names)."""
     import plotly.io as pio
 
-    return pio.templates["plotly_white"].to_plotly_json()
+    full = pio.templates["plotly_white"].to_plotly_json()
+    # only the trace types and subplots the app draws: the rest is 6 KB sent on every update for nothing
+    layout = {k: v for k, v in full["layout"].items() if k not in _UNUSED_LAYOUT}
+    return {"layout": layout, "data": {k: v for k, v in full["data"].items() if k in _TRACE_TYPES}}
+
+
+_TRACE_TYPES = ("scatter", "heatmap", "contour")
+_UNUSED_LAYOUT = ("scene", "ternary", "polar", "geo", "coloraxis", "colorscale")  # every colour scale is explicit
 
 
 def _merge(a: dict, b: dict) -> dict:
@@ -306,7 +313,8 @@ def _sigmoid_points(z, y, lim, xaxis, yaxis):
     ]
 
 
-_CURVE = np.linspace(-60, 60, 481)
+# σ over z in [−60, 60]: dense where it bends, a few points where it is flat (121 points, not 481)
+_CURVE = np.concatenate([np.linspace(-60, -12, 9)[:-1], np.linspace(-12, 12, 97), np.linspace(12, 60, 9)[1:]])
 _SIGMOID_CURVE = (tuple(_r(_CURVE)), tuple(_r(sigmoid(_CURVE))))  # a constant (tuples: never mutated)
 DESCENT_DYNAMIC = 5  # traces 0-4 of the descent figure change with the epoch; frames update only those
 
@@ -353,9 +361,7 @@ def descent_spec(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, ep
     static += cost_traces(cost, test_cost, None, xaxis="x3", yaxis="y3")
     static += point_traces(X, y, test, class_names)
     (x0, x1), (y0, y1) = bounds
-    top = max(float(np.max(cost)) if np.size(cost) else 1.0, 1e-9) * 1.05
-    if test_cost is not None and np.size(test_cost):
-        top = max(top, float(np.max(test_cost)) * 1.05)
+    top = _cost_top(cost, test_cost)
     layout = _merge(_layout(large, height=500, showlegend=True, margin=dict(l=50, r=20, t=70, b=105)), dict(
         xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=dict(text=feature_names[0])),
         yaxis=dict(range=[y0, y1], title=dict(text=feature_names[1])),
@@ -366,6 +372,13 @@ def descent_spec(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, ep
         legend=dict(orientation="h", y=-0.17, yanchor="top", x=0),
     ))
     return spec(dynamic + static, _merge(layout, _descent_layout_update(epoch, cost, accuracy, lim)))
+
+
+def _cost_top(cost, test_cost) -> float:
+    top = max(float(np.max(cost)) if np.size(cost) else 1.0, 1e-9) * 1.05
+    if test_cost is not None and np.size(test_cost):
+        top = max(top, float(np.max(test_cost)) * 1.05)
+    return top
 
 
 def descent_figure(*args, **kwargs) -> go.Figure:
@@ -379,11 +392,31 @@ def descent_frame(grid, z, z_y, cost, accuracy, epoch, status=""):
     Returns ``{"data": [...], "traces": [0..4], "layout": {...}}`` (plain JSON-able dicts).
     """
     dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch)
-    keep = ("x", "y", "z")  # only what moves: the style stays as the base figure has it
+    keep = ("x", "y", "z", "name")  # only what moves (the marker is named by its epoch); the style stays
     data = [{k: v for k, v in t.items() if k in keep} for t in dynamic]
     data[0].pop("x"), data[0].pop("y")  # the heatmap's grid stays put; only its values change
     return {"data": data, "traces": list(range(DESCENT_DYNAMIC)),
             "layout": _descent_layout_update(epoch, cost, accuracy, lim, status)}
+
+
+def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool) -> dict:
+    """:func:`descent_frame` for the epoch one Step reaches, cost lines included, so that the browser
+    can draw the next epoch the moment Step is pressed (see ``preview`` in :mod:`perceptron.chart`).
+
+    ``cost``/``test_cost`` are the whole record after the Step. ``extend``: the figure on screen
+    already holds every earlier epoch, so only the new points are appended to the cost lines
+    (else the lines are replaced: the Step drops the epochs after a rewind).
+    """
+    frame = descent_frame(grid, z, z_y, cost, accuracy, epoch)
+    frame["layout"]["yaxis3"] = dict(range=[0, _cost_top(cost, test_cost)])
+    lines = [cost] + ([test_cost] if test_cost is not None else [])
+    for i, c in enumerate(lines, start=DESCENT_DYNAMIC + 1):  # after the σ curve: train, then test cost
+        if extend:
+            frame.setdefault("extend", []).append({"trace": i, "x": [epoch], "y": _r(c[-1:], 6)})
+        else:
+            frame["data"].append({"x": list(range(len(c))), "y": _r(c, 6)})
+            frame["traces"].append(i)
+    return frame
 
 
 def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b fixed", large=False):

@@ -22,6 +22,12 @@ DATA_KEYS = ("dataset", "n", "noise", "seed", "test_fraction", "iris_x", "iris_y
 VIEW_KEYS = ("epoch", "hide")
 
 
+def updates_per_epoch(n: int, mode: str, batch_size: int) -> int:
+    """Weight updates in one epoch over n training points: one (full batch), one per mini-batch, or n."""
+    n = max(int(n), 1)
+    return {"batch": 1, "minibatch": -(-n // int(batch_size))}.get(mode, n)
+
+
 def build_dataset(s: Settings) -> ds.Dataset:
     """The dataset the settings describe (not for ``custom``, which is the user's own)."""
     if s.dataset == "iris":
@@ -106,6 +112,12 @@ class Lab:
         return rng.normal(0.0, 0.5, size=d), float(rng.normal(0.0, 0.5))
 
     @property
+    def updates_per_epoch(self) -> int:
+        """Weight updates one epoch makes (what a link's training on opening is counted in)."""
+        s = self.settings
+        return updates_per_epoch(self.dataset.train_y.size, s.mode, s.batch_size)
+
+    @property
     def batch_size(self):
         return {"batch": None, "minibatch": self.settings.batch_size, "sample": 1}.get(self.settings.mode)
 
@@ -126,21 +138,37 @@ class Lab:
         Stops at ``settings.max_epochs`` (at most ``MAX_EPOCHS``, the bound on what
         a session keeps) and at the stop rules.
         """
-        limit = min(self.settings.max_epochs, MAX_EPOCHS)
-        epochs = int(min(epochs, limit - self.epoch))
-        if epochs <= 0:
-            self.notice = f"Reached the maximum of {limit} epochs. Reset, or raise the limit."
+        nxt = self._next(epochs)
+        if isinstance(nxt, str):
+            self.notice = nxt
             return 0
-        if self.history.stopped and self.epoch == self.history.epochs:
-            self.notice = self.history.message
-            return 0
-        base = self.history.upto(self.epoch)
+        base, more = nxt
         w, b = base.params()
-        more = self._run(w, b, epochs, self.epoch)
         self.history = base.extend(more)
         self.epoch = self.history.epochs
         self.notice = more.message or self._overshoot(base.epochs) or self._stuck(w, b)
         return more.epochs
+
+    def preview(self, epochs: int = 1) -> History | None:
+        """The history :meth:`step` would leave (the lab itself unchanged), or None if it would not train.
+
+        The page sends the next epoch's picture ahead, so that the browser can draw it
+        the moment Step is pressed; the server's answer then only confirms it.
+        """
+        nxt = self._next(epochs)
+        return None if isinstance(nxt, str) else nxt[0].extend(nxt[1])
+
+    def _next(self, epochs: int):
+        """``(history up to the epoch on screen, the epochs a Step adds)``, or why a Step would not train."""
+        limit = min(self.settings.max_epochs, MAX_EPOCHS)
+        epochs = int(min(epochs, limit - self.epoch))
+        if epochs <= 0:
+            return f"Reached the maximum of {limit} epochs. Reset, or raise the limit."
+        if self.history.stopped and self.epoch == self.history.epochs:
+            return self.history.message
+        base = self.history.upto(self.epoch)
+        w, b = base.params()
+        return base, self._run(w, b, epochs, self.epoch)
 
     def _stuck(self, w, b) -> str:
         """A warning when Step changed nothing although the cost is not zero: the sigmoid saturated."""
@@ -164,9 +192,7 @@ class Lab:
     def step_for_link(self, epochs: int) -> None:
         """Train to the epoch a link asks for, within a budget of updates, so that a link cannot keep
         a shared server busy for minutes; says so when it stopped short."""
-        n = max(int(self.dataset.train_y.size), 1)
-        per_epoch = {"batch": 1, "minibatch": -(-n // self.settings.batch_size)}.get(self.settings.mode, n)
-        allowed = max(LINK_UPDATES // per_epoch, 1)
+        allowed = max(LINK_UPDATES // self.updates_per_epoch, 1)
         self.step(min(epochs, allowed))
         if epochs > allowed:
             self.notice = f"This link asked for epoch {epochs}; it opened at epoch {self.epoch} (press Step to go on)."

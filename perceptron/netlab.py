@@ -4,7 +4,8 @@ A ``NetLab`` is to :mod:`perceptron.network` what :class:`~perceptron.lab.Lab` i
 single neuron: a plain object (numpy only) kept in one session's state, where Step,
 Reset and Rewind happen. It owns its settings (hidden units, learning rate, cost,
 update mode, seed), its dataset (a preset where one line is not enough, or the user's
-own points from the main lab) and a :class:`~perceptron.network.NetHistory`.
+own points from the main lab) and a :class:`~perceptron.network.NetHistory`. Its settings
+travel in the link as :class:`~perceptron.state.NetSettings`.
 Nothing here is shared between sessions and nothing is kept at module level.
 """
 
@@ -17,12 +18,13 @@ import numpy as np
 
 from . import datasets as ds
 from . import network as net
-from .state import LOSSES, MAX_EPOCHS
+from .lab import LINK_UPDATES, updates_per_epoch
+from .state import LOSSES, MAX_EPOCHS, MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES, NetSettings
 
-NET_DATASETS = ("xor", "circles", "moons", "yours")
-NET_MODES = ("batch", "minibatch", "sample")
-MAX_HIDDEN = 8
-PLAY_STRIDES = (1, 2, 5, 10)
+# one network update costs about as much time as this many single-neuron updates (sample mode, h = 8:
+# ~95 µs against ~18 µs), so a link's training on opening stays within the neuron's LINK_UPDATES budget
+NET_UPDATE_COST = 5
+_DEFAULT = NetSettings()
 DATASET_LABELS = {
     "xor": "XOR (four corners)",
     "circles": "Circles (a ring around a disc)",
@@ -89,14 +91,14 @@ class NetLab:
     feature : int, the input i of the explained hidden weight W1_ij
     """
 
-    h: int = 3
-    lr: float = 2.0
-    loss: str = "bce"
-    mode: str = "batch"
-    batch_size: int = 10
-    seed: int = 0
-    dataset: str = "xor"
-    stride: int = 2
+    h: int = _DEFAULT.h
+    lr: float = _DEFAULT.hlr
+    loss: str = _DEFAULT.hloss
+    mode: str = _DEFAULT.hmode
+    batch_size: int = _DEFAULT.hbatch
+    seed: int = _DEFAULT.hseed
+    dataset: str = _DEFAULT.hdata
+    stride: int = _DEFAULT.hstride
     data: ds.Dataset | None = None
     features: ds.Features | None = None
     history: net.NetHistory = field(init=False)
@@ -117,6 +119,26 @@ class NetLab:
         if self.features is None:
             self.features = ds.fit_features(self.data.train_X)
         self.reset()
+
+    @classmethod
+    def from_settings(cls, s: NetSettings, yours: tuple | None = None, budget: int = LINK_UPDATES) -> NetLab:
+        """The network a link describes, trained to its epoch within ``budget`` single-neuron updates;
+        ``yours`` is the main lab's ``(dataset, features)``."""
+        lab = cls(h=s.h, lr=s.hlr, loss=s.hloss, mode=s.hmode, batch_size=s.hbatch, seed=s.hseed, dataset=s.hdata,
+                  stride=s.hstride, yours=yours)
+        if s.hepoch:
+            lab.step_for_link(s.hepoch, budget)
+        return lab
+
+    def settings(self) -> NetSettings:
+        """The settings that reopen this network at the epoch on screen."""
+        return NetSettings(h=int(self.h), hlr=float(self.lr), hloss=self.loss, hmode=self.mode,
+                           hbatch=int(self.batch_size), hseed=int(self.seed), hdata=self.dataset,
+                           hstride=int(self.stride), hepoch=int(self.epoch))
+
+    def query(self) -> dict[str, str]:
+        """The query parameters of this network (only those that differ from the defaults)."""
+        return self.settings().to_query()
 
     # --- what the page reads ----------------------------------------------------------------
 
@@ -169,6 +191,18 @@ class NetLab:
         self.epoch = self.history.epochs
         self.notice = more.message or self._overshoot(base.epochs)
         return more.epochs
+
+    def step_for_link(self, epochs: int, budget: int = LINK_UPDATES) -> None:
+        """Train to the epoch a link asks for, at most ``budget`` single-neuron updates' worth
+        (``NET_UPDATE_COST`` each); says so when it stopped short."""
+        if self.n_train == 0:
+            return
+        allowed = max(int(budget), 0) // (NET_UPDATE_COST * updates_per_epoch(self.n_train, self.mode, self.batch_size))
+        if allowed:
+            self.step(min(epochs, allowed))
+        if epochs > allowed:
+            self.notice = (f"This link asked for the network's epoch {epochs}; it opened at epoch {self.epoch} "
+                           "(press Step to go on).")
 
     def _overshoot(self, start: int) -> str:
         cost = self.history.cost[start:]

@@ -100,6 +100,20 @@ def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:
     return frames
 
 
+def descent_preview(lab: Lab) -> dict | None:
+    """The frame of the epoch one press of Step reaches (:func:`perceptron.figures.descent_step_frame`),
+    or None when a Step would not train (the epoch limit, a stop rule)."""
+    k = lab.epoch
+    h = lab.preview(1)
+    if h is None or h.epochs != k + 1:
+        return None
+    X, y, *_ = lab.design()
+    w, b = h.params(k + 1)
+    grid = probability_grid(lab.features, w, b, plane_bounds(lab.dataset.X), GRID)
+    return F.descent_step_frame(grid, X @ w + b, y, h.cost, h.test_cost, h.accuracy, k + 1,
+                                extend=lab.history.epochs == k)
+
+
 def train_index(lab: Lab) -> np.ndarray:
     """Dataset row of each training sample (sample i on the pages is row ``train_index[i]``)."""
     return np.flatnonzero(~lab.dataset.test)

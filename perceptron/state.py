@@ -2,9 +2,10 @@ r"""The one declared experiment state: every setting, its type and default, once
 
 ``Settings`` is a frozen dataclass; it serializes itself to flat string query
 parameters and back (``to_query`` / ``from_query``), so a link is the whole
-experiment. Decoding never raises: a bad or hostile value falls back to its
-default and is named in the returned list of problems. Imports the standard
-library and numpy only.
+experiment. ``NetSettings`` does the same for the hidden-layer page's network,
+with short keys of its own in the same link. Decoding never raises: a bad or
+hostile value falls back to its default and is named in the returned list of
+problems. Imports the standard library and numpy only.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ INITS = ("random", "zeros", "manual")
 PAGES = ("home", "dataset", "forward", "backprop", "descent", "landscape", "hidden")
 MAX_EPOCHS = 5000  # the most epochs one session keeps (bounded memory per user)
 MAX_LINK_POINTS = 400  # hand-made datasets up to this size travel in the link
+# the hidden-layer page's network (perceptron/netlab.py)
+NET_DATASETS = ("xor", "circles", "moons", "yours")
+NET_MODES = ("batch", "minibatch", "sample")
+MAX_HIDDEN = 8
+PLAY_STRIDES = (1, 2, 5, 10)
+LINK_ONLY = ("pts", "page")  # link parameters that are not settings
 
 
 @dataclass(frozen=True)
@@ -66,39 +73,47 @@ class Settings:
 
     def to_query(self) -> dict[str, str]:
         """The settings that differ from their defaults, as flat strings."""
-        out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value != f.default:
-                out[f.name] = _encode(value)
-        return out
+        return _to_query(self)
 
     @classmethod
     def from_query(cls, query) -> tuple[Settings, list[str]]:
         """Settings from query parameters; unknown or bad values fall back to defaults.
 
         Returns the settings and a list of human-readable problems (empty when the
-        link was clean).
+        link was clean). The network's keys (``NetSettings``) are left to it.
         """
-        kinds = {f.name: f for f in fields(cls)}
-        values, problems = {}, []
-        for key in query:
-            raw = query[key]
-            if key in ("pts", "page"):
-                continue
-            if key not in kinds:
-                problems.append(f"Ignored the unknown link setting “{str(key)[:30]}”.")
-                continue
-            try:
-                value = _decode(str(raw)[:400], type(kinds[key].default))
-                problem = _check(key, value)
-            except (ValueError, OverflowError):
-                problem = f"“{str(raw)[:30]}” is not a valid {key}"
-            if problem:
-                problems.append(f"{problem}; using the default instead.")
-            else:
-                values[key] = value
-        return cls(**values), problems
+        return _from_query(cls, query, known=(*LINK_ONLY, *NET_KEYS))
+
+
+@dataclass(frozen=True)
+class NetSettings:
+    """The hidden-layer page's network, in the same link as the neuron: its keys start with h.
+
+    ``h`` hidden units, ``hlr`` learning rate, ``hloss`` cost, ``hmode`` update mode, ``hbatch``
+    mini-batch size, ``hseed`` weight seed, ``hdata`` dataset (``yours`` is the neuron's), ``hstride``
+    epochs per frame while playing, ``hepoch`` the epoch reached.
+    """
+
+    h: int = 3
+    hlr: float = 2.0
+    hloss: str = "bce"
+    hmode: str = "batch"
+    hbatch: int = 10
+    hseed: int = 0
+    hdata: str = "xor"
+    hstride: int = 2
+    hepoch: int = 0
+
+    def to_query(self) -> dict[str, str]:
+        """The settings that differ from their defaults, as flat strings."""
+        return _to_query(self)
+
+    @classmethod
+    def from_query(cls, query) -> tuple[NetSettings, list[str]]:
+        """The network's settings from query parameters (other keys are ignored here); bad values fall
+        back to defaults and are named in the problems."""
+        settings, problems = _from_query(cls, query)
+        return settings, [f"Hidden layer: {p}" for p in problems]
 
 
 _RANGES = {
@@ -116,8 +131,15 @@ _RANGES = {
     "tol_cost": (0.0, 10.0),
     "tol_grad": (0.0, 10.0),
     "epoch": (0, MAX_EPOCHS),
+    "h": (1, MAX_HIDDEN),
+    "hlr": (0.0, 1000.0),
+    "hbatch": (1, 2000),
+    "hseed": (0, 2**31 - 1),
+    "hepoch": (0, MAX_EPOCHS),
 }
-_CHOICES = {"dataset": DATASETS, "loss": LOSSES, "mode": MODES, "init": INITS}
+_CHOICES = {"dataset": DATASETS, "loss": LOSSES, "mode": MODES, "init": INITS,
+            "hloss": LOSSES, "hmode": NET_MODES, "hdata": NET_DATASETS, "hstride": PLAY_STRIDES}
+NET_KEYS = tuple(f.name for f in fields(NetSettings))
 _MAPS = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 
 
@@ -129,10 +151,38 @@ def _check(name, value) -> str | None:
         if not lo <= value <= hi:
             return f"{name} must be between {lo:g} and {hi:g}"
     if name in _CHOICES and value not in _CHOICES[name]:
-        return f"{name} must be one of {', '.join(_CHOICES[name])}"
+        return f"{name} must be one of {', '.join(map(str, _CHOICES[name]))}"
     if name == "maps" and any(m not in _MAPS for m in value):
         return f"maps must be among {', '.join(_MAPS)}"
     return None
+
+
+def _to_query(settings) -> dict[str, str]:
+    return {f.name: _encode(getattr(settings, f.name)) for f in fields(settings)
+            if getattr(settings, f.name) != f.default}
+
+
+def _from_query(cls, query, known=None):
+    """``cls`` from the query's values of its own fields, and the problems. Other keys are skipped,
+    or, when ``known`` is given, named as unknown unless they are in it."""
+    kinds = {f.name: f for f in fields(cls)}
+    values, problems = {}, []
+    for key in query:
+        if key not in kinds:
+            if known is not None and key not in known:
+                problems.append(f"Ignored the unknown link setting “{str(key)[:30]}”.")
+            continue
+        raw = query[key]
+        try:
+            value = _decode(str(raw)[:400], type(kinds[key].default))
+            problem = _check(key, value)
+        except (ValueError, OverflowError):
+            problem = f"“{str(raw)[:30]}” is not a valid {key}"
+        if problem:
+            problems.append(f"{problem}; using the default instead.")
+        else:
+            values[key] = value
+    return cls(**values), problems
 
 
 def _encode(value) -> str:

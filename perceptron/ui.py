@@ -1,9 +1,10 @@
 r"""The only module that imports streamlit: session state, the shared frame, shared controls.
 
 Every page starts with ``lab = ensure_state()`` and ends with ``finish(lab)``.
-The session's experiment lives in ``st.session_state["lab"]`` and is written
-there in one place, :func:`ensure_state`; pages change it only through the
-``Lab`` methods. Nothing mutable is kept at module level.
+The session's experiment lives in ``st.session_state["lab"]`` (and the hidden-layer
+page's network in ``st.session_state["netlab"]``) and is written there in one place,
+:func:`ensure_state`; pages change it only through the ``Lab`` and ``NetLab`` methods.
+Nothing mutable is kept at module level.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-from .lab import Lab
-from .state import Settings
+from .lab import LINK_UPDATES, Lab
+from .netlab import NetLab
+from .state import NetSettings, Settings
 
 MODE_LABELS = {
     "batch": "Full batch: one update per epoch (the article)",
@@ -25,6 +27,7 @@ MODE_LABELS = {
 LOSS_LABELS = {"mse": "MSE (the article's)", "bce": "Cross-entropy"}
 PLAY_FPS = 15  # epochs shown per second while playing
 PLAY_CHUNK = 45  # epochs trained and sent to the browser at once (3 s of playback)
+PLAY_MORE_AT = 15  # frames left (1 s) when the browser asks for the next chunk, so it never waits
 
 PAGE_LINKS = (
     ("app.py", "Home", ":material/home:"),
@@ -41,11 +44,13 @@ PAGE_KEYS = dict(zip([p for p, *_ in PAGE_LINKS], ("home", "dataset", "forward",
 
 
 def ensure_state() -> Lab:
-    """The session's Lab, created on first use from the link's query parameters.
+    """The session's Lab (and NetLab), created on first use from the link's query parameters.
 
     A link that cannot be read falls back to defaults and says why; it never
-    raises.
+    raises. The network trains to its epoch within what the neuron's training
+    left of the link's budget (``LINK_UPDATES``).
     """
+    budget = LINK_UPDATES
     if "lab" not in st.session_state:
         settings, problems = Settings.from_query(st.query_params.to_dict())
         try:
@@ -53,9 +58,21 @@ def ensure_state() -> Lab:
         except ValueError as err:
             problems.append(f"{err} Opened the default experiment instead.")
             lab = Lab.from_settings(Settings())
+        budget -= lab.epoch * lab.updates_per_epoch
         st.session_state["lab"] = lab
         st.session_state["link_problems"] = problems
+    if "netlab" not in st.session_state:
+        lab = st.session_state["lab"]
+        net_settings, problems = NetSettings.from_query(st.query_params.to_dict())
+        st.session_state["netlab"] = NetLab.from_settings(net_settings, (lab.dataset, lab.features), budget)
+        st.session_state["link_problems"] = st.session_state.get("link_problems", []) + problems
     return st.session_state["lab"]
+
+
+def network() -> NetLab:
+    """The session's hidden-layer network (created with the Lab by :func:`ensure_state`)."""
+    ensure_state()
+    return st.session_state["netlab"]
 
 
 def page(title: str, intro: str, key: str) -> Lab:
@@ -116,13 +133,23 @@ def stop(lab: Lab, message: str) -> None:
     st.stop()
 
 
-def sync_link(lab: Lab) -> str:
-    """Write the experiment into the address bar; returns why the points could not go in, if so."""
+def link_query(lab: Lab) -> tuple[dict[str, str], str]:
+    """The query that reopens the experiment (the neuron's and the network's settings), and why the
+    hand-made points could not go in, if so."""
     problem = ""
     try:
         query = lab.query()
     except ValueError as err:  # too many hand-made points for a link
         query, problem = lab.settings.with_(epoch=lab.epoch).to_query(), str(err)
+    net = st.session_state.get("netlab")
+    if net is not None:
+        query.update(net.query())
+    return query, problem
+
+
+def sync_link(lab: Lab) -> str:
+    """Write the experiment into the address bar; returns why the points could not go in, if so."""
+    query, problem = link_query(lab)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
     return problem
@@ -131,10 +158,7 @@ def sync_link(lab: Lab) -> str:
 def share_link(lab: Lab) -> str:
     """The full address that reopens this experiment on this page."""
     base = (st.context.url or "").split("?")[0]
-    try:
-        query = lab.query()
-    except ValueError:
-        query = lab.settings.with_(epoch=lab.epoch).to_query()
+    query, _ = link_query(lab)
     return base + ("?" + urlencode(query) if query else "")
 
 
@@ -227,11 +251,14 @@ def toggle_play(lab: Lab) -> None:
         st.session_state["playback"] = {"start": start, "end": lab.epoch, "paused": False}
 
 
+STEP_KEY = "step"  # the key of the pages' "Step one epoch" button (the chart draws its result ahead)
+
+
 def descent_chart(lab: Lab, scenes) -> None:
     """The gradient-descent figure; while playing, epochs are played in the browser at PLAY_FPS.
 
-    Play trains ``PLAY_CHUNK`` epochs in one go and sends them as frames; when the
-    browser reaches the last frame it reports back, and the next chunk follows.
+    Play trains ``PLAY_CHUNK`` epochs in one go and sends them as frames; a second before
+    the browser runs out it asks for more, and the next chunk follows while it plays on.
     Pause stops the browser, which reports the frame on screen; the lab then shows
     that epoch (the epochs trained past it are dropped by the next Step).
     """
@@ -239,17 +266,26 @@ def descent_chart(lab: Lab, scenes) -> None:
     if play and play["end"] > lab.history.epochs:  # the run was reset or changed meanwhile
         play = st.session_state["playback"] = None
     if not play:
-        show(scenes.descent_spec(lab), key="descent")
+        ahead = scenes.descent_preview(lab)  # drawn by the browser the moment Step is pressed
+        show(scenes.descent_spec(lab), key="descent", view=lab.epoch,
+             preview=ahead and {"selector": f".st-key-{STEP_KEY} button", "view": lab.epoch + 1, "frame": ahead})
         return
     start, end = play["start"], play["end"]
     event = show(scenes.descent_spec(lab, start), key="descent", frames=scenes.descent_frames(lab, start + 1, end),
-                 fps=PLAY_FPS, playing=not play["paused"])
-    if event and event.get("event") == "frame":
-        lab.rewind(start + 1 + int(event["index"]))
-        st.session_state["playback"] = None
-        if event.get("end") and not play["paused"]:
-            toggle_play(lab)  # the next chunk
-        st.rerun(scope="fragment")
+                 fps=PLAY_FPS, playing=not play["paused"], first=start + 1, more_at=PLAY_MORE_AT)
+    if not (event and event.get("event") == "frame"):
+        return
+    shown = int(event.get("view", start + 1 + int(event["index"])))  # the epoch on the browser's screen
+    if event.get("more"):  # still playing, nearly out of frames: the next chunk, from the epoch on screen
+        if not play["paused"] and lab.epoch == end and lab.step(PLAY_CHUNK):
+            st.session_state["playback"] = {"start": max(start, shown), "end": lab.epoch, "paused": False}
+            st.rerun(scope="fragment")
+        return
+    lab.rewind(shown)
+    st.session_state["playback"] = None
+    if event.get("end") and not play["paused"]:
+        toggle_play(lab)  # the browser ran out before the next chunk came: start it now
+    st.rerun(scope="fragment")
 
 
 def rewind_from(lab: Lab, key: str) -> None:

@@ -88,8 +88,9 @@ def level_curve(xs, ys, P, level: float = 0.5):
     r"""The curve :math:`P = \text{level}` through a grid, by marching squares.
 
     Each grid cell the level crosses contributes one segment between the two
-    crossing points on its edges (linear interpolation); segments are joined
-    into one polyline with ``None`` gaps, ready for a Plotly line trace.
+    crossing points on its edges (linear interpolation); segments sharing an end
+    point are chained into polylines, and the polylines are separated by ``None``
+    gaps, ready for a Plotly line trace.
 
     Parameters
     ----------
@@ -126,7 +127,7 @@ def level_curve(xs, ys, P, level: float = 0.5):
     ]
     on = np.stack([e[0] for e in edges])  # (4, k-1, m-1)
     # a cell crossed on exactly two edges gives one segment; four (a saddle) gives two
-    out_x, out_y = [], []
+    out_x, out_y, segments = [], [], []
     count = on.sum(axis=0)
     for want in (2, 4):
         cells = np.argwhere(count == want)
@@ -138,6 +139,37 @@ def level_curve(xs, ys, P, level: float = 0.5):
         for col in range(cells.shape[0]):
             idx = np.flatnonzero(mask[:, col])
             for s in range(0, len(idx), 2):
-                out_x += [round(float(ex[idx[s], col]), 4), round(float(ex[idx[s + 1], col]), 4), None]
-                out_y += [round(float(ey[idx[s], col]), 4), round(float(ey[idx[s + 1], col]), 4), None]
-    return out_x, out_y
+                segments.append(((round(float(ex[idx[s], col]), 4), round(float(ey[idx[s], col]), 4)),
+                                 (round(float(ex[idx[s + 1], col]), 4), round(float(ey[idx[s + 1], col]), 4))))
+    for line in _chain(segments):
+        out_x += [p[0] for p in line] + [None]
+        out_y += [p[1] for p in line] + [None]
+    return out_x[:-1], out_y[:-1]
+
+
+def _chain(segments):
+    """Join segments that share end points into polylines (neighbouring cells compute their common
+    edge's crossing from the same two corner values, so shared points are exactly equal)."""
+    ends: dict = {}
+    for i, (a, b) in enumerate(segments):
+        ends.setdefault(a, []).append(i)
+        ends.setdefault(b, []).append(i)
+    used = [False] * len(segments)
+
+    def walk(line):
+        while True:
+            nxt = next((j for j in ends[line[-1]] if not used[j]), None)
+            if nxt is None:
+                return line
+            used[nxt] = True
+            a, b = segments[nxt]
+            line.append(b if a == line[-1] else a)
+
+    lines = []
+    for i, (a, b) in enumerate(segments):
+        if used[i]:
+            continue
+        used[i] = True
+        forward = walk([a, b])
+        lines.append(walk(forward[::-1]))  # then the other way from the first point
+    return lines

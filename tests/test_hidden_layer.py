@@ -41,11 +41,14 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
-def open_page(*, first: bool = True, lab: Lab | None = None) -> AppTest:
-    """A fresh session on the hidden-layer page (its first run, or after the home page)."""
+def open_page(*, first: bool = True, lab: Lab | None = None, query: dict | None = None) -> AppTest:
+    """A fresh session on the hidden-layer page (its first run, or after the home page), optionally
+    opened from a link's query parameters."""
     at = AppTest.from_file(str(ROOT / HOME), default_timeout=60)
     if lab is not None:
         at.session_state["lab"] = lab
+    if query:
+        at.query_params.update(query)
     if not first:
         ok(at.run())
     at.switch_page(HIDDEN)
@@ -299,6 +302,59 @@ def test_an_empty_dataset_of_yours_says_so():
     at = open_page(lab=empty)
     ok(at.selectbox(key="net_dataset").set_value("yours").run())
     assert any("no training points" in e.value for e in at.info)
+
+
+# --- the link ----------------------------------------------------------------------------------------
+
+
+def test_a_link_opens_the_network_with_its_h_settings_and_epoch():
+    query = {"h": "5", "hlr": "1.5", "hloss": "mse", "hmode": "minibatch", "hbatch": "8", "hseed": "7",
+             "hdata": "circles", "hstride": "5", "hepoch": "12", "lr": "0.3"}
+    at = open_page(query=query)
+    lab = at.session_state["netlab"]
+    assert (lab.h, lab.lr, lab.loss, lab.mode, lab.batch_size, lab.seed, lab.dataset, lab.stride) == \
+        (5, 1.5, "mse", "minibatch", 8, 7, "circles", 5)
+    assert lab.epoch == 12 and metric(at, "Epoch") == "12" and at.session_state["link_problems"] == []
+    assert at.session_state["lab"].settings.lr == 0.3  # the neuron's settings still come from the same link
+    assert at.slider(key="net_h").value == 5 and at.selectbox(key="net_dataset").value == "circles"
+    data = make_dataset("circles", n=100, noise=0.1, seed=0, test_fraction=0.2)
+    H = net.train(data.train_X, data.train_y, net.init_params(2, 5, 7), lr=1.5, epochs=12, loss="mse",
+                  batch_size=8, seed=7)
+    assert_plane_shows(chart(at)["spec"], H.params(12))
+    assert len(heatmaps(chart(at)["spec"])) == 5 + 1
+    assert dict(at.query_params) == query  # the address bar reopens it
+
+
+def test_the_address_bar_follows_a_step_and_reopens_the_same_network():
+    at = open_page()
+    assert not any(k.startswith("h") for k in at.query_params)  # the defaults add nothing to a link
+    ok(at.slider(key="net_h").set_value(4).run())
+    ok(at.number_input(key="net_seed").set_value(2).run())
+    click(at, "net_step10")
+    click(at, "net_step1")
+    link = dict(at.query_params)
+    assert link == {"h": "4", "hseed": "2", "hepoch": "11"}
+    again = open_page(query=link)
+    a, b = at.session_state["netlab"], again.session_state["netlab"]
+    assert b is not a and (b.h, b.seed, b.epoch) == (4, 2, 11)
+    np.testing.assert_allclose(b.history.cost, a.history.cost, rtol=1e-12)
+    assert metric(again, "Epoch") == "11" and again.session_state["link_problems"] == []
+
+
+def test_a_bad_network_value_in_a_link_opens_the_default_and_says_why():
+    at = open_page(query={"h": "99", "hepoch": "3", "hdata": "<script>"})
+    lab = at.session_state["netlab"]
+    assert lab.h == 3 and lab.dataset == "xor" and lab.epoch == 3
+    shown = [w.value for w in at.warning]
+    assert any("Hidden layer" in w and "h must be between 1 and 8" in w for w in shown), shown
+    assert any("hdata must be one of" in w for w in shown), shown
+
+
+def test_a_network_link_on_your_points_trains_on_the_neurons_dataset():
+    at = open_page(query={"dataset": "xor", "n": "200", "hdata": "yours", "hepoch": "2"})
+    main, lab = at.session_state["lab"], at.session_state["netlab"]
+    assert lab.data is main.dataset and main.dataset.n == 200 and lab.epoch == 2
+    assert metric(at, "Epoch") == "2"
 
 
 # --- NetLab ---------------------------------------------------------------------------------------

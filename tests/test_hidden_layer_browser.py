@@ -105,3 +105,22 @@ def test_step_repaints_the_boundary_and_each_hidden_unit_has_a_thumbnail(page, a
     assert epoch.split()[-1] == "1", epoch
     assert "This app has encountered an error" not in page.content()
     assert not page.js_errors, page.js_errors
+
+
+def _epoch_metric(page) -> str:
+    page.wait_for_selector('[data-testid="stMetric"]')
+    return page.locator('[data-testid="stMetric"]').filter(has_text="Epoch").first.inner_text().split()[-1]
+
+
+def test_a_link_reopens_the_network_and_the_address_bar_follows_a_step(page, app_url):
+    page.goto(f"{app_url}/Hidden_layer?h=2&hseed=1&hepoch=6")
+    page.wait_for_function(f"() => !!({FIGURE})() && !!({FIGURE})()._fullLayout", polling=100)
+    _wait_idle(page)
+    assert page.evaluate(READ)["heatmaps"] == 2 + 1
+    assert _epoch_metric(page) == "6"
+    page.get_by_role("button", name="Step one epoch").click()
+    page.wait_for_url("**hepoch=7**", timeout=30_000)
+    _wait_idle(page)
+    assert _epoch_metric(page) == "7"
+    assert "h=2" in page.url and "hseed=1" in page.url
+    assert not page.js_errors, page.js_errors

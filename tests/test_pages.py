@@ -19,7 +19,8 @@ import streamlit.config
 from streamlit.testing.v1 import AppTest
 
 import perceptron
-from perceptron import explain
+from perceptron import chart as component
+from perceptron import explain, scenes
 from perceptron.datasets import Dataset, make_dataset
 from perceptron.lab import Lab
 from perceptron.state import Settings
@@ -596,3 +597,68 @@ def test_rosenblatt_mode_on_the_descent_page_follows_the_engine():
     assert metric(at, "Epoch") == str(ref.epochs)
     go(at, LANDSCAPE)
     assert any("not Rosenblatt" in i.value for i in at.info)
+
+
+# --- Step drawn ahead: the preview frame turns the figure on screen into the next epoch's ---------
+def _merge(a, b):
+    """chart.JS's ``merge``: objects merged, lists and values replaced."""
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return b
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(a.get(k), v)
+    return out
+
+
+def _apply(spec, frame):
+    """chart.JS's ``figureWith``, in Python."""
+    data = [dict(t) for t in spec["data"]]
+    for j, u in enumerate(frame.get("data", [])):
+        i = frame["traces"][j] if "traces" in frame else j
+        data[i] = _merge(data[i], u)
+    for e in frame.get("extend", []):
+        t = data[e["trace"]]
+        data[e["trace"]] = {**t, "x": list(t.get("x", [])) + e["x"], "y": list(t.get("y", [])) + e["y"]}
+    return {"data": data, "layout": _merge(spec["layout"], frame.get("layout", {}))}
+
+
+def _same(a, b) -> bool:
+    return json.loads(json.dumps(a)) == json.loads(json.dumps(b))
+
+
+@pytest.mark.parametrize("settings", [
+    dict(), dict(dataset="circles", maps=("x1^2", "x2^2")), dict(test_fraction=0.3), dict(loss="bce", lr=3.0),
+    dict(mode="minibatch", batch_size=16), dict(mode="rosenblatt", noise=2.0),
+])
+def test_the_step_preview_is_exactly_the_next_epochs_figure(settings):
+    lab = Lab.from_settings(Settings(n=120, **settings))
+    for _ in range(4):
+        before = scenes.descent_spec(lab)
+        ahead = scenes.descent_preview(lab)
+        assert ahead is not None
+        # as the browser gets it
+        frame = component.chart_data(before, src="x", preview={"selector": "b", "view": 1, "frame": ahead})["preview"]["frame"]
+        lab.step(1)
+        assert _same(_apply(before, frame), scenes.descent_spec(lab))
+    lab.rewind(2)  # after a rewind the Step drops epochs 3 and 4: the cost lines are replaced, not extended
+    before, frame = scenes.descent_spec(lab), scenes.descent_preview(lab)
+    assert "extend" not in frame
+    lab.step(1)
+    assert lab.history.epochs == 3
+    assert _same(_apply(before, frame), scenes.descent_spec(lab))
+
+
+def test_no_preview_where_step_would_not_train():
+    lab = Lab.from_settings(Settings(n=60, max_epochs=2))
+    lab.step(2)
+    assert scenes.descent_preview(lab) is None
+    assert lab.step(1) == 0
+
+
+def test_the_descent_chart_sends_the_preview():
+    at = open_app(DESCENT)
+    data = chart(at, "descent")
+    assert data["view"] == 0
+    assert data["preview"]["view"] == 1 and data["preview"]["selector"] == ".st-key-step button"
+    data = chart(click(at, "step"), "descent")
+    assert data["view"] == 1 and data["preview"]["view"] == 2

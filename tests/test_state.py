@@ -13,19 +13,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perceptron.lab import Lab
+from perceptron.lab import LINK_UPDATES, Lab
+from perceptron.netlab import NET_UPDATE_COST, NetLab
 from perceptron.state import (
     DATASETS,
     INITS,
     LOSSES,
+    MAX_HIDDEN,
     MAX_LINK_POINTS,
     MODES,
+    NET_DATASETS,
+    NET_MODES,
+    PLAY_STRIDES,
+    NetSettings,
     Settings,
     decode_points,
     encode_points,
 )
 
 FIELDS = {f.name: f.default for f in fields(Settings)}
+NET_FIELDS = {f.name: f.default for f in fields(NetSettings)}
 MAPS = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 HIDE = ("dataset", "lr", "loss", "mode", "home", "forward", "backprop", "descent", "landscape")
 
@@ -124,7 +131,7 @@ def test_page_and_points_are_not_settings():
     assert Settings.from_query({"page": "descent", "pts": "AAAA"}) == (Settings(), [])
 
 
-KEYS = st.one_of(st.sampled_from([*FIELDS, "pts", "page"]), st.text(max_size=40))
+KEYS = st.one_of(st.sampled_from([*FIELDS, *NET_FIELDS, "pts", "page"]), st.text(max_size=40))
 VALUES = st.one_of(
     st.text(max_size=60),
     st.text(alphabet="0123456789.-+eE_,xinfa ", max_size=30),
@@ -141,7 +148,7 @@ def test_any_query_gives_valid_settings_and_never_raises(query):
     assert isinstance(s, Settings) and valid(s)
     assert all(isinstance(p, str) and len(p) < 300 for p in problems)
     for key in query:
-        if key in ("pts", "page"):
+        if key in ("pts", "page") or key in NET_FIELDS:  # the network's keys are NetSettings'
             continue
         if key not in FIELDS:
             assert any(str(key)[:30] in p for p in problems)  # an unknown key is named
@@ -153,6 +160,105 @@ def test_any_query_gives_valid_settings_and_never_raises(query):
             assert getattr(s, key) == FIELDS[key] and alone_problems[0] in problems
     # what was accepted survives the round trip
     assert Settings.from_query(s.to_query()) == (s, [])
+    # the network's settings from the same link: valid, and their problems name their keys
+    net, net_problems = NetSettings.from_query(query)
+    assert isinstance(net, NetSettings) and NetSettings.from_query(net.to_query()) == (net, [])
+    assert all(p.startswith("Hidden layer: ") and len(p) < 300 for p in net_problems)
+    assert len(net_problems) == sum(NetSettings.from_query({k: query[k]})[1] != [] for k in query if k in NET_FIELDS)
+
+
+# --- the hidden-layer network in the link --------------------------------------------------------------
+
+
+def test_the_networks_defaults_make_no_keys_and_old_links_are_untouched():
+    assert NetSettings().to_query() == {} and NetLab().query() == {}
+    assert NetSettings.from_query({}) == (NetSettings(), [])
+    old = {"dataset": "xor", "n": "60", "lr": "2.0", "epoch": "5", "pts": "AAAA", "page": "hidden"}
+    assert NetSettings.from_query(old) == (NetSettings(), [])  # the neuron's keys are not the network's
+    assert Settings.from_query(old)[0] == Settings(dataset="xor", n=60, lr=2.0, epoch=5)
+    assert not set(NET_FIELDS) & set(FIELDS)  # no key changes its meaning
+
+
+def test_a_full_round_trip_of_the_networks_settings():
+    s = NetSettings(h=MAX_HIDDEN, hlr=0.1 + 0.2, hloss="mse", hmode="minibatch", hbatch=2000, hseed=2**31 - 1,
+                    hdata="yours", hstride=10, hepoch=5000)
+    q = s.to_query()
+    assert set(q) == set(NET_FIELDS) and all(isinstance(v, str) for v in q.values())
+    both = {**Settings(lr=0.25, epoch=3).to_query(), **q}
+    assert NetSettings.from_query(both) == (s, [])
+    assert Settings.from_query(both) == (Settings(lr=0.25, epoch=3), [])  # no "unknown setting" for h...
+
+
+NET_SETTINGS = st.builds(
+    NetSettings, h=st.integers(1, MAX_HIDDEN), hlr=finite(0, 1000), hloss=st.sampled_from(LOSSES),
+    hmode=st.sampled_from(NET_MODES), hbatch=st.integers(1, 2000), hseed=st.integers(0, 2**31 - 1),
+    hdata=st.sampled_from(NET_DATASETS), hstride=st.sampled_from(PLAY_STRIDES), hepoch=st.integers(0, 5000),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(NET_SETTINGS, SETTINGS)
+def test_any_valid_network_survives_the_link_beside_any_neuron(net, s):
+    q = {**s.to_query(), **net.to_query()}
+    assert NetSettings.from_query(q) == (net, [])
+    assert Settings.from_query(q) == (s, [])
+
+
+NET_HOSTILE = {
+    "h": ["0", "9", "3.0", "", "nan", "-1", "9" * 5000],
+    "hlr": ["nan", "inf", "-1", "1001", "1e309", "abc"],
+    "hloss": ["MSE", "hinge", ""],
+    "hmode": ["rosenblatt", "batch;drop", ""],
+    "hbatch": ["0", "2001", "1.5"],
+    "hseed": ["-1", "2147483648", "x"],
+    "hdata": ["iris", "custom", "<script>alert(1)</script>", ""],
+    "hstride": ["3", "0", "2.0"],
+    "hepoch": ["-1", "5001", "99999999999999999999999", "1e3"],
+}
+
+
+@pytest.mark.parametrize(("key", "raw"), [(k, v) for k, vs in NET_HOSTILE.items() for v in vs],
+                         ids=lambda v: str(v)[:20])
+def test_a_bad_network_value_falls_back_to_its_default_with_a_message(key, raw):
+    other = {"hseed": "3"} if key != "hseed" else {"h": "5"}  # a good value beside the bad one is kept
+    s, problems = NetSettings.from_query({key: raw, **other, "lr": "0.1"})
+    assert getattr(s, key) == NET_FIELDS[key]
+    assert s.hseed == 3 if key != "hseed" else s.h == 5
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("Hidden layer: ") and key in problems[0] and "default" in problems[0]
+    assert len(problems[0]) < 200  # a long value is not echoed back whole
+    assert Settings.from_query({key: raw}) == (Settings(), [])  # and the neuron's settings ignore it
+
+
+def test_a_network_reopens_from_its_settings_at_the_same_epoch():
+    lab = NetLab(h=5, lr=1.5, loss="mse", mode="minibatch", batch_size=8, seed=7, dataset="circles", stride=5)
+    lab.step(12)
+    lab.rewind(9)
+    s = lab.settings()
+    assert s == NetSettings(h=5, hlr=1.5, hloss="mse", hmode="minibatch", hbatch=8, hseed=7, hdata="circles",
+                            hstride=5, hepoch=9)
+    again = NetLab.from_settings(NetSettings.from_query(lab.query())[0])
+    assert (again.h, again.lr, again.loss, again.mode, again.batch_size, again.seed, again.dataset, again.stride) \
+        == (5, 1.5, "mse", "minibatch", 8, 7, "circles", 5)
+    assert again.epoch == 9 and again.history.epochs == 9
+    np.testing.assert_array_equal(again.params().vector(), lab.params().vector())
+
+
+def test_a_network_of_yours_reopens_on_the_neurons_points():
+    main = Lab.from_settings(Settings(dataset="moons", n=60, maps=("x1^2",), standardize=True))
+    again = NetLab.from_settings(NetSettings(hdata="yours", hepoch=4), (main.dataset, main.features))
+    assert again.data is main.dataset and again.d == 3 and again.epoch == 4
+    empty = Lab.from_settings(Settings(dataset="custom"))
+    opened = NetLab.from_settings(NetSettings(hdata="yours", hepoch=4), (empty.dataset, empty.features))
+    assert opened.n_train == 0 and opened.epoch == 0  # nothing to train on: the page says so
+
+
+def test_a_networks_link_stops_at_its_budget_and_says_so():
+    lab = NetLab.from_settings(NetSettings(hmode="sample", hepoch=5000), budget=4000)
+    assert lab.epoch == 4000 // (NET_UPDATE_COST * lab.n_train)  # one update per sample, NET_UPDATE_COST each
+    assert "asked for the network's epoch 5000" in lab.notice and f"opened at epoch {lab.epoch}" in lab.notice
+    assert NetLab.from_settings(NetSettings(hepoch=20), budget=0).epoch == 0  # the neuron used it all
+    assert NetLab.from_settings(NetSettings(hepoch=20), budget=LINK_UPDATES).epoch == 20
 
 
 # --- points in a link -------------------------------------------------------------------------------
@@ -250,19 +356,29 @@ def _alarm(signum, frame):
     raise _TooSlow
 
 
+NET_WORST = {"h": "8", "hdata": "yours", "hepoch": "5000"}
+
+
 @pytest.mark.parametrize("query", [
     {"mode": "sample", "n": "2000", "max_epochs": "5000", "epoch": "5000"},
     {"mode": "rosenblatt", "dataset": "overlap", "noise": "1", "n": "2000", "max_epochs": "5000", "epoch": "5000"},
-], ids=["sample", "rosenblatt"])
+    {"dataset": "overlap", "n": "2000", "hmode": "sample", **NET_WORST},
+    {"dataset": "overlap", "n": "2000", "hmode": "batch", **NET_WORST},
+    {"mode": "sample", "n": "2000", "max_epochs": "5000", "epoch": "5000", "hmode": "sample", **NET_WORST},
+], ids=["sample", "rosenblatt", "network-sample", "network-batch", "both"])
 def test_a_link_cannot_keep_the_server_busy_for_long(query):
-    """Opening a link trains its epochs at once: the most a link can ask for must stay quick."""
+    """Opening a link trains its epochs at once (the neuron's, then the network's with what is left):
+    the most a link can ask for must stay quick."""
     budget = 5
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(budget)
     try:
         settings_, problems = Settings.from_query(query)
-        assert problems == []
-        Lab.from_settings(settings_)
+        net_settings, net_problems = NetSettings.from_query(query)
+        assert problems == net_problems == []
+        lab = Lab.from_settings(settings_)
+        NetLab.from_settings(net_settings, (lab.dataset, lab.features),
+                             LINK_UPDATES - lab.epoch * lab.updates_per_epoch)
     except _TooSlow:
         pytest.fail(f"opening ?{'&'.join(f'{k}={v}' for k, v in query.items())} took over {budget} s")
     finally:

@@ -208,6 +208,40 @@ def test_gradient_descent_step_play_pause(page, app_url):
     assert step(page) == paused + 1
 
 
+def test_step_is_drawn_ahead_once_and_play_never_waits_for_a_chunk(page, app_url):
+    """Step: the browser draws the next epoch from the frame sent ahead, and the server's
+    identical figure is not drawn a second time. Play: the next chunk arrives while playing."""
+    open_page(page, app_url, "/Gradient_descent?n=200")
+    page.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot'); window.__nlDraws = 0;
+                             gd.on('plotly_afterplot', () => { window.__nlDraws += 1; }); }""")
+    for k in (1, 2, 3):
+        assert step(page) == k
+        settle(page, min_charts=1)
+        assert figure_epoch(page) == k
+    assert page.evaluate("window.__nlDraws") == 3, "each Step should draw the figure exactly once"
+
+    page.get_by_role("button", name="Play ▶").click()
+    seen = page.evaluate(f"""() => new Promise(done => {{
+        const out = []; const t0 = performance.now();
+        const tick = () => {{
+          const e = {_epoch_on_screen_js()};
+          if (!out.length || out[out.length - 1][1] !== e) out.push([performance.now() - t0, e]);
+          if (performance.now() - t0 < 5500) requestAnimationFrame(tick); else done(out);
+        }};
+        tick();
+    }})""")
+    page.get_by_role("button", name="Pause ⏸").click()
+    epochs = [e for _, e in seen]
+    assert epochs == sorted(epochs) and epochs[-1] >= 3 + 46, f"Play did not go past its first chunk: {epochs}"
+    moving = [(t, e) for t, e in seen if e > 4]
+    gaps = [b[0] - a[0] for a, b in zip(moving, moving[1:], strict=False)]
+    assert max(gaps) < 450, f"playback stalled {max(gaps):.0f} ms (a chunk boundary?): {seen}"
+    page.get_by_role("button", name="Play ▶").wait_for()
+    settle(page, min_charts=1)
+    assert figure_epoch(page) == epoch_metric(page)
+    assert_no_app_error(page)
+
+
 def _epoch_on_screen_js() -> str:
     """JS expression: the epoch in the descent figure's title line (works while playing, too)."""
     return ("(() => { const gd = document.querySelector('.js-plotly-plot');"
