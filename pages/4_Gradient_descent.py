@@ -64,6 +64,8 @@ def views():
     buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play, args=(lab,),
                       width="stretch", shortcut="P", help="Keyboard: P")
     buttons[3].button("Reset", key="reset", on_click=ui.reset, args=(lab,), width="stretch", shortcut="Home", help="Keyboard: Home")
+    if not playing:  # above the figure: the numbers of the epoch on screen come first
+        ui.epoch_metrics(lab.history, lab.epoch)
     if lab.history.epochs > 0 and not playing:
         st.slider("Rewind to epoch", 0, lab.history.epochs, lab.epoch, key=f"rewind_{lab.history.epochs}",
                   on_change=ui.rewind_from, args=(lab, f"rewind_{lab.history.epochs}"))
@@ -72,7 +74,6 @@ def views():
         st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
         return
     h, k = lab.history, lab.epoch
-    ui.epoch_metrics(h, k)
     if lab.notice:
         (st.error if h.diverged else st.warning if "went up" in lab.notice or "did not move" in lab.notice else st.info)(lab.notice)
     if k > 0 and s.mode == "batch":
@@ -81,8 +82,8 @@ def views():
         w0, b0 = lab.params(k - 1)
         dw, db = gradients(X, y, w0, b0, s.loss)
         w1, b1 = lab.params(k)
-        for line in explain.update_steps(w0, b0, dw, db, s.lr, w1, b1):
-            st.latex(line)
+        lines = explain.update_steps(w0, b0, dw, db, s.lr, w1, b1)
+        st.latex(r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}")  # one formula: one render
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")
     table_col, download_col = st.columns([3, 1])

@@ -114,7 +114,15 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def latex(at: AppTest) -> list[str]:
-    return [e.value for e in at.latex]
+    """Every formula line shown (a ``gathered`` block's lines one by one)."""
+    out = []
+    for e in at.latex:
+        if r"\begin{gathered}" in e.value:
+            body = re.sub(r"\\(begin|end)\{gathered\}", "", e.value)
+            out += [line.strip() for line in body.split(r" \\ ")]
+        else:
+            out.append(e.value)
+    return out
 
 
 def messages(at: AppTest) -> str:
