@@ -199,7 +199,7 @@ def step_path(n: int, repeats: int, deadline: float) -> dict:
         t1 = time.perf_counter()
         fig = scenes.descent_spec(lab)  # what the page draws (a plain figure dict)
         t2 = time.perf_counter()
-        d = chart.chart_data(fig, height=int(fig["layout"]["height"]), config=config, src="/app/static/plotly.min.js")
+        d = chart.chart_data(fig, height=int(fig["layout"]["height"]), config=config, src="/app/static/plotly-cartesian.min.js")
         t3 = time.perf_counter()
         payload = json.dumps(d)
         t4 = time.perf_counter()

@@ -7,9 +7,10 @@ what changed (no remount, no flicker). It also reports clicks anywhere in the pl
 data coordinates, box/lasso selections, and plays a list of frames in the browser without
 any Python rerun.
 
-plotly.js (~4.7 MB) is never sent with the component: :func:`ensure_plotly_static` copies it
-from the plotly package into ``<app dir>/static/plotly.min.js`` and the browser loads it once
-from ``app/static/plotly.min.js`` (this needs ``server.enableStaticServing = true``, see
+plotly.js is never sent with the component: :func:`ensure_plotly_static` copies the cartesian
+bundle (1.5 MB, the same plotly.js release as the plotly package's; see :mod:`perceptron.plotlyjs`)
+into ``<app dir>/static/plotly-cartesian.min.js`` and the browser loads it once from
+``app/static/plotly-cartesian.min.js`` (this needs ``server.enableStaticServing = true``, see
 ``.streamlit/config.toml``). All charts on a page share a single loading promise
 (``window.__neuronLabPlotly``).
 
@@ -71,10 +72,12 @@ from typing import Any
 
 import numpy as np
 
+from . import plotlyjs
+
 _LOGGER = logging.getLogger(__name__)
 
 COMPONENT_NAME = "neuron_lab_plotly"
-STATIC_NAME = "plotly.min.js"
+STATIC_NAME = plotlyjs.STATIC_NAME
 DIGITS = 6  # significant digits kept for floats sent to the browser
 
 DEFAULT_CONFIG = {"displaylogo": False, "responsive": True}
@@ -140,6 +143,7 @@ function figureWith(d, fr) {
 }
 
 function draw(st, Plotly, k) {
+  st.shownJSON = null;
   const fig = figureAt(st.data, k);
   return Plotly.react(st.div, fig.data, fig.layout, st.data.config);
 }
@@ -153,7 +157,8 @@ function drawPreview(st, Plotly) {
   if (!p || st.playing || st.previewView != null) return;
   const fig = figureWith(st.data, p.frame);
   st.previewView = p.view;
-  st.previewJSON = JSON.stringify(fig);  // before plotly.js writes into it
+  st.previewJSON = JSON.stringify(fig) + JSON.stringify(st.data.config);  // before plotly.js writes into it
+  st.shownJSON = null;
   const shown = st.data;
   clearTimeout(st.revert);
   st.revert = setTimeout(() => {
@@ -233,7 +238,17 @@ function attach(st, Plotly) {
     st.api.setTriggerValue("select", { event: "select", points: [], n: ++st.n });
   });
   if (window.ResizeObserver) {
-    st.ro = new ResizeObserver(() => { if (div._fullLayout) Plotly.Plots.resize(div); });
+    // Redraw only when the width or height really changed (the observer also fires once when
+    // it starts), and only a drawn, displayed plot (else plotly.js rejects the resize).
+    st.ro = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1].contentRect;
+      const size = Math.round(box.width) + "x" + Math.round(box.height);
+      if (size === st.size) return;
+      const first = st.size == null;
+      st.size = size;
+      if (first || !div._fullLayout || !div.isConnected || div.offsetParent === null) return;
+      Promise.resolve(Plotly.Plots.resize(div)).catch(() => {});
+    });
     st.ro.observe(div);
   }
 }
@@ -301,10 +316,13 @@ function update(st, Plotly) {
     }
   } else if (st.playing) {
     stopPlayback(st, true);  // keep the frame it paused on; the page answers with its figure
-  } else if (ahead != null && d.view === ahead && JSON.stringify(figureAt(d, -1)) === st.previewJSON) {
-    // the server's figure is exactly the one drawn ahead: nothing to redraw
   } else {
-    draw(st, Plotly, -1);
+    // Not drawn again when the figure is exactly the one on screen: the Step drawn ahead, or a
+    // rerun that changed something else on the page.
+    const fig = figureAt(d, -1), json = JSON.stringify(fig) + JSON.stringify(d.config);
+    const onScreen = ahead != null ? (d.view === ahead ? st.previewJSON : null) : st.shownJSON;
+    if (json !== onScreen) Plotly.react(st.div, fig.data, fig.layout, d.config);
+    st.shownJSON = json;
   }
   st.framesSig = d.frames_sig;
 }
@@ -354,14 +372,12 @@ export default function (component) {
 # plotly.js as a static file
 # ---------------------------------------------------------------------------------------------
 def plotly_js_path() -> Path:
-    """The plotly.js bundle shipped inside the plotly package."""
-    import plotly
-
-    return Path(plotly.__file__).parent / "package_data" / STATIC_NAME
+    """The plotly.js bundle the browser loads (the vendored cartesian bundle)."""
+    return plotlyjs.bundle_path()
 
 
 def ensure_plotly_static(app_dir) -> Path:
-    """Copy plotly.js to ``<app_dir>/static/plotly.min.js`` when it is missing or differs in size.
+    """Copy plotly.js to ``<app_dir>/static/plotly-cartesian.min.js`` when it is missing or differs in size.
 
     The copy goes through a temporary file and ``os.replace`` so concurrent sessions never
     serve a half-written file. Returns the destination path.
@@ -391,9 +407,7 @@ def _ensure_static_once(app_dir: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _plotly_version() -> str:
-    import plotly
-
-    return plotly.__version__
+    return plotlyjs.VERSION
 
 
 def _app_dir() -> str | None:

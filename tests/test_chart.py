@@ -64,7 +64,7 @@ def test_chart_data_cleans_frames_and_sizes_the_layout():
     frames = [{"data": [{"y": np.array([1.0, 2.0])}], "layout": {"title": {"text": "a"}}},
               go.Frame(data=[go.Scatter(y=[3, 4])])]
     data = chart.chart_data(go.Figure(go.Scatter(y=[0, 1])), height=321, frames=frames, playing=True,
-                            src="/app/static/plotly.min.js")
+                            src="/app/static/plotly-cartesian.min.js")
     json.dumps(data, allow_nan=False)
     assert data["spec"]["layout"]["height"] == 321 and data["height"] == 321
     assert data["frames"][0] == {"data": [{"y": [1.0, 2.0]}], "layout": {"title": {"text": "a"}}}
@@ -76,12 +76,12 @@ def test_chart_data_cleans_frames_and_sizes_the_layout():
 def test_plotly_js_is_not_inlined(tmp_path):
     assert len(chart.JS) < 20_000 and "app/static" not in chart.JS
     dest = chart.ensure_plotly_static(tmp_path)
-    assert dest == tmp_path / "static" / "plotly.min.js"
+    assert dest == tmp_path / "static" / "plotly-cartesian.min.js"
     assert dest.stat().st_size == chart.plotly_js_path().stat().st_size
     dest.write_text("stale")
     chart.ensure_plotly_static(tmp_path)
     assert dest.stat().st_size == chart.plotly_js_path().stat().st_size
-    assert not [p for p in dest.parent.iterdir() if p.name != "plotly.min.js"]  # no temp files left
+    assert not [p for p in dest.parent.iterdir() if p.name != "plotly-cartesian.min.js"]  # no temp files left
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,9 +116,9 @@ def test_apptest_renders_the_component(tmp_path):
     assert data["spec"]["data"][0]["y"] == [3.5, 4, 5]
     assert data["spec"]["data"][0]["customdata"] == [7, 8, 9]
     assert data["click"] is True and data["height"] == 300
-    assert data["src"].startswith("/app/static/plotly.min.js")
+    assert data["src"].startswith("/app/static/plotly-cartesian.min.js")
     assert at.text[0].value == "EVENT null"
-    assert (tmp_path / "static" / "plotly.min.js").is_file()  # copied next to the app
+    assert (tmp_path / "static" / "plotly-cartesian.min.js").is_file()  # copied next to the app
 
     at.session_state["renderer"] = "plotly"
     at.run()
@@ -246,6 +246,6 @@ def test_browser_click_reports_data_coordinates(tmp_path):
                 assert page.evaluate("() => window.__chartDiv === document.querySelector('.js-plotly-plot')")
                 assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") == 2
                 # Two charts, one plotly.js download.
-                assert page.evaluate("() => [...document.scripts].filter(s => s.src.includes('plotly.min.js')).length") == 1
+                assert page.evaluate("() => [...document.scripts].filter(s => s.src.includes('plotly-cartesian.min.js')).length") == 1
             finally:
                 browser.close()

@@ -240,12 +240,12 @@ def test_one_browser_stays_on_one_replica(cluster, new_context):
     cdp.on("Network.webSocketHandshakeResponseReceived", lambda e: handshakes.append(e["response"]))
 
     _goto_descent(page, cluster.base)
-    _wait_descent(page)  # plotly.min.js loaded, the websocket open and the session's script run
+    _wait_descent(page)  # plotly.js loaded, the websocket open and the session's script run
 
     ours = [(u, h) for u, h in seen if u.startswith(cluster.base)]
     page_hits = [h for u, h in ours if u == f"{cluster.base}/Gradient_descent"]
-    static_hits = [h for u, h in ours if "/app/static/plotly.min.js" in u]
-    assert page_hits and static_hits, f"no page or plotly.min.js response through nginx: {ours}"
+    static_hits = [h for u, h in ours if "/app/static/plotly-cartesian.min.js" in u]
+    assert page_hits and static_hits, f"no page or plotly.js response through nginx: {ours}"
     assert any("/_stcore/stream" in u for u in sockets), f"no websocket to /_stcore/stream: {sockets}"
     ws_hits = [{k.lower(): v for k, v in r["headers"].items()}.get(REPLICA_HEADER, "") for r in handshakes
                if r.get("status") == 101]
