@@ -44,6 +44,9 @@ if net.n_train == 0:
     ui.stop(lab, "Your dataset has no training points yet. Build one on the **Dataset** page, or pick a preset.")
 
 
+STEP = "net_step1"  # the Step button's key: the figure draws its result ahead (plotly_chart's preview)
+
+
 def toggle_play():
     """Play trains the next CHUNK frames at once; the browser then shows them one by one. Pause stops it."""
     play = st.session_state.get("net_playback")
@@ -52,8 +55,8 @@ def toggle_play():
         return
     start = net.epoch
     shown = net.play_chunk(CHUNK)
-    if shown:
-        st.session_state["net_playback"] = {"start": start, "epochs": shown, "paused": False,
+    if shown:  # frame i is labelled first + i; the figure under the frames shows epoch `base`
+        st.session_state["net_playback"] = {"base": start, "epochs": shown, "first": 1, "paused": False,
                                             "frames": S.frames(net, shown)}
 
 
@@ -63,18 +66,31 @@ def reset():
 
 
 def chart(play) -> None:
-    """The combined figure; while playing, its frames run in the browser and report where they stopped."""
+    """The combined figure, with the next Step's frame sent ahead. While playing, its frames run in the
+    browser; a second before they run out the browser asks for more, and the next chunk follows."""
     if not play:
-        ui.show(S.figure(net), key="hidden")
+        ahead = S.step_frame(net)
+        ui.show(S.figure_spec(net), key="hidden", view=net.epoch,
+                preview=ahead and {"selector": f".st-key-{STEP} button", "view": net.epoch + 1, "frame": ahead})
         return
-    event = ui.show(S.figure(net, play["start"]), key="hidden", frames=play["frames"], fps=ui.PLAY_FPS,
-                    playing=not play["paused"])
-    if event and event.get("event") == "frame":
-        net.rewind(play["epochs"][int(event["index"])])
-        st.session_state["net_playback"] = None
-        if event.get("end") and not play["paused"]:
-            toggle_play()  # the next chunk
-        st.rerun(scope="fragment")
+    event = ui.show(S.figure_spec(net, play["base"]), key="hidden", frames=play["frames"], fps=ui.PLAY_FPS,
+                    playing=not play["paused"], first=play["first"], more_at=ui.PLAY_MORE_AT)
+    if not (event and event.get("event") == "frame"):
+        return
+    shown = int(event.get("view", play["first"] + int(event["index"]))) - play["first"]  # the frame on screen
+    epoch = play["epochs"][min(shown, len(play["epochs"]) - 1)] if shown >= 0 else play["base"]
+    if event.get("more"):  # nearly out of frames: the next chunk, after the frame on screen
+        if not play["paused"] and net.epoch == play["epochs"][-1] and (more := net.play_chunk(CHUNK)):
+            keep = max(shown + 1, 0)
+            play.update(base=epoch, epochs=play["epochs"][keep:] + more, first=play["first"] + keep,
+                        frames=play["frames"][keep:] + S.frames(net, more))
+            st.rerun(scope="fragment")
+        return
+    net.rewind(epoch)
+    st.session_state["net_playback"] = None
+    if event.get("end") and not play["paused"]:
+        toggle_play()  # the browser ran out before the next chunk came: start it now
+    st.rerun(scope="fragment")
 
 
 @st.fragment
@@ -85,7 +101,7 @@ def views():
         play = st.session_state["net_playback"] = None
     playing = bool(play)
     buttons = st.columns([1.3, 1.2, 1, 1, 0.5])
-    buttons[0].button("Step one epoch", key="net_step1", type="primary", on_click=net.step, args=(1,),
+    buttons[0].button("Step one epoch", key=STEP, type="primary", on_click=net.step, args=(1,),
                       disabled=playing, width="stretch", shortcut="Right", help="Keyboard: →")
     buttons[1].button("Step ×10", key="net_step10", on_click=net.step, args=(10,), disabled=playing,
                       width="stretch", shortcut="Shift+Right", help="Keyboard: Shift + →")
@@ -97,14 +113,16 @@ def views():
         key = f"net_rewind_{net.history.epochs}"
         st.slider("Rewind to epoch", 0, net.history.epochs, net.epoch, key=key,
                   on_change=lambda: net.rewind(st.session_state[key]))
-    chart(play)
+    figure = st.container(key="net_figure")  # filled after the metrics, which so reach the browser first
+    if not playing:
+        ui.epoch_metrics(net.history, net.epoch)
+    with figure:
+        chart(play)
     if playing:
         st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
         return
-    h, k = net.history, net.epoch
-    ui.epoch_metrics(h, k)
     if net.notice:
-        (st.error if h.diverged else st.warning)(net.notice)
+        (st.error if net.history.diverged else st.warning)(net.notice)
 
     st.subheader("Inside the network, for one sample")
     names = S.input_names(net)
@@ -116,19 +134,16 @@ def views():
         feature=c.selectbox("Input i", range(net.d), net.feature, format_func=names.__getitem__,
                             key=f"net_feature_{net.d}"),
     )
-    ui.show(S.diagram(net), key="hidden_net")
+    ui.show(S.diagram_spec(net), key="hidden_net")  # redrawn with the server's answer, after the metrics
     st.markdown("**Forward**, layer by layer: each hidden unit is a neuron on the inputs; "
                 "the output is a neuron on the hidden activations.")
-    for line in S.forward_lines(net):
-        st.latex(line)
-    i, j = net.feature + 1, net.unit + 1
-    st.markdown(f"**Backward**: the chain rule for the output weight $w^{{(2)}}_{j}$ and the hidden weight "
-                f"$W^{{(1)}}_{{{i}{j}}}$ (from input {names[net.feature]} to unit {j}). The hidden weight's product "
-                f"has two more factors: how the output depends on the unit ($w^{{(2)}}_{j}$), and the unit's own "
-                "slope σ′. Finite differences, which know nothing of the chain rule, must give the same numbers.")
-    for line in S.backward_lines(net):
-        st.latex(line)
-    st.latex(S.gradient_line(net))
+    st.latex(S.block(S.forward_lines(net)))  # one block each: typesetting is most of the browser's work per Step
+    w2, W1 = S.weight_names(net)
+    st.markdown(f"**Backward**: the chain rule for the output weight {w2} and the hidden weight {W1} (from input "
+                f"{names[net.feature]} to unit {net.unit + 1}). The hidden weight's product has two more factors: how "
+                f"the output depends on the unit ({w2}), and the unit's own slope σ′. Finite differences, which know "
+                "nothing of the chain rule, must give the same numbers.")
+    st.latex(S.block(S.backward_lines(net) + [S.gradient_line(net)]))
     ui.sync_link(lab)  # the address bar follows a Step (this fragment reruns alone)
 
 

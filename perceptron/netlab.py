@@ -178,19 +178,34 @@ class NetLab:
 
     def step(self, epochs: int = 1) -> int:
         """Train ``epochs`` more epochs from the epoch on screen (dropping any after it); returns how many ran."""
-        epochs = int(min(epochs, MAX_EPOCHS - self.epoch))
-        if epochs <= 0:
-            self.notice = f"Reached the maximum of {MAX_EPOCHS} epochs a session keeps. Reset to start again."
+        nxt = self._next(epochs)
+        if isinstance(nxt, str):
+            self.notice = nxt
             return 0
-        if self.history.stopped and self.epoch == self.history.epochs:
-            self.notice = self.history.message
-            return 0
-        base = self.history.upto(self.epoch)
-        more = self._run(base.params(), epochs, self.epoch)
+        base, more = nxt
         self.history = base.extend(more)
         self.epoch = self.history.epochs
         self.notice = more.message or self._overshoot(base.epochs)
         return more.epochs
+
+    def preview(self, epochs: int = 1) -> net.NetHistory | None:
+        """The history :meth:`step` would leave (the lab itself unchanged), or None if it would not train.
+
+        The page sends the next epoch's picture ahead, so that the browser can draw it the
+        moment Step is pressed; the server's answer then only confirms it.
+        """
+        nxt = self._next(epochs)
+        return None if isinstance(nxt, str) else nxt[0].extend(nxt[1])
+
+    def _next(self, epochs: int):
+        """``(history up to the epoch on screen, the epochs a Step adds)``, or why a Step would not train."""
+        epochs = int(min(epochs, MAX_EPOCHS - self.epoch))
+        if epochs <= 0:
+            return f"Reached the maximum of {MAX_EPOCHS} epochs a session keeps. Reset to start again."
+        if self.history.stopped and self.epoch == self.history.epochs:
+            return self.history.message
+        base = self.history.upto(self.epoch)
+        return base, self._run(base.params(), epochs, self.epoch)
 
     def step_for_link(self, epochs: int, budget: int = LINK_UPDATES) -> None:
         """Train to the epoch a link asks for, at most ``budget`` single-neuron updates' worth

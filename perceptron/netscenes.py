@@ -2,14 +2,17 @@ r"""What the hidden-layer page shows, from a :class:`~perceptron.netlab.NetLab`:
 
 Pure functions (no streamlit): one combined figure (the output's decision boundary,
 the cost per epoch and one thumbnail per hidden unit, so a single ``Plotly.react``
-repaints them all), its partial updates for in-browser playback, the network diagram,
-and the chain rule of one sample written out with its numbers.
+repaints them all), its partial updates for in-browser playback and for the Step drawn
+ahead, the network diagram, and the chain rule of one sample written out with its numbers.
+
+The page rebuilds the figures on every Step, so they are plain :func:`perceptron.figures.spec`
+dicts with rounded lists (``*_spec``); :func:`figure` and :func:`diagram` give the same
+pictures as ``go.Figure`` for exports and tests.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from . import figures as F
 from . import network as net
@@ -17,8 +20,12 @@ from .explain import num, paren
 from .netlab import NetLab
 from .views import level_curve, plane_bounds
 
-GRID = 40  # the output's heatmap, as on the other pages
-THUMB = 20  # each hidden unit's thumbnail: small, and light in the playback frames
+GRID = 40  # the output's boundary ŷ = 0.5 is traced on a GRID × GRID grid, as on the other pages
+HEAT_GRID = 30  # the output's map: smoothed by the browser, it looks the same as 40 × 40 at half the bytes
+THUMB = 12  # each hidden unit's map: small, and light in the frames
+THUMB_LINE = 20  # each unit's line a = 0.5 is traced on a finer grid than its map
+COST_DIGITS = 4  # decimals of the cost line and its marker
+THUMB_POINTS = 60  # points drawn in each thumbnail (an even sample): each point is an SVG node to redraw
 UNIT = "#009E73"  # Okabe–Ito bluish green: a hidden unit's activation (not a class)
 UNIT_HEAT = [[0.0, "#ffffff"], [1.0, "#8fd3bd"]]
 COLS = 4  # thumbnails per row
@@ -27,6 +34,8 @@ FIXED = 3  # traces 0-2 move with the epoch (output heatmap, its boundary, the c
 W1, W2 = "W<sup>(1)</sup><sub>{i}{j}</sub>", "w<sup>(2)</sup><sub>{j}</sub>"  # as in the LaTeX lines
 PRETTY = {"x_1": "x₁", "x_2": "x₂", "x_1^2": "x₁²", "x_2^2": "x₂²", "x_1 x_2": "x₁x₂",
           r"\sin x_1": "sin x₁", r"\sin x_2": "sin x₂"}
+# the browser's bilinear scaling of the grid: the same picture as plotly's "best", a fraction of its draw time
+SMOOTH = "fast"
 
 
 def input_names(lab: NetLab) -> list[str]:
@@ -37,19 +46,55 @@ def input_names(lab: NetLab) -> list[str]:
 # --- the combined figure ------------------------------------------------------------------------
 
 
-def _grids(lab: NetLab, k: int, bounds):
-    """The output's σ over a GRID² grid and every hidden unit's σ over a THUMB² grid, at epoch k."""
-    p = lab.params(k)
+def _grid(lab: NetLab, bounds, res: int):
+    """A res × res grid over the plane: its axes and its points through the feature pipeline."""
     (x0, x1), (y0, y1) = bounds
-    out = []
-    for res in (GRID, THUMB):
-        xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
-        gx, gy = np.meshgrid(xs, ys)
-        out.append((xs, ys, lab.features.transform(np.column_stack([gx.ravel(), gy.ravel()]))))
-    (xs, ys, G), (ts, us, T) = out
-    P = net.forward(G, p).y_hat.reshape(GRID, GRID)
-    A = net.hidden_grid(T, p).reshape(lab.h, THUMB, THUMB)
-    return (xs, ys, P), (ts, us, A)
+    xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, lab.features.transform(np.column_stack([gx.ravel(), gy.ravel()]))
+
+
+def _z(Z) -> list:
+    """A map's values to 2 decimals, the saturated 0 and 1 written as integers (a third fewer bytes)."""
+    return [[int(v) if v in (0.0, 1.0) else v for v in row] for row in np.round(Z, 2).tolist()]
+
+
+def _map(xs, ys, Z, **style) -> dict:
+    """A heatmap of Z over the uniform grid xs × ys (given by its first point and its step)."""
+    return F._heatmap(x0=round(float(xs[0]), 4), dx=round(float(xs[1] - xs[0]), 6), y0=round(float(ys[0]), 4),
+                      dy=round(float(ys[1] - ys[0]), 6), z=_z(Z), zmin=0, zmax=1, zsmooth=SMOOTH, showscale=False,
+                      **style)
+
+
+def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds) -> list[dict]:
+    """Traces 0..FIXED+2h-1 at epoch k of ``hist``: the output's map and boundary, the cost marker,
+    each unit's map, each unit's line a = 0.5.
+
+    The maps are drawn with the browser's bilinear smoothing, so a coarse grid looks smooth and
+    stays light on the wire; the lines a = 0.5 and ŷ = 0.5 are traced on finer grids.
+    """
+    p = hist.params(k)
+    xs, ys, G = _grid(lab, bounds, GRID)
+    line = F.boundary_traces((xs, ys, net.forward(G, p).y_hat.reshape(GRID, GRID)))[1]
+    xs, ys, G = _grid(lab, bounds, HEAT_GRID)
+    traces = [_map(xs, ys, net.forward(G, p).y_hat.reshape(HEAT_GRID, HEAT_GRID), colorscale=F.HEAT,
+                   name="ŷ = σ(z)", hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>"), line]
+    traces.append(F._scatter(x=[k], y=[round(float(hist.cost[k]), COST_DIGITS)], mode="markers", xaxis="x2", yaxis="y2",
+                             name=f"epoch {k}", showlegend=False, marker=dict(size=12, color=F.ACCENT)))
+    ts, us, T = _grid(lab, bounds, THUMB)
+    A = net.hidden_grid(T, p).reshape(p.h, THUMB, THUMB)
+    ls, ms, T = _grid(lab, bounds, THUMB_LINE)
+    B = net.hidden_grid(T, p).reshape(p.h, THUMB_LINE, THUMB_LINE)
+    heat, lines = [], []
+    for j in range(p.h):
+        ax = str(3 + j)
+        heat.append(_map(ts, us, A[j], colorscale=UNIT_HEAT, xaxis="x" + ax, yaxis="y" + ax,
+                         name=f"hidden unit {j + 1}", hovertemplate=f"a{j + 1}" + "=%{z}<extra></extra>"))
+        cx, cy = level_curve(ls, ms, B[j], 0.5)
+        lines.append(F._scatter(x=cx, y=cy, mode="lines", xaxis="x" + ax, yaxis="y" + ax, showlegend=False,
+                                name=f"unit {j + 1}: a = 0.5", hoverinfo="skip",
+                                line=dict(color=UNIT, width=2), connectgaps=False))
+    return traces + heat + lines
 
 
 def _thumb_domains(h: int):
@@ -66,29 +111,9 @@ def _thumb_domains(h: int):
     return out
 
 
-def _dynamic(lab: NetLab, k: int, bounds):
-    (xs, ys, P), (ts, us, A) = _grids(lab, k, bounds)
-    cost = lab.history.cost
-    traces = F.boundary_traces((xs, ys, P))
-    traces.append(F._scatter(x=[k], y=[round(float(cost[k]), 6)], mode="markers", xaxis="x2", yaxis="y2",
-                             name=f"epoch {k}", showlegend=False, marker=dict(size=12, color=F.ACCENT)))
-    heat, lines = [], []
-    for j in range(lab.h):
-        ax = str(3 + j)
-        heat.append(F._heatmap(x=F._r(ts, 3), y=F._r(us, 3), z=F._r(A[j], 2), zmin=0, zmax=1,
-                               colorscale=UNIT_HEAT, zsmooth="best", showscale=False, xaxis="x" + ax,
-                               yaxis="y" + ax, name=f"hidden unit {j + 1}",
-                               hovertemplate=f"a{j + 1}" + "=%{z}<extra></extra>"))
-        cx, cy = level_curve(ts, us, A[j], 0.5)
-        lines.append(F._scatter(x=cx, y=cy, mode="lines", xaxis="x" + ax, yaxis="y" + ax, showlegend=False,
-                                name=f"unit {j + 1}: a = 0.5", hoverinfo="skip",
-                                line=dict(color=UNIT, width=2), connectgaps=False))
-    return traces + heat + lines
-
-
-def _annotations(lab: NetLab, k: int, status: str = ""):
-    h, p = lab.history, lab.params(k)
-    text = f"epoch {k} · cost {h.cost[k]:.4g} · train accuracy {h.accuracy[k]:.0%}" + status
+def _annotations(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
+    p = hist.params(k)
+    text = f"epoch {k} · cost {hist.cost[k]:.4g} · train accuracy {hist.accuracy[k]:.0%}" + status
     notes = [dict(text=text, x=0, y=1.1, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                   showarrow=False, font=dict(size=15, color="#26303d"))]
     for t, x, y, anchor in (
@@ -98,85 +123,130 @@ def _annotations(lab: NetLab, k: int, status: str = ""):
     ):
         notes.append(dict(text=t, x=x, y=y, xref="paper", yref="paper", yanchor="bottom", xanchor=anchor,
                           align="left", showarrow=False, font=dict(size=14 if y == 1.0 else 13)))
-    for j, (dx, dy) in enumerate(_thumb_domains(lab.h)):
-        w = p.w2[j]
-        notes.append(dict(text=f"h{j + 1}: {w:+.2f}" if abs(w) < 10 else f"h{j + 1}: {w:+.1f}", x=(dx[0] + dx[1]) / 2, y=dy[1],
-                          xref="paper", yref="paper", yanchor="bottom", showarrow=False,
-                          font=dict(size=12, color=F.C1 if w >= 0 else F.ACCENT)))
+    for j, (dx, dy) in enumerate(_thumb_domains(p.h)):
+        w = float(p.w2[j])
+        notes.append(dict(text=f"h{j + 1}: {w:+.2f}" if abs(w) < 10 else f"h{j + 1}: {w:+.1f}",
+                          x=round((dx[0] + dx[1]) / 2, 4), y=dy[1], xref="paper", yref="paper", yanchor="bottom",
+                          showarrow=False, font=dict(size=12, color=F.C1 if w >= 0 else F.ACCENT)))
     return notes
 
 
-def _layout_update(lab: NetLab, k: int, status: str = ""):
-    return dict(annotations=_annotations(lab, k, status), xaxis2=dict(range=[0, max(k, 10)]))
+def _layout_update(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
+    return dict(annotations=_annotations(lab, hist, k, status), xaxis2=dict(range=[0, max(k, 10)]))
 
 
-def figure(lab: NetLab, k: int | None = None):
-    r"""The page's one figure at epoch k (the epoch on screen by default).
+def figure_spec(lab: NetLab, k: int | None = None) -> dict:
+    r"""The page's one figure at epoch k (the epoch on screen by default), as a plain figure dict.
 
     Left: the output's σ over the plane, the curve ŷ = 0.5 and every point. Top right:
     the cost per epoch. Below it, one thumbnail per hidden unit: :math:`\sigma(z^{(1)}_j)`
     over the same plane, with its own straight line :math:`a_j = 0.5`. Traces ``0..FIXED+2h-1``
-    move with the epoch (see :func:`frames`).
+    move with the epoch (see :func:`frames` and :func:`step_frame`).
     """
     k = lab.epoch if k is None else int(k)
     d, h = lab.data, lab.history
     bounds = plane_bounds(d.X)
     (x0, x1), (y0, y1) = bounds
     static = F.cost_traces(h.cost, h.test_cost, None, xaxis="x2", yaxis="y2")
-    static += F.point_traces(d.X, d.y, d.test)
-    domains = _thumb_domains(lab.h)
+    for t, c in zip(static, (h.cost, h.test_cost), strict=False):  # the line grows by one point per epoch
+        t["y"] = F._r(c, COST_DIGITS)  # and is a few hundred pixels high: 4 decimals
+    for t in F.point_traces(d.X, d.y, d.test):  # nothing here reads clicks; 3 decimals place a point to a pixel
+        t.pop("customdata", None)
+        static.append({**t, "x": F._r(t["x"], 3), "y": F._r(t["y"], 3)})
     axes = {}
-    for j, (dx, dy) in enumerate(domains):
+    hide = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="", fixedrange=True,
+                constrain="domain", showline=True, linecolor="#ccc", mirror=True)
+    # the thumbnails are a few hundred pixels wide: an even sample of the points, placed to a pixel
+    few = np.unique(np.linspace(0, d.n - 1, min(d.n, THUMB_POINTS)).round().astype(int))
+    px = {label: (F._r(d.X[few][d.y[few] == label, 0], 2), F._r(d.X[few][d.y[few] == label, 1], 2))
+          for label in (0, 1)}
+    for j, (dx, dy) in enumerate(_thumb_domains(lab.h)):
         ax = str(3 + j)
         for label in (0, 1):
-            idx = d.y == label
-            static.append(F._scatter(x=F._r(d.X[idx, 0], 3), y=F._r(d.X[idx, 1], 3), mode="markers",
+            static.append(F._scatter(x=px[label][0], y=px[label][1], mode="markers",
                                      xaxis="x" + ax, yaxis="y" + ax, showlegend=False, hoverinfo="skip",
                                      name=f"class {label} (unit {j + 1})",
                                      marker=dict(size=4, symbol=F.SYMBOLS[label], color=F.CLASS_COLOURS[label])))
-        hide = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="", fixedrange=True,
-                    constrain="domain", showline=True, linecolor="#ccc", mirror=True)
         axes[f"xaxis{ax}"] = dict(domain=dx, range=[x0, x1], anchor="y" + ax, constraintoward="center", **hide)
         # the same scale on both axes, so each unit's line crosses the plane at its true angle
         axes[f"yaxis{ax}"] = dict(domain=dy, range=[y0, y1], anchor="x" + ax, scaleanchor="x" + ax,
                                   constraintoward="top", **hide)
-    top = max(float(np.max(h.cost)), 1e-9) * 1.05
-    if h.test_cost is not None:
-        top = max(top, float(np.max(h.test_cost)) * 1.05)
     layout = F._layout(
         False, height=640, showlegend=True, margin=dict(l=50, r=20, t=70, b=100),
         xaxis=dict(domain=[0, 0.43], range=[x0, x1], title=dict(text="x₁")),
         yaxis=dict(domain=[0, 1], range=[y0, y1], title=dict(text="x₂")),
         xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=[0, max(k, 10)]),
-        yaxis2=dict(domain=[0.76, 1.0], range=[0, top], title=dict(text="cost"), anchor="x2"),
+        yaxis2=dict(domain=[0.76, 1.0], range=[0, F._cost_top(h.cost, h.test_cost)], title=dict(text="cost"),
+                    anchor="x2"),
         legend=dict(orientation="h", y=-0.12, yanchor="top", x=0),
-        annotations=_annotations(lab, k), **axes,
+        annotations=_annotations(lab, h, k), **axes,
     )
-    # the layout as plain dicts, unvalidated like the traces: the tests validate the whole figure
-    return go.Figure(data=_dynamic(lab, k, bounds) + static, layout=layout, _validate=False)
+    return F.spec(_dynamic(lab, h, k, bounds) + static, layout)
+
+
+def figure(lab: NetLab, k: int | None = None):
+    """:func:`figure_spec` as a ``go.Figure`` (exports, tests)."""
+    return F.as_figure(figure_spec(lab, k))
+
+
+def _moving(traces: list[dict]) -> list[dict]:
+    """Only what moves of the dynamic traces: the heatmaps' values (their grid stays), the lines'
+    points, the marker (named by its epoch); the style stays as the figure has it."""
+    out = []
+    for t in traces:
+        keep = ("z",) if t["type"] == "heatmap" else ("x", "y", "name") if t["mode"] == "markers" else ("x", "y")
+        out.append({key: t[key] for key in keep})
+    return out
 
 
 def frames(lab: NetLab, epochs) -> list[dict]:
-    """Partial updates of :func:`figure` to each of ``epochs``, for playback in the browser."""
+    """Partial updates of :func:`figure_spec` to each of ``epochs``, for playback in the browser."""
     bounds = plane_bounds(lab.data.X)
-    keep = ("x", "y", "z")
     out = []
     for k in epochs:
-        data = [{key: v for key, v in t.items() if key in keep} for t in _dynamic(lab, k, bounds)]
-        for j in [0, *range(FIXED, FIXED + lab.h)]:  # heatmaps: the grid stays, the values change
-            data[j].pop("x"), data[j].pop("y")
+        data = _moving(_dynamic(lab, lab.history, k, bounds))
         out.append({"data": data, "traces": list(range(len(data))),
-                    "layout": _layout_update(lab, k, " · playing")})
+                    "layout": _layout_update(lab, lab.history, k, " · playing")})
     return out
+
+
+def step_frame(lab: NetLab) -> dict | None:
+    """The frame that turns :func:`figure_spec` into the figure one press of Step leads to (the
+    figure of epoch k + 1 after the Step), or None when a Step would not train.
+
+    Sent with the figure, so that the browser draws the next epoch the moment Step is pressed
+    (``preview`` in :mod:`perceptron.chart`). Besides the moving traces: the cost lines get the
+    new epoch's point (or are replaced, when the Step drops the epochs after a rewind) and the
+    cost axis its new top.
+    """
+    k = lab.epoch
+    hist = lab.preview(1)
+    if hist is None or hist.epochs != k + 1:
+        return None
+    data = _moving(_dynamic(lab, hist, k + 1, plane_bounds(lab.data.X)))
+    traces = list(range(len(data)))
+    layout = _layout_update(lab, hist, k + 1)
+    layout["yaxis2"] = dict(range=[0, F._cost_top(hist.cost, hist.test_cost)])
+    frame = {"data": data, "traces": traces, "layout": layout}
+    lines = [hist.cost] + ([hist.test_cost] if hist.test_cost is not None else [])
+    for i, c in enumerate(lines, start=len(traces)):  # the cost lines follow the moving traces
+        if lab.history.epochs == k:  # the figure on screen holds every earlier epoch: append the new one
+            frame.setdefault("extend", []).append({"trace": i, "x": [k + 1], "y": F._r(c[-1:], COST_DIGITS)})
+        else:
+            data.append({"x": list(range(len(c))), "y": F._r(c, COST_DIGITS)})
+            traces.append(i)
+    return frame
 
 
 # --- the network diagram ------------------------------------------------------------------------
 
 
-def diagram(lab: NetLab, k: int | None = None):
+def diagram_spec(lab: NetLab, k: int | None = None) -> dict:
     """Inputs → hidden units → output, for the chosen sample: link colour = sign, width = size of the weight.
 
     The explained weights W1_ij and w2_j are labelled; hovering any link's middle gives its weight.
+    A plain figure dict. The page sends no frame ahead for it: drawing a second chart at the click
+    would hold back the Step's request (see the page); it is redrawn with the server's answer.
     """
     p = lab.params(k)
     X, *_ = lab.design()
@@ -185,18 +255,19 @@ def diagram(lab: NetLab, k: int | None = None):
     fw = net.forward(x[None, :], p)
     a1, yh = fw.a1[0], float(fw.y_hat[0])
     spread = lambda m: np.linspace(0.9, 0.1, m) if m > 1 else np.array([0.5])
-    yi, yj = spread(d), spread(h)
+    yi, yj = F._r(spread(d)), F._r(spread(h))
     pos_in, pos_h, pos_out = 0.14, 0.52, 0.88
     big = max(float(np.max(np.abs(p.W1))), float(np.max(np.abs(p.w2))), 1e-9)
     shapes, mid_x, mid_y, mid_text, notes = [], [], [], [], []
     names = input_names(lab)
 
     def link(xa, ya, xb, yb, w, label, chosen):
+        w = float(w)
         colour = F.C1 if w >= 0 else F.C0
         shapes.append(dict(type="line", x0=xa, y0=ya, x1=xb, y1=yb, layer="below",
-                           line=dict(width=1 + 9 * abs(w) / big, color=colour)))
+                           line=dict(width=round(1 + 9 * abs(w) / big, 2), color=colour)))
         t = 0.5 if xa < pos_h else 0.6
-        mx, my = xa + t * (xb - xa), ya + t * (yb - ya)
+        mx, my = round(xa + t * (xb - xa), 4), round(ya + t * (yb - ya), 4)
         mid_x.append(mx), mid_y.append(my), mid_text.append(f"{label} = {w:.4g}")
         if chosen:
             notes.append(dict(x=mx, y=my, text=f"<b>{label} = {w:.3g}</b>", showarrow=False,
@@ -241,7 +312,13 @@ def diagram(lab: NetLab, k: int | None = None):
         xaxis=dict(visible=False, range=[0, 1], fixedrange=True),
         yaxis=dict(visible=False, range=[-0.14, 1.08], fixedrange=True),
     )
-    return go.Figure(data=[mids, nodes], layout=layout, _validate=False)
+    layout.pop("template")  # no axes, no grid: plotly.js's own defaults draw it (1.7 KB less per Step)
+    return F.spec([mids, nodes], layout)
+
+
+def diagram(lab: NetLab, k: int | None = None):
+    """:func:`diagram_spec` as a ``go.Figure``."""
+    return F.as_figure(diagram_spec(lab, k))
 
 
 # --- the chain rule, with numbers ---------------------------------------------------------------
@@ -345,3 +422,18 @@ def gradient_line(lab: NetLab, k: int | None = None) -> str:
     return (rf"\text{{all }} {L.n} \text{{ samples: }} \frac{{\partial C}}{{\partial w^{{(2)}}_{j + 1}}} = "
             rf"{{\textstyle\sum_s}} \ldots = {num(L.dw2[j])}, \qquad \frac{{\partial C}}{{\partial W^{{(1)}}_{{{i + 1}{j + 1}}}}}"
             rf" = {{\textstyle\sum_s}} \ldots = {num(L.dW1[i, j])}")
+
+
+LINE_BREAK = r" \\[6pt] "
+
+
+def block(lines: list[str]) -> str:
+    """Display lines as one LaTeX block: one element for the browser to typeset, not one per line."""
+    return r"\begin{gathered} " + LINE_BREAK.join(lines) + r" \end{gathered}"
+
+
+def weight_names(lab: NetLab) -> tuple[str, str]:
+    """The explained weights as plain text, e.g. ``("w⁽²⁾₃", "W⁽¹⁾₂₃")`` (for prose, without LaTeX)."""
+    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+    i, j = lab.feature + 1, lab.unit + 1
+    return f"w⁽²⁾{str(j).translate(sub)}", f"W⁽¹⁾{f'{i}{j}'.translate(sub)}"

@@ -18,6 +18,7 @@ import pytest
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
+from perceptron import chart as component
 from perceptron import netscenes as S
 from perceptron import network as net
 from perceptron.datasets import fit_features, make_dataset
@@ -97,6 +98,16 @@ def metric(at: AppTest, label: str) -> str:
     return found[0]
 
 
+def latex_lines(at: AppTest) -> list[str]:
+    """The page's LaTeX lines (each block of lines is one element: :func:`netscenes.block`)."""
+    out = []
+    for e in at.latex:
+        body = e.value.strip().removeprefix("$$").removesuffix("$$").strip()
+        assert body.startswith(r"\begin{gathered} ") and body.endswith(r" \end{gathered}"), body[:60]
+        out += body.removeprefix(r"\begin{gathered} ").removesuffix(r" \end{gathered}").split(S.LINE_BREAK)
+    return out
+
+
 def last_number(line: str) -> float:
     """The number at the end of a LaTeX line as explain.num writes it."""
     m = re.search(r"(-?[\d.]+(?:e[+-]?\d+)?)(?: \\times 10\^\{(-?\d+)\})?\s*(?:\\end\{aligned\})?\s*$", line.strip())
@@ -122,15 +133,20 @@ def xor_run(epochs: int, h: int = 3, lr: float = 2.0, loss: str = "bce", seed: i
     return X, y, H
 
 
+def grid_of(heatmap: dict) -> np.ndarray:
+    """The points of a heatmap's uniform grid (``x0``, ``dx``, ``y0``, ``dy``), row by row as ``z``."""
+    rows, cols = len(heatmap["z"]), len(heatmap["z"][0])
+    gx, gy = np.meshgrid(heatmap["x0"] + heatmap["dx"] * np.arange(cols), heatmap["y0"] + heatmap["dy"] * np.arange(rows))
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
 def assert_plane_shows(spec: dict, p: net.Params) -> None:
     """Heatmap 0 is the output's ŷ over its own grid; heatmap 1 + j is hidden unit j's σ."""
     maps = heatmaps(spec)
-    gx, gy = np.meshgrid(maps[0]["x"], maps[0]["y"])
-    G = np.column_stack([gx.ravel(), gy.ravel()])
+    G = grid_of(maps[0])
     np.testing.assert_allclose(np.array(maps[0]["z"], dtype=float).ravel(), net.forward(G, p).y_hat, atol=0.006)
     for j in range(p.h):
-        gx, gy = np.meshgrid(maps[1 + j]["x"], maps[1 + j]["y"])
-        A = net.hidden_grid(np.column_stack([gx.ravel(), gy.ravel()]), p)
+        A = net.hidden_grid(grid_of(maps[1 + j]), p)
         np.testing.assert_allclose(np.array(maps[1 + j]["z"], dtype=float).ravel(), A[j], atol=0.006)
 
 
@@ -165,7 +181,7 @@ def test_step_changes_the_epoch_and_the_figure_as_the_engine_does():
     assert_plane_shows(chart(at)["spec"], H.params(11))
     assert float(metric(at, "Cost")) == pytest.approx(H.cost[11], rel=1e-4)
     cost = [t for t in chart(at)["spec"]["data"] if t.get("name") == "train cost"][0]
-    np.testing.assert_allclose(cost["y"], H.cost, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(cost["y"], H.cost, atol=0.5 * 10.0**-S.COST_DIGITS)
     click(at, "net_reset")
     assert metric(at, "Epoch") == "0"
     assert_finite(at)
@@ -226,7 +242,7 @@ def test_the_latex_numbers_are_the_engines_chain_rule_for_the_chosen_sample():
     p = H.params(10)
     L = net.chain_rule(X, y, p, "bce")
     s, i, j = 7, 1, 2
-    lines = [e.value.strip().removeprefix("$$").removesuffix("$$").strip() for e in at.latex]
+    lines = latex_lines(at)
     # forward, layer by layer
     for k in range(3):
         line = next(v for v in lines if v.startswith(rf"\begin{{aligned}} z^{{(1)}}_{k + 1}"))
@@ -374,6 +390,21 @@ def test_netlab_step_by_step_is_one_long_run_and_rewind_drops_the_future():
     assert lab.history.epochs == 4
 
 
+def test_netlab_preview_is_the_next_step_and_changes_nothing():
+    lab = NetLab(mode="sample", seed=2)
+    lab.step(5)
+    lab.rewind(3)
+    history, epoch = lab.history, lab.epoch
+    ahead = lab.preview(1)
+    assert lab.history is history and lab.epoch == epoch == 3 and history.epochs == 5
+    assert lab.step(1) == 1
+    assert ahead.epochs == lab.history.epochs == 4
+    for a, b in zip(ahead._arrays(), lab.history._arrays(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    lab.step(MAX_EPOCHS)
+    assert lab.epoch == MAX_EPOCHS and lab.preview(1) is None  # a Step would not train: nothing is drawn ahead
+
+
 def test_netlab_is_bounded_and_refuses_bad_settings():
     lab = NetLab(h=1)
     assert lab.step(MAX_EPOCHS + 50) <= MAX_EPOCHS
@@ -426,6 +457,9 @@ def test_the_figures_are_valid_for_every_h(h):
     spec = _valid(S.figure(lab))
     assert len([t for t in spec["data"] if t["type"] == "heatmap"]) == h + 1
     diagram = _valid(S.diagram(lab))
+    # what the page sends is already plain, finite JSON: the chart takes it as it is, no cleaning walk
+    assert component._plain(S.figure_spec(lab)) and component._plain(S.diagram_spec(lab))
+    assert component._plain(S.step_frame(lab)) and component._plain(S.frames(lab, [1, 2]))
     assert len(diagram["layout"]["shapes"]) == lab.d * h + h
 
 
@@ -474,3 +508,96 @@ def test_the_lines_follow_the_chain_rule_with_feature_maps():
     assert fd_w2 == pytest.approx(L.dC_dw2_i[5, 1], rel=1e-5, abs=1e-10)
     assert fd_W1 == pytest.approx(L.dC_dW1_i[5, 4, 1], rel=1e-5, abs=1e-10)
     assert len(S.forward_lines(lab)) == 2 + 2
+
+
+# --- the Step drawn ahead ------------------------------------------------------------------------
+
+
+def _merge(a, b):
+    """chart.JS's ``merge``: objects merged (keys keep their places, new ones go last), lists and values replaced."""
+    if not isinstance(a, dict) or not isinstance(b, dict):
+        return b
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = _merge(a.get(k), v)
+    return out
+
+
+def _apply(spec: dict, frame: dict) -> dict:
+    """chart.JS's ``figureWith``: the figure the browser draws when Step is pressed."""
+    data = [dict(t) for t in spec["data"]]
+    for j, u in enumerate(frame.get("data", [])):
+        i = frame["traces"][j] if "traces" in frame else j
+        if i < len(data):
+            data[i] = _merge(data[i], u)
+        else:
+            data.append(dict(u))
+    for e in frame.get("extend", []):
+        t = data[e["trace"]]
+        data[e["trace"]] = {**t, "x": list(t.get("x", [])) + e["x"], "y": list(t.get("y", [])) + e["y"]}
+    return {"data": data, "layout": _merge(spec["layout"], frame.get("layout", {}))}
+
+
+def _sent(lab: NetLab) -> tuple[dict, dict | None]:
+    """The figure and the Step's frame as the browser gets them."""
+    ahead = S.step_frame(lab)
+    data = component.chart_data(S.figure_spec(lab), height=640, src="x", view=lab.epoch,
+                                preview=ahead and {"selector": "b", "view": lab.epoch + 1, "frame": ahead})
+    return data["spec"], data["preview"] and data["preview"]["frame"]
+
+
+@pytest.mark.parametrize("settings", [
+    dict(), dict(h=5, dataset="circles"), dict(loss="mse", mode="minibatch", batch_size=8),
+    dict(mode="sample", h=8, dataset="moons", seed=4), dict(h=1, lr=30.0),
+])
+def test_the_step_preview_is_exactly_the_next_epochs_figure(settings):
+    """The browser compares what it drew ahead with the server's next figure as JSON text, so the frame
+    must give exactly that figure: same values, same keys in the same order."""
+    lab = NetLab(**settings)
+    for _ in range(4):
+        before, frame = _sent(lab)
+        assert frame is not None and "extend" in frame  # the cost lines get one more point, nothing more
+        lab.step(1)
+        after, _ = _sent(lab)
+        assert json.dumps(_apply(before, frame)) == json.dumps(after)
+    lab.rewind(2)  # the Step drops epochs 3 and 4: the cost lines are replaced, not extended
+    before, frame = _sent(lab)
+    assert "extend" not in frame
+    lab.step(1)
+    assert lab.history.epochs == 3
+    assert json.dumps(_apply(before, frame)) == json.dumps(_sent(lab)[0])
+
+
+def test_the_step_preview_on_your_points_with_feature_maps():
+    data = make_dataset("circles", n=80, noise=0.1, seed=1, test_fraction=0.0)
+    lab = NetLab(h=2, dataset="yours", yours=(data, fit_features(data.train_X, maps=("x1^2", "x2^2"))))
+    assert lab.history.test_cost is None or lab.history.test_cost.size
+    before, frame = _sent(lab)
+    lab.step(1)
+    assert json.dumps(_apply(before, frame)) == json.dumps(_sent(lab)[0])
+
+
+def test_the_page_sends_the_next_step_ahead_and_the_metrics_before_the_figure():
+    at = open_page()
+    data = chart(at)
+    assert data["view"] == 0 and data["preview"]["view"] == 1
+    assert data["preview"]["selector"] == ".st-key-net_step1 button"
+    click(at, "net_step1")
+    data = chart(at)
+    assert data["view"] == 1 and data["preview"]["view"] == 2
+    assert json.dumps(_apply(chart_before := data["spec"], data["preview"]["frame"])) != json.dumps(chart_before)
+    assert chart(at, "hidden_net")["preview"] is None  # the diagram is redrawn with the server's answer
+    # the figure is still drawn above the metrics (it is sent after them, into a container made before)
+    shown = [getattr(e, "label", None) or getattr(getattr(e, "proto", None), "id", "") for e in walk(at.main)]
+    figure = next(i for i, x in enumerate(shown) if str(x).endswith("-hidden"))
+    assert figure < shown.index("Epoch") < next(i for i, x in enumerate(shown) if str(x).endswith("-hidden_net"))
+
+
+def walk(node):
+    """Every element under a node of AppTest's tree, in the order the page shows them."""
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    for key in sorted(children):
+        yield from walk(children[key])

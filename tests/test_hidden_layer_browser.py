@@ -124,3 +124,67 @@ def test_a_link_reopens_the_network_and_the_address_bar_follows_a_step(page, app
     assert _epoch_metric(page) == "7"
     assert "h=2" in page.url and "hseed=1" in page.url
     assert not page.js_errors, page.js_errors
+
+
+# the epoch in the figure's first annotation ("epoch K · cost …", also while playing)
+EPOCH_ON_SCREEN = f"""
+() => {{
+  const gd = ({FIGURE})();
+  const a = (gd && gd.layout && gd.layout.annotations) || [];
+  const m = a.length ? /^epoch (\\d+)/.exec(a[0].text || '') : null;
+  return m ? +m[1] : -1;
+}}
+"""
+
+
+def _step(page) -> int:
+    """Press "Step one epoch" and wait until the Epoch metric moves; returns it."""
+    before = int(_epoch_metric(page))
+    page.get_by_role("button", name="Step one epoch").click()
+    page.wait_for_function(
+        """(want) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(m =>
+             m.innerText.includes('Epoch') && m.innerText.trim().split(/\\s+/).pop() === String(want))""",
+        arg=before + 1, polling=50, timeout=30_000)
+    _wait_idle(page)
+    return int(_epoch_metric(page))
+
+
+def test_step_is_drawn_ahead_once_and_play_never_waits_for_a_chunk(page, app_url):
+    """Step: the browser draws the next epoch from the frame sent ahead, and the server's identical
+    figure is not drawn a second time (the first Step too: the figure stays mounted). Play: the next
+    chunk arrives while the browser plays, so it never stops at a chunk's end."""
+    page.goto(f"{app_url}/Hidden_layer?dataset=xor&n=200&hdata=yours")
+    page.wait_for_function(f"() => !!({FIGURE})() && !!({FIGURE})()._fullLayout", polling=100)
+    _wait_idle(page)
+    page.evaluate(f"""() => {{ const gd = ({FIGURE})(); window.__nlDraws = 0;
+                              gd.on('plotly_afterplot', () => {{ window.__nlDraws += 1; }}); }}""")
+    for k in (1, 2, 3):
+        assert _step(page) == k
+        assert page.evaluate(EPOCH_ON_SCREEN) == k
+    assert page.evaluate("window.__nlDraws") == 3, "each Step should draw the figure exactly once"
+
+    stride, chunk = 2, 30  # the page's defaults: 2 epochs a frame, 30 frames trained and sent at once
+    goal = 3 + stride * (chunk + 8)  # well into the second chunk
+    page.locator(".st-key-net_play button").first.click()
+    seen = page.evaluate(f"""(goal) => new Promise(done => {{
+        const out = []; const t0 = performance.now();
+        const tick = () => {{
+          const e = ({EPOCH_ON_SCREEN})();  // -1 while plotly swaps the layout: not a frame
+          if (e >= 0 && (!out.length || out[out.length - 1][1] !== e)) out.push([performance.now() - t0, e]);
+          if (e < goal && performance.now() - t0 < 15000) requestAnimationFrame(tick); else done(out);
+        }};
+        tick();
+    }})""", goal)
+    page.locator(".st-key-net_play button").first.click()  # Pause
+    epochs = [e for _, e in seen]
+    assert epochs == sorted(epochs) and epochs[-1] >= goal, f"Play did not go on past its first chunk: {seen}"
+    moving = [(t, e) for t, e in seen if e > 3 + stride]
+    gaps = [b[0] - a[0] for a, b in zip(moving, moving[1:], strict=False)]
+    assert max(gaps) < 450, f"playback stalled {max(gaps):.0f} ms (a chunk boundary?): {seen}"
+    page.wait_for_function(f"() => ({FIGURE})() && !/playing/.test((({FIGURE})().layout.annotations[0] || {{}}).text || '')",
+                           polling=100, timeout=30_000)
+    _wait_idle(page)
+    assert page.evaluate(EPOCH_ON_SCREEN) == int(_epoch_metric(page))
+    assert "This app has encountered an error" not in page.content()
+    # e.g. a resize of the network diagram while Play has taken it off the page would show here
+    assert not page.js_errors, page.js_errors
