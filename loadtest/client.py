@@ -71,7 +71,7 @@ APP = ROOT / "app.py"
 
 DESCENT_PAGE = "Gradient_descent"
 DATASET_PAGE = "Dataset"
-PLAY_FPS = 15  # perceptron.ui.PLAY_FPS: the browser shows this many frames a second
+PLAY_FPS = 20  # perceptron.ui.PLAY_FPS: the browser shows at most this many frames a second
 PLAY_CHUNK = 45  # perceptron.ui.PLAY_CHUNK: epochs Play trains at once
 
 ACTION_TIMEOUT = 90.0  # seconds from a BackMsg to its script_finished: generous, a loaded 2-core box

@@ -56,16 +56,17 @@ if note := scenes.separability_note(lab):
 def views():
     """Everything that changes on a Step: it reruns alone, not the whole page."""
     playing = bool(st.session_state.get("playback"))
-    buttons = st.columns([1.3, 1.2, 1, 1, 0.5])
-    buttons[0].button("Step one epoch", key=ui.STEP_KEY, type="primary", on_click=lab.step, args=(1,), disabled=playing,
-                      width="stretch", shortcut="Right", help="Keyboard: →")
-    buttons[1].button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing,
-                      width="stretch", shortcut="Shift+Right", help="Keyboard: Shift + →")
-    buttons[2].button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play, args=(lab,),
-                      width="stretch", shortcut="P", help="Keyboard: P")
-    buttons[3].button("Reset", key="reset", on_click=ui.reset, args=(lab,), width="stretch", shortcut="Home", help="Keyboard: Home")
+    controls = st.container(horizontal=True)  # filled after the numbers, which so reach the browser first
     if not playing:  # above the figure: the numbers of the epoch on screen come first
         ui.epoch_metrics(lab.history, lab.epoch)
+    with controls:
+        st.button("Step one epoch", key=ui.STEP_KEY, type="primary", on_click=lab.step, args=(1,), disabled=playing,
+                  shortcut="Right", help="Keyboard: →")
+        st.button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing,
+                  shortcut="Shift+Right", help="Keyboard: Shift + →")
+        st.button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play, args=(lab,),
+                  shortcut="P", help="Keyboard: P")
+        st.button("Reset", key="reset", on_click=ui.reset, args=(lab,), shortcut="Home", help="Keyboard: Home")
     if lab.history.epochs > 0 and not playing:
         st.slider("Rewind to epoch", 0, lab.history.epochs, lab.epoch, key=f"rewind_{lab.history.epochs}",
                   on_change=ui.rewind_from, args=(lab, f"rewind_{lab.history.epochs}"))
@@ -86,11 +87,12 @@ def views():
         st.latex(r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}")  # one formula: one render
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")
-    table_col, download_col = st.columns([3, 1])
-    if table_col.toggle("Show every number in the figures as a table", key="gd_table"):
+    row = st.container(horizontal=True, vertical_alignment="center")
+    table = row.toggle("Show every number in the figures as a table", key="gd_table")
+    row.download_button("Per-epoch history (CSV)", lambda: scenes.history_table(lab).to_csv(index=False),
+                        "neuron_lab_history.csv", "text/csv", key="gd_history_csv", icon=":material/download:")
+    if table:
         st.dataframe(scenes.history_table(lab), width="stretch", height=260)
-    download_col.download_button("Per-epoch history (CSV)", lambda: scenes.history_table(lab).to_csv(index=False),
-                                 "neuron_lab_history.csv", "text/csv", key="gd_history_csv", icon=":material/download:")
     ui.sync_link(lab)
 
 

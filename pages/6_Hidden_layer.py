@@ -100,24 +100,22 @@ def views():
     if play and play["epochs"][-1] > net.history.epochs:  # the run was reset or changed meanwhile
         play = st.session_state["net_playback"] = None
     playing = bool(play)
-    buttons = st.columns([1.3, 1.2, 1, 1, 0.5])
-    buttons[0].button("Step one epoch", key=STEP, type="primary", on_click=net.step, args=(1,),
-                      disabled=playing, width="stretch", shortcut="Right", help="Keyboard: →")
-    buttons[1].button("Step ×10", key="net_step10", on_click=net.step, args=(10,), disabled=playing,
-                      width="stretch", shortcut="Shift+Right", help="Keyboard: Shift + →")
-    buttons[2].button("Pause" if playing else "Play", key="net_play", on_click=toggle_play, width="stretch",
-                      icon=":material/pause:" if playing else ":material/play_arrow:", shortcut="P", help="Keyboard: P")
-    buttons[3].button("Reset", key="net_reset", on_click=reset, width="stretch", shortcut="Home",
-                      help="Keyboard: Home")
+    controls = st.container(horizontal=True)  # filled after the numbers, which so reach the browser first
+    if not playing:  # above the figure, as on the Gradient descent page
+        ui.epoch_metrics(net.history, net.epoch)
+    with controls:
+        st.button("Step one epoch", key=STEP, type="primary", on_click=net.step, args=(1,), disabled=playing,
+                  shortcut="Right", help="Keyboard: →")
+        st.button("Step ×10", key="net_step10", on_click=net.step, args=(10,), disabled=playing,
+                  shortcut="Shift+Right", help="Keyboard: Shift + →")
+        st.button("Pause" if playing else "Play", key="net_play", on_click=toggle_play,
+                  icon=":material/pause:" if playing else ":material/play_arrow:", shortcut="P", help="Keyboard: P")
+        st.button("Reset", key="net_reset", on_click=reset, shortcut="Home", help="Keyboard: Home")
     if net.history.epochs > 0 and not playing:
         key = f"net_rewind_{net.history.epochs}"
         st.slider("Rewind to epoch", 0, net.history.epochs, net.epoch, key=key,
                   on_change=lambda: net.rewind(st.session_state[key]))
-    figure = st.container(key="net_figure")  # filled after the metrics, which so reach the browser first
-    if not playing:
-        ui.epoch_metrics(net.history, net.epoch)
-    with figure:
-        chart(play)
+    chart(play)
     if playing:
         st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
         return

@@ -175,7 +175,10 @@ function listenForPreview(st, Plotly) {
     if (!p || !p.selector || !ev.target || !ev.target.closest) return;
     const btn = ev.target.closest(p.selector);
     if (!btn || btn.disabled || btn.getAttribute("aria-disabled") === "true") return;
-    drawPreview(st, Plotly);
+    // After this click's other handlers: Streamlit's sends the rerun first, so the server works
+    // while the browser draws. Not if the server's answer came first (new data).
+    const shown = st.data;
+    setTimeout(() => { if (st.data === shown && !st.dead) drawPreview(st, Plotly); }, 0);
   };
   document.addEventListener("click", st.onPress, true);
 }

@@ -25,9 +25,9 @@ MODE_LABELS = {
     "rosenblatt": "Rosenblatt's perceptron rule (step activation)",
 }
 LOSS_LABELS = {"mse": "MSE (the article's)", "bce": "Cross-entropy"}
-PLAY_FPS = 15  # epochs shown per second while playing
-PLAY_CHUNK = 45  # epochs trained and sent to the browser at once (3 s of playback)
-PLAY_MORE_AT = 15  # frames left (1 s) when the browser asks for the next chunk, so it never waits
+PLAY_FPS = 20  # at most this many epochs shown per second while playing (fewer if drawing takes longer)
+PLAY_CHUNK = 45  # epochs trained and sent to the browser at once (2–3 s of playback)
+PLAY_MORE_AT = 15  # frames left (about 1 s) when the browser asks for the next chunk, so it never waits
 
 PAGE_LINKS = (
     ("app.py", "Home", ":material/home:"),
@@ -232,7 +232,7 @@ def reset(lab: Lab) -> None:
 
 def epoch_metrics(h, k: int) -> None:
     """Epoch, cost (with its change), train and test accuracy of a training record at epoch k."""
-    cols = st.columns(4)
+    cols = [st.container(horizontal=True, gap="medium")] * 4  # one block, not five: fewer updates to render
     cols[0].metric("Epoch", k)
     cols[1].metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
                    delta_color="inverse")

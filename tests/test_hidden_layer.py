@@ -587,10 +587,12 @@ def test_the_page_sends_the_next_step_ahead_and_the_metrics_before_the_figure():
     assert data["view"] == 1 and data["preview"]["view"] == 2
     assert json.dumps(_apply(chart_before := data["spec"], data["preview"]["frame"])) != json.dumps(chart_before)
     assert chart(at, "hidden_net")["preview"] is None  # the diagram is redrawn with the server's answer
-    # the figure is still drawn above the metrics (it is sent after them, into a container made before)
+    # as on the Gradient descent page: the buttons, the epoch's numbers, the figure, then the diagram (the
+    # buttons are drawn above the numbers but sent after them, into a container made before)
     shown = [getattr(e, "label", None) or getattr(getattr(e, "proto", None), "id", "") for e in walk(at.main)]
     figure = next(i for i, x in enumerate(shown) if str(x).endswith("-hidden"))
-    assert figure < shown.index("Epoch") < next(i for i, x in enumerate(shown) if str(x).endswith("-hidden_net"))
+    diagram = next(i for i, x in enumerate(shown) if str(x).endswith("-hidden_net"))
+    assert shown.index("Step one epoch") < shown.index("Epoch") < figure < diagram
 
 
 def walk(node):
