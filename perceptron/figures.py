@@ -59,6 +59,9 @@ def _template_json() -> dict:
     full = pio.templates["plotly_white"].to_plotly_json()
     # only the trace types and subplots the app draws: the rest is 6 KB sent on every update for nothing
     layout = {k: v for k, v in full["layout"].items() if k not in _UNUSED_LAYOUT}
+    # tick labels are never hidden at the plot's edge (the default measures every label on every draw)
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {**layout.get(axis, {}), "ticklabeloverflow": "allow"}
     return {"layout": layout, "data": {k: v for k, v in full["data"].items() if k in _TRACE_TYPES}}
 
 
@@ -95,8 +98,15 @@ def as_figure(fig) -> go.Figure:
 
 
 def _r(a, digits=4):
-    """Rounded plain lists: smaller messages, same picture."""
-    return np.round(np.asarray(a, dtype=float), digits).tolist()
+    """Rounded plain lists: smaller messages, same picture.
+
+    Numbers of 1e15 and more are kept as they are: a float that large has no decimals left to
+    round, and ``np.round`` would overflow near the largest floats (1e306 × 10⁴ is inf).
+    """
+    a = np.asarray(a, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = np.round(a, digits)
+    return np.where(np.abs(a) < 1e15, r, a).tolist()
 
 
 def _layout(large=False, **extra):
@@ -177,7 +187,7 @@ def boundary_traces(grid, xaxis="x", yaxis="y"):
     return [
         _heatmap(
             x=_r(xs, 3), y=_r(ys, 3), z=_r(P, 2), zmin=0, zmax=1, colorscale=HEAT,
-            zsmooth="best", showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
+            zsmooth="fast", showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
             hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>",
         ),
         _scatter(x=cx, y=cy, mode="lines", name="boundary ŷ = 0.5 (z = 0)", xaxis=xaxis, yaxis=yaxis,
@@ -425,7 +435,7 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     ``paths`` maps a label to an ndarray of shape (k, 2+) of successive weights
     (the first two columns are drawn).
     """
-    fig = _figure(_contour(x=_r(w1s), y=_r(w2s), z=np.round(C, 5).tolist(), colorscale="Viridis",
+    fig = _figure(_contour(x=_r(w1s), y=_r(w2s), z=_r(C, 5), colorscale="Viridis",
                                contours=dict(showlabels=True), colorbar=dict(title="C"), name="cost"))
     palette = ("white", "#F0E442", "#CC79A7", "#56B4E9")
     for i, (label, path) in enumerate((paths or {}).items()):
