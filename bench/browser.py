@@ -552,10 +552,14 @@ def step_rows(s200: dict, s2000: dict, js_errors: list[str]) -> list[Row]:
     rserver = Row(part="browser", key="server_step_wire_n200", unit="ms",
                   what=("server time per Step, from the wire (rerun BackMsg sent → script_finished received, "
                         "on the browser's network clock), n = 200"),
-                  target=25.0, op="<=", target_text="≤ 25 ms",
+                  target=None, op="<=",
+                  target_text="— (information; the ≤ 25 ms target is server_step_protocol_n200's)",
                   measured=_med(net) if net else None, samples=net,
                   baseline_text="~70 ms (prototype)", baseline_kind="quoted",
-                  notes=(f"{len(net)} Steps after the latency ones, timed by Chromium's network stack (CDP "
+                  notes=(f"Not the target row: here the browser draws the Step ahead on the same 2 cores while the "
+                         f"server runs, so this times the machine's contention as much as the server (the server "
+                         f"alone: server_step_protocol_n200). {len(net)} Steps after the latency ones, timed by "
+                         f"Chromium's network stack (CDP "
                          f"Network.webSocketFrame* timestamps): the fragment's whole script run, serialization and "
                          f"loopback, with the browser drawing the Step ahead on the same 2 cores. The same interval "
                          f"on the page's clock (which sees a frame only once its main thread has drawn): median "
