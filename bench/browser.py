@@ -389,7 +389,9 @@ def measure_play(page) -> dict:
         raise RuntimeError("no Play button")
     r = page.evaluate(WATCH_PLAY, [PLAY_SECONDS, 15_000])
     page.evaluate(CLICK_BUTTON, "Pause")
-    try:
+    try:  # the chart stops at the click; the page's answer (a fragment rerun) turns the button back to Play
+        page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => (b.innerText || '').includes('Play'))",
+                               timeout=15_000, polling=50)
         settle(page, quiet=300, timeout=15_000)
     except Exception:  # noqa: BLE001 - playback stopping late does not spoil the numbers
         pass

@@ -64,7 +64,7 @@ def views():
                   shortcut="Right", help="Keyboard: →")
         st.button("Step ×10", key="step10", on_click=lab.step, args=(10,), disabled=playing,
                   shortcut="Shift+Right", help="Keyboard: Shift + →")
-        st.button("Pause ⏸" if playing else "Play ▶", key="play", on_click=ui.toggle_play, args=(lab,),
+        st.button("Pause ⏸" if playing else "Play ▶", key=ui.PLAY_KEY, on_click=ui.toggle_play, args=(lab, not playing),
                   shortcut="P", help="Keyboard: P")
         st.button("Reset", key="reset", on_click=ui.reset, args=(lab,), shortcut="Home", help="Keyboard: Home")
     if lab.history.epochs > 0 and not playing:

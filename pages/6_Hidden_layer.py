@@ -6,7 +6,7 @@ from perceptron import netscenes as S
 from perceptron import ui
 from perceptron.netlab import DATASET_LABELS, MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES, NetLab
 
-CHUNK = 30  # frames trained and sent to the browser at once while playing (2 s at 15 frames a second)
+CHUNK = 45  # frames trained and sent to the browser at once while playing (the next is asked for 30 frames before the end)
 
 lab = ui.page(
     "Hidden layer",
@@ -47,11 +47,13 @@ if net.n_train == 0:
 STEP = "net_step1"  # the Step button's key: the figure draws its result ahead (plotly_chart's preview)
 
 
-def toggle_play():
-    """Play trains the next CHUNK frames at once; the browser then shows them one by one. Pause stops it."""
+def toggle_play(want: bool = True):
+    """Play trains the next CHUNK frames at once; the browser then shows them one by one. Pause stops it
+    (a Play clicked before the browser reported where it paused is carried out when it reports)."""
     play = st.session_state.get("net_playback")
-    if play:
-        play["paused"] = True  # the chart stops and reports the frame on screen
+    if not want or play:
+        if play:
+            play["resume" if want and play["paused"] else "paused"] = True
         return
     start = net.epoch
     shown = net.play_chunk(CHUNK)
@@ -74,7 +76,8 @@ def chart(play) -> None:
                 preview=ahead and {"selector": f".st-key-{STEP} button", "view": net.epoch + 1, "frame": ahead})
         return
     event = ui.show(S.figure_spec(net, play["base"]), key="hidden", frames=play["frames"], fps=ui.PLAY_FPS,
-                    playing=not play["paused"], first=play["first"], more_at=ui.PLAY_MORE_AT)
+                    playing=not play["paused"], first=play["first"], more_at=ui.PLAY_MORE_AT,
+                    stop_on=".st-key-net_play button")
     if not (event and event.get("event") == "frame"):
         return
     shown = int(event.get("view", play["first"] + int(event["index"]))) - play["first"]  # the frame on screen
@@ -88,8 +91,8 @@ def chart(play) -> None:
         return
     net.rewind(epoch)
     st.session_state["net_playback"] = None
-    if event.get("end") and not play["paused"]:
-        toggle_play()  # the browser ran out before the next chunk came: start it now
+    if (event.get("end") and not play["paused"]) or play.get("resume"):
+        toggle_play()  # the browser ran out before the next chunk came, or Play was clicked meanwhile
     st.rerun(scope="fragment")
 
 
@@ -108,7 +111,7 @@ def views():
                   shortcut="Right", help="Keyboard: →")
         st.button("Step ×10", key="net_step10", on_click=net.step, args=(10,), disabled=playing,
                   shortcut="Shift+Right", help="Keyboard: Shift + →")
-        st.button("Pause" if playing else "Play", key="net_play", on_click=toggle_play,
+        st.button("Pause" if playing else "Play", key="net_play", on_click=toggle_play, args=(not playing,),
                   icon=":material/pause:" if playing else ":material/play_arrow:", shortcut="P", help="Keyboard: P")
         st.button("Reset", key="net_reset", on_click=reset, shortcut="Home", help="Keyboard: Home")
     if net.history.epochs > 0 and not playing:

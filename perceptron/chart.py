@@ -171,6 +171,12 @@ function drawPreview(st, Plotly) {
 
 function listenForPreview(st, Plotly) {
   st.onPress = (ev) => {
+    // Pause: stop at once and report the frame on screen (the server's answer comes later)
+    const stopOn = st.data && st.data.stop_on;
+    if (st.playing && stopOn && ev.target && ev.target.closest && ev.target.closest(stopOn)) {
+      stopPlayback(st, true);
+      return;
+    }
     const p = st.data && st.data.preview;
     if (!p || !p.selector || !ev.target || !ev.target.closest) return;
     const btn = ev.target.closest(p.selector);
@@ -319,6 +325,8 @@ function update(st, Plotly) {
     }
   } else if (st.playing) {
     stopPlayback(st, true);  // keep the frame it paused on; the page answers with its figure
+  } else if (st.paused && sameFrames && n) {
+    // stopped here already (Pause was clicked in the browser): keep the frame it paused on
   } else {
     // Not drawn again when the figure is exactly the one on screen: the Step drawn ahead, or a
     // rerun that changed something else on the page.
@@ -532,7 +540,8 @@ def _component():
 def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = False,
                frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                config: dict | None = None, src: str | None = None, play_token: int = 0,
-               view=None, preview: dict | None = None, first: int = 0, more_at: int = 0) -> dict:
+               view=None, preview: dict | None = None, first: int = 0, more_at: int = 0,
+               stop_on: str | None = None) -> dict:
     """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``)."""
     spec = figure_spec(fig)
     layout = spec["layout"]
@@ -555,6 +564,7 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         "play_token": int(play_token),
         "first": int(first),
         "more_at": int(more_at),
+        "stop_on": str(stop_on) if stop_on else None,
         # A double-click would rescale the axes between two quick clicks that add points.
         "config": {**DEFAULT_CONFIG, **({"doubleClick": False} if click else {}), **(config or {})},
         "src": src or _static_url(),
@@ -568,7 +578,8 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
 def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, select: bool = False,
                  frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                  config: dict | None = None, renderer: str = "component", view=None,
-                 preview: dict | None = None, first: int = 0, more_at: int = 0) -> dict | None:
+                 preview: dict | None = None, first: int = 0, more_at: int = 0,
+                 stop_on: str | None = None) -> dict | None:
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
@@ -586,6 +597,10 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     so that a page may answer a ``more`` request with a list that starts later: playback goes
     on from the label on screen. ``more_at``: with that many frames left, the browser asks for
     more with ``{"event": "frame", "more": True, "view": label, ...}`` and keeps playing.
+
+    ``stop_on``: a CSS selector (e.g. the Pause button's ``.st-key-play button``); while playing,
+    a click on it stops playback in the browser at once and reports the frame on screen, before
+    the page's own answer to the click arrives.
 
     ``view`` names what ``fig`` shows (e.g. the epoch), and ``preview`` draws a button's result
     before the server answers: ``{"selector": CSS selector of the button, "view": the view
@@ -614,7 +629,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
                       playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
-                      first=first, more_at=more_at)
+                      first=first, more_at=more_at, stop_on=stop_on)
     result = _component()(key=key, data=data, height=int(height), width="stretch",
                           on_click_change=_noop, on_select_change=_noop, on_frame_change=_noop)
     frame = result.get("frame")

@@ -27,7 +27,9 @@ MODE_LABELS = {
 LOSS_LABELS = {"mse": "MSE (the article's)", "bce": "Cross-entropy"}
 PLAY_FPS = 20  # at most this many epochs shown per second while playing (fewer if drawing takes longer)
 PLAY_CHUNK = 45  # epochs trained and sent to the browser at once (2–3 s of playback)
-PLAY_MORE_AT = 15  # frames left (about 1 s) when the browser asks for the next chunk, so it never waits
+# frames left (1.5 s) when the browser asks for the next chunk: while it plays, the answer takes up to
+# ~0.7 s to arrive (measured; the browser handles the messages between frames), so it never waits
+PLAY_MORE_AT = 30
 
 PAGE_LINKS = (
     ("app.py", "Home", ":material/home:"),
@@ -241,10 +243,21 @@ def epoch_metrics(h, k: int) -> None:
         cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
 
 
-def toggle_play(lab: Lab) -> None:
-    """Play/Pause button: Play trains the next epochs at once; the browser then shows them one by one."""
-    if st.session_state.get("playback"):
-        st.session_state["playback"]["paused"] = True  # the chart stops and reports where
+def toggle_play(lab: Lab, play: bool = True) -> None:
+    """Play/Pause button, with what its label said when it was clicked (``play``).
+
+    Play trains the next epochs at once; the browser then shows them one by one. Pause stops
+    the browser, which reports the epoch on screen. A Play clicked before that report came
+    (a quick Pause, Play) is kept and carried out when it comes, from the epoch reported.
+    """
+    playback = st.session_state.get("playback")
+    if not play:
+        if playback:
+            playback["paused"] = True  # the chart stops and reports where
+        return
+    if playback:
+        if playback["paused"]:
+            playback["resume"] = True
         return
     start = lab.epoch
     if lab.step(PLAY_CHUNK):
@@ -252,6 +265,7 @@ def toggle_play(lab: Lab) -> None:
 
 
 STEP_KEY = "step"  # the key of the pages' "Step one epoch" button (the chart draws its result ahead)
+PLAY_KEY = "play"  # the key of the Play/Pause button (a click on Pause stops the chart at once)
 
 
 def descent_chart(lab: Lab, scenes) -> None:
@@ -271,8 +285,11 @@ def descent_chart(lab: Lab, scenes) -> None:
              preview=ahead and {"selector": f".st-key-{STEP_KEY} button", "view": lab.epoch + 1, "frame": ahead})
         return
     start, end = play["start"], play["end"]
-    event = show(scenes.descent_spec(lab, start), key="descent", frames=scenes.descent_frames(lab, start + 1, end),
-                 fps=PLAY_FPS, playing=not play["paused"], first=start + 1, more_at=PLAY_MORE_AT)
+    if play.get("frames_for") != (start, end):  # built once per chunk, not again on Pause
+        play["frames"], play["frames_for"] = scenes.descent_frames(lab, start + 1, end), (start, end)
+    event = show(scenes.descent_spec(lab, start), key="descent", frames=play["frames"],
+                 fps=PLAY_FPS, playing=not play["paused"], first=start + 1, more_at=PLAY_MORE_AT,
+                 stop_on=f".st-key-{PLAY_KEY} button")
     if not (event and event.get("event") == "frame"):
         return
     shown = int(event.get("view", start + 1 + int(event["index"])))  # the epoch on the browser's screen
@@ -283,8 +300,8 @@ def descent_chart(lab: Lab, scenes) -> None:
         return
     lab.rewind(shown)
     st.session_state["playback"] = None
-    if event.get("end") and not play["paused"]:
-        toggle_play(lab)  # the browser ran out before the next chunk came: start it now
+    if (event.get("end") and not play["paused"]) or play.get("resume"):
+        toggle_play(lab)  # the browser ran out before the next chunk came, or Play was clicked meanwhile
     st.rerun(scope="fragment")
 
 

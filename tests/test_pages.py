@@ -670,3 +670,26 @@ def test_the_descent_chart_sends_the_preview():
     assert data["preview"]["view"] == 1 and data["preview"]["selector"] == ".st-key-step button"
     data = chart(click(at, "step"), "descent")
     assert data["view"] == 1 and data["preview"]["view"] == 2
+
+
+def test_play_and_pause_do_what_the_button_said_and_a_play_waits_for_the_pause_report():
+    at = open_app(DESCENT)
+    click(at, "play")  # labelled "Play ▶": trains a chunk, the browser plays it
+    lab, play = at.session_state["lab"], at.session_state["playback"]
+    data = chart(at, "descent")
+    assert play and not play["paused"] and data["playing"] and len(data["frames"]) == lab.epoch == 45
+    assert data["stop_on"] == ".st-key-play button"  # the browser stops at the click, before the rerun
+    for _ in range(2):  # labelled "Pause ⏸" until the browser reports where it stopped: never trains more
+        click(at, "play")
+        assert at.session_state["playback"]["paused"] and at.session_state["lab"].epoch == 45
+        assert not chart(at, "descent")["playing"]
+    # a Play that arrives before the report (a link's keyboard shortcut, a second tab's click)
+    # is kept, and carried out from the epoch the browser reports
+    at.session_state["playback"]["resume"] = True
+    at.run()
+    frames = at.session_state["_neuron_lab_chart_descent"]
+    assert not frames["playing"]
+    at.session_state["descent"] = {"frame": {"event": "frame", "index": 9, "view": 10, "end": False, "n": 1, "t": 1}}
+    at.run()
+    play = at.session_state["playback"]
+    assert play and not play["paused"] and play["start"] == 10 and at.session_state["lab"].epoch == 10 + 45
