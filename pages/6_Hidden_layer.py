@@ -51,9 +51,9 @@ def toggle_play(want: bool = True):
     """Play trains the next CHUNK frames at once; the browser then shows them one by one. Pause stops it
     (a Play clicked before the browser reported where it paused is carried out when it reports)."""
     play = st.session_state.get("net_playback")
-    if not want or play:
-        if play:
-            play["resume" if want and play["paused"] else "paused"] = True
+    if play or not want:
+        if play and (not want or play["paused"]):
+            play["resume" if want else "paused"] = True
         return
     start = net.epoch
     shown = net.play_chunk(CHUNK)

@@ -279,8 +279,12 @@ def test_play_sends_frames_and_pause_stops_them():
     assert lab.epoch == at.session_state["net_playback"]["epochs"][-1] > 0
     frame = data["frames"][-1]
     assert frame["traces"] == list(range(S.FIXED + 2 * lab.h))
-    click(at, "net_play")  # Pause: the browser is told to stop and will report its frame
-    assert chart(at)["playing"] is False
+    assert data["stop_on"] == ".st-key-net_play button"  # the browser stops at the click, before the rerun
+    end = lab.epoch
+    for _ in range(2):  # "Pause" until the browser reports its frame: never trains more, never plays again
+        click(at, "net_play")
+        assert chart(at)["playing"] is False and at.session_state["net_playback"]["paused"]
+        assert at.session_state["netlab"].epoch == end
     click(at, "net_reset")
     assert at.session_state["net_playback"] is None and metric(at, "Epoch") == "0"
 
