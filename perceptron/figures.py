@@ -109,8 +109,26 @@ def _r(a, digits=4):
     return np.where(np.abs(a) < 1e15, r, a).tolist()
 
 
+def _wrap(text: str, width: int = 40) -> str:
+    """A title on lines of at most about ``width`` characters (plotly.js never wraps a title; a
+    half-width chart cuts it off)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "<br>".join(lines + [line])
+
+
 def _layout(large=False, **extra):
     lay = dict(BASE_LAYOUT, **extra)
+    if isinstance(lay.get("title"), str):  # plotly.js 3 draws only title.text (figures here skip validation)
+        # top left, above the legend (which sits in the top margin, just above the plot)
+        lay["title"] = {"text": _wrap(lay["title"]), "x": 0.02, "xref": "container", "xanchor": "left", "y": 0.99,
+                        "yref": "container", "yanchor": "top", "pad": {"t": 14}, "font": {"size": 14}}
+        lay["margin"] = {**lay["margin"], "t": max(lay["margin"]["t"], 78)}
     if large:
         lay["font"] = dict(size=20)
     return lay
@@ -216,8 +234,10 @@ def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), cl
     """
     fig = _figure(plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name))
     (x0, x1), (y0, y1) = bounds
+    layout = _layout(large, height=480, title=title)
+    layout["margin"] = {**layout["margin"], "t": 112}  # the title, then up to 3 rows of legend in a half-width column
     fig.update_layout(
-        _layout(large, height=460, title=title),
+        layout,
         xaxis=dict(title=feature_names[0], range=[x0, x1]),
         yaxis=dict(title=feature_names[1], range=[y0, y1]),
         annotations=[_arrow(*a) for a in arrows],
@@ -436,7 +456,7 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     (the first two columns are drawn).
     """
     fig = _figure(_contour(x=_r(w1s), y=_r(w2s), z=_r(C, 5), colorscale="Viridis",
-                               contours=dict(showlabels=True), colorbar=dict(title="C"), name="cost"))
+                               contours=dict(showlabels=True), colorbar=dict(title=dict(text="C")), name="cost"))
     palette = ("white", "#F0E442", "#CC79A7", "#56B4E9")
     for i, (label, path) in enumerate((paths or {}).items()):
         path = np.asarray(path, dtype=float)

@@ -52,11 +52,27 @@ def _open(page: str) -> AppTest:
     return at
 
 
+def _string_titles(obj, path="") -> list[str]:
+    """Where a ``title`` is a bare string: plotly.js 3 and later draw only ``title.text``."""
+    found = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == "title" and isinstance(v, str):
+                found.append(f"{path}.title = {v!r}")
+            elif k != "template":
+                found += _string_titles(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            found += _string_titles(v, f"{path}[{i}]")
+    return found
+
+
 def _assert_drawable(at: AppTest, where: str) -> int:
     charts = _charts(at)
     for data in charts:
         used = plotlyjs.trace_types(data)
         assert used <= plotlyjs.TRACE_TYPES, f"{where}: {sorted(used - plotlyjs.TRACE_TYPES)} not in the cartesian bundle"
+        assert not _string_titles(data), f"{where}: titles plotly.js would not draw: {_string_titles(data)}"
     return len(charts)
 
 
