@@ -247,15 +247,12 @@ function attach(st, Plotly) {
     st.api.setTriggerValue("select", { event: "select", points: [], n: ++st.n });
   });
   if (window.ResizeObserver) {
-    // Redraw only when the width or height really changed (the observer also fires once when
-    // it starts), and only a drawn, displayed plot (else plotly.js rejects the resize).
+    // Redraw only a drawn, displayed plot (else plotly.js rejects the resize) whose size differs
+    // from the size it was drawn at (the observer also fires once when it starts).
     st.ro = new ResizeObserver((entries) => {
-      const box = entries[entries.length - 1].contentRect;
-      const size = Math.round(box.width) + "x" + Math.round(box.height);
-      if (size === st.size) return;
-      const first = st.size == null;
-      st.size = size;
-      if (first || !div._fullLayout || !div.isConnected || div.offsetParent === null) return;
+      const box = entries[entries.length - 1].contentRect, fl = div._fullLayout;
+      if (!fl || !div.isConnected || div.offsetParent === null || !box.width || !box.height) return;
+      if (Math.round(box.width) === Math.round(fl.width) && Math.round(box.height) === Math.round(fl.height)) return;
       Promise.resolve(Plotly.Plots.resize(div)).catch(() => {});
     });
     st.ro.observe(div);
