@@ -27,7 +27,7 @@ HIDDEN_PAGE = "/Hidden_layer?dataset=xor&n=200&hdata=yours"
 STEPS_200 = 25
 STEPS_2000 = 15
 STEPS_HIDDEN = 20
-STEPS_SERVER = 20  # Steps timed on the network clock (after the latency Steps)
+STEPS_SERVER = 20  # Steps timed from DevTools frame events (after the latency Steps)
 WARMUP_STEPS = 3
 COLD_RUNS = 5
 PLAY_SECONDS = 5.0
@@ -336,12 +336,12 @@ def measure_steps(page, count: int, deadline: float) -> dict:
 
 
 def measure_server_net(page, count: int, deadline: float) -> list[float]:
-    """Server time of ``count`` Steps on the browser's network clock (Chrome DevTools Protocol).
+    """Server time of ``count`` Steps from Chrome DevTools Protocol frame events.
 
-    The page's own clock sees a websocket frame only when its main thread is free, and right
-    after a click it is busy drawing the Step ahead: the time from the rerun BackMsg to the
-    ``script_finished`` ForwardMsg on that clock includes the browser's drawing. CDP's
-    ``Network.webSocketFrameSent``/``Received`` carry the network stack's timestamps instead.
+    ``Network.webSocketFrameSent``/``Received`` are stamped by the renderer when it handles the
+    frame, so, like the page's own clock, a ``script_finished`` that arrives while the main
+    thread draws the Step ahead is stamped after the drawing: this times the server *as the
+    page sees it*. The server alone is timed by the load part (``server_step_protocol_n200``).
     These Steps run after the latency ones, so that DevTools' copies of every frame do not
     slow those.
     """
@@ -552,21 +552,19 @@ def step_rows(s200: dict, s2000: dict, js_errors: list[str]) -> list[Row]:
                         "by_element_n2000": s2000["by_element"]})
     net, net2000 = s200.get("server_net") or [], s2000.get("server_net") or []
     rserver = Row(part="browser", key="server_step_wire_n200", unit="ms",
-                  what=("server time per Step, from the wire (rerun BackMsg sent → script_finished received, "
-                        "on the browser's network clock), n = 200"),
+                  what=("server time per Step as the page sees it (rerun BackMsg sent → script_finished received, "
+                        "DevTools frame events), n = 200"),
                   target=None, op="<=",
                   target_text="— (information; the ≤ 25 ms target is server_step_protocol_n200's)",
                   measured=_med(net) if net else None, samples=net,
                   baseline_text="~70 ms (prototype)", baseline_kind="quoted",
-                  notes=(f"Not the target row: here the browser draws the Step ahead on the same 2 cores while the "
-                         f"server runs, so this times the machine's contention as much as the server (the server "
-                         f"alone: server_step_protocol_n200). {len(net)} Steps after the latency ones, timed by "
-                         f"Chromium's network stack (CDP "
-                         f"Network.webSocketFrame* timestamps): the fragment's whole script run, serialization and "
-                         f"loopback, with the browser drawing the Step ahead on the same 2 cores. The same interval "
-                         f"on the page's clock (which sees a frame only once its main thread has drawn): median "
+                  notes=(f"Not the target row: the renderer stamps a frame when its main thread handles it, after "
+                         f"drawing the Step ahead, and the browser's drawing shares the 2 cores with the server, so "
+                         f"this includes the browser's work (the server alone: server_step_protocol_n200). "
+                         f"{len(net)} Steps after the latency ones, from CDP Network.webSocketFrame* events. The same "
+                         f"interval on the page's clock: median "
                          f"{_med(s200['server']):.0f} ms during the latency Steps. n = 2,000: median "
-                         f"{_med(net2000):.0f} ms (network clock). Reruns not run as a fragment: {s200['not_fragment']}."),
+                         f"{_med(net2000):.0f} ms (DevTools events). Reruns not run as a fragment: {s200['not_fragment']}."),
                   extra={"n2000_ms": net2000, "page_clock_ms": s200["server"], "page_clock_n2000_ms": s2000["server"]})
     return [r200, r2000, rbytes, rserver]
 
