@@ -18,6 +18,7 @@ import pytest
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
+from chart_model import figure_with
 from perceptron import chart as component
 from perceptron import netscenes as S
 from perceptron import network as net
@@ -517,31 +518,6 @@ def test_the_lines_follow_the_chain_rule_with_feature_maps():
 # --- the Step drawn ahead ------------------------------------------------------------------------
 
 
-def _merge(a, b):
-    """chart.JS's ``merge``: objects merged (keys keep their places, new ones go last), lists and values replaced."""
-    if not isinstance(a, dict) or not isinstance(b, dict):
-        return b
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _merge(a.get(k), v)
-    return out
-
-
-def _apply(spec: dict, frame: dict) -> dict:
-    """chart.JS's ``figureWith``: the figure the browser draws when Step is pressed."""
-    data = [dict(t) for t in spec["data"]]
-    for j, u in enumerate(frame.get("data", [])):
-        i = frame["traces"][j] if "traces" in frame else j
-        if i < len(data):
-            data[i] = _merge(data[i], u)
-        else:
-            data.append(dict(u))
-    for e in frame.get("extend", []):
-        t = data[e["trace"]]
-        data[e["trace"]] = {**t, "x": list(t.get("x", [])) + e["x"], "y": list(t.get("y", [])) + e["y"]}
-    return {"data": data, "layout": _merge(spec["layout"], frame.get("layout", {}))}
-
-
 def _sent(lab: NetLab) -> tuple[dict, dict | None]:
     """The figure and the Step's frame as the browser gets them."""
     ahead = S.step_frame(lab)
@@ -563,13 +539,13 @@ def test_the_step_preview_is_exactly_the_next_epochs_figure(settings):
         assert frame is not None and "extend" in frame  # the cost lines get one more point, nothing more
         lab.step(1)
         after, _ = _sent(lab)
-        assert json.dumps(_apply(before, frame)) == json.dumps(after)
+        assert json.dumps(figure_with(before, frame)) == json.dumps(after)
     lab.rewind(2)  # the Step drops epochs 3 and 4: the cost lines are replaced, not extended
     before, frame = _sent(lab)
     assert "extend" not in frame
     lab.step(1)
     assert lab.history.epochs == 3
-    assert json.dumps(_apply(before, frame)) == json.dumps(_sent(lab)[0])
+    assert json.dumps(figure_with(before, frame)) == json.dumps(_sent(lab)[0])
 
 
 def test_the_step_preview_on_your_points_with_feature_maps():
@@ -578,7 +554,7 @@ def test_the_step_preview_on_your_points_with_feature_maps():
     assert lab.history.test_cost is None or lab.history.test_cost.size
     before, frame = _sent(lab)
     lab.step(1)
-    assert json.dumps(_apply(before, frame)) == json.dumps(_sent(lab)[0])
+    assert json.dumps(figure_with(before, frame)) == json.dumps(_sent(lab)[0])
 
 
 def test_the_page_sends_the_next_step_ahead_and_the_metrics_before_the_figure():
@@ -589,7 +565,7 @@ def test_the_page_sends_the_next_step_ahead_and_the_metrics_before_the_figure():
     click(at, "net_step1")
     data = chart(at)
     assert data["view"] == 1 and data["preview"]["view"] == 2
-    assert json.dumps(_apply(chart_before := data["spec"], data["preview"]["frame"])) != json.dumps(chart_before)
+    assert json.dumps(figure_with(chart_before := data["spec"], data["preview"]["frame"])) != json.dumps(chart_before)
     assert chart(at, "hidden_net")["preview"] is None  # the diagram is redrawn with the server's answer
     # as on the Gradient descent page: the buttons, the epoch's numbers, the figure, then the diagram (the
     # buttons are drawn above the numbers but sent after them, into a container made before)

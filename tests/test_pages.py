@@ -19,6 +19,7 @@ import streamlit.config
 from streamlit.testing.v1 import AppTest
 
 import perceptron
+from chart_model import figure_with
 from perceptron import chart as component
 from perceptron import explain, scenes
 from perceptron.datasets import Dataset, make_dataset
@@ -608,26 +609,6 @@ def test_rosenblatt_mode_on_the_descent_page_follows_the_engine():
 
 
 # --- Step drawn ahead: the preview frame turns the figure on screen into the next epoch's ---------
-def _merge(a, b):
-    """chart.JS's ``merge``: objects merged, lists and values replaced."""
-    if not isinstance(a, dict) or not isinstance(b, dict):
-        return b
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _merge(a.get(k), v)
-    return out
-
-
-def _apply(spec, frame):
-    """chart.JS's ``figureWith``, in Python."""
-    data = [dict(t) for t in spec["data"]]
-    for j, u in enumerate(frame.get("data", [])):
-        i = frame["traces"][j] if "traces" in frame else j
-        data[i] = _merge(data[i], u)
-    for e in frame.get("extend", []):
-        t = data[e["trace"]]
-        data[e["trace"]] = {**t, "x": list(t.get("x", [])) + e["x"], "y": list(t.get("y", [])) + e["y"]}
-    return {"data": data, "layout": _merge(spec["layout"], frame.get("layout", {}))}
 
 
 def _same(a, b) -> bool:
@@ -647,13 +628,13 @@ def test_the_step_preview_is_exactly_the_next_epochs_figure(settings):
         # as the browser gets it
         frame = component.chart_data(before, src="x", preview={"selector": "b", "view": 1, "frame": ahead})["preview"]["frame"]
         lab.step(1)
-        assert _same(_apply(before, frame), scenes.descent_spec(lab))
+        assert _same(figure_with(before, frame), scenes.descent_spec(lab))
     lab.rewind(2)  # after a rewind the Step drops epochs 3 and 4: the cost lines are replaced, not extended
     before, frame = scenes.descent_spec(lab), scenes.descent_preview(lab)
     assert "extend" not in frame
     lab.step(1)
     assert lab.history.epochs == 3
-    assert _same(_apply(before, frame), scenes.descent_spec(lab))
+    assert _same(figure_with(before, frame), scenes.descent_spec(lab))
 
 
 def test_no_preview_where_step_would_not_train():
