@@ -234,13 +234,13 @@ def reset(lab: Lab) -> None:
 
 def epoch_metrics(h, k: int) -> None:
     """Epoch, cost (with its change), train and test accuracy of a training record at epoch k."""
-    cols = [st.container(horizontal=True, gap="medium")] * 4  # one block, not five: fewer updates to render
-    cols[0].metric("Epoch", k)
-    cols[1].metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
-                   delta_color="inverse")
-    cols[2].metric("Train accuracy", f"{h.accuracy[k]:.0%}")
+    row = st.container(horizontal=True, gap="medium")  # one block, not five columns: fewer updates to render
+    row.metric("Epoch", k)
+    row.metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
+               delta_color="inverse")
+    row.metric("Train accuracy", f"{h.accuracy[k]:.0%}")
     if h.test_accuracy is not None:
-        cols[3].metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
+        row.metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
 
 
 def toggle_play(lab: Lab, play: bool = True) -> None:
