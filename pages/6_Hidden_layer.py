@@ -45,6 +45,7 @@ if net.n_train == 0:
 
 
 STEP = "net_step1"  # the Step button's key: the figure draws its result ahead (plotly_chart's preview)
+PLAY = "net_play"  # the Play/Pause button's key: a click on Pause stops the figure at once (stop_on)
 
 
 def toggle_play(want: bool = True):
@@ -77,7 +78,7 @@ def chart(play) -> None:
         return
     event = ui.show(S.figure_spec(net, play["base"]), key="hidden", frames=play["frames"], fps=ui.PLAY_FPS,
                     playing=not play["paused"], first=play["first"], more_at=ui.PLAY_MORE_AT,
-                    stop_on=".st-key-net_play button")
+                    stop_on=f".st-key-{PLAY} button")
     if not (event and event.get("event") == "frame"):
         return
     shown = int(event.get("view", play["first"] + int(event["index"]))) - play["first"]  # the frame on screen
@@ -111,7 +112,7 @@ def views():
                   shortcut="Right", help="Keyboard: →")
         st.button("Step ×10", key="net_step10", on_click=net.step, args=(10,), disabled=playing,
                   shortcut="Shift+Right", help="Keyboard: Shift + →")
-        st.button("Pause" if playing else "Play", key="net_play", on_click=toggle_play, args=(not playing,),
+        st.button("Pause" if playing else "Play", key=PLAY, on_click=toggle_play, args=(not playing,),
                   icon=":material/pause:" if playing else ":material/play_arrow:", shortcut="P", help="Keyboard: P")
         st.button("Reset", key="net_reset", on_click=reset, shortcut="Home", help="Keyboard: Home")
     if net.history.epochs > 0 and not playing:

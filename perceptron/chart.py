@@ -413,11 +413,6 @@ def _ensure_static_once(app_dir: str) -> str:
     return str(ensure_plotly_static(app_dir))
 
 
-@functools.lru_cache(maxsize=1)
-def _plotly_version() -> str:
-    return plotlyjs.VERSION
-
-
 def _app_dir() -> str | None:
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
@@ -431,7 +426,7 @@ def _static_url() -> str:
 
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}" if base else ""
-    return f"{prefix}/app/static/{STATIC_NAME}?v={_plotly_version()}"
+    return f"{prefix}/app/static/{STATIC_NAME}?v={plotlyjs.VERSION}"
 
 
 # ---------------------------------------------------------------------------------------------
