@@ -54,7 +54,7 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-def wait_healthy(base: str, proc: subprocess.Popen, log_path: Path, timeout: float = 60.0) -> None:
+def wait_healthy(base: str, proc: subprocess.Popen, log_path: Path, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:

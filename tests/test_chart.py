@@ -107,7 +107,7 @@ def test_apptest_renders_the_component(tmp_path):
 
     script = tmp_path / "app.py"
     script.write_text(APP)
-    at = AppTest.from_file(str(script), default_timeout=30).run()
+    at = AppTest.from_file(str(script), default_timeout=120).run()
     assert not at.exception
     (element,) = at.get("bidi_component")
     assert element.proto.component_name == chart.COMPONENT_NAME
@@ -189,12 +189,12 @@ def test_browser_click_reports_data_coordinates(tmp_path):
             try:
                 page = browser.new_page(viewport={"width": 1100, "height": 1400})
                 page.goto(f"{base}/")
-                page.wait_for_selector(".js-plotly-plot, [data-testid=stException]", timeout=30_000)
+                page.wait_for_selector(".js-plotly-plot, [data-testid=stException]", timeout=60_000)
                 assert not page.query_selector("[data-testid=stException]"), page.inner_text("body")
-                page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout", timeout=10_000)
+                page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout", timeout=60_000)
 
                 # The animation ran in the browser and stopped at its last frame.
-                page.get_by_text(re.compile(r"^FRAME \{")).wait_for(timeout=20_000)
+                page.get_by_text(re.compile(r"^FRAME \{")).wait_for(timeout=60_000)
                 played = json.loads(page.get_by_text(re.compile(r"^FRAME ")).inner_text().removeprefix("FRAME "))
                 assert played["index"] == 4 and played["end"] is True
                 last_y = page.evaluate("() => document.querySelectorAll('.js-plotly-plot')[1].data[0].y")
@@ -215,7 +215,7 @@ def test_browser_click_reports_data_coordinates(tmp_path):
                     page.mouse.click(*pixel(x, y, **axes))
                     page.wait_for_function(
                         "n => [...document.querySelectorAll('[data-testid=stText]')]"
-                        ".some(e => e.innerText.trim() === 'COUNT ' + n)", arg=count, timeout=15_000)
+                        ".some(e => e.innerText.trim() === 'COUNT ' + n)", arg=count, timeout=60_000)
                     text = page.get_by_text(re.compile(r"^EVENT ")).inner_text()
                     return json.loads(text.removeprefix("EVENT "))
 
@@ -228,7 +228,8 @@ def test_browser_click_reports_data_coordinates(tmp_path):
 
                 # On a point: the point's index and customdata come along.
                 page.mouse.move(*pixel(5, 5))
-                page.wait_for_timeout(200)
+                page.wait_for_function("() => (document.querySelector('.js-plotly-plot')._hoverdata || []).length > 0",
+                                       timeout=60_000)
                 event = click(5, 5, 2)
                 assert event["x"] == pytest.approx(5, abs=0.05) and event["y"] == pytest.approx(5, abs=0.05)
                 assert event["point"]["index"] == 1 and event["point"]["customdata"] == 11
@@ -242,7 +243,7 @@ def test_browser_click_reports_data_coordinates(tmp_path):
                 # Reruns with a changed figure (its title) updated the same plot div: no remount.
                 page.wait_for_function(
                     "() => document.querySelector('.js-plotly-plot')._fullLayout.title.text === 'clicks 2'",
-                    timeout=10_000)
+                    timeout=60_000)
                 assert page.evaluate("() => window.__chartDiv === document.querySelector('.js-plotly-plot')")
                 assert page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length") == 2
                 # Two charts, one plotly.js download.

@@ -114,7 +114,7 @@ def test_huge_features_and_rate_stay_finite():
 @pytest.mark.parametrize("name", SCENARIOS)
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_extreme_state(name, page):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lab"] = scenario(name)
     at.run()
     if page != "app.py":

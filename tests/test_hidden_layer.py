@@ -46,7 +46,7 @@ def ok(at: AppTest) -> AppTest:
 def open_page(*, first: bool = True, lab: Lab | None = None, query: dict | None = None) -> AppTest:
     """A fresh session on the hidden-layer page (its first run, or after the home page), optionally
     opened from a link's query parameters."""
-    at = AppTest.from_file(str(ROOT / HOME), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / HOME), default_timeout=120)
     if lab is not None:
         at.session_state["lab"] = lab
     if query:

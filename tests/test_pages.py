@@ -50,7 +50,7 @@ def ok(at: AppTest) -> AppTest:
 
 def open_app(page: str | None = None, *, lab: Lab | None = None, query: dict | None = None) -> AppTest:
     """A fresh session (optionally with a lab already in it, or opened from a link) on ``page``."""
-    at = AppTest.from_file(str(ROOT / HOME), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / HOME), default_timeout=120)
     if lab is not None:
         at.session_state["lab"] = lab
     if query:

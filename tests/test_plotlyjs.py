@@ -44,7 +44,7 @@ def _charts(at: AppTest) -> list[dict]:
 
 
 def _open(page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if page != "app.py":
         at.switch_page(page)
     at.run()

@@ -32,7 +32,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MISSING = "Chromium or nginx not found: apt-get install chromium nginx (Debian) to run the multi-replica test"
 COOKIE = "nl_replica"
 REPLICA_HEADER = "x-neuron-lab-replica"
-START_TIMEOUT = 45.0
+START_TIMEOUT = 120.0
 STOP_TIMEOUT = 20.0
 
 
@@ -158,7 +158,7 @@ def new_context(browser):
 
     def make(cookie: str | None = None, base: str | None = None):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-        ctx.set_default_timeout(25_000)
+        ctx.set_default_timeout(60_000)
         if cookie is not None:
             ctx.add_cookies([{"name": COOKIE, "value": cookie, "url": base}])
         contexts.append(ctx)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def opened(query: dict, page: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for k, v in query.items():
         at.query_params[k] = v
     at.switch_page(page)
@@ -41,7 +41,7 @@ def test_only_the_allowed_control_is_drawn_and_locked_values_hold():
 
 
 def test_the_teacher_panel_builds_a_link_with_the_hidden_parts():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     at.multiselect(key="teacher_pages").set_value(["descent"])
     at.multiselect(key="teacher_controls").set_value(["lr"]).run()

@@ -64,7 +64,7 @@ def new_page(browser, request, artifacts):
 
     def make():
         ctx = browser.new_context(viewport=VIEWPORT)
-        ctx.set_default_timeout(20_000)
+        ctx.set_default_timeout(60_000)
         page = ctx.new_page()
         page.js_errors = []
         page.on("pageerror", lambda err: page.js_errors.append(str(err)))

@@ -46,7 +46,7 @@ _SETTLED = """
 """
 
 
-def settle(page, min_charts: int = 0, quiet: int = 400, timeout: float = 30_000) -> None:
+def settle(page, min_charts: int = 0, quiet: int = 400, timeout: float = 60_000) -> None:
     """Wait until the app is idle and drawn (see ``_SETTLED``)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(_SETTLED, arg=[quiet, min_charts], timeout=timeout, polling=50)
@@ -97,7 +97,7 @@ _GRID_READY = """
 """
 
 
-def grid_rows(page, header_cell: str, timeout: float = 10_000) -> list[list[str]] | None:
+def grid_rows(page, header_cell: str, timeout: float = 60_000) -> list[list[str]] | None:
     """The rendered rows (header first) of the first table whose header has ``header_cell``."""
     page.wait_for_function(_GRID_READY, arg=header_cell, timeout=timeout, polling=100)
     return page.evaluate(_GRID_ROWS, header_cell)
@@ -118,7 +118,7 @@ def counts(page) -> dict[str, tuple[int, int, int]]:
     return out
 
 
-def wait_counts(page, expected: dict, timeout: float = 20_000) -> None:
+def wait_counts(page, expected: dict, timeout: float = 60_000) -> None:
     """Wait until the counts table shows ``expected`` (a subset of :func:`counts`)."""
     page.wait_for_function(
         """([expected]) => {
@@ -171,7 +171,7 @@ def figure_epoch(page) -> int | None:
     return page.evaluate(_FIGURE_EPOCH)
 
 
-def wait_epoch_metric(page, value: int, timeout: float = 20_000) -> None:
+def wait_epoch_metric(page, value: int, timeout: float = 60_000) -> None:
     page.wait_for_function(
         """(v) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(m =>
              m.querySelector('[data-testid="stMetricLabel"]')?.innerText.trim() === 'Epoch'
@@ -197,7 +197,7 @@ def step(page, times: int = 1) -> int:
     for _ in range(times):
         # the fragment may still be sending its elements: wait for the metric before reading it
         page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("Epoch", exact=True)).first.wait_for(
-            timeout=20_000)
+            timeout=60_000)
         before = epoch_metric(page)
         page.get_by_role("button", name="Step one epoch").click()
         wait_epoch_metric(page, before + 1)
