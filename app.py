@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from perceptron import figures, ui
+from perceptron.views import figures
+from perceptron.web import ui
 
 lab = ui.page(
     "Neuron Lab",

@@ -113,8 +113,8 @@ def bench_full_batch(deadline: float) -> Row:
 
 def _train_breakdown(X, y, reps: int = 15) -> dict:
     """Median ms of each piece of one perceptron.train epoch at this n (diagnosis only)."""
-    from perceptron.costs import get_cost
-    from perceptron.neuron import sigmoid
+    from perceptron.engine.costs import get_cost
+    from perceptron.engine.neuron import sigmoid
 
     cost = get_cost("mse")
     n = X.shape[0]
@@ -182,10 +182,11 @@ def bench_python_loop(deadline: float) -> Row:
 def step_path(n: int, repeats: int, deadline: float) -> dict:
     """Time what the server does for one Step, in process: Lab.step(1), scenes.descent_spec, chart.chart_data,
     and the JSON the component sends. Also the rest of the fragment (the update's LaTeX lines)."""
-    from perceptron import chart, explain, scenes
-    from perceptron.backprop import gradients
-    from perceptron.lab import Lab
-    from perceptron.state import Settings
+    from perceptron.engine.backprop import gradients
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+    from perceptron.views import latex, scenes
+    from perceptron.web import chart
 
     lab = Lab.from_settings(Settings(n=n))
     config = {"toImageButtonOptions": {"format": "png", "filename": "neuron_lab_descent", "scale": 2}}
@@ -208,7 +209,7 @@ def step_path(n: int, repeats: int, deadline: float) -> dict:
         w0, b0 = lab.params(k - 1)
         dw, db = gradients(X, y, w0, b0, lab.settings.loss)
         w1, b1 = lab.params(k)
-        list(explain.update_steps(w0, b0, dw, db, lab.settings.lr, w1, b1))
+        list(latex.update_steps(w0, b0, dw, db, lab.settings.lr, w1, b1))
         t5 = time.perf_counter()
         if i < 3:
             continue  # warm-up

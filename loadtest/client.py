@@ -71,8 +71,8 @@ APP = ROOT / "app.py"
 
 DESCENT_PAGE = "Gradient_descent"
 DATASET_PAGE = "Dataset"
-PLAY_FPS = 20  # perceptron.ui.PLAY_FPS: the browser shows at most this many frames a second
-PLAY_CHUNK = 45  # perceptron.ui.PLAY_CHUNK: epochs Play trains at once
+PLAY_FPS = 20  # perceptron.web.ui.PLAY_FPS: the browser shows at most this many frames a second
+PLAY_CHUNK = 45  # perceptron.web.ui.PLAY_CHUNK: epochs Play trains at once
 
 ACTION_TIMEOUT = 90.0  # seconds from a BackMsg to its script_finished: generous, a loaded 2-core box
 OPEN_TIMEOUT = 120.0  # the first run of a session also imports the app's modules
@@ -97,9 +97,9 @@ def _defaults() -> tuple[str, int]:
     """The default experiment's one-line data summary and epoch limit, from the app's own code."""
     try:
         sys.path.insert(0, str(ROOT))
-        from perceptron.lab import Lab
-        from perceptron.state import MAX_EPOCHS, Settings
-        from perceptron.ui import data_summary
+        from perceptron.session.lab import Lab
+        from perceptron.session.settings import MAX_EPOCHS, Settings
+        from perceptron.web.ui import data_summary
 
         return data_summary(Lab.from_settings()), min(Settings().max_epochs, MAX_EPOCHS)
     except Exception:  # noqa: BLE001 - an older/newer app: fall back to the first session's view
@@ -600,7 +600,7 @@ def student_csv(n: int, k: int) -> bytes:
 
 
 def custom_summary(n: int) -> str:
-    """``perceptron.ui.data_summary`` of ``student_csv(n)``: all train, classes alternate from 0."""
+    """``perceptron.web.ui.data_summary`` of ``student_csv(n)``: all train, classes alternate from 0."""
     return f"custom: {n} train / 0 test points (class 0: {(n + 1) // 2}, class 1: {n // 2})"
 
 

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from perceptron import csv_io, scenes, ui
-from perceptron import datasets as ds
+from perceptron.data import csv_io
+from perceptron.data import datasets as ds
+from perceptron.views import scenes
+from perceptron.web import ui
 
 lab = ui.page(
     "Dataset",

@@ -3,7 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from perceptron import explain, figures, scenes, ui
+from perceptron.views import figures, latex, scenes
+from perceptron.web import ui
 
 lab = ui.page(
     "Forward propagation",
@@ -41,7 +42,7 @@ with steps:
     st.markdown(f"**Sample #{i}**, true class y = {int(y[i])}" +
                 (" (inputs standardized, as the neuron sees them)" if lab.settings.standardize else ""))
     for caption, line in zip(["1 · Weighted sum", "2 · Add the bias", "3 · Squash with the sigmoid"],
-                             explain.forward_steps(X[i], w, b, names), strict=True):
+                             latex.forward_steps(X[i], w, b, names), strict=True):
         st.caption(caption)
         st.latex(line)
     st.markdown(f"ŷ {'≥' if z_i >= 0 else '<'} 0.5, so the neuron says **class {int(z_i >= 0)}**; "

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from perceptron import explain, scenes, ui
-from perceptron.backprop import chain_rule, gradient_check, pulled_out_slip, sign_slip
-from perceptron.costs import get_cost
+from perceptron.engine.backprop import chain_rule, gradient_check, pulled_out_slip, sign_slip
+from perceptron.engine.costs import get_cost
+from perceptron.views import latex, scenes
+from perceptron.web import ui
 
 lab = ui.page(
     "Backpropagation",
@@ -29,13 +30,13 @@ i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1),
                      format_func=lambda k: f"#{k}: y = {int(y[k])}")
 lab.sample = i
 L = chain_rule(X, y, w, b, loss)
-st.latex(get_cost(loss).latex + rf" = {explain.num(L.cost)}")
+st.latex(get_cost(loss).latex + rf" = {latex.num(L.cost)}")
 st.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(f'{v:.4g}' for v in w)}), b = {b:.4g}; n = {L.n}")
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader(f"The chain rule for sample #{i}")
-    for line in explain.backward_steps(L, i, y[i], loss):
+    for line in latex.backward_steps(L, i, y[i], loss):
         st.latex(line)
 with right:
     dw, db = L.dw, L.db
@@ -49,8 +50,8 @@ st.markdown(r"Each row is one sample's $\frac{\partial C}{\partial z_i}\,x_{ij}$
 st.dataframe(scenes.ledger_table(L, y), width="stretch", height=260)
 for j, g in enumerate(dw):
     st.latex(rf"\frac{{\partial C}}{{\partial w_{j + 1}}} = \sum_i \frac{{\partial C}}{{\partial z_i}} x_{{i{j + 1}}}"
-             rf" = {explain.num(g)}")
-st.latex(rf"\frac{{\partial C}}{{\partial b}} = \sum_i \frac{{\partial C}}{{\partial z_i}} = {explain.num(db)}")
+             rf" = {latex.num(g)}")
+st.latex(rf"\frac{{\partial C}}{{\partial b}} = \sum_i \frac{{\partial C}}{{\partial z_i}} = {latex.num(db)}")
 
 st.subheader("Check: the same gradient by finite differences")
 check = gradient_check(X, y, w, b, loss)
@@ -85,6 +86,6 @@ with st.expander("Two slips in the article, shown live"):
 if np.any(~np.isfinite(L.dC_dyhat)):
     st.warning("Some ∂C/∂ŷ are too large to show: the sigmoid has saturated for those samples.")
 st.download_button("Download this sample's ledger (Markdown + LaTeX)", key="bp_export", file_name=f"ledger_sample_{i}.md",
-                   data=explain.ledger_markdown("Neuron Lab: one sample's forward and backward pass",
+                   data=latex.ledger_markdown("Neuron Lab: one sample's forward and backward pass",
                                                 X[i], y[i], w, b, L, i, loss), mime="text/markdown")
 ui.finish(lab)

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from perceptron import explain, scenes, ui
-from perceptron.backprop import gradients
+from perceptron.engine.backprop import gradients
+from perceptron.views import latex, scenes
+from perceptron.web import ui
 
 lab = ui.page(
     "Gradient descent",
@@ -83,7 +84,7 @@ def views():
         w0, b0 = lab.params(k - 1)
         dw, db = gradients(X, y, w0, b0, s.loss)
         w1, b1 = lab.params(k)
-        lines = explain.update_steps(w0, b0, dw, db, s.lr, w1, b1)
+        lines = latex.update_steps(w0, b0, dw, db, s.lr, w1, b1)
         st.latex(r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}")  # one formula: one render
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")

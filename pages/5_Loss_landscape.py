@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from perceptron import figures, scenes, ui
-from perceptron.costs import get_cost
-from perceptron.training import train
+from perceptron.engine.costs import get_cost
+from perceptron.engine.training import train
+from perceptron.views import figures, scenes
+from perceptron.web import ui
 
 lab = ui.page(
     "Loss landscape",

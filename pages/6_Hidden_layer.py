@@ -2,9 +2,16 @@
 
 import streamlit as st
 
-from perceptron import netscenes as S
-from perceptron import ui
-from perceptron.netlab import DATASET_LABELS, MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES, NetLab
+from perceptron.session.netlab import (
+    DATASET_LABELS,
+    MAX_HIDDEN,
+    NET_DATASETS,
+    NET_MODES,
+    PLAY_STRIDES,
+    NetLab,
+)
+from perceptron.views import netscenes as S
+from perceptron.web import ui
 
 CHUNK = 45  # frames trained and sent to the browser at once while playing (the next is asked for 30 frames before the end)
 

@@ -11,10 +11,10 @@ import numpy only. ``figures`` needs plotly and ``ui`` needs streamlit; neither 
 imported here.
 """
 
-from .backprop import Ledger, chain_rule, cost_at, gradient_check, gradients, numerical_gradient
-from .costs import BCE, COSTS, MSE, Cost, get_cost
-from .neuron import accuracy, forward, predict, sigmoid, sigmoid_prime, step, weighted_sum
-from .training import History, rosenblatt, train
+from .engine.backprop import Ledger, chain_rule, cost_at, gradient_check, gradients, numerical_gradient
+from .engine.costs import BCE, COSTS, MSE, Cost, get_cost
+from .engine.neuron import accuracy, forward, predict, sigmoid, sigmoid_prime, step, weighted_sum
+from .engine.training import History, rosenblatt, train
 
 __all__ = [
     "BCE", "COSTS", "MSE", "Cost", "History", "Ledger", "accuracy", "chain_rule", "cost_at",

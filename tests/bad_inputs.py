@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from perceptron import csv_io  # noqa: E402
+from perceptron.data import csv_io  # noqa: E402
 
 GOOD = "a,b,label\n0,0,0\n1,1,1\n0,1,0\n1,0,1\n"
 

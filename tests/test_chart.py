@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from perceptron import chart
+from perceptron.web import chart
 from servers import CHROMIUM_ARGS, require_chromium, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ sys.path.insert(0, {str(ROOT)!r})
 import json
 import plotly.graph_objects as go
 import streamlit as st
-from perceptron.chart import plotly_chart
+from perceptron.web.chart import plotly_chart
 
 fig = go.Figure(go.Scatter(x=[0, 1, 2], y=[3.5, 4, 5], customdata=[7, 8, 9], mode="markers"))
 event = plotly_chart(fig, key="demo", height=300, click=True,
@@ -140,7 +140,7 @@ sys.path.insert(0, {str(ROOT)!r})
 import json
 import streamlit as st
 from plotly.subplots import make_subplots
-from perceptron.chart import plotly_chart
+from perceptron.web.chart import plotly_chart
 
 fig = make_subplots(rows=1, cols=2)
 fig.add_scatter(x=[0, 5, 10], y=[0, 5, 10], customdata=[10, 11, 12], mode="markers",

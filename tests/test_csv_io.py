@@ -5,8 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perceptron import csv_io as C
-from perceptron import datasets as D
+from perceptron.data import csv_io as C
+from perceptron.data import datasets as D
 
 
 def err(data, **kw) -> str:

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from perceptron import datasets as D
-from perceptron.training import rosenblatt
+from perceptron.data import datasets as D
+from perceptron.engine.training import rosenblatt
 
 
 def separable(X, y, epochs=200) -> bool:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perceptron as p
-from perceptron.backprop import pulled_out_slip, sign_slip
+from perceptron.engine.backprop import pulled_out_slip, sign_slip
 from reference import reference_run
 
 getcontext().prec = 50
@@ -253,7 +253,7 @@ def test_sign_slip_climbs_and_pulled_out_sum_differs():
 def test_iris_setosa_versicolor_separated():
     from pathlib import Path
 
-    rows = Path(p.__file__).with_name("iris.csv").read_text().splitlines()[1:]
+    rows = (Path(p.__file__).parent / "data" / "iris.csv").read_text().splitlines()[1:]
     rows = [r.split(",") for r in rows if r.split(",")[4] in ("setosa", "versicolor")]
     X = np.array([[float(r[2]), float(r[3])] for r in rows])
     y = np.array([float(r[4] == "versicolor") for r in rows])

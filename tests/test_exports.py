@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 import perceptron as p
-from perceptron import csv_io, explain, scenes
-from perceptron.lab import Lab
-from perceptron.state import Settings
+from perceptron.data import csv_io
+from perceptron.session.lab import Lab
+from perceptron.session.settings import Settings
+from perceptron.views import latex, scenes
 
 
 def test_history_csv_matches_the_engine():
@@ -41,13 +42,13 @@ def test_ledger_markdown_numbers_match_the_engine():
     X, y, *_ = lab.design()
     w, b = lab.params()
     L = p.chain_rule(X, y, w, b)
-    text = explain.ledger_markdown("ledger", X[4], y[4], w, b, L, 4)
+    text = latex.ledger_markdown("ledger", X[4], y[4], w, b, L, 4)
     blocks = re.findall(r"\$\$ (.+?) \$\$", text)
     assert len(blocks) == 3 + 6 + 3  # forward, chain rule for one sample, gradient
     z, y_hat = p.forward(X[4:5], w, b)
-    assert blocks[1].endswith(f"= {explain.num(z[0])}")
-    assert blocks[2].endswith(f"= {explain.num(y_hat[0])}")
-    assert blocks[3].endswith(f"= {explain.num(L.dC_dyhat[4])}")
-    assert blocks[-3].endswith(f"= {explain.num(L.dw[0])} ") or blocks[-3].endswith(f"= {explain.num(L.dw[0])}")
-    assert blocks[-1].strip().endswith(f"= {explain.num(L.db)}")
+    assert blocks[1].endswith(f"= {latex.num(z[0])}")
+    assert blocks[2].endswith(f"= {latex.num(y_hat[0])}")
+    assert blocks[3].endswith(f"= {latex.num(L.dC_dyhat[4])}")
+    assert blocks[-3].endswith(f"= {latex.num(L.dw[0])} ") or blocks[-3].endswith(f"= {latex.num(L.dw[0])}")
+    assert blocks[-1].strip().endswith(f"= {latex.num(L.db)}")
     assert text.count("$$") % 2 == 0 and "nan" not in text.lower()

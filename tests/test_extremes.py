@@ -11,11 +11,11 @@ import pytest
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
-from perceptron import scenes
-from perceptron.chart import figure_spec
-from perceptron.datasets import Dataset, make_dataset
-from perceptron.lab import Lab
-from perceptron.state import MAX_EPOCHS, Settings
+from perceptron.data.datasets import Dataset, make_dataset
+from perceptron.session.lab import Lab
+from perceptron.session.settings import MAX_EPOCHS, Settings
+from perceptron.views import scenes
+from perceptron.web.chart import figure_spec
 
 streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,7 +131,7 @@ def test_every_page_runs_on_extreme_state(name, page):
 def test_rounding_for_the_browser_keeps_the_largest_floats_without_overflow():
     """Figures round their numbers before sending them; near the largest floats that rounding
     (x · 10^digits) would overflow to inf and the point would vanish from the chart."""
-    from perceptron.figures import _r
+    from perceptron.views.figures import _r
 
     with np.errstate(all="raise"):
         out = _r([1.234567, -9.87654321, 1e306, -1.5e307, 2.5e15], 3)

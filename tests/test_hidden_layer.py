@@ -1,6 +1,6 @@
 """The hidden-layer page and its package: NetLab, the figures, and the chain rule written out.
 
-Every expected number comes from the engine (perceptron.network) and the dataset
+Every expected number comes from the engine (perceptron.engine.network) and the dataset
 generators, run here independently of the page: a figure that was not repainted,
 a LaTeX line with stale numbers or a thumbnail missing for a unit fails a test.
 """
@@ -19,13 +19,13 @@ import streamlit.config
 from streamlit.testing.v1 import AppTest
 
 from chart_model import figure_with
-from perceptron import chart as component
-from perceptron import netscenes as S
-from perceptron import network as net
-from perceptron.datasets import fit_features, make_dataset
-from perceptron.lab import Lab
-from perceptron.netlab import MAX_HIDDEN, NetLab
-from perceptron.state import MAX_EPOCHS, Settings
+from perceptron.data.datasets import fit_features, make_dataset
+from perceptron.engine import network as net
+from perceptron.session.lab import Lab
+from perceptron.session.netlab import MAX_HIDDEN, NetLab
+from perceptron.session.settings import MAX_EPOCHS, Settings
+from perceptron.views import netscenes as S
+from perceptron.web import chart as component
 
 # .streamlit/config.toml redacts exception messages; the tests need to read them.
 streamlit.config.set_option("client.showErrorDetails", "full")

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import perceptron
-from perceptron.datasets import Dataset, make_dataset
-from perceptron.lab import Lab
-from perceptron.state import MAX_EPOCHS, Settings
+from perceptron.data.datasets import Dataset, make_dataset
+from perceptron.session.lab import Lab
+from perceptron.session.settings import MAX_EPOCHS, Settings
 
 
 def custom(X, y, test=None) -> Dataset:

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import perceptron as single
-from perceptron import network as net
-from perceptron.datasets import make_dataset
+from perceptron.data.datasets import make_dataset
+from perceptron.engine import network as net
 from reference import Value
 
 # --- an independent reference: the same network built from scalar autodiff Values ------------

@@ -20,11 +20,12 @@ from streamlit.testing.v1 import AppTest
 
 import perceptron
 from chart_model import figure_with
-from perceptron import chart as component
-from perceptron import explain, scenes
-from perceptron.datasets import Dataset, make_dataset
-from perceptron.lab import Lab
-from perceptron.state import Settings
+from perceptron.data.datasets import Dataset, make_dataset
+from perceptron.session.lab import Lab
+from perceptron.session.settings import Settings
+from perceptron.views import latex as L
+from perceptron.views import scenes
+from perceptron.web import chart as component
 
 # .streamlit/config.toml redacts exception messages; the tests need to read them.
 streamlit.config.set_option("client.showErrorDetails", "full")
@@ -164,7 +165,7 @@ def assert_cost_curve(spec: dict, cost) -> None:
 
 
 def last_number(line: str) -> float:
-    """The number at the end of a LaTeX line as explain.num writes it (``1.234`` or ``1.234 \\times 10^{-5}``)."""
+    """The number at the end of a LaTeX line as latex.num writes it (``1.234`` or ``1.234 \\times 10^{-5}``)."""
     m = re.search(r"(-?[\d.]+(?:e[+-]?\d+)?)(?: \\times 10\^\{(-?\d+)\})?\s*(?:\$\$)?\s*$", line.strip())
     assert m, line
     return float(m.group(1)) * (10.0 ** int(m.group(2)) if m.group(2) else 1.0)
@@ -274,7 +275,7 @@ def test_step_step10_and_reset_follow_the_engine():
     # the update written out with its numbers: w ← w − α ∂C/∂w = the new weight
     lines = latex(at)
     for j in range(2):
-        assert any(rf"w_{j + 1} \leftarrow" in s and s.rstrip("$\n ").endswith(explain.num(ref.w[1][j])) for s in lines)
+        assert any(rf"w_{j + 1} \leftarrow" in s and s.rstrip("$\n ").endswith(L.num(ref.w[1][j])) for s in lines)
 
     click(at, "step10")
     lab = at.session_state["lab"]
@@ -331,7 +332,7 @@ def test_switching_pages_keeps_dataset_epoch_and_weights():
     assert "From the model (epoch 11)" in at.radio(key="fwd_source").options
     X, _ = default_train()
     z, _ = perceptron.forward(X[lab.sample][None, :], w[11], lab.history.b[11])
-    assert any(s.rstrip("$\n ").endswith(f"= {explain.num(z[0])}") and "z = x" in s for s in latex(at))
+    assert any(s.rstrip("$\n ").endswith(f"= {L.num(z[0])}") and "z = x" in s for s in latex(at))
 
     for page in (BACKPROP, DATASET, LANDSCAPE, HOME, DESCENT):
         go(at, page)
@@ -360,8 +361,8 @@ def test_forward_page_shows_the_engines_z_and_prediction_for_the_chosen_sample()
     z, y_hat = perceptron.forward(X[5:6], w, b)
     lines = latex(at)
     assert len(lines) == 3
-    assert lines[1].rstrip("$\n ").endswith(f"= {explain.num(z[0])}")
-    assert lines[2].rstrip("$\n ").endswith(f"= {explain.num(y_hat[0])}")
+    assert lines[1].rstrip("$\n ").endswith(f"= {L.num(z[0])}")
+    assert lines[2].rstrip("$\n ").endswith(f"= {L.num(y_hat[0])}")
     assert f"true class y = {int(y[5])}" in " ".join(m.value for m in at.markdown)
     assert f"class {int(z[0] >= 0)}" in " ".join(m.value for m in at.markdown)
     plane = chart(at, "fwd_plane")["spec"]
@@ -382,8 +383,8 @@ def test_forward_page_shows_the_engines_z_and_prediction_for_the_chosen_sample()
     ok(at)
     z, y_hat = perceptron.forward(X[5:6], np.array([1.5, -2.0]), 0.25)
     lines = latex(at)
-    assert lines[1].rstrip("$\n ").endswith(f"= {explain.num(z[0])}")
-    assert lines[2].rstrip("$\n ").endswith(f"= {explain.num(y_hat[0])}")
+    assert lines[1].rstrip("$\n ").endswith(f"= {L.num(z[0])}")
+    assert lines[2].rstrip("$\n ").endswith(f"= {L.num(y_hat[0])}")
     np.testing.assert_allclose(at.session_state["lab"].history.w[10], w)  # trying by hand trains nothing
 
 
@@ -403,9 +404,9 @@ def test_backprop_page_shows_the_engines_gradient_and_chain_rule():
     lines = latex(at)
     for j in range(2):
         line = [s for s in lines if rf"\frac{{\partial C}}{{\partial w_{j + 1}}} = \sum_i" in s]
-        assert len(line) == 1 and line[0].rstrip("$\n ").endswith(f"= {explain.num(dw[j])}"), line
+        assert len(line) == 1 and line[0].rstrip("$\n ").endswith(f"= {L.num(dw[j])}"), line
     line = [s for s in lines if r"\frac{\partial C}{\partial b} = \sum_i" in s]
-    assert len(line) == 1 and line[0].rstrip("$\n ").endswith(f"= {explain.num(db)}")
+    assert len(line) == 1 and line[0].rstrip("$\n ").endswith(f"= {L.num(db)}")
 
     # sample 7's own factors, from the formulas (cross-entropy: ∂C/∂z_i = (ŷ_i − y_i)/n)
     n = len(y)

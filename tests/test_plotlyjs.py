@@ -11,7 +11,7 @@ import streamlit
 from plotly.offline import get_plotlyjs_version
 from streamlit.testing.v1 import AppTest
 
-from perceptron import plotlyjs
+from perceptron.web import plotlyjs
 
 streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]

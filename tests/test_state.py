@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perceptron.lab import LINK_UPDATES, Lab
-from perceptron.netlab import NET_UPDATE_COST, NetLab
-from perceptron.state import (
+from perceptron.session.lab import LINK_UPDATES, Lab
+from perceptron.session.netlab import NET_UPDATE_COST, NetLab
+from perceptron.session.settings import (
     DATASETS,
     INITS,
     LOSSES,

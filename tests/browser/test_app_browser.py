@@ -370,7 +370,7 @@ def test_sidebar_summary_follows_a_preset_change(page, app_url):
 # 9. The guided lesson runs from start to end, on the live numbers
 # --------------------------------------------------------------------------------------------
 def test_guided_lesson_runs_start_to_end(page, app_url):
-    from perceptron.lesson import STEPS
+    from perceptron.session.lesson import STEPS
 
     open_page(page, app_url, "/", min_charts=1)
     page.get_by_role("button", name=re.compile("Start the guided lesson")).click()

@@ -8,7 +8,7 @@ data coordinates, box/lasso selections, and plays a list of frames in the browse
 any Python rerun.
 
 plotly.js is never sent with the component: :func:`ensure_plotly_static` copies the cartesian
-bundle (1.5 MB, the same plotly.js release as the plotly package's; see :mod:`perceptron.plotlyjs`)
+bundle (1.5 MB, the same plotly.js release as the plotly package's; see :mod:`perceptron.web.plotlyjs`)
 into ``<app dir>/static/plotly-cartesian.min.js`` and the browser loads it once from
 ``app/static/plotly-cartesian.min.js`` (this needs ``server.enableStaticServing = true``, see
 ``.streamlit/config.toml``). All charts on a page share a single loading promise

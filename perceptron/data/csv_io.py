@@ -1,4 +1,4 @@
-r"""Read a user's CSV file into a :class:`~perceptron.datasets.Dataset`, and write one back.
+r"""Read a user's CSV file into a :class:`~perceptron.data.datasets.Dataset`, and write one back.
 
 A file needs a header row, two numeric feature columns :math:`x_1, x_2` and a
 label column with exactly two classes, which become :math:`y \in \{0, 1\}`.

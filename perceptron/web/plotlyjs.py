@@ -1,4 +1,4 @@
-"""Which plotly.js the browser loads: the *cartesian* partial bundle, kept in ``perceptron/vendor/``.
+"""Which plotly.js the browser loads: the *cartesian* partial bundle, committed in ``static/`` (served by Streamlit at ``app/static/``).
 
 The app draws only ``scatter``, ``heatmap`` and ``contour`` traces on 2-D axes. The full bundle
 that ships inside the plotly package (``plotly.min.js``, 4.8 MB, 1.48 MB gzipped) spends about
@@ -8,7 +8,7 @@ start of the Gradient descent page that is the largest single cost (measured 202
 0.75 s less to all charts drawn).
 
 The bundle is ``plotly.js-cartesian-dist-min`` from the npm registry, unmodified (MIT, see
-``vendor/LICENSE-plotly.js.txt``), at the plotly.js version that the pinned plotly package bundles
+``static/LICENSE-plotly.js.txt``), at the plotly.js version that the pinned plotly package bundles
 (``plotly.offline.get_plotlyjs_version()``), so figures behave the same. To update it::
 
     npm pack plotly.js-cartesian-dist-min@<version>   # then copy plotly-cartesian.min.js here
@@ -18,7 +18,7 @@ The bundle is ``plotly.js-cartesian-dist-min`` from the npm registry, unmodified
 ``tests/test_plotlyjs.py`` opens every page and checks that no figure uses another type.
 
 This module only names the file; ``perceptron/chart.py`` serves it (see its
-:func:`~perceptron.chart.plotly_js_path`).
+:func:`~perceptron.web.chart.plotly_js_path`).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ TRACE_TYPES = frozenset({
 
 def bundle_path() -> Path:
     """The vendored cartesian bundle."""
-    return Path(__file__).resolve().parent / "vendor" / STATIC_NAME
+    return Path(__file__).resolve().parents[2] / "static" / STATIC_NAME
 
 
 def sha256(path: Path | None = None) -> str:

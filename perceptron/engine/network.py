@@ -6,7 +6,7 @@ Forward propagation, for the n samples stacked as the rows of X:
     z^{(1)} = X W_1 + b_1, \qquad a^{(1)} = \sigma(z^{(1)}), \qquad
     z^{(2)} = a^{(1)} w_2 + b_2, \qquad \hat y = \sigma(z^{(2)}).
 
-The output unit is exactly the single neuron of :mod:`perceptron.neuron`, fed
+The output unit is exactly the single neuron of :mod:`perceptron.engine.neuron`, fed
 the hidden activations :math:`a^{(1)}` instead of the inputs. Backpropagation
 is the same chain rule with two more factors for the hidden layer:
 
@@ -18,9 +18,9 @@ is the same chain rule with two more factors for the hidden layer:
       \underbrace{\frac{\partial a^{(1)}_{ik}}{\partial z^{(1)}_{ik}}}_{\sigma'(z^{(1)}_{ik})}\;
       \underbrace{\frac{\partial z^{(1)}_{ik}}{\partial W_{1,jk}}}_{x_{ij}} .
 
-Costs come from :mod:`perceptron.costs` (mean squared error without 1/2, and
+Costs come from :mod:`perceptron.engine.costs` (mean squared error without 1/2, and
 cross-entropy), so the output layer's factors are the single neuron's. Training
-follows :func:`perceptron.training.train`: full batch, mini-batch or one sample
+follows :func:`perceptron.engine.training.train`: full batch, mini-batch or one sample
 at a time, shuffled with ``default_rng((seed, epoch))``. Imports numpy only;
 no module-level mutable state.
 """

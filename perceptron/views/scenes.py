@@ -1,4 +1,4 @@
-r"""What each page shows, assembled from a :class:`~perceptron.lab.Lab`: figures and tables.
+r"""What each page shows, assembled from a :class:`~perceptron.session.lab.Lab`: figures and tables.
 
 No streamlit here: a scene is a pure function of the lab's state, so it is
 tested without a server, and any renderer can draw it.
@@ -11,10 +11,10 @@ import html
 import numpy as np
 import pandas as pd
 
+from ..engine.backprop import Ledger, chain_rule, gradients
+from ..session.lab import Lab
 from . import figures as F
-from .backprop import Ledger, chain_rule, gradients
-from .lab import Lab
-from .views import loss_landscape, plane_bounds, probability_grid
+from .geometry import loss_landscape, plane_bounds, probability_grid
 
 GRID = 40  # heatmap resolution: drawn with bilinear smoothing, 40 × 40 looks smooth and stays light on the wire
 
@@ -73,7 +73,7 @@ def _moving_parts(lab: Lab, k: int, bounds, X):
 
 def descent_spec(lab: Lab, k: int | None = None) -> dict:
     """The gradient-descent page's three views at epoch k (the epoch on screen by default), as a
-    plain figure dict (:func:`perceptron.figures.spec`): what the page sends on every Step."""
+    plain figure dict (:func:`perceptron.views.figures.spec`): what the page sends on every Step."""
     d, h = lab.dataset, lab.history
     k = lab.epoch if k is None else k
     bounds = plane_bounds(d.X)
@@ -101,7 +101,7 @@ def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:
 
 
 def descent_preview(lab: Lab) -> dict | None:
-    """The frame of the epoch one press of Step reaches (:func:`perceptron.figures.descent_step_frame`),
+    """The frame of the epoch one press of Step reaches (:func:`perceptron.views.figures.descent_step_frame`),
     or None when a Step would not train (the epoch limit, a stop rule)."""
     k = lab.epoch
     h = lab.preview(1)
@@ -233,7 +233,7 @@ def points_table(lab: Lab) -> pd.DataFrame:
 
 def dataset_from_table(table: pd.DataFrame, like) -> object:
     """A Dataset from an edited table; raises ValueError saying which row is wrong."""
-    from .datasets import Dataset
+    from ..data.datasets import Dataset
 
     t = table.reset_index(drop=True)
     for col in ("x1", "x2"):

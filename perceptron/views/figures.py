@@ -14,8 +14,8 @@ import functools
 import numpy as np
 import plotly.graph_objects as go
 
-from .neuron import sigmoid
-from .views import level_curve
+from ..engine.neuron import sigmoid
+from .geometry import level_curve
 
 C0, C1 = "#E69F00", "#0072B2"  # Okabe–Ito orange and blue
 ACCENT, GREY, RED = "#D55E00", "#6b6b6b", "#CC79A7"
@@ -198,7 +198,7 @@ def boundary_traces(grid, xaxis="x", yaxis="y"):
 
     Parameters
     ----------
-    grid : (xs, ys, P) from :func:`perceptron.views.probability_grid`
+    grid : (xs, ys, P) from :func:`perceptron.views.geometry.probability_grid`
     """
     xs, ys, P = grid
     cx, cy = level_curve(xs, ys, P, 0.5)
@@ -219,7 +219,7 @@ def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y",
 
     Parameters
     ----------
-    grid : (xs, ys, P) from :func:`perceptron.views.probability_grid`
+    grid : (xs, ys, P) from :func:`perceptron.views.geometry.probability_grid`
     """
     traces = boundary_traces(grid, xaxis, yaxis)
     return traces + point_traces(X, y, test, class_names, xaxis, yaxis, highlight, highlight_name)
@@ -431,7 +431,7 @@ def descent_frame(grid, z, z_y, cost, accuracy, epoch, status=""):
 
 def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool) -> dict:
     """:func:`descent_frame` for the epoch one Step reaches, cost lines included, so that the browser
-    can draw the next epoch the moment Step is pressed (see ``preview`` in :mod:`perceptron.chart`).
+    can draw the next epoch the moment Step is pressed (see ``preview`` in :mod:`perceptron.web.chart`).
 
     ``cost``/``test_cost`` are the whole record after the Step. ``extend``: the figure on screen
     already holds every earlier epoch, so only the new points are appended to the cost lines

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .costs import get_cost
-from .neuron import sigmoid
+from ..engine.costs import get_cost
+from ..engine.neuron import sigmoid
 
 
 def plane_bounds(X, pad: float = 0.15, minimum: float = 1.0):

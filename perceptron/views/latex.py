@@ -53,7 +53,7 @@ def forward_steps(x, w, b, names=None) -> list[str]:
 
 
 def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list[str]:
-    r"""The chain rule for sample i, factor by factor, from a :class:`~perceptron.backprop.Ledger`."""
+    r"""The chain rule for sample i, factor by factor, from a :class:`~perceptron.engine.backprop.Ledger`."""
     n = L.n
     y_hat = L.y_hat[i]
     if loss == "mse":

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import datasets as ds
-from .state import MAX_EPOCHS, Settings, decode_points, encode_points
-from .training import History, rosenblatt, train
+from ..data import datasets as ds
+from ..engine.training import History, rosenblatt, train
+from .settings import MAX_EPOCHS, Settings, decode_points, encode_points
 
 # settings that change the dataset (everything else only changes the run)
 LINK_UPDATES = 200_000  # updates a link may ask for on opening (about 3 s of training)

@@ -1,11 +1,11 @@
 r"""The hidden-layer page's experiment: a small network, its dataset and its training record.
 
-A ``NetLab`` is to :mod:`perceptron.network` what :class:`~perceptron.lab.Lab` is to the
+A ``NetLab`` is to :mod:`perceptron.engine.network` what :class:`~perceptron.session.lab.Lab` is to the
 single neuron: a plain object (numpy only) kept in one session's state, where Step,
 Reset and Rewind happen. It owns its settings (hidden units, learning rate, cost,
 update mode, seed), its dataset (a preset where one line is not enough, or the user's
-own points from the main lab) and a :class:`~perceptron.network.NetHistory`. Its settings
-travel in the link as :class:`~perceptron.state.NetSettings`.
+own points from the main lab) and a :class:`~perceptron.engine.network.NetHistory`. Its settings
+travel in the link as :class:`~perceptron.session.settings.NetSettings`.
 Nothing here is shared between sessions and nothing is kept at module level.
 """
 
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import datasets as ds
-from . import network as net
+from ..data import datasets as ds
+from ..engine import network as net
 from .lab import LINK_UPDATES, updates_per_epoch
-from .state import LOSSES, MAX_EPOCHS, MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES, NetSettings
+from .settings import LOSSES, MAX_EPOCHS, MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES, NetSettings
 
 # one network update costs about as much time as this many single-neuron updates (sample mode, h = 8:
 # ~95 µs against ~18 µs), so a link's training on opening stays within the neuron's LINK_UPDATES budget
@@ -79,7 +79,7 @@ class NetLab:
     loss : ``"mse"`` or ``"bce"``
     mode : ``"batch"``, ``"minibatch"`` or ``"sample"``
     batch_size : int, for mini-batches
-    seed : int, the starting weights (:func:`perceptron.network.init_params`) and the shuffling
+    seed : int, the starting weights (:func:`perceptron.engine.network.init_params`) and the shuffling
     dataset : one of ``NET_DATASETS``; ``"yours"`` is the main lab's points and feature pipeline
     stride : int, epochs between two frames while playing
     data : Dataset, the points on screen

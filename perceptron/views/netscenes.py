@@ -1,11 +1,11 @@
-r"""What the hidden-layer page shows, from a :class:`~perceptron.netlab.NetLab`: figures and LaTeX.
+r"""What the hidden-layer page shows, from a :class:`~perceptron.session.netlab.NetLab`: figures and LaTeX.
 
 Pure functions (no streamlit): one combined figure (the output's decision boundary,
 the cost per epoch and one thumbnail per hidden unit, so a single ``Plotly.react``
 repaints them all), its partial updates for in-browser playback and for the Step drawn
 ahead, the network diagram, and the chain rule of one sample written out with its numbers.
 
-The page rebuilds the figures on every Step, so they are plain :func:`perceptron.figures.spec`
+The page rebuilds the figures on every Step, so they are plain :func:`perceptron.views.figures.spec`
 dicts with rounded lists (``*_spec``); :func:`figure` and :func:`diagram` give the same
 pictures as ``go.Figure`` for exports and tests.
 """
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine import network as net
+from ..session.netlab import NetLab
 from . import figures as F
-from . import network as net
-from .explain import num, paren
-from .netlab import NetLab
-from .views import level_curve, plane_bounds
+from .geometry import level_curve, plane_bounds
+from .latex import num, paren
 
 GRID = 40  # the output's boundary ŷ = 0.5 is traced on a GRID × GRID grid, as on the other pages
 HEAT_GRID = 30  # the output's map: smoothed by the browser, it looks the same as 40 × 40 at half the bytes
@@ -215,7 +215,7 @@ def step_frame(lab: NetLab) -> dict | None:
     figure of epoch k + 1 after the Step), or None when a Step would not train.
 
     Sent with the figure, so that the browser draws the next epoch the moment Step is pressed
-    (``preview`` in :mod:`perceptron.chart`). Besides the moving traces: the cost lines get the
+    (``preview`` in :mod:`perceptron.web.chart`). Besides the moving traces: the cost lines get the
     new epoch's point (or are replaced, when the Step drops the epochs after a rewind) and the
     cost axis its new top.
     """

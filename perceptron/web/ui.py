@@ -14,9 +14,9 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
-from .lab import LINK_UPDATES, Lab
-from .netlab import NetLab
-from .state import NetSettings, Settings
+from ..session.lab import LINK_UPDATES, Lab
+from ..session.netlab import NetLab
+from ..session.settings import NetSettings, Settings
 
 MODE_LABELS = {
     "batch": "Full batch: one update per epoch (the article)",
@@ -363,7 +363,7 @@ def teacher_panel(lab: Lab) -> None:
 
 def lesson_panel(lab: Lab, key: str) -> None:
     """The guided lesson's current step, on top of the page it belongs to."""
-    from .lesson import STEPS
+    from ..session.lesson import STEPS
 
     k = st.session_state.get("lesson")
     if k is None or not 0 <= k < len(STEPS):
@@ -397,7 +397,7 @@ def lesson_panel(lab: Lab, key: str) -> None:
 
 
 def _lesson_go(k: int, here: str, paths: dict) -> None:
-    from .lesson import STEPS
+    from ..session.lesson import STEPS
 
     st.session_state["lesson"] = k
     if STEPS[k].page != here:
@@ -435,7 +435,7 @@ def upload_panel(lab: Lab) -> None:
 
 
 def _load_csv(lab: Lab, name: str, data: bytes, **choice) -> None:
-    from . import csv_io
+    from ..data import csv_io
 
     try:
         result = csv_io.read_csv(data, **choice)

@@ -1,7 +1,7 @@
 r"""The guided lesson: the article's order, one step at a time, on the learner's own experiment.
 
 Each step names the page it lives on, says one idea with the live numbers of the
-session's :class:`~perceptron.lab.Lab`, and may ask the learner to predict before
+session's :class:`~perceptron.session.lab.Lab`, and may ask the learner to predict before
 revealing. The answer is computed from the same numbers, never stored. Numpy only.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .backprop import chain_rule, cost_at
-from .explain import num
+from ..engine.backprop import chain_rule, cost_at
+from ..views.latex import num
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def _body_update(lab):
 def _trial_step(lab):
     X, y, *_ = lab.design()
     w, b = lab.params()
-    from .backprop import gradients
+    from ..engine.backprop import gradients
 
     dw, db = gradients(X, y, w, b, lab.settings.loss)
     lr = lab.settings.lr
