@@ -1,0 +1,115 @@
+"""The layers of ``perceptron/`` import only what their place in the tree allows.
+
+Data flows one way: widgets -> settings -> engine -> plain arrays -> views -> web -> page.
+
+- ``engine/`` is the math: numpy and the standard library only, so it works in a notebook.
+- ``data/`` builds and reads datasets: numpy, the standard library and the engine.
+- ``session/`` is one browser session's experiment without a browser: no streamlit, no plotly.
+- ``views/`` are pure figure, table and LaTeX builders: no streamlit.
+- ``web/`` is the only code that imports streamlit.
+
+Each rule is checked on the source (every ``import`` statement, also inside functions) and the
+checker is itself tested on lines that break the rules.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "perceptron"
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+# layer -> (third-party top-level packages it may import, first-party layers it may import)
+RULES = {
+    "engine": ({"numpy"}, {"engine"}),
+    "data": ({"numpy"}, {"engine", "data"}),
+    "session": ({"numpy"}, {"engine", "data", "session", "views"}),
+    "views": ({"numpy", "plotly", "pandas"}, {"engine", "data", "session", "views"}),
+    "web": ({"numpy", "plotly", "pandas", "streamlit"}, {"engine", "data", "session", "views", "web"}),
+}
+
+
+def imports(path: Path) -> list[tuple[str, str]]:
+    """``(kind, name)`` for every import in a module: ``("third", top-level package)`` or
+    ``("first", layer)`` for an import of ``perceptron`` code (relative or absolute)."""
+    layer = path.relative_to(PACKAGE).parts[0] if path.parent != PACKAGE else ""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against this module's place
+                base = [layer] if node.level == 1 else []
+                mod = [*base, *(node.module or "").split(".")] if node.module else base
+                if not [m for m in mod if m]:  # "from .. import x": x is a layer
+                    out += [("first", a.name) for a in node.names]
+                    continue
+                out.append(("first", [m for m in mod if m][0]))
+                continue
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            top, *rest = name.split(".")
+            if top == "perceptron":
+                out.append(("first", rest[0] if rest else "perceptron"))
+            elif top not in STDLIB:
+                out.append(("third", top))
+    return out
+
+
+def violations(path: Path) -> list[str]:
+    layer = path.relative_to(PACKAGE).parts[0]
+    third_ok, first_ok = RULES[layer]
+    bad = []
+    for kind, name in imports(path):
+        allowed = third_ok if kind == "third" else first_ok
+        if name not in allowed:
+            bad.append(f"{path.relative_to(PACKAGE.parent)} imports {name}")
+    return bad
+
+
+def modules(layer: str) -> list[Path]:
+    return sorted((PACKAGE / layer).rglob("*.py"))
+
+
+@pytest.mark.parametrize("layer", sorted(RULES))
+def test_each_layer_imports_only_what_it_may(layer):
+    found = modules(layer)
+    assert found, f"perceptron/{layer}/ has no modules"
+    bad = [v for p in found for v in violations(p)]
+    assert not bad, "\n".join(bad)
+
+
+def test_only_web_imports_streamlit_anywhere_in_the_package():
+    outside = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] != "web"]
+    bad = [str(p) for p in outside if ("third", "streamlit") in imports(p)]
+    assert not bad, bad
+
+
+def test_the_package_imports_without_streamlit_or_plotly():
+    """``import perceptron`` (the engine's public API) works in a notebook without the web stack."""
+    import subprocess
+
+    code = ("import sys; sys.modules['streamlit'] = None; sys.modules['plotly'] = None; "
+            "import perceptron, perceptron.engine.network, perceptron.data.datasets, perceptron.data.csv_io; "
+            "print(perceptron.train.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert out.returncode == 0 and out.stdout.strip() == "train", out.stderr
+
+
+def test_the_checker_catches_a_broken_rule(tmp_path, monkeypatch):
+    """The rules are not vacuous: streamlit in the engine, plotly in the session, the web layer
+    in the views are each reported."""
+    fake = tmp_path / "perceptron"
+    for layer, line in [("engine", "import streamlit as st"), ("session", "from plotly import graph_objects"),
+                        ("views", "from ..web import ui"), ("data", "from perceptron.session import lab")]:
+        (fake / layer).mkdir(parents=True)
+        (fake / layer / "m.py").write_text(f"import numpy as np\n{line}\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
+    for layer in ("engine", "session", "views", "data"):
+        assert len(violations(fake / layer / "m.py")) == 1, layer
