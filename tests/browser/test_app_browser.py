@@ -357,11 +357,13 @@ def test_sidebar_summary_follows_a_preset_change(page, app_url):
     open_page(page, app_url, "/Dataset")
     assert re.search(r"\bblobs\b", data_summary(page))
     _choose_preset(page, "xor")
-    # The plot already shows XOR (four clouds: class 1 on both sides of x₁ = 0) ...
-    xs = page.evaluate("() => document.querySelector('.js-plotly-plot').data"
-                       ".filter(t => /^class 1/.test(t.name || '')).flatMap(t => t.x)")
-    assert min(xs) < 0 < max(xs)
-    # ... and so must the sidebar, without the user having to click anything else.
+    # The plot shows XOR (four clouds: class 1 on both sides of x₁ = 0) once the rerun has drawn it
+    # (waited for: on a busy machine the rerun may start after the page first looks idle) ...
+    page.wait_for_function("() => { const xs = document.querySelector('.js-plotly-plot').data"
+                           ".filter(t => /^class 1/.test(t.name || '')).flatMap(t => t.x);"
+                           " return xs.length && Math.min(...xs) < 0 && Math.max(...xs) > 0; }", timeout=60_000)
+    settle(page, min_charts=1)
+    # ... and so does the sidebar, in the same rerun, without the user clicking anything else.
     summary = data_summary(page)
     assert re.search(r"\bxor\b", summary), f"the sidebar still describes the previous dataset: {summary!r}"
 
