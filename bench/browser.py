@@ -10,7 +10,8 @@
 
 The page's WebSocket is wrapped by an init script (before any app code runs) that logs every
 frame with ``performance.now()`` and keeps its bytes, so timings share the page's clock and the
-frames can be decoded as Streamlit protobufs here.
+frames can be decoded as Streamlit protobufs here. The scripts run in the page are in
+:mod:`bench.page_scripts`; the rows made of the numbers in :mod:`bench.browser_rows`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,21 @@ import base64
 import time
 import zlib
 
-from .common import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, Row, Server
+from testing.servers import VIEWPORT, StreamlitServer, chromium
+
+from .browser_rows import cold_row, hidden_step_row, play_row, step_rows
+from .common import Row
+from .page_scripts import (
+    CHARTS_DRAWN,
+    CLICK_BUTTON,
+    CLICK_STEP,
+    EPOCH_JS,
+    FETCH_FRAMES,
+    RESOURCES,
+    SETTLED,
+    WATCH_PLAY,
+    WS_HOOK,
+)
 
 PAGE = "/Gradient_descent"
 # the Hidden layer page's network on the neuron's points ("yours"): XOR, n = 200 (160 train), h = 3
@@ -33,186 +48,6 @@ COLD_RUNS = 5
 PLAY_SECONDS = 5.0
 STEP_TIMEOUT_MS = 15_000
 PART_BUDGET = 280.0  # seconds for the whole browser part; loops stop early past it
-
-WS_HOOK = r"""
-(() => {
-  if (window.__nlWs) return;
-  const log = window.__nlWs = { frames: [], keep: true };
-  const Orig = window.WebSocket;
-  const bytesOf = (d) => d instanceof ArrayBuffer ? new Uint8Array(d)
-    : (ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : null);
-  const sizeOf = (d, b) => b ? b.byteLength : (d && (d.size ?? d.length)) || 0;
-  const origSend = Orig.prototype.send;
-  Orig.prototype.send = function (d) {
-    const b = bytesOf(d);
-    log.frames.push({ t: performance.now(), dir: "out", size: sizeOf(d, b), bytes: log.keep && b ? b.slice() : null });
-    return origSend.call(this, d);
-  };
-  class Logged extends Orig {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (e) => {
-        const b = bytesOf(e.data);
-        log.frames.push({ t: performance.now(), dir: "in", size: sizeOf(e.data, b), bytes: log.keep && b ? b.slice() : null });
-      });
-    }
-  }
-  window.WebSocket = Logged;
-})();
-"""
-
-FETCH_FRAMES = r"""
-(since) => {
-  const b64 = (u8) => {
-    let s = "";
-    for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode.apply(null, u8.subarray(i, i + 0x8000));
-    return btoa(s);
-  };
-  const out = window.__nlWs.frames.filter((f) => f.t >= since)
-    .map((f) => ({ t: f.t, dir: f.dir, size: f.size, b64: f.bytes ? b64(f.bytes) : null }));
-  window.__nlWs.frames = window.__nlWs.frames.filter((f) => f.t < since);
-  return out;
-}
-"""
-
-# idle (connected, no script running, nothing stale) and every chart drawn, for `quiet` ms in a row
-SETTLED = r"""
-([quiet, minCharts]) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  const charts = [...document.querySelectorAll('.js-plotly-plot')];
-  const idle = app
-    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-stale="true"]')
-    && charts.length >= minCharts
-    && charts.every(c => c._fullLayout && c.data && c.data.length);
-  const now = performance.now();
-  if (!idle) { window.__nlIdleSince = null; return false; }
-  if (window.__nlIdleSince == null) window.__nlIdleSince = now;
-  return now - window.__nlIdleSince >= quiet;
-}
-"""
-
-# K of a figure's "epoch K · cost …" annotation (-1 if none): the last annotation on the Gradient
-# descent figure, the first on the Hidden layer one
-EPOCH_OF = r"""
-(div) => {
-  const a = (div && div.layout && div.layout.annotations) || [];
-  for (let i = a.length - 1; i >= 0; i--) {
-    const m = /^epoch (\d+)/.exec(a[i].text || '');
-    if (m) return +m[1];
-  }
-  return -1;
-}
-"""
-# the page's figure with that annotation (the first chart if none has it)
-EPOCH_CHART = r"""
-() => [...document.querySelectorAll('.js-plotly-plot')].find(d => (EPOCH_OF)(d) >= 0)
-  || document.querySelector('.js-plotly-plot')
-""".replace("EPOCH_OF", EPOCH_OF.strip())
-
-
-def _with_epoch(js: str) -> str:
-    """``js`` with the EPOCH_OF and EPOCH_CHART helpers written in."""
-    return js.replace("EPOCH_CHART", EPOCH_CHART.strip()).replace("EPOCH_OF", EPOCH_OF.strip())
-
-
-EPOCH_JS = _with_epoch(r"""
-() => (EPOCH_OF)((EPOCH_CHART)())
-""")
-
-# Click Step (dispatched here, so t0 is exact) and time the repaint of every view.
-CLICK_STEP = _with_epoch(r"""
-([expected, timeoutMs]) => new Promise((resolve) => {
-  const div = (EPOCH_CHART)();
-  const btn = [...document.querySelectorAll('button')].find(b => (b.innerText || '').includes('Step one epoch'));
-  if (!div || !btn) { resolve({ error: 'no chart or no Step button' }); return; }
-  const chartEpoch = () => (EPOCH_OF)(div);
-  const metricEpoch = () => {
-    for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
-      const label = m.querySelector('[data-testid="stMetricLabel"]');
-      if (label && label.innerText.trim() === 'Epoch') {
-        const v = m.querySelector('[data-testid="stMetricValue"]');
-        return v ? parseInt(v.innerText.replace(/[^0-9]/g, ''), 10) : -1;
-      }
-    }
-    return -1;
-  };
-  const r = { t0: 0, afterplot: null, chartPaint: null, metric: null };
-  let finished = false, timer = null;
-  const mo = new MutationObserver(() => {
-    if (r.metric === null && metricEpoch() === expected) { r.metric = performance.now(); done(); }
-  });
-  const onAfter = () => {
-    if (r.afterplot !== null || chartEpoch() !== expected) return;
-    r.afterplot = performance.now();
-    requestAnimationFrame(() => { r.chartPaint = performance.now(); done(); });
-  };
-  function done(timeout) {
-    if (finished) return;
-    if (!timeout && (r.chartPaint === null || r.metric === null)) return;
-    finished = true;
-    clearTimeout(timer);
-    mo.disconnect();
-    if (div.removeListener) div.removeListener('plotly_afterplot', onAfter);
-    r.timeout = !!timeout;
-    resolve(r);
-  }
-  div.on('plotly_afterplot', onAfter);
-  mo.observe(document.body, { subtree: true, childList: true, characterData: true });
-  timer = setTimeout(() => done(true), timeoutMs);
-  r.t0 = performance.now();
-  btn.click();
-})
-""")
-
-# Poll the figure's epoch annotation every animation frame for `seconds` after the first change.
-WATCH_PLAY = _with_epoch(r"""
-([seconds, startTimeoutMs]) => new Promise((resolve) => {
-  const div = (EPOCH_CHART)();
-  const epochOf = () => (EPOCH_OF)(div);
-  const t0 = performance.now();
-  let last = epochOf(), start = null;
-  const changes = [];
-  const tick = () => {
-    const now = performance.now();
-    const e = epochOf();
-    if (e !== last) {
-      if (start === null) start = now;
-      changes.push([now - start, e]);
-      last = e;
-    }
-    if (start === null && now - t0 > startTimeoutMs) { resolve({ error: 'playback never started', changes }); return; }
-    if (start !== null && now - start >= seconds * 1000) { resolve({ changes, seconds: (now - start) / 1000 }); return; }
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-})
-""")
-
-CLICK_BUTTON = r"""
-(label) => {
-  const b = [...document.querySelectorAll('button')].find(x => (x.innerText || '').includes(label));
-  if (!b) return false;
-  b.click();
-  return true;
-}
-"""
-
-CHARTS_DRAWN = r"""
-(minCharts) => {
-  const charts = [...document.querySelectorAll('.js-plotly-plot')];
-  if (charts.length < minCharts || !charts.every(c => c._fullLayout && c.data && c.data.length)) return false;
-  return performance.now();
-}
-"""
-
-RESOURCES = r"""
-() => performance.getEntriesByType('resource').filter(e => /\.js(\?|$)/.test(e.name))
-  .map(e => ({ name: e.name.split('/').pop().split('?')[0], ms: Math.round(e.duration),
-               start: Math.round(e.startTime), end: Math.round(e.responseEnd), bytes: e.encodedBodySize }))
-  .sort((a, b) => b.bytes - a.bytes).slice(0, 4)
-"""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -432,19 +267,16 @@ def measure_cold(browser, base: str, n: int, runs: int, deadline: float) -> dict
 
 
 def run(env: dict | None = None) -> list[Row]:
-    from playwright.sync_api import sync_playwright
-
     deadline = time.monotonic() + PART_BUDGET
     rows: list[Row] = []
-    with Server() as server, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
+    with StreamlitServer(tag="bench") as server:
+        with chromium() as browser:
             if env is not None:
                 env["chromium"] = browser.version
-            cold = measure_cold(browser, server.base, 200, COLD_RUNS, deadline)
+            cold = measure_cold(browser, server.url, 200, COLD_RUNS, deadline)
 
             ctx, page = new_page(browser)
-            open_gd(page, server.base, 200)
+            open_gd(page, server.url, 200)
             s200 = measure_steps(page, STEPS_200, deadline)
             s200["server_net"] = measure_server_net(page, STEPS_SERVER, deadline)
             play = measure_play(page)
@@ -452,172 +284,38 @@ def run(env: dict | None = None) -> list[Row]:
             ctx.close()
 
             ctx, page = new_page(browser)
-            open_gd(page, server.base, 2000)
+            open_gd(page, server.url, 2000)
             s2000 = measure_steps(page, STEPS_2000, deadline)
             s2000["server_net"] = measure_server_net(page, 8, deadline)
             errors2000 = list(page.js_errors)
             ctx.close()
 
             ctx, page = new_page(browser)
-            open_gd(page, server.base, 200, HIDDEN_PAGE)
+            open_gd(page, server.url, 200, HIDDEN_PAGE)
             hidden = measure_steps(page, STEPS_HIDDEN, deadline)
             errors_hidden = list(page.js_errors)
             ctx.close()
-        finally:
-            browser.close()
         rss = server.rss_mb()
     rows += step_rows(s200, s2000, errors200 + errors2000)
-    rows.insert(2, hidden_step_row(hidden, s200, errors_hidden))
+    rows.insert(2, hidden_step_row(hidden, s200, errors_hidden, HIDDEN_PAGE))
     rows += [play_row(play), cold_row(cold)]
     if rss:
         rows[-1].extra["server_rss_mb_after_browser_part"] = round(rss, 1)
     return rows
 
 
-def _med(xs):
-    s = sorted(xs)
-    return s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2 if s else float("nan")
-
-
-def _split(s: dict) -> str:
-    """Where the time of a Step went (medians), for a row's note."""
-    return (f"chart painted median {_med(s['chart']):.0f} ms (afterplot {_med(s['afterplot']):.0f}), "
-            f"Epoch metric median {_med(s['metric']):.0f} ms; server (rerun sent → script_finished) "
-            f"median {_med(s['server']):.0f} ms; timeouts {s['timeouts']}")
-
-
-def _both_halves(row: Row, p95_target: float = 250.0) -> Row:
-    """Median ≤ target and p95 ≤ ``p95_target`` must both hold: a passing median with a failing p95
-    makes the p95 the compared figure."""
-    p95 = row.extra["p95"]
-    if row.measured is not None and p95 is not None and p95 > p95_target and row.measured <= row.target:
-        row.target_text += f" (p95 {p95:.0f} ms FAILS)"
-        row.measured = float(p95)
-        row.target = p95_target
-    return row
-
-
-def hidden_step_row(s: dict, s200: dict, js_errors: list[str]) -> Row:
-    """``step_hidden_n200``: the same measurement as ``step_n200`` on the Hidden layer page."""
-    from .common import percentile
-
-    errs = f" JS errors: {js_errors[:3]}" if js_errors else ""
-    kb = [b / 1024 for b in s["bytes"]]
-    return _both_halves(Row(
-        part="browser", key="step_hidden_n200", unit="ms",
-        what="Hidden layer page: Step, click → figure and Epoch metric repainted, n = 200 (XOR, h = 3)",
-        target=150.0, op="<=", target_text="median ≤ 150 ms, p95 ≤ 250 ms",
-        measured=_med(s["total"]) if s["total"] else None, samples=s["total"],
-        baseline=_med(s200["total"]) if s200["total"] else None,
-        baseline_text=(f"{_med(s200['total']):.0f} ms (step_n200, Gradient descent)" if s200["total"] else "—"),
-        baseline_kind="same run", baseline_samples=s200["total"],
-        notes=(_split(s) + f"; bytes per Step median {_med(kb):.1f} KiB. URL {HIDDEN_PAGE} (the network on the "
-               f"neuron's XOR points, 160 train / 40 test; the figure's epoch annotation is its first)." + errs),
-        extra={"p95": percentile(s["total"], 95) if s["total"] else None, "chart_ms": s["chart"],
-               "metric_ms": s["metric"], "server_ms": s["server"], "kib": kb}))
-
-
-def step_rows(s200: dict, s2000: dict, js_errors: list[str]) -> list[Row]:
-    from .common import percentile
-
-    split = _split
-    errs = f" JS errors: {js_errors[:3]}" if js_errors else ""
-    r200 = Row(part="browser", key="step_n200", unit="ms",
-               what="Step, click → all views repainted, n = 200 (blobs)",
-               target=150.0, op="<=", target_text="median ≤ 150 ms, p95 ≤ 250 ms",
-               measured=_med(s200["total"]) if s200["total"] else None, samples=s200["total"],
-               baseline_text="250–280 ms (prototype)", baseline_kind="quoted",
-               notes=split(s200) + errs,
-               extra={"p95": percentile(s200["total"], 95) if s200["total"] else None,
-                      "chart_ms": s200["chart"], "metric_ms": s200["metric"]})
-    _both_halves(r200)  # both halves of the target must hold
-    r2000 = Row(part="browser", key="step_n2000", unit="ms",
-                what="Step, click → all views repainted, n = 2,000 (blobs)",
-                target=400.0, op="<=", target_text="median ≤ 400 ms",
-                measured=_med(s2000["total"]) if s2000["total"] else None, samples=s2000["total"],
-                baseline_text="~900 ms (prototype)", baseline_kind="quoted", notes=split(s2000),
-                extra={"chart_ms": s2000["chart"], "metric_ms": s2000["metric"]})
-    kb = [b / 1024 for b in s200["bytes"]]
-    kb2000 = [b / 1024 for b in s2000["bytes"]]
-    rbytes = Row(part="browser", key="bytes_n200", unit="KiB",
-                 what="bytes sent per Step over the websocket, n = 200 (message payloads, server → browser)",
-                 target=60.0, op="<=", target_text="≤ 60 KB",
-                 measured=_med(kb) if kb else None, samples=kb,
-                 baseline_text="172 KB (prototype)", baseline_kind="quoted",
-                 notes=(f"payload bytes as the page receives them (after permessage-deflate, if any, is undone); "
-                        f"deflated estimate (zlib -6) median {_med(s200['deflated']) / 1024:.1f} KiB. "
-                        f"n = 2,000: median {_med(kb2000):.1f} KiB per Step. Biggest parts at n = 200 "
-                        f"(median bytes): {dict(sorted(s200['by_element'].items(), key=lambda kv: -kv[1])[:5])}"),
-                 extra={"n2000_kib": kb2000, "by_element_n200": s200["by_element"],
-                        "by_element_n2000": s2000["by_element"]})
-    net, net2000 = s200.get("server_net") or [], s2000.get("server_net") or []
-    rserver = Row(part="browser", key="server_step_wire_n200", unit="ms",
-                  what=("server time per Step as the page sees it (rerun BackMsg sent → script_finished received, "
-                        "DevTools frame events), n = 200"),
-                  target=None, op="<=",
-                  target_text="— (information; the ≤ 25 ms target is server_step_protocol_n200's)",
-                  measured=_med(net) if net else None, samples=net,
-                  baseline_text="~70 ms (prototype)", baseline_kind="quoted",
-                  notes=(f"Not the target row: the renderer stamps a frame when its main thread handles it, after "
-                         f"drawing the Step ahead, and the browser's drawing shares the 2 cores with the server, so "
-                         f"this includes the browser's work (the server alone: server_step_protocol_n200). "
-                         f"{len(net)} Steps after the latency ones, from CDP Network.webSocketFrame* events. The same "
-                         f"interval on the page's clock: median "
-                         f"{_med(s200['server']):.0f} ms during the latency Steps. n = 2,000: median "
-                         f"{_med(net2000):.0f} ms (DevTools events). Reruns not run as a fragment: {s200['not_fragment']}."),
-                  extra={"n2000_ms": net2000, "page_clock_ms": s200["server"], "page_clock_n2000_ms": s2000["server"]})
-    return [r200, r2000, rbytes, rserver]
-
-
-def play_row(play: dict) -> Row:
-    if play.get("error"):
-        return Row(part="browser", key="play_eps", unit="epochs/s", what="Play: epochs per second shown, steady",
-                   target=15.0, op=">=", target_text="≥ 15", baseline_text="—", baseline_kind="none",
-                   notes=play["error"])
-    return Row(part="browser", key="play_eps", unit="epochs/s",
-               what=f"Play: distinct epochs painted per second, over {play['seconds']:.1f} s",
-               target=15.0, op=">=", target_text="≥ 15", measured=play["eps"], samples=play["per_second"],
-               baseline_text="— (PLAY_FPS = 15 is the design rate)", baseline_kind="none",
-               notes=(f"{play['distinct']} distinct epochs ({play['first']} → {play['last']}); samples are epochs "
-                      f"per 1-s bin; median gap between painted epochs {play['median_gap_ms']:.0f} ms, longest "
-                      f"{play['max_gap_ms']:.0f} ms (a chunk boundary: the browser reports the end, the server "
-                      "trains and sends the next 45 epochs)."),
-               extra={k: play[k] for k in ("max_gap_ms", "median_gap_ms", "distinct", "seconds")})
-
-
-def cold_row(cold: dict) -> Row:
-    wall_s = [w / 1000 for w in cold["wall"]]
-    inpage_s = [w / 1000 for w in cold["inpage"]]
-    return Row(part="browser", key="cold_start", unit="s",
-               what="cold start: new browser context → Gradient descent page (n = 200) → all charts drawn",
-               target=3.0, op="<=", target_text="≤ 3 s", measured=_med(wall_s) if wall_s else None,
-               samples=wall_s, baseline_text="~3.7 s (prototype)", baseline_kind="quoted",
-               notes=(f"wall clock from before new_context() to {cold['charts']} chart(s) drawn with data; "
-                      f"the page's own clock (navigation start → drawn) median {_med(inpage_s):.2f} s. "
-                      f"One warm-up load first (the server's first import is not counted). "
-                      f"Largest scripts of the last load: {cold['resources']}"),
-               extra={"inpage_s": inpage_s, "resources": cold["resources"]})
-
-
 def capture_backmsgs(base: str) -> tuple[bytes, bytes]:
     """The BackMsgs a real browser sends to open the GD page at n = 200 and to press Step once
     (for the load part's protocol-level clients)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            ctx, page = new_page(browser)
-            open_gd(page, base, 200)
-            first = [f for f in decode(page.evaluate(FETCH_FRAMES, 0)) if f["kind"] == "rerun_script"]
-            k = page.evaluate(EPOCH_JS)
-            r = page.evaluate(CLICK_STEP, [k + 1, STEP_TIMEOUT_MS])
-            settle(page, quiet=250)
-            step = [f for f in decode(page.evaluate(FETCH_FRAMES, r["t0"])) if f["kind"] == "rerun_script"]
-            ctx.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        ctx, page = new_page(browser)
+        open_gd(page, base, 200)
+        first = [f for f in decode(page.evaluate(FETCH_FRAMES, 0)) if f["kind"] == "rerun_script"]
+        k = page.evaluate(EPOCH_JS)
+        r = page.evaluate(CLICK_STEP, [k + 1, STEP_TIMEOUT_MS])
+        settle(page, quiet=250)
+        step = [f for f in decode(page.evaluate(FETCH_FRAMES, r["t0"])) if f["kind"] == "rerun_script"]
+        ctx.close()
     if not first or not step or not step[0].get("fragment"):
         raise RuntimeError("could not capture the page's rerun and Step messages")
     return first[0]["raw"], step[0]["raw"]
-

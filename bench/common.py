@@ -1,6 +1,7 @@
-"""Shared pieces of the benchmark suite: statistics, result rows, the environment, the server.
+"""Shared pieces of the benchmark suite: statistics, result rows, the environment, the record.
 
-Nothing here imports the app's product modules; every part that needs them imports them itself.
+The Streamlit server and Chromium come from :mod:`testing.servers`, shared with the tests and the load
+test. Nothing here imports the app's product modules; every part that needs them imports them itself.
 """
 
 from __future__ import annotations
@@ -10,23 +11,15 @@ import json
 import math
 import os
 import platform
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]  # the repo: app.py, pages/, perceptron/
-RESULTS = Path(__file__).resolve().parent / "results"
+from testing.servers import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-VIEWPORT = {"width": 1400, "height": 1000}
-HEALTH_TIMEOUT = 40.0
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,87 +197,6 @@ def wait_for_quiet(limit: float = 0.35, max_wait: float = 20.0) -> dict:
         busy = machine_busy(1.0)
     return {"busy_before": busy, "waited_s": round(time.monotonic() - t0, 1),
             "loadavg": [round(x, 2) for x in os.getloadavg()]}
-
-
-# ---------------------------------------------------------------------------------------------
-# the Streamlit server
-# ---------------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``python -m streamlit run app.py`` on 127.0.0.1 and a free port; stopped by its PID."""
-
-    def __init__(self, extra_args=()):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = Path(tempfile.mkdtemp(prefix="neuron-lab-bench-")) / "server.log"
-        self.extra_args = list(extra_args)
-        self.proc: subprocess.Popen | None = None
-
-    def __enter__(self) -> Server:
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in __exit__
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(self.port),
-             "--browser.gatherUsageStats", "false", *self.extra_args],
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + HEALTH_TIMEOUT
-        try:
-            while True:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_path.read_text()}")
-                try:
-                    with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"streamlit not healthy after {HEALTH_TIMEOUT:.0f} s")
-                time.sleep(0.2)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def stop(self) -> None:
-        p = self.proc
-        if p is not None and p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(timeout=10)
-        if getattr(self, "_log", None):
-            self._log.close()
-            self._log = None
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    def rss_mb(self) -> float | None:
-        """Resident memory of the server process (MB), from /proc."""
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        except (OSError, AttributeError):
-            pass
-        return None
-
-    def cpu_seconds(self) -> float | None:
-        """User + system CPU time the server process used so far (s)."""
-        try:
-            parts = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, AttributeError, IndexError, ValueError):
-            return None
 
 
 # ---------------------------------------------------------------------------------------------

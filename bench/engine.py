@@ -76,6 +76,14 @@ def _timed(fn, *args):
     return time.perf_counter() - t0, out
 
 
+def _versus(*, key: str, samples: list, baseline_samples: list, baseline_name: str, **fields) -> Row:
+    """An engine row whose figure is a ratio (×) of the engine's ms/epoch to a loop timed in the same run."""
+    med = float(np.median(baseline_samples))
+    return Row(part="engine", key=key, unit="ms/epoch", samples=samples, baseline=med,
+               baseline_samples=baseline_samples, baseline_text=f"{baseline_name} {med:.2f} ms/epoch (median)",
+               baseline_kind="same run", measured_unit="×", **fields)
+
+
 def bench_full_batch(deadline: float) -> Row:
     from perceptron import train
 
@@ -97,17 +105,16 @@ def bench_full_batch(deadline: float) -> Row:
     ratios = [e / le for e, le in zip(eng, lean, strict=True)]
     # where the extra time goes: one epoch's pieces, timed alone
     breakdown = _train_breakdown(X, y)
-    return Row(
-        part="engine", key="engine_full_batch", unit="ms/epoch",
+    return _versus(
+        key="engine_full_batch",
         what=f"engine, full batch, n = {BIG_N:,}: perceptron.train per epoch, as a multiple of the lean numpy loop",
         target=1.5, op="<=", target_text="≤ 1.5× the lean loop",
-        measured=ratio, samples=eng, baseline=float(np.median(lean)), baseline_samples=lean,
-        baseline_text=f"lean numpy loop {np.median(lean):.2f} ms/epoch (median)", baseline_kind="same run",
+        measured=ratio, samples=eng, baseline_samples=lean, baseline_name="lean numpy loop",
         notes=(f"measured = median(train) / median(lean) = {np.median(eng):.2f} / {np.median(lean):.2f} ms "
                f"= {ratio:.2f}×; per-pair ratios min {min(ratios):.2f} median {np.median(ratios):.2f} "
                f"max {max(ratios):.2f}. train(epochs={EPOCHS_BIG}) makes {EPOCHS_BIG + 1} full passes "
                f"(row 0 too), divided by {EPOCHS_BIG}. Same weights after 5 epochs: {same}."),
-        measured_unit="×", extra={"same_result": same, "breakdown_ms": breakdown},
+        extra={"same_result": same, "breakdown_ms": breakdown},
     )
 
 
@@ -165,17 +172,16 @@ def bench_python_loop(deadline: float) -> Row:
         t, _ = _timed(lean_loop, X, y, w0, b0, LR, EPOCHS_SMALL)
         lean.append(t / EPOCHS_SMALL * 1e3)
     lean_small = round(float(np.median(lean)), 4)
-    return Row(
-        part="engine", key="engine_vs_python", unit="ms/epoch",
+    return _versus(
+        key="engine_vs_python",
         what=f"engine vs per-sample pure-Python loop, n = {SMALL_N:,}: speed-up per epoch",
         target=100.0, op=">=", target_text="engine > 100× faster",
-        measured=speedup, samples=eng, baseline=float(np.median(py)), baseline_samples=py,
-        baseline_text=f"pure-Python loop {np.median(py):.2f} ms/epoch (median)", baseline_kind="same run",
+        measured=speedup, samples=eng, baseline_samples=py, baseline_name="pure-Python loop",
         notes=(f"measured = median(pure Python) / median(perceptron.train) = {np.median(py):.2f} / "
                f"{np.median(eng):.4f} ms = {speedup:.0f}×; samples are perceptron.train ms/epoch. For scale, the lean "
                f"numpy loop takes {lean_small:.4f} ms/epoch here ({np.median(py) / lean_small:.0f}× the pure-Python "
                "loop): at n = 2,000 numpy's per-call overhead, not arithmetic, sets the time."),
-        measured_unit="×", extra={"lean_numpy_ms_per_epoch": lean_small},
+        extra={"lean_numpy_ms_per_epoch": lean_small},
     )
 
 
@@ -236,15 +242,6 @@ def bench_server_step(deadline: float) -> list[Row]:
             extra=r["parts"] | {"json_bytes": r["json_bytes"]},
         ))
     return rows
-
-
-def _merge(a, b):
-    if isinstance(a, dict) and isinstance(b, dict):
-        out = dict(a)
-        for k, v in b.items():
-            out[k] = _merge(a.get(k), v)
-        return out
-    return b
 
 
 def run() -> list[Row]:

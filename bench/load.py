@@ -17,7 +17,9 @@ import random
 import statistics
 import time
 
-from .common import Row, Server, busy_between, cpu_times, stats
+from testing.servers import StreamlitServer
+
+from .common import Row, busy_between, cpu_times, stats
 
 LEVELS = ((1, 15.0), (5, 20.0), (10, 25.0), (20, 30.0))  # (sessions, seconds)
 PERIOD = 1.0  # seconds between a student's Steps
@@ -98,7 +100,7 @@ class Student:
             await asyncio.wait([self.reader], timeout=5)
 
 
-async def _levels(server: Server, first: bytes, step: bytes) -> dict:
+async def _levels(server: StreamlitServer, first: bytes, step: bytes) -> dict:
     uri = f"ws://127.0.0.1:{server.port}/_stcore/stream"
     students: list[Student] = []
     results = {}
@@ -147,8 +149,8 @@ async def _levels(server: Server, first: bytes, step: bytes) -> dict:
 def run() -> list[Row]:
     from .browser import capture_backmsgs
 
-    with Server() as server:
-        first, step = capture_backmsgs(server.base)
+    with StreamlitServer(tag="bench") as server:
+        first, step = capture_backmsgs(server.url)
         res = asyncio.run(_levels(server, first, step))
     med = {n: statistics.median(r["latencies"]) for n, r in res.items() if r.get("latencies")}
     one, twenty = med.get(1), med.get(20)

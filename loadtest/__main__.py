@@ -15,7 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-from .client import ClassroomConfig, format_report, format_sweep, run_classroom, run_sweep
+from .classroom import run_classroom, run_sweep
+from .report import format_report, format_sweep
+from .student import ClassroomConfig
 
 RESULTS = Path(__file__).resolve().parent / "results"
 

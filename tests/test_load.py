@@ -15,15 +15,10 @@ import pytest
 
 pytest.importorskip("websockets")
 
-from loadtest.client import (  # noqa: E402
-    ClassroomConfig,
-    Server,
-    Student,
-    _classroom,
-    _defaults,
-    format_report,
-    server_log_problems,
-)
+from loadtest.classroom import app_defaults, run_students, server_log_problems  # noqa: E402
+from loadtest.report import format_report  # noqa: E402
+from loadtest.student import ClassroomConfig, Student  # noqa: E402
+from testing.servers import StreamlitServer  # noqa: E402
 
 SESSIONS = 4
 SECONDS = 20.0
@@ -32,7 +27,7 @@ EXERCISED = {"open", "step", "step10", "play", "pause", "frame", "reset", "goto_
 
 @pytest.fixture(scope="module")
 def server():
-    with Server() as srv:
+    with StreamlitServer(tag="loadtest") as srv:
         yield srv
 
 
@@ -40,7 +35,7 @@ def test_checks_catch_a_wrong_screen(server):
     """The isolation checks are not vacuous: a student expecting another epoch or other points is flagged."""
 
     async def go():
-        summary, limit = _defaults()
+        summary, limit = app_defaults()
         errors: list = []
         st = Student(99, server.url, ClassroomConfig(sessions=1, seconds=1), summary, limit, [], errors)
         await st.s.connect()
@@ -63,7 +58,7 @@ def test_checks_catch_a_wrong_screen(server):
 
 def test_classroom(server, capsys):
     cfg = ClassroomConfig(sessions=SESSIONS, seconds=SECONDS, seed=7)
-    report = asyncio.run(_classroom(server.url, cfg, server.pid))
+    report = asyncio.run(run_students(server.url, cfg, server.pid))
     report["server_log_problems"] = server_log_problems(server.log_text())
     with capsys.disabled():
         print("\n" + format_report(report, title="Short classroom (tests/test_load.py)"))

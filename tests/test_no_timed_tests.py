@@ -21,8 +21,7 @@ CLOCK = re.compile(
 
 # file -> why it may read a clock (each use is a fuse against a hang, never a speed limit)
 ALLOWED = {
-    "servers.py": "waits for a server to answer its health check, raising TimeoutError after a deadline",
-    "test_replicas.py": "waits for nginx and the replicas to start and stop, raising after a deadline",
+    # (starting and stopping servers, with their deadlines, is testing/servers.py's, outside tests/)
     "browser/lab_browser.py": "settle(): the app must have been idle for a quiet period before a test reads it",
     "browser/test_app_browser.py": "a Play recording stops at its goal epoch or after a one-minute fuse",
     "test_hidden_layer_browser.py": "a Play recording stops at its goal epoch or after a one-minute fuse",

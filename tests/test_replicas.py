@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from servers import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, require
+from servers import CHROMIUM, ROOT, VIEWPORT, chromium, free_port, require, stop, wait_healthy
 
 pytestmark = pytest.mark.browser
 
@@ -32,26 +29,12 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MISSING = "Chromium or nginx not found: apt-get install chromium nginx (Debian) to run the multi-replica test"
 COOKIE = "nl_replica"
 REPLICA_HEADER = "x-neuron-lab-replica"
-START_TIMEOUT = 120.0
+START_TIMEOUT = 120.0  # fuses against a hang, never speed limits
 STOP_TIMEOUT = 20.0
 
 
 def _require_tools() -> None:
     require(CHROMIUM, NGINX, message=MISSING)
-
-
-def _group_members(pgid: int) -> list[str]:
-    """Live (non-zombie) processes of the process group ``pgid``, as "pid command" strings."""
-    out = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        state, _ppid, pgrp = text.rsplit(")", 1)[1].split()[:3]
-        if int(pgrp) == pgid and state != "Z":
-            out.append(f"{stat.parent.name} {text[text.index('(') + 1:text.rindex(')')]}")
-    return out
 
 
 def _logs(prefix: Path) -> str:
@@ -90,66 +73,33 @@ def cluster(tmp_path_factory):
     log = open(prefix / "script.log", "wb")  # noqa: SIM115 - closed in the finalizer
     proc = subprocess.Popen(["bash", str(SCRIPT), "2", str(port)], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
-    pgid = proc.pid  # start_new_session: the script leads a new process group; its children join it
+    # start_new_session: the script leads a new process group; nginx and the replicas join it
 
-    def stop() -> None:
-        # First the way an operator does it: SIGTERM to the script, which stops nginx and every
-        # replica by PID. Then the safety net: kill whatever is left in the group, and say so.
-        leftovers: list[str] = []
+    def finish() -> None:
+        # The way an operator does it: SIGTERM to the script, which stops nginx and every replica
+        # by PID. Whatever is left in its process group after that is killed, and reported.
         try:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    leftovers.append(f"{proc.pid} replicas.sh (did not exit on SIGTERM)")
-            deadline = time.monotonic() + 5
-            while _group_members(pgid) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            leftovers += _group_members(pgid)
+            leftovers = stop(proc, timeout=STOP_TIMEOUT)
         finally:
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            if proc.poll() is None:
-                proc.wait(timeout=10)
             log.close()
         assert not leftovers, f"processes left running after replicas.sh stopped: {leftovers}\n{_logs(prefix)}"
 
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"replicas.sh exited with {proc.returncode}:\n{_logs(prefix)}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    pass
-                if _get(f"{base}/_stcore/health").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nginx on {base} not healthy after {START_TIMEOUT:.0f} s:\n{_logs(prefix)}")
-            time.sleep(0.2)
+        wait_healthy(base, proc, lambda: _logs(prefix), START_TIMEOUT, what="replicas.sh (nginx)")
         lines = (prefix / "replicas").read_text().split("\n")
         replicas = [line.split()[1] for line in lines if line and "nginx" not in line]
         assert len(replicas) == 2, lines
     except BaseException:
-        stop()
+        finish()
         raise
     yield Cluster(base, prefix, replicas)
-    stop()
+    finish()
 
 
 @pytest.fixture(scope="module")
 def browser(cluster):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture
@@ -157,7 +107,7 @@ def new_context(browser):
     contexts = []
 
     def make(cookie: str | None = None, base: str | None = None):
-        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx = browser.new_context(viewport=VIEWPORT)
         ctx.set_default_timeout(60_000)
         if cookie is not None:
             ctx.add_cookies([{"name": COOKIE, "value": cookie, "url": base}])

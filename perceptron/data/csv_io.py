@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .datasets import Dataset
+from .points import Dataset
 
 
 class CsvError(ValueError):

@@ -1,216 +1,49 @@
-r"""Figure builders: plain arrays in, ``plotly.graph_objects.Figure`` out.
+r"""Figure builders: plain arrays in, ``plotly.graph_objects.Figure`` (or a :func:`spec` dict) out.
 
-Pure functions, testable without Streamlit; any renderer can show what they
-return. Colours are the Okabe–Ito palette (safe for colour-blind viewers), and
-the classes differ by marker shape too: class 0 circles, class 1 diamonds;
-test points are hollow.
+Pure functions, testable without Streamlit; any renderer can show what they return. The
+pieces they share with the hidden-layer page (traces as plain dicts, the layout, the points,
+the boundary, the cost lines) are in :mod:`perceptron.views.traces`; colours and shapes in
+:mod:`perceptron.views.palette`.
 """
 
 from __future__ import annotations
-
-import copy
-import functools
 
 import numpy as np
 import plotly.graph_objects as go
 
 from ..engine.neuron import sigmoid
-from .geometry import level_curve
-
-C0, C1 = "#E69F00", "#0072B2"  # Okabe–Ito orange and blue
-ACCENT, GREY, RED = "#D55E00", "#6b6b6b", "#CC79A7"
-CLASS_COLOURS = (C0, C1)
-SYMBOLS = ("circle", "diamond")
-# σ from class-0 orange through white to class-1 blue, light enough for points to show on top
-HEAT = [[0.0, "#f5c77a"], [0.5, "#ffffff"], [1.0, "#7fb5dc"]]
-BASE_LAYOUT = dict(
-    template="plotly_white",
-    margin=dict(l=50, r=20, t=40, b=45),
-    font=dict(size=13),
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-    uirevision="keep",  # keeps the user's zoom across updates
+from .palette import ACCENT, C0, C1, CLASS_COLOURS, GREEN, GREY, RED, SYMBOLS
+from .traces import (
+    add_cost_lines,
+    arrow,
+    as_figure,
+    boundary_traces,
+    contour,
+    cost_top,
+    cost_traces,
+    epoch_note,
+    figure_layout,
+    merge,
+    new_figure,
+    point_traces,
+    rounded,
+    scatter,
+    spec,
 )
 
-
-def _scatter(**kw) -> dict:
-    return dict(type="scatter", **kw)
-
-
-def _heatmap(**kw) -> dict:
-    return dict(type="heatmap", **kw)
-
-
-def _contour(**kw) -> dict:
-    return dict(type="contour", **kw)
-
-
-def _figure(data=None) -> go.Figure:
-    """A figure from plain trace dicts, skipping plotly's per-property validation (4x faster per
-    update); the tests validate every builder's output with ``go.Figure(fig.to_dict())``."""
-    data = [data] if isinstance(data, dict) else list(data or [])
-    return go.Figure(data=data, _validate=False)
-
-
-@functools.lru_cache(maxsize=1)
-def _template_json() -> dict:
-    """The ``plotly_white`` template as plotly.js reads it (plotly.js knows no template names)."""
-    import plotly.io as pio
-
-    full = pio.templates["plotly_white"].to_plotly_json()
-    # only the trace types and subplots the app draws: the rest is 6 KB sent on every update for nothing
-    layout = {k: v for k, v in full["layout"].items() if k not in _UNUSED_LAYOUT}
-    # tick labels are never hidden at the plot's edge (the default measures every label on every draw)
-    for axis in ("xaxis", "yaxis"):
-        layout[axis] = {**layout.get(axis, {}), "ticklabeloverflow": "allow"}
-    return {"layout": layout, "data": {k: v for k, v in full["data"].items() if k in _TRACE_TYPES}}
-
-
-_TRACE_TYPES = ("scatter", "heatmap", "contour")
-_UNUSED_LAYOUT = ("scene", "ternary", "polar", "geo", "coloraxis", "colorscale")  # every colour scale is explicit
-
-
-def _merge(a: dict, b: dict) -> dict:
-    """``a`` updated by ``b``, nested dicts merged (as ``Figure.update_layout`` does)."""
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def spec(data, layout) -> dict:
-    """A figure as plain JSON, ``{"data": [...], "layout": {...}}``, with the app's template written out.
-
-    Building a figure this way costs a few milliseconds less than a ``go.Figure`` (no
-    validation, no conversion); the chart component draws it as it is, and
-    :func:`as_figure` makes the same figure a ``go.Figure`` for ``st.plotly_chart`` and exports.
-    """
-    layout = dict(layout)
-    if layout.get("template") == "plotly_white":
-        layout["template"] = copy.deepcopy(_template_json())
-    return {"data": list(data), "layout": layout}
-
-
-def as_figure(fig) -> go.Figure:
-    """A :func:`spec` dict (or a figure) as a ``go.Figure``: the same picture for any renderer."""
-    if isinstance(fig, go.Figure):
-        return fig
-    return go.Figure(data=fig["data"], layout=fig["layout"], _validate=False)
-
-
-def _r(a, digits=4):
-    """Rounded plain lists: smaller messages, same picture.
-
-    Numbers of 1e15 and more are kept as they are: a float that large has no decimals left to
-    round, and ``np.round`` would overflow near the largest floats (1e306 × 10⁴ is inf).
-    """
-    a = np.asarray(a, dtype=float)
-    with np.errstate(over="ignore", invalid="ignore"):
-        r = np.round(a, digits)
-    return np.where(np.abs(a) < 1e15, r, a).tolist()
-
-
-def _wrap(text: str, width: int = 40) -> str:
-    """A title on lines of at most about ``width`` characters (plotly.js never wraps a title; a
-    half-width chart cuts it off)."""
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return "<br>".join(lines + [line])
-
-
-def _layout(large=False, **extra):
-    lay = dict(BASE_LAYOUT, **extra)
-    if isinstance(lay.get("title"), str):  # plotly.js 3 draws only title.text (figures here skip validation)
-        # top left, above the legend (which sits in the top margin, just above the plot)
-        lay["title"] = {"text": _wrap(lay["title"]), "x": 0.02, "xref": "container", "xanchor": "left", "y": 0.99,
-                        "yref": "container", "yanchor": "top", "pad": {"t": 14}, "font": {"size": 14}}
-        lay["margin"] = {**lay["margin"], "t": max(lay["margin"]["t"], 78)}
-    if large:
-        lay["font"] = dict(size=20)
-    return lay
-
-
-def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None,
-                 highlight_name="chosen sample"):
-    r"""Scatter traces of the points: one per class and split, shape by class, hollow for test.
-
-    Parameters
-    ----------
-    X : ndarray of shape (n, 2)
-    y : ndarray of shape (n,), 0 or 1
-    test : ndarray of shape (n,), bool
-    highlight : int or None, the index of a chosen point to ring
-
-    Each marker's ``customdata`` is its row index in X, so a click or a selection
-    names the point.
-    """
-    X = np.asarray(X, dtype=float).reshape(-1, 2)
-    y, test = np.asarray(y).reshape(-1), np.asarray(test, dtype=bool).reshape(-1)
-    traces = []
-    for label in (0, 1):
-        for is_test in (False, True):
-            idx = np.flatnonzero((y == label) & (test == is_test))
-            if is_test and idx.size == 0:
-                continue
-            sym = SYMBOLS[label] + ("-open" if is_test else "")
-            named = f"class {label}" if class_names[label] == str(label) else f"class {label}: {class_names[label]}"
-            name = named + (" (test)" if is_test else "")
-            traces.append(
-                _scatter(
-                    x=_r(X[idx, 0]), y=_r(X[idx, 1]), mode="markers", name=name,
-                    customdata=idx.tolist(), xaxis=xaxis, yaxis=yaxis,
-                    marker=dict(
-                        symbol=sym, size=9, color=CLASS_COLOURS[label],
-                        line=dict(width=1.5 if is_test else 0.8, color=CLASS_COLOURS[label] if is_test else "white"),
-                    ),
-                    hovertemplate="x₁=%{x}<br>x₂=%{y}<extra>" + name + "</extra>",
-                )
-            )
-    if highlight is not None and 0 <= highlight < X.shape[0]:
-        traces.append(
-            _scatter(
-                x=[X[highlight, 0]], y=[X[highlight, 1]], mode="markers", name=highlight_name,
-                xaxis=xaxis, yaxis=yaxis, hoverinfo="skip",
-                marker=dict(size=20, symbol="circle-open", color=ACCENT, line=dict(width=3)),
-            )
-        )
-    return traces
+_r = rounded  # the old private name, still imported by tests/test_extremes.py
 
 
 def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False):
     """The dataset on the plane, ready for clicking (adds a point) and box/lasso selection."""
-    fig = _figure(point_traces(X, y, test, class_names))
+    fig = new_figure(point_traces(X, y, test, class_names))
     (x0, x1), (y0, y1) = bounds
     fig.update_layout(
-        _layout(large, height=460, dragmode="select", clickmode="event+select"),
+        figure_layout(large, height=460, dragmode="select", clickmode="event+select"),
         xaxis=dict(title=feature_names[0], range=[x0, x1], zeroline=True),
         yaxis=dict(title=feature_names[1], range=[y0, y1], zeroline=True, scaleanchor=None),
     )
     return fig
-
-
-def boundary_traces(grid, xaxis="x", yaxis="y"):
-    r"""σ over the plane as a heatmap and the curve ŷ = 0.5 (by marching squares) as a line.
-
-    Parameters
-    ----------
-    grid : (xs, ys, P) from :func:`perceptron.views.geometry.probability_grid`
-    """
-    xs, ys, P = grid
-    cx, cy = level_curve(xs, ys, P, 0.5)
-    return [
-        _heatmap(
-            x=_r(xs, 3), y=_r(ys, 3), z=_r(P, 2), zmin=0, zmax=1, colorscale=HEAT,
-            zsmooth="fast", showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
-            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>",
-        ),
-        _scatter(x=cx, y=cy, mode="lines", name="boundary ŷ = 0.5 (z = 0)", xaxis=xaxis, yaxis=yaxis,
-                   line=dict(width=2.5, color="#333"), hoverinfo="skip", connectgaps=False),
-    ]
 
 
 def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None,
@@ -232,25 +65,17 @@ def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), cl
     Used for the weight vector (from the origin, perpendicular to the line) and
     the gradient (from the current w, against which descent moves).
     """
-    fig = _figure(plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name))
+    fig = new_figure(plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name))
     (x0, x1), (y0, y1) = bounds
-    layout = _layout(large, height=480, title=title)
+    layout = figure_layout(large, height=480, title=title)
     layout["margin"] = {**layout["margin"], "t": 112}  # the title, then up to 3 rows of legend in a half-width column
     fig.update_layout(
         layout,
         xaxis=dict(title=feature_names[0], range=[x0, x1]),
         yaxis=dict(title=feature_names[1], range=[y0, y1]),
-        annotations=[_arrow(*a) for a in arrows],
+        annotations=[arrow(*a) for a in arrows],
     )
     return fig
-
-
-def _arrow(x0, y0, x1, y1, text, colour, xref="x", yref="y"):
-    return dict(
-        x=x1, y=y1, ax=x0, ay=y0, xref=xref, yref=yref, axref=xref, ayref=yref, text=text,
-        showarrow=True, arrowhead=3, arrowsize=1.3, arrowwidth=2.5, arrowcolor=colour,
-        font=dict(color=colour, size=14), bgcolor="rgba(255,255,255,0.7)",
-    )
 
 
 def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
@@ -263,32 +88,20 @@ def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
     chosen : index of a sample to mark, or None
     """
     z = np.asarray(z, dtype=float)
-    y = np.asarray(y).reshape(-1)
-    lim = z_range or max(6.0, float(np.max(np.abs(z))) * 1.1 if z.size else 6.0)
-    lim = min(lim, 60.0)
+    lim = min(z_range, 60.0) if z_range else sigmoid_limit(z)
     curve = np.linspace(-lim, lim, 161)
     traces = [
-        _scatter(x=_r(curve), y=_r(sigmoid(curve)), mode="lines", name="σ(z)", xaxis=xaxis, yaxis=yaxis,
-                   line=dict(color=GREY, width=2), hoverinfo="skip", showlegend=False)
+        scatter(x=rounded(curve), y=rounded(sigmoid(curve)), mode="lines", name="σ(z)", xaxis=xaxis, yaxis=yaxis,
+                line=dict(color=GREY, width=2), hoverinfo="skip", showlegend=False)
     ]
+    traces += sigmoid_points(z, y, lim, xaxis, yaxis, digits=4)
     zc = np.clip(z, -lim, lim)
-    for label in (0, 1):
-        idx = np.flatnonzero(y == label)
-        traces.append(
-            _scatter(
-                x=_r(zc[idx]), y=_r(sigmoid(z[idx])), mode="markers", xaxis=xaxis, yaxis=yaxis,
-                name=f"class {label} at its z", customdata=idx.tolist(), showlegend=False,
-                marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label], opacity=0.75,
-                            line=dict(width=0.6, color="white")),
-                hovertemplate="#%{customdata}<br>z=%{x}<br>ŷ=σ(z)=%{y}<extra></extra>",
-            )
-        )
     if chosen is not None and 0 <= chosen < z.size:
         traces.append(
-            _scatter(x=[float(zc[chosen])], y=[float(sigmoid(z[chosen]))], mode="markers+text",
-                       text=[f" #{chosen}"], textposition="middle right", xaxis=xaxis, yaxis=yaxis,
-                       marker=dict(size=18, symbol="circle-open", color=ACCENT, line=dict(width=3)),
-                       showlegend=False, hoverinfo="skip")
+            scatter(x=[float(zc[chosen])], y=[float(sigmoid(z[chosen]))], mode="markers+text",
+                    text=[f" #{chosen}"], textposition="middle right", xaxis=xaxis, yaxis=yaxis,
+                    marker=dict(size=18, symbol="circle-open", color=ACCENT, line=dict(width=3)),
+                    showlegend=False, hoverinfo="skip")
         )
     return traces, lim
 
@@ -296,9 +109,9 @@ def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
 def sigmoid_figure(z, y, chosen=None, large=False):
     """The sigmoid curve with every sample at its z (a standalone figure)."""
     traces, lim = sigmoid_traces(z, y, chosen=chosen)
-    fig = _figure(traces)
+    fig = new_figure(traces)
     fig.update_layout(
-        _layout(large, height=360, title="ŷ = σ(z): every sample at its z"),
+        figure_layout(large, height=360, title="ŷ = σ(z): every sample at its z"),
         xaxis=dict(title="z = w·x + b", range=[-lim, lim]),
         yaxis=dict(title="ŷ", range=[-0.05, 1.05]),
         shapes=[dict(type="line", x0=-lim, x1=lim, y0=0.5, y1=0.5, line=dict(dash="dot", color=GREY, width=1))],
@@ -306,38 +119,23 @@ def sigmoid_figure(z, y, chosen=None, large=False):
     return fig
 
 
-def cost_traces(cost, test_cost=None, epoch=None, offset=0, xaxis="x", yaxis="y", name="train cost"):
-    """Cost per epoch (train, and test if given), with the epoch on screen marked."""
-    cost = np.asarray(cost, dtype=float)
-    ks = np.arange(cost.size) + offset
-    traces = [_scatter(x=ks.tolist(), y=_r(cost, 6), mode="lines", name=name, xaxis=xaxis, yaxis=yaxis,
-                         line=dict(color=C1, width=2.5))]
-    if test_cost is not None:
-        traces.append(_scatter(x=ks.tolist(), y=_r(test_cost, 6), mode="lines", name="test cost",
-                                 xaxis=xaxis, yaxis=yaxis, line=dict(color=C0, width=2, dash="dash")))
-    if epoch is not None and 0 <= epoch < cost.size:
-        traces.append(_scatter(x=[epoch + offset], y=[round(float(cost[epoch]), 6)], mode="markers",
-                                 name=f"epoch {epoch}", xaxis=xaxis, yaxis=yaxis, showlegend=False,
-                                 marker=dict(size=12, color=ACCENT, symbol="circle")))
-    return traces
-
-
-def _sigmoid_limit(z) -> float:
+def sigmoid_limit(z) -> float:
+    """Half the width of the z axis: every sample in view (and at least ±6), at most ±60."""
     z = np.asarray(z, dtype=float)
     return float(min(max(6.0, float(np.max(np.abs(z))) * 1.1 if z.size else 6.0), 60.0))
 
 
-def _sigmoid_points(z, y, lim, xaxis, yaxis):
+def sigmoid_points(z, y, lim, xaxis, yaxis, digits=3):
     """One scatter per class: every sample at (z, σ(z)), clipped into the visible range."""
     z, y = np.asarray(z, dtype=float), np.asarray(y).reshape(-1)
     zc = np.clip(z, -lim, lim)
     return [
-        _scatter(
-            x=_r(zc[y == label], 3), y=_r(sigmoid(z[y == label]), 3), mode="markers", xaxis=xaxis, yaxis=yaxis,
-            name=f"class {label} at its z", customdata=np.flatnonzero(y == label).tolist(), showlegend=False,
+        scatter(
+            x=rounded(zc[y == label], digits), y=rounded(sigmoid(z[y == label]), digits), mode="markers",
+            xaxis=xaxis, yaxis=yaxis, name=f"class {label} at its z", customdata=np.flatnonzero(y == label).tolist(),
+            showlegend=False, hovertemplate="#%{customdata}<br>z=%{x}<br>ŷ=σ(z)=%{y}<extra></extra>",
             marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label], opacity=0.75,
                         line=dict(width=0.6, color="white")),
-            hovertemplate="#%{customdata}<br>z=%{x}<br>ŷ=σ(z)=%{y}<extra></extra>",
         )
         for label in (0, 1)
     ]
@@ -345,26 +143,24 @@ def _sigmoid_points(z, y, lim, xaxis, yaxis):
 
 # σ over z in [−60, 60]: dense where it bends, a few points where it is flat (121 points, not 481)
 _CURVE = np.concatenate([np.linspace(-60, -12, 9)[:-1], np.linspace(-12, 12, 97), np.linspace(12, 60, 9)[1:]])
-_SIGMOID_CURVE = (tuple(_r(_CURVE)), tuple(_r(sigmoid(_CURVE))))  # a constant (tuples: never mutated)
+_SIGMOID_CURVE = (tuple(rounded(_CURVE)), tuple(rounded(sigmoid(_CURVE))))  # a constant (tuples: never mutated)
 DESCENT_DYNAMIC = 5  # traces 0-4 of the descent figure change with the epoch; frames update only those
 
 
 def _descent_dynamic(grid, z, z_y, cost, epoch):
     """The traces that move with the epoch: heatmap, boundary, samples on the sigmoid, the cost marker."""
-    lim = _sigmoid_limit(z)
-    marker = _scatter(x=[epoch], y=[round(float(cost[epoch]), 6)], mode="markers", xaxis="x3", yaxis="y3",
-                        name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
-    return boundary_traces(grid) + _sigmoid_points(z, z_y, lim, "x2", "y2") + [marker], lim
+    lim = sigmoid_limit(z)
+    marker = scatter(x=[epoch], y=[round(float(cost[epoch]), 6)], mode="markers", xaxis="x3", yaxis="y3",
+                     name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
+    return boundary_traces(grid) + sigmoid_points(z, z_y, lim, "x2", "y2") + [marker], lim
 
 
 def _descent_layout_update(epoch, cost, accuracy, lim, status=""):
-    text = f"epoch {epoch} · cost {cost[epoch]:.4g} · train accuracy {accuracy[epoch]:.0%}" + status
     titles = [
         dict(text=t, x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=14))
         for t, x in (("Decision boundary", 0.18), ("Sigmoid", 0.555), ("Cost", 0.875))
     ]
-    titles.append(dict(text=text, x=0, y=1.13, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
-                       showarrow=False, font=dict(size=15, color="#26303d")))
+    titles.append(epoch_note(epoch, cost, accuracy, status, y=1.13))
     return dict(annotations=titles, xaxis2=dict(range=[-lim, lim]), xaxis3=dict(range=[0, max(epoch, 10)]))
 
 
@@ -386,13 +182,13 @@ def descent_spec(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, ep
     cost, accuracy : ndarray of shape (k+1,); test_cost : same or None
     """
     dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch)
-    static = [_scatter(x=_SIGMOID_CURVE[0], y=_SIGMOID_CURVE[1], mode="lines", xaxis="x2", yaxis="y2",
-                       showlegend=False, line=dict(color=GREY, width=2), hoverinfo="skip", name="σ(z)")]
+    static = [scatter(x=_SIGMOID_CURVE[0], y=_SIGMOID_CURVE[1], mode="lines", xaxis="x2", yaxis="y2",
+                      showlegend=False, line=dict(color=GREY, width=2), hoverinfo="skip", name="σ(z)")]
     static += cost_traces(cost, test_cost, None, xaxis="x3", yaxis="y3")
     static += point_traces(X, y, test, class_names)
     (x0, x1), (y0, y1) = bounds
-    top = _cost_top(cost, test_cost)
-    layout = _merge(_layout(large, height=500, showlegend=True, margin=dict(l=50, r=20, t=70, b=105)), dict(
+    top = cost_top(cost, test_cost)
+    layout = merge(figure_layout(large, height=500, showlegend=True, margin=dict(l=50, r=20, t=70, b=105)), dict(
         xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=dict(text=feature_names[0])),
         yaxis=dict(range=[y0, y1], title=dict(text=feature_names[1])),
         yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title=dict(text="ŷ = σ(z)")),
@@ -401,14 +197,7 @@ def descent_spec(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, ep
         yaxis3=dict(anchor="x3", range=[0, top], title=dict(text="cost")),
         legend=dict(orientation="h", y=-0.17, yanchor="top", x=0),
     ))
-    return spec(dynamic + static, _merge(layout, _descent_layout_update(epoch, cost, accuracy, lim)))
-
-
-def _cost_top(cost, test_cost) -> float:
-    top = max(float(np.max(cost)) if np.size(cost) else 1.0, 1e-9) * 1.05
-    if test_cost is not None and np.size(test_cost):
-        top = max(top, float(np.max(test_cost)) * 1.05)
-    return top
+    return spec(dynamic + static, merge(layout, _descent_layout_update(epoch, cost, accuracy, lim)))
 
 
 def descent_figure(*args, **kwargs) -> go.Figure:
@@ -438,15 +227,10 @@ def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend
     (else the lines are replaced: the Step drops the epochs after a rewind).
     """
     frame = descent_frame(grid, z, z_y, cost, accuracy, epoch)
-    frame["layout"]["yaxis3"] = dict(range=[0, _cost_top(cost, test_cost)])
+    frame["layout"]["yaxis3"] = dict(range=[0, cost_top(cost, test_cost)])
     lines = [cost] + ([test_cost] if test_cost is not None else [])
-    for i, c in enumerate(lines, start=DESCENT_DYNAMIC + 1):  # after the σ curve: train, then test cost
-        if extend:
-            frame.setdefault("extend", []).append({"trace": i, "x": [epoch], "y": _r(c[-1:], 6)})
-        else:
-            frame["data"].append({"x": list(range(len(c))), "y": _r(c, 6)})
-            frame["traces"].append(i)
-    return frame
+    # after the σ curve: train, then test cost
+    return add_cost_lines(frame, lines, DESCENT_DYNAMIC + 1, epoch, extend)
 
 
 def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b fixed", large=False):
@@ -455,30 +239,30 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     ``paths`` maps a label to an ndarray of shape (k, 2+) of successive weights
     (the first two columns are drawn).
     """
-    fig = _figure(_contour(x=_r(w1s), y=_r(w2s), z=_r(C, 5), colorscale="Viridis",
-                               contours=dict(showlabels=True), colorbar=dict(title=dict(text="C")), name="cost"))
+    fig = new_figure(contour(x=rounded(w1s), y=rounded(w2s), z=rounded(C, 5), colorscale="Viridis",
+                             contours=dict(showlabels=True), colorbar=dict(title=dict(text="C")), name="cost"))
     palette = ("white", "#F0E442", "#CC79A7", "#56B4E9")
     for i, (label, path) in enumerate((paths or {}).items()):
         path = np.asarray(path, dtype=float)
         colour = palette[i % len(palette)]
-        fig.add_trace(_scatter(x=_r(path[:, 0]), y=_r(path[:, 1]), mode="lines+markers", name=label,
-                                 line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
-        fig.add_trace(_scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False,
-                                 marker=dict(size=13, color=colour, symbol="x", line=dict(width=1, color="#333")),
-                                 hovertemplate=f"{label}: end<extra></extra>"))
-    fig.update_layout(_layout(large, height=480, title=title), xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
+        fig.add_trace(scatter(x=rounded(path[:, 0]), y=rounded(path[:, 1]), mode="lines+markers", name=label,
+                              line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
+        fig.add_trace(scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False,
+                              marker=dict(size=13, color=colour, symbol="x", line=dict(width=1, color="#333")),
+                              hovertemplate=f"{label}: end<extra></extra>"))
+    fig.update_layout(figure_layout(large, height=480, title=title), xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
     return fig
 
 
 def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
     """Several cost curves against the epoch: ``{label: ndarray}``."""
-    palette = (C1, "#009E73", ACCENT, C0, RED)
-    fig = _figure([
-        _scatter(x=list(range(len(c))), y=_r(c, 6), mode="lines", name=label,
-                   line=dict(width=2.5, color=palette[i % len(palette)], dash=("solid", "dash", "dot")[i % 3]))
+    palette = (C1, GREEN, ACCENT, C0, RED)
+    fig = new_figure([
+        scatter(x=list(range(len(c))), y=rounded(c, 6), mode="lines", name=label,
+                line=dict(width=2.5, color=palette[i % len(palette)], dash=("solid", "dash", "dot")[i % 3]))
         for i, (label, c) in enumerate(curves.items())
     ])
-    fig.update_layout(_layout(large, height=380, title=title), xaxis=dict(title="epoch"),
+    fig.update_layout(figure_layout(large, height=380, title=title), xaxis=dict(title="epoch"),
                       yaxis=dict(title=ytitle, type="log" if log else "linear"))
     return fig
 
@@ -492,7 +276,7 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
     w = np.asarray(w, dtype=float)
     d = len(w)
     ys = np.linspace(0.88, 0.12, d) if d > 1 else np.array([0.5])
-    fig = _figure()
+    fig = new_figure()
     big = max(float(np.max(np.abs(w))) if d else 1.0, 1e-9)
     shapes, notes = [], []
     for i in range(d):
@@ -520,7 +304,7 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
              xanchor="left", font=dict(size=16)),
     ]
     fig.update_layout(
-        _layout(large, height=260, margin=dict(l=10, r=10, t=10, b=10)), shapes=shapes, annotations=notes,
+        figure_layout(large, height=260, margin=dict(l=10, r=10, t=10, b=10)), shapes=shapes, annotations=notes,
         xaxis=dict(visible=False, range=[-0.12, 1.1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
     )
     return fig

@@ -3,9 +3,10 @@ r"""What the hidden-layer page shows, from a :class:`~perceptron.session.netlab.
 Pure functions (no streamlit): one combined figure (the output's decision boundary,
 the cost per epoch and one thumbnail per hidden unit, so a single ``Plotly.react``
 repaints them all), its partial updates for in-browser playback and for the Step drawn
-ahead, the network diagram, and the chain rule of one sample written out with its numbers.
+ahead, and the network diagram. The chain rule of one sample written out with its numbers
+is :mod:`perceptron.views.netlatex`, whose names are importable from here too.
 
-The page rebuilds the figures on every Step, so they are plain :func:`perceptron.views.figures.spec`
+The page rebuilds the figures on every Step, so they are plain :func:`perceptron.views.traces.spec`
 dicts with rounded lists (``*_spec``); :func:`figure` and :func:`diagram` give the same
 pictures as ``go.Figure`` for exports and tests.
 """
@@ -16,9 +17,38 @@ import numpy as np
 
 from ..engine import network as net
 from ..session.netlab import NetLab
-from . import figures as F
 from .geometry import level_curve, plane_bounds
-from .latex import num, paren
+from .netlatex import (
+    LINE_BREAK,
+    backward_lines,
+    block,
+    finite_differences,
+    forward_lines,
+    gradient_line,
+    ledger,
+    weight_names,
+)
+from .palette import ACCENT, C0, C1, CLASS_COLOURS, GREEN, GREY, HEAT, SYMBOLS
+from .traces import (
+    add_cost_lines,
+    as_figure,
+    boundary_traces,
+    cost_top,
+    cost_traces,
+    epoch_note,
+    figure_layout,
+    heatmap,
+    point_traces,
+    rounded,
+    scatter,
+    spec,
+)
+
+__all__ = [  # the page's names; the LaTeX ones live in netlatex
+    "COST_DIGITS", "FIXED", "LINE_BREAK", "backward_lines", "block", "diagram", "diagram_spec", "figure",
+    "figure_spec", "finite_differences", "forward_lines", "frames", "gradient_line", "input_names", "ledger",
+    "step_frame", "weight_names",
+]
 
 GRID = 40  # the output's boundary ŷ = 0.5 is traced on a GRID × GRID grid, as on the other pages
 HEAT_GRID = 30  # the output's map: smoothed by the browser, it looks the same as 40 × 40 at half the bytes
@@ -26,7 +56,7 @@ THUMB = 12  # each hidden unit's map: small, and light in the frames
 THUMB_LINE = 20  # each unit's line a = 0.5 is traced on a finer grid than its map
 COST_DIGITS = 4  # decimals of the cost line and its marker
 THUMB_POINTS = 60  # points drawn in each thumbnail (an even sample): each point is an SVG node to redraw
-UNIT = "#009E73"  # Okabe–Ito bluish green: a hidden unit's activation (not a class)
+UNIT = GREEN  # a hidden unit's activation (not a class)
 UNIT_HEAT = [[0.0, "#ffffff"], [1.0, "#8fd3bd"]]
 COLS = 4  # thumbnails per row
 TOP = 0.58  # the thumbnails fill the paper from 0 to TOP on the right, under the cost plot
@@ -61,9 +91,9 @@ def _z(Z) -> list:
 
 def _map(xs, ys, Z, **style) -> dict:
     """A heatmap of Z over the uniform grid xs × ys (given by its first point and its step)."""
-    return F._heatmap(x0=round(float(xs[0]), 4), dx=round(float(xs[1] - xs[0]), 6), y0=round(float(ys[0]), 4),
-                      dy=round(float(ys[1] - ys[0]), 6), z=_z(Z), zmin=0, zmax=1, zsmooth=SMOOTH, showscale=False,
-                      **style)
+    return heatmap(x0=round(float(xs[0]), 4), dx=round(float(xs[1] - xs[0]), 6), y0=round(float(ys[0]), 4),
+                   dy=round(float(ys[1] - ys[0]), 6), z=_z(Z), zmin=0, zmax=1, zsmooth=SMOOTH, showscale=False,
+                   **style)
 
 
 def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds) -> list[dict]:
@@ -75,12 +105,12 @@ def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds) -> list[dict]:
     """
     p = hist.params(k)
     xs, ys, G = _grid(lab, bounds, GRID)
-    line = F.boundary_traces((xs, ys, net.forward(G, p).y_hat.reshape(GRID, GRID)))[1]
+    line = boundary_traces((xs, ys, net.forward(G, p).y_hat.reshape(GRID, GRID)))[1]
     xs, ys, G = _grid(lab, bounds, HEAT_GRID)
-    traces = [_map(xs, ys, net.forward(G, p).y_hat.reshape(HEAT_GRID, HEAT_GRID), colorscale=F.HEAT,
+    traces = [_map(xs, ys, net.forward(G, p).y_hat.reshape(HEAT_GRID, HEAT_GRID), colorscale=HEAT,
                    name="ŷ = σ(z)", hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>"), line]
-    traces.append(F._scatter(x=[k], y=[round(float(hist.cost[k]), COST_DIGITS)], mode="markers", xaxis="x2", yaxis="y2",
-                             name=f"epoch {k}", showlegend=False, marker=dict(size=12, color=F.ACCENT)))
+    traces.append(scatter(x=[k], y=[round(float(hist.cost[k]), COST_DIGITS)], mode="markers", xaxis="x2", yaxis="y2",
+                          name=f"epoch {k}", showlegend=False, marker=dict(size=12, color=ACCENT)))
     ts, us, T = _grid(lab, bounds, THUMB)
     A = net.hidden_grid(T, p).reshape(p.h, THUMB, THUMB)
     ls, ms, T = _grid(lab, bounds, THUMB_LINE)
@@ -91,9 +121,9 @@ def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds) -> list[dict]:
         heat.append(_map(ts, us, A[j], colorscale=UNIT_HEAT, xaxis="x" + ax, yaxis="y" + ax,
                          name=f"hidden unit {j + 1}", hovertemplate=f"a{j + 1}" + "=%{z}<extra></extra>"))
         cx, cy = level_curve(ls, ms, B[j], 0.5)
-        lines.append(F._scatter(x=cx, y=cy, mode="lines", xaxis="x" + ax, yaxis="y" + ax, showlegend=False,
-                                name=f"unit {j + 1}: a = 0.5", hoverinfo="skip",
-                                line=dict(color=UNIT, width=2), connectgaps=False))
+        lines.append(scatter(x=cx, y=cy, mode="lines", xaxis="x" + ax, yaxis="y" + ax, showlegend=False,
+                             name=f"unit {j + 1}: a = 0.5", hoverinfo="skip",
+                             line=dict(color=UNIT, width=2), connectgaps=False))
     return traces + heat + lines
 
 
@@ -113,9 +143,7 @@ def _thumb_domains(h: int):
 
 def _annotations(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
     p = hist.params(k)
-    text = f"epoch {k} · cost {hist.cost[k]:.4g} · train accuracy {hist.accuracy[k]:.0%}" + status
-    notes = [dict(text=text, x=0, y=1.1, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
-                  showarrow=False, font=dict(size=15, color="#26303d"))]
+    notes = [epoch_note(k, hist.cost, hist.accuracy, status, y=1.1)]
     for t, x, y, anchor in (
         ("Output ŷ: decision boundary", 0.22, 1.0, "center"), ("Cost per epoch", 0.76, 1.0, "center"),
         ("<b>Hidden units</b>: activation a over the plane (green = 1), line a = 0.5;<br>"
@@ -127,7 +155,7 @@ def _annotations(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
         w = float(p.w2[j])
         notes.append(dict(text=f"h{j + 1}: {w:+.2f}" if abs(w) < 10 else f"h{j + 1}: {w:+.1f}",
                           x=round((dx[0] + dx[1]) / 2, 4), y=dy[1], xref="paper", yref="paper", yanchor="bottom",
-                          showarrow=False, font=dict(size=12, color=F.C1 if w >= 0 else F.ACCENT)))
+                          showarrow=False, font=dict(size=12, color=C1 if w >= 0 else ACCENT)))
     return notes
 
 
@@ -147,46 +175,46 @@ def figure_spec(lab: NetLab, k: int | None = None) -> dict:
     d, h = lab.data, lab.history
     bounds = plane_bounds(d.X)
     (x0, x1), (y0, y1) = bounds
-    static = F.cost_traces(h.cost, h.test_cost, None, xaxis="x2", yaxis="y2")
+    static = cost_traces(h.cost, h.test_cost, None, xaxis="x2", yaxis="y2")
     for t, c in zip(static, (h.cost, h.test_cost), strict=False):  # the line grows by one point per epoch
-        t["y"] = F._r(c, COST_DIGITS)  # and is a few hundred pixels high: 4 decimals
-    for t in F.point_traces(d.X, d.y, d.test):  # nothing here reads clicks; 3 decimals place a point to a pixel
+        t["y"] = rounded(c, COST_DIGITS)  # and is a few hundred pixels high: 4 decimals
+    for t in point_traces(d.X, d.y, d.test):  # nothing here reads clicks; 3 decimals place a point to a pixel
         t.pop("customdata", None)
-        static.append({**t, "x": F._r(t["x"], 3), "y": F._r(t["y"], 3)})
+        static.append({**t, "x": rounded(t["x"], 3), "y": rounded(t["y"], 3)})
     axes = {}
     hide = dict(showticklabels=False, showgrid=False, zeroline=False, ticks="", fixedrange=True,
                 constrain="domain", showline=True, linecolor="#ccc", mirror=True)
     # the thumbnails are a few hundred pixels wide: an even sample of the points, placed to a pixel
     few = np.unique(np.linspace(0, d.n - 1, min(d.n, THUMB_POINTS)).round().astype(int))
-    px = {label: (F._r(d.X[few][d.y[few] == label, 0], 2), F._r(d.X[few][d.y[few] == label, 1], 2))
+    px = {label: (rounded(d.X[few][d.y[few] == label, 0], 2), rounded(d.X[few][d.y[few] == label, 1], 2))
           for label in (0, 1)}
     for j, (dx, dy) in enumerate(_thumb_domains(lab.h)):
         ax = str(3 + j)
         for label in (0, 1):
-            static.append(F._scatter(x=px[label][0], y=px[label][1], mode="markers",
-                                     xaxis="x" + ax, yaxis="y" + ax, showlegend=False, hoverinfo="skip",
-                                     name=f"class {label} (unit {j + 1})",
-                                     marker=dict(size=4, symbol=F.SYMBOLS[label], color=F.CLASS_COLOURS[label])))
+            static.append(scatter(x=px[label][0], y=px[label][1], mode="markers",
+                                  xaxis="x" + ax, yaxis="y" + ax, showlegend=False, hoverinfo="skip",
+                                  name=f"class {label} (unit {j + 1})",
+                                  marker=dict(size=4, symbol=SYMBOLS[label], color=CLASS_COLOURS[label])))
         axes[f"xaxis{ax}"] = dict(domain=dx, range=[x0, x1], anchor="y" + ax, constraintoward="center", **hide)
         # the same scale on both axes, so each unit's line crosses the plane at its true angle
         axes[f"yaxis{ax}"] = dict(domain=dy, range=[y0, y1], anchor="x" + ax, scaleanchor="x" + ax,
                                   constraintoward="top", **hide)
-    layout = F._layout(
+    layout = figure_layout(
         False, height=640, showlegend=True, margin=dict(l=50, r=20, t=70, b=100),
         xaxis=dict(domain=[0, 0.43], range=[x0, x1], title=dict(text="x₁")),
         yaxis=dict(domain=[0, 1], range=[y0, y1], title=dict(text="x₂")),
         xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=[0, max(k, 10)]),
-        yaxis2=dict(domain=[0.76, 1.0], range=[0, F._cost_top(h.cost, h.test_cost)], title=dict(text="cost"),
+        yaxis2=dict(domain=[0.76, 1.0], range=[0, cost_top(h.cost, h.test_cost)], title=dict(text="cost"),
                     anchor="x2"),
         legend=dict(orientation="h", y=-0.12, yanchor="top", x=0),
         annotations=_annotations(lab, h, k), **axes,
     )
-    return F.spec(_dynamic(lab, h, k, bounds) + static, layout)
+    return spec(_dynamic(lab, h, k, bounds) + static, layout)
 
 
 def figure(lab: NetLab, k: int | None = None):
     """:func:`figure_spec` as a ``go.Figure`` (exports, tests)."""
-    return F.as_figure(figure_spec(lab, k))
+    return as_figure(figure_spec(lab, k))
 
 
 def _moving(traces: list[dict]) -> list[dict]:
@@ -226,16 +254,11 @@ def step_frame(lab: NetLab) -> dict | None:
     data = _moving(_dynamic(lab, hist, k + 1, plane_bounds(lab.data.X)))
     traces = list(range(len(data)))
     layout = _layout_update(lab, hist, k + 1)
-    layout["yaxis2"] = dict(range=[0, F._cost_top(hist.cost, hist.test_cost)])
+    layout["yaxis2"] = dict(range=[0, cost_top(hist.cost, hist.test_cost)])
     frame = {"data": data, "traces": traces, "layout": layout}
     lines = [hist.cost] + ([hist.test_cost] if hist.test_cost is not None else [])
-    for i, c in enumerate(lines, start=len(traces)):  # the cost lines follow the moving traces
-        if lab.history.epochs == k:  # the figure on screen holds every earlier epoch: append the new one
-            frame.setdefault("extend", []).append({"trace": i, "x": [k + 1], "y": F._r(c[-1:], COST_DIGITS)})
-        else:
-            data.append({"x": list(range(len(c))), "y": F._r(c, COST_DIGITS)})
-            traces.append(i)
-    return frame
+    # the cost lines follow the moving traces; extended when the figure on screen holds every earlier epoch
+    return add_cost_lines(frame, lines, len(traces), k + 1, lab.history.epochs == k, COST_DIGITS)
 
 
 # --- the network diagram ------------------------------------------------------------------------
@@ -255,7 +278,7 @@ def diagram_spec(lab: NetLab, k: int | None = None) -> dict:
     fw = net.forward(x[None, :], p)
     a1, yh = fw.a1[0], float(fw.y_hat[0])
     spread = lambda m: np.linspace(0.9, 0.1, m) if m > 1 else np.array([0.5])
-    yi, yj = F._r(spread(d)), F._r(spread(h))
+    yi, yj = rounded(spread(d)), rounded(spread(h))
     pos_in, pos_h, pos_out = 0.14, 0.52, 0.88
     big = max(float(np.max(np.abs(p.W1))), float(np.max(np.abs(p.w2))), 1e-9)
     shapes, mid_x, mid_y, mid_text, notes = [], [], [], [], []
@@ -263,7 +286,7 @@ def diagram_spec(lab: NetLab, k: int | None = None) -> dict:
 
     def link(xa, ya, xb, yb, w, label, chosen):
         w = float(w)
-        colour = F.C1 if w >= 0 else F.C0
+        colour = C1 if w >= 0 else C0
         shapes.append(dict(type="line", x0=xa, y0=ya, x1=xb, y1=yb, layer="below",
                            line=dict(width=round(1 + 9 * abs(w) / big, 2), color=colour)))
         t = 0.5 if xa < pos_h else 0.6
@@ -271,7 +294,7 @@ def diagram_spec(lab: NetLab, k: int | None = None) -> dict:
         mid_x.append(mx), mid_y.append(my), mid_text.append(f"{label} = {w:.4g}")
         if chosen:
             notes.append(dict(x=mx, y=my, text=f"<b>{label} = {w:.3g}</b>", showarrow=False,
-                              bgcolor="rgba(255,255,255,0.85)", bordercolor=F.ACCENT, font=dict(color=colour)))
+                              bgcolor="rgba(255,255,255,0.85)", bordercolor=ACCENT, font=dict(color=colour)))
 
     for i in range(d):
         for j in range(h):
@@ -279,19 +302,19 @@ def diagram_spec(lab: NetLab, k: int | None = None) -> dict:
                  (i, j) == (lab.feature, lab.unit))
     for j in range(h):
         link(pos_h, yj[j], pos_out, 0.5, p.w2[j], W2.format(j=j + 1), j == lab.unit)
-    nodes = F._scatter(
+    nodes = scatter(
         x=[pos_in] * d + [pos_h] * h + [pos_out], y=[*yi, *yj, 0.5], mode="markers+text",
         text=[*names, *[f"h{j + 1}" for j in range(h)], "ŷ"], textfont=dict(size=14),
         marker=dict(size=38, color=["#f4f4f4"] * d + ["#e3f4ee"] * h + ["#f4f4f4"],
                     line=dict(width=[2] * d + [3 if j == lab.unit else 1.5 for j in range(h)] + [2],
-                              color=["#333"] * d + [F.ACCENT if j == lab.unit else UNIT for j in range(h)] + ["#333"])),
+                              color=["#333"] * d + [ACCENT if j == lab.unit else UNIT for j in range(h)] + ["#333"])),
         hovertext=[f"{names[i]} = {x[i]:.4g}" for i in range(d)]
         + [f"hidden unit {j + 1}: b1 = {p.b1[j]:.4g}, a = {a1[j]:.4g}" for j in range(h)]
         + [f"output: b2 = {p.b2:.4g}, ŷ = {yh:.4g}"],
         hoverinfo="text", showlegend=False, name="units",
     )
-    mids = F._scatter(x=mid_x, y=mid_y, mode="markers", hovertext=mid_text, hoverinfo="text", showlegend=False,
-                      marker=dict(size=12, color="rgba(0,0,0,0)"), name="weights")
+    mids = scatter(x=mid_x, y=mid_y, mode="markers", hovertext=mid_text, hoverinfo="text", showlegend=False,
+                   marker=dict(size=12, color="rgba(0,0,0,0)"), name="weights")
     for i in range(d):
         notes.append(dict(x=pos_in - 0.06, y=yi[i], text=f"{x[i]:.3g}", xanchor="right", showarrow=False))
     for j in range(h):
@@ -303,137 +326,19 @@ def diagram_spec(lab: NetLab, k: int | None = None) -> dict:
         dict(x=pos_in, y=1.04, text="inputs", showarrow=False), dict(x=pos_h, y=1.04, text="hidden layer",
                                                                      showarrow=False),
         dict(x=pos_out, y=1.04, text="output", showarrow=False),
-        dict(x=0.5, y=-0.1, showarrow=False, font=dict(size=12, color=F.GREY),
+        dict(x=0.5, y=-0.1, showarrow=False, font=dict(size=12, color=GREY),
              text=f"sample #{lab.sample} · blue = positive weight, orange = negative, thicker = larger |w|"),
     ]
-    layout = F._layout(
+    layout = figure_layout(
         False, height=80 + 60 * max(d, h, 4), margin=dict(l=10, r=10, t=20, b=30),
         shapes=shapes, annotations=notes, showlegend=False,
         xaxis=dict(visible=False, range=[0, 1], fixedrange=True),
         yaxis=dict(visible=False, range=[-0.14, 1.08], fixedrange=True),
     )
     layout.pop("template")  # no axes, no grid: plotly.js's own defaults draw it (1.7 KB less per Step)
-    return F.spec([mids, nodes], layout)
+    return spec([mids, nodes], layout)
 
 
 def diagram(lab: NetLab, k: int | None = None):
     """:func:`diagram_spec` as a ``go.Figure``."""
-    return F.as_figure(diagram_spec(lab, k))
-
-
-# --- the chain rule, with numbers ---------------------------------------------------------------
-
-
-def ledger(lab: NetLab, k: int | None = None) -> net.NetLedger:
-    """Every chain-rule factor of every training sample at epoch k."""
-    X, y, *_ = lab.design()
-    return net.chain_rule(X, y, lab.params(k), lab.loss)
-
-
-def _x(lab: NetLab, i: int) -> str:
-    return lab.features.names[i].replace("x_1", "x_{s1}").replace("x_2", "x_{s2}") if lab.d > 2 else f"x_{{s{i + 1}}}"
-
-
-def _sum(terms, per_row: int = 4) -> str:
-    """Terms joined by +, broken into rows of ``per_row`` inside an aligned block (long sums stay on screen)."""
-    rows = [" + ".join(terms[r : r + per_row]) for r in range(0, len(terms), per_row)]
-    return r" \\ &\quad + ".join(rows)
-
-
-def forward_lines(lab: NetLab, k: int | None = None) -> list[str]:
-    r"""Sample s layer by layer: :math:`z^{(1)}_j = \sum_i x_i W^{(1)}_{ij} + b^{(1)}_j`, :math:`a^{(1)}_j`,
-    :math:`z^{(2)} = \sum_j a^{(1)}_j w^{(2)}_j + b^{(2)}`, :math:`\hat y`."""
-    p, L = lab.params(k), ledger(lab, k)
-    X, *_ = lab.design()
-    s, x = lab.sample, X[lab.sample]
-    lines = []
-    for j in range(p.h):
-        terms = [rf"{paren(x[i])} \cdot {paren(p.W1[i, j])}" for i in range(p.d)] + [paren(p.b1[j])]
-        z = rf"z^{{(1)}}_{j + 1} &= {_sum(terms)} = {num(L.z1[s, j])}"
-        a = rf"a^{{(1)}}_{j + 1} = \sigma({num(L.z1[s, j])}) = {num(L.a1[s, j])}"
-        lines.append(rf"\begin{{aligned}} {z}, \quad {a} \end{{aligned}}" if p.d <= 3
-                     else rf"\begin{{aligned}} {z} \\ {a.replace(' = ', ' &= ', 1)} \end{{aligned}}")
-    terms = [rf"{paren(L.a1[s, j])} \cdot {paren(p.w2[j])}" for j in range(p.h)] + [paren(p.b2)]
-    lines.append(rf"\begin{{aligned}} z^{{(2)}} &= {{\textstyle\sum_j}} a^{{(1)}}_j w^{{(2)}}_j + b^{{(2)}} \\ "
-                 rf"&= {_sum(terms)} = {num(L.z2[s])} \end{{aligned}}")
-    lines.append(rf"\hat y = \sigma(z^{{(2)}}) = \sigma({num(L.z2[s])}) = {num(L.y_hat[s])}")
-    return lines
-
-
-def backward_lines(lab: NetLab, k: int | None = None) -> list[str]:
-    r"""The chain rule for sample s, for the output weight :math:`w^{(2)}_j` and the hidden weight
-    :math:`W^{(1)}_{ij}`, each as a product of numbers; then central finite differences of sample s's
-    share of the cost, :math:`\frac1n L_s`, which must give the same numbers."""
-    p, L = lab.params(k), ledger(lab, k)
-    X, y, *_ = lab.design()
-    s, i, j, n = lab.sample, lab.feature, lab.unit, L.n
-    yh, ys = L.y_hat[s], y[s]
-    if lab.loss == "mse":
-        dC = rf"-\frac{{2}}{{n}}(y - \hat y) = -\frac{{2}}{{{n}}}({num(ys)} - {num(yh)})"
-    else:
-        dC = (rf"-\frac{{1}}{{n}}\left(\frac{{y}}{{\hat y}} - \frac{{1-y}}{{1-\hat y}}\right) = "
-              rf"-\frac{{1}}{{{n}}}\left(\frac{{{num(ys)}}}{{{num(yh)}}} - \frac{{{num(1 - ys)}}}{{{num(1 - yh)}}}\right)")
-    w2, W1 = rf"w^{{(2)}}_{j + 1}", rf"W^{{(1)}}_{{{i + 1}{j + 1}}}"
-    xi = X[s, i]
-    lines = [
-        rf"\frac{{\partial C}}{{\partial \hat y}} = {dC} = {num(L.dC_dyhat[s])}",
-        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} = \hat y(1 - \hat y) = {num(yh)} \cdot {paren(1 - yh)} = {num(L.dyhat_dz2[s])}",
-        rf"\sigma'(z^{{(1)}}_{j + 1}) = a^{{(1)}}_{j + 1}(1 - a^{{(1)}}_{j + 1}) = {num(L.a1[s, j])} \cdot "
-        rf"{paren(1 - L.a1[s, j])} = {num(L.da1_dz1[s, j])}",
-        rf"\frac{{\partial C}}{{\partial {w2}}}\Big|_s = \frac{{\partial C}}{{\partial \hat y}} \cdot "
-        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} \cdot a^{{(1)}}_{j + 1} = {paren(L.dC_dyhat[s])} \cdot "
-        rf"{paren(L.dyhat_dz2[s])} \cdot {paren(L.a1[s, j])} = {num(L.dC_dw2_i[s, j])}",
-        rf"\frac{{\partial C}}{{\partial {W1}}}\Big|_s = \frac{{\partial C}}{{\partial \hat y}} \cdot "
-        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} \cdot {w2} \cdot \sigma'(z^{{(1)}}_{j + 1}) \cdot {_x(lab, i)}"
-        rf" = {paren(L.dC_dyhat[s])} \cdot {paren(L.dyhat_dz2[s])} \cdot {paren(p.w2[j])} \cdot "
-        rf"{paren(L.da1_dz1[s, j])} \cdot {paren(xi)} = {num(L.dC_dW1_i[s, i, j])}",
-    ]
-    fd_w2, fd_W1 = finite_differences(lab, k)
-    for name, fd, exact in ((w2, fd_w2, L.dC_dw2_i[s, j]), (W1, fd_W1, L.dC_dW1_i[s, i, j])):
-        lines.append(
-            rf"\text{{check: }} \frac{{\tfrac1n L_s({name} + \varepsilon) - \tfrac1n L_s({name} - \varepsilon)}}"
-            rf"{{2\varepsilon}} = {num(fd)} \quad (\text{{chain rule: }} {num(exact)},\ \varepsilon = 10^{{-6}})"
-        )
-    return lines
-
-
-def finite_differences(lab: NetLab, k: int | None = None, eps: float = 1e-6) -> tuple[float, float]:
-    r"""Central differences of sample s's share :math:`\frac1n L_s` of the cost in :math:`w^{(2)}_j` and
-    :math:`W^{(1)}_{ij}`: independent of the chain rule, they must give its two products."""
-    p = lab.params(k)
-    X, y, *_ = lab.design()
-    s, n = lab.sample, max(lab.n_train, 1)
-    xs, ys = X[s : s + 1], y[s : s + 1]
-    theta = p.vector()
-    out = []
-    for where in (p.d * p.h + p.h + lab.unit, lab.feature * p.h + lab.unit):  # w2_j, W1_ij in vector order
-        e = np.zeros_like(theta)
-        e[where] = eps
-        up = net.cost_at(xs, ys, net.Params.from_vector(theta + e, p.d, p.h), lab.loss)
-        down = net.cost_at(xs, ys, net.Params.from_vector(theta - e, p.d, p.h), lab.loss)
-        out.append((up - down) / (2 * eps) / n)
-    return out[0], out[1]
-
-
-def gradient_line(lab: NetLab, k: int | None = None) -> str:
-    """Summed over every sample: the gradient the next update uses for the two explained weights."""
-    L = ledger(lab, k)
-    i, j = lab.feature, lab.unit
-    return (rf"\text{{all }} {L.n} \text{{ samples: }} \frac{{\partial C}}{{\partial w^{{(2)}}_{j + 1}}} = "
-            rf"{{\textstyle\sum_s}} \ldots = {num(L.dw2[j])}, \qquad \frac{{\partial C}}{{\partial W^{{(1)}}_{{{i + 1}{j + 1}}}}}"
-            rf" = {{\textstyle\sum_s}} \ldots = {num(L.dW1[i, j])}")
-
-
-LINE_BREAK = r" \\[6pt] "
-
-
-def block(lines: list[str]) -> str:
-    """Display lines as one LaTeX block: one element for the browser to typeset, not one per line."""
-    return r"\begin{gathered} " + LINE_BREAK.join(lines) + r" \end{gathered}"
-
-
-def weight_names(lab: NetLab) -> tuple[str, str]:
-    """The explained weights as plain text, e.g. ``("w⁽²⁾₃", "W⁽¹⁾₂₃")`` (for prose, without LaTeX)."""
-    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-    i, j = lab.feature + 1, lab.unit + 1
-    return f"w⁽²⁾{str(j).translate(sub)}", f"W⁽¹⁾{f'{i}{j}'.translate(sub)}"
+    return as_figure(diagram_spec(lab, k))

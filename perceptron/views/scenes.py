@@ -15,6 +15,8 @@ from ..engine.backprop import Ledger, chain_rule, gradients
 from ..session.lab import Lab
 from . import figures as F
 from .geometry import loss_landscape, plane_bounds, probability_grid
+from .palette import ACCENT, RED
+from .traces import as_figure
 
 GRID = 40  # heatmap resolution: drawn with bilinear smoothing, 40 × 40 looks smooth and stays light on the wire
 
@@ -73,7 +75,7 @@ def _moving_parts(lab: Lab, k: int, bounds, X):
 
 def descent_spec(lab: Lab, k: int | None = None) -> dict:
     """The gradient-descent page's three views at epoch k (the epoch on screen by default), as a
-    plain figure dict (:func:`perceptron.views.figures.spec`): what the page sends on every Step."""
+    plain figure dict (:func:`perceptron.views.traces.spec`): what the page sends on every Step."""
     d, h = lab.dataset, lab.history
     k = lab.epoch if k is None else k
     bounds = plane_bounds(d.X)
@@ -85,7 +87,7 @@ def descent_spec(lab: Lab, k: int | None = None) -> dict:
 
 def descent(lab: Lab, k: int | None = None):
     """:func:`descent_spec` as a ``go.Figure``."""
-    return F.as_figure(descent_spec(lab, k))
+    return as_figure(descent_spec(lab, k))
 
 
 def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:
@@ -123,10 +125,10 @@ def weight_arrows(lab: Lab, w, b, gradient=None, lr=None):
     """The weight vector from the origin (perpendicular to the boundary) and, if given, the step −α∇C from its tip."""
     if not _plain(lab):
         return ()
-    arrows = [(0.0, 0.0, float(w[0]), float(w[1]), "w", F.ACCENT)]
+    arrows = [(0.0, 0.0, float(w[0]), float(w[1]), "w", ACCENT)]
     if gradient is not None:
         step = -(lr or 1.0) * np.asarray(gradient[:2])
-        arrows.append((float(w[0]), float(w[1]), float(w[0] + step[0]), float(w[1] + step[1]), "−α∇C", F.RED))
+        arrows.append((float(w[0]), float(w[1]), float(w[0] + step[0]), float(w[1] + step[1]), "−α∇C", RED))
     return tuple(arrows)
 
 

@@ -1,0 +1,210 @@
+"""A classroom: N students against one server at once, with the server's memory and CPU sampled.
+
+:func:`run_classroom` starts a server of its own (:class:`testing.servers.StreamlitServer`)
+unless ``ClassroomConfig.url`` names one; :func:`run_sweep` runs the same class at increasing
+sizes. The report is plain numbers; :mod:`loadtest.report` writes it as Markdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import dataclasses
+import math
+import os
+import re
+import statistics
+import time
+
+from testing.servers import StreamlitServer, cpu_seconds, rss_kib, threads
+
+from .protocol import ACTION_TIMEOUT, OPEN_TIMEOUT, ProtocolError, Session, xsrf_check
+from .student import DATASET_PAGE, DESCENT_PAGE, ClassroomConfig, Record, Student
+
+MEMORY_PERIOD = 0.25  # seconds between RSS samples
+ACTION_ORDER = ("open", "step", "step10", "play", "pause", "frame", "reset", "goto_dataset", "upload",
+                "goto_descent")
+
+
+def app_defaults() -> tuple[str, int]:
+    """The default experiment's one-line data summary and epoch limit, from the app's own code."""
+    try:
+        from perceptron.session.lab import Lab
+        from perceptron.session.settings import MAX_EPOCHS, Settings
+        from perceptron.web.ui import data_summary
+
+        return data_summary(Lab.from_settings()), min(Settings().max_epochs, MAX_EPOCHS)
+    except Exception:  # noqa: BLE001 - an older/newer app: fall back to the first session's view
+        return "", 1000
+
+
+def server_log_problems(text: str) -> list[str]:
+    """Lines of a server log that report a failure (tracebacks, errors, exceptions)."""
+    return [line for line in text.splitlines()
+            if re.search(r"Traceback|\bERROR\b|Exception|Error:", line)]
+
+
+class MemorySampler:
+    def __init__(self, pid: int | None):
+        self.pid = pid
+        self.samples: list[tuple[float, int]] = []  # (seconds since start, RSS KiB)
+        self.hwm = 0
+        self.t0 = time.monotonic()
+        self.task: asyncio.Task | None = None
+
+    def sample(self) -> int | None:
+        if not self.pid:
+            return None
+        v = rss_kib(self.pid)
+        if v is None:
+            return None
+        self.samples.append((time.monotonic() - self.t0, v[0]))
+        self.hwm = max(self.hwm, v[1])
+        return v[0]
+
+    async def loop(self, until: float) -> None:
+        while time.monotonic() < until:
+            self.sample()
+            await asyncio.sleep(MEMORY_PERIOD)
+
+    def start(self, until: float) -> None:
+        self.task = asyncio.create_task(self.loop(until))
+
+    async def stop(self) -> None:
+        if self.task:
+            self.task.cancel()
+            try:
+                await self.task
+            except asyncio.CancelledError:
+                pass
+        self.sample()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    k = (len(s) - 1) * q
+    lo, hi = math.floor(k), math.ceil(k)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
+    """One class of students against the server at ``url`` (``pid``: its process, to sample; or None) and
+    return the numbers: latency per action, errors, isolation violations, memory, CPU."""
+    default_summary, limit = app_defaults()
+    xsrf = await asyncio.to_thread(xsrf_check, url)
+    records: list[Record] = []
+    errors: list[dict] = []
+    # warm-up: one session opens both pages, so the baseline includes the app's imports
+    warm = Session(url, "warm-up")
+    try:
+        await warm.connect()
+        await warm.rerun(page=DESCENT_PAGE, timeout=OPEN_TIMEOUT)
+        await warm.rerun(page=DATASET_PAGE, timeout=OPEN_TIMEOUT)
+    except (ProtocolError, OSError) as err:
+        errors.append({"student": 0, "kind": "protocol", "text": f"warm-up: {err}"})
+    finally:
+        await warm.close()
+    await asyncio.sleep(1.0)
+    mem = MemorySampler(pid)
+    rss_start = mem.sample()
+    cpu0 = cpu_seconds(pid) if pid else None
+    wall0 = time.monotonic()
+    client_cpu0 = time.process_time()
+    ramp = cfg.ramp_seconds()
+    deadline = wall0 + ramp + cfg.seconds
+    mem.start(deadline + ACTION_TIMEOUT + 30)
+    students = [Student(k, url, cfg, default_summary, limit, records, errors) for k in range(1, cfg.sessions + 1)]
+    tasks = [asyncio.create_task(st.run(wall0 + ramp * i / max(1, cfg.sessions), deadline))
+             for i, st in enumerate(students)]
+    # every session open at once: the per-session memory cost, before the run's own growth
+    try:
+        await asyncio.wait_for(asyncio.gather(*(s.opened.wait() for s in students)), ramp + OPEN_TIMEOUT + 60)
+    except TimeoutError:
+        errors.append({"student": 0, "kind": "timeout", "text": "not every session opened its page"})
+    await asyncio.sleep(0.5)
+    rss_open = mem.sample()
+    hard = deadline + ACTION_TIMEOUT * 4 + 60 - time.monotonic()  # the play action is 3 round trips
+    done, pending = await asyncio.wait(tasks, timeout=max(1.0, hard))
+    for t in pending:
+        t.cancel()
+        errors.append({"student": 0, "kind": "timeout", "text": "a student did not finish in time"})
+    if pending:
+        await asyncio.wait(pending, timeout=10)
+    wall = time.monotonic() - wall0
+    await asyncio.sleep(0.5)
+    await mem.stop()
+    rss_end = mem.samples[-1][1] if mem.samples else None
+    cpu = (cpu_seconds(pid) - cpu0) if pid and cpu0 is not None and cpu_seconds(pid) is not None else None
+    by_action: dict[str, list[float]] = {}
+    for r in records:
+        if r.ok:
+            by_action.setdefault(r.action, []).append(r.seconds)
+    latency = {a: {"n": len(v), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95), "max": max(v),
+                   "mean": statistics.fmean(v)}
+               for a, v in sorted(by_action.items(), key=lambda kv: (ACTION_ORDER + ("upload_put",)).index(kv[0])
+                                  if kv[0] in ACTION_ORDER + ("upload_put",) else 99)}
+    peak = max((v for _, v in mem.samples), default=None)
+    n = cfg.sessions
+    memory = None
+    if rss_start is not None:
+        memory = {
+            "pid": pid, "start_mib": rss_start / 1024, "all_open_mib": (rss_open or 0) / 1024,
+            "peak_mib": (peak or 0) / 1024, "end_mib": (rss_end or 0) / 1024, "hwm_mib": mem.hwm / 1024,
+            "per_session_open_mib": ((rss_open or rss_start) - rss_start) / 1024 / n,
+            "per_session_peak_mib": ((peak or rss_start) - rss_start) / 1024 / n,
+            "samples": len(mem.samples), "threads_end": threads(pid) if pid else None,
+        }
+    return {
+        "sessions": n, "seconds": cfg.seconds, "ramp": ramp, "wall": wall, "seed": cfg.seed, "url": url,
+        "actions_sent": sum(s.sent for s in students),
+        "actions_finished": sum(s.finished for s in students),
+        "actions": len([r for r in records if r.action != "upload_put"]),
+        "uploads": sum(s.uploads for s in students),
+        "errors": errors,
+        "isolation_violations": sum(s.violations for s in students),
+        "stray_messages": sum(len(s.s.stray) for s in students),
+        "stray_kinds": dict(collections.Counter(k for s in students for k in s.s.stray)),
+        "played_to_end": sum(s.played_to_end for s in students),
+        "done_reasons": {r: sum(1 for s in students if s.done_reason == r) for r in {s.done_reason for s in students}},
+        "latency": latency,
+        "memory": memory,
+        "server_cpu_s": cpu,
+        "server_cpu_pct": 100 * cpu / wall if cpu is not None and wall else None,
+        "client_cpu_s": time.process_time() - client_cpu0,
+        "bytes_in": sum(s.s.bytes_in for s in students),
+        "cpus": os.cpu_count(),
+        "xsrf_check": xsrf,
+        "loadavg": os.getloadavg(),
+    }
+
+
+def run_classroom(cfg: ClassroomConfig) -> dict:
+    """One classroom against ``cfg.url``, or against a server started (and stopped) here."""
+    if cfg.url:
+        report = asyncio.run(run_students(cfg.url, cfg, cfg.pid))
+        report["server_log_problems"] = []
+        return report
+    server = StreamlitServer(tag="loadtest")
+    with server:
+        report = asyncio.run(run_students(server.url, cfg, server.pid))
+        time.sleep(0.5)
+    log = server.log_text()
+    report["server_log_problems"] = server_log_problems(log)
+    report["server_log"] = str(server.log_path)
+    return report
+
+
+def run_sweep(levels: list[int], cfg: ClassroomConfig) -> dict:
+    """The same classroom at increasing session counts (a fresh server per level unless ``url``)."""
+    results = []
+    for n in levels:
+        results.append(run_classroom(dataclasses.replace(cfg, sessions=n)))
+    base = results[0]["latency"].get("step", {}).get("p50")
+    crossings = {}
+    for factor in (1.5, 2.0):
+        crossings[factor] = next((r["sessions"] for r in results
+                                  if base and r["latency"].get("step", {}).get("p50", 0) > factor * base), None)
+    return {"levels": levels, "results": results, "base_p50": base, "base_sessions": levels[0],
+            "crossings": crossings}
