@@ -1,9 +1,11 @@
-"""The Plotly component of perceptron/chart.py: figure specs, AppTest rendering, and a real browser."""
+"""The Plotly component of perceptron/web/chart.py: figure specs, its JavaScript module, AppTest rendering, and a real browser."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from perceptron.web import chart
+from perceptron.web import chart, plotlyjs
 from servers import CHROMIUM_ARGS, require_chromium, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,15 +75,34 @@ def test_chart_data_cleans_frames_and_sizes_the_layout():
     assert chart.chart_data(go.Figure(), playing=True, src="x")["playing"] is False  # nothing to play
 
 
-def test_plotly_js_is_not_inlined(tmp_path):
-    assert len(chart.JS) < 20_000 and "app/static" not in chart.JS
-    dest = chart.ensure_plotly_static(tmp_path)
-    assert dest == tmp_path / "static" / "plotly-cartesian.min.js"
-    assert dest.stat().st_size == chart.plotly_js_path().stat().st_size
-    dest.write_text("stale")
-    chart.ensure_plotly_static(tmp_path)
-    assert dest.stat().st_size == chart.plotly_js_path().stat().st_size
-    assert not [p for p in dest.parent.iterdir() if p.name != "plotly-cartesian.min.js"]  # no temp files left
+def test_plotly_js_is_not_inlined_and_never_written_by_the_app():
+    assert len(chart.JS) < 30_000 and "app/static" not in chart.JS
+    # the committed bundle is what the browser loads; the app has no code that copies or writes it
+    assert plotlyjs.bundle_path() == ROOT / "static" / chart.STATIC_NAME and plotlyjs.bundle_path().is_file()
+    source = (ROOT / "perceptron" / "web" / "chart.py").read_text()
+    assert not any(w in source for w in ("copyfile", "os.replace", "write_bytes", "write_text", "mkdir"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The component's JavaScript: perceptron/web/chart_logic.js + chart.js (tests/js/ tests the logic)
+# ---------------------------------------------------------------------------------------------
+def test_the_component_js_is_the_js_files_joined():
+    web = ROOT / "perceptron" / "web"
+    logic, main = (web / "chart_logic.js").read_text(), (web / "chart.js").read_text()
+    assert chart.JS.index(logic) < chart.JS.index("export default function")
+    assert 'from "./chart_logic.js"' in main and not re.search(r"^\s*import\b", chart.JS, re.MULTILINE)
+    body = main[main.index('from "./chart_logic.js";') + len('from "./chart_logic.js";'):]
+    assert body in chart.JS
+
+
+def test_the_component_js_is_one_module_that_loads(tmp_path):
+    """The joined module parses (no name declared twice) and has the default export Streamlit calls."""
+    module = tmp_path / "component.mjs"
+    module.write_text(chart.JS)
+    check = "const m = await import(process.argv[1]); console.log(JSON.stringify([typeof m.default, typeof m.figureWith]));"
+    done = subprocess.run(["node", "--input-type=module", "-e", check, module.as_uri()], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["function", "function"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,7 +139,7 @@ def test_apptest_renders_the_component(tmp_path):
     assert data["click"] is True and data["height"] == 300
     assert data["src"].startswith("/app/static/plotly-cartesian.min.js")
     assert at.text[0].value == "EVENT null"
-    assert (tmp_path / "static" / "plotly-cartesian.min.js").is_file()  # copied next to the app
+    assert not (tmp_path / "static").exists()  # the app never writes plotly.js: it is committed in static/
 
     at.session_state["renderer"] = "plotly"
     at.run()
@@ -175,6 +196,9 @@ def test_browser_click_reports_data_coordinates(tmp_path):
 
     chromium = require_chromium()
     (tmp_path / "app.py").write_text(BROWSER_APP)
+    # the app dir's static/ (app/static/): the committed bundle, put there by the test, never by the app
+    (tmp_path / "static").mkdir()
+    shutil.copyfile(plotlyjs.bundle_path(), tmp_path / "static" / plotlyjs.STATIC_NAME)
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "config.toml").write_text(textwrap.dedent("""
         [server]

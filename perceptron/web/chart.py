@@ -7,12 +7,13 @@ what changed (no remount, no flicker). It also reports clicks anywhere in the pl
 data coordinates, box/lasso selections, and plays a list of frames in the browser without
 any Python rerun.
 
-plotly.js is never sent with the component: :func:`ensure_plotly_static` copies the cartesian
-bundle (1.5 MB, the same plotly.js release as the plotly package's; see :mod:`perceptron.web.plotlyjs`)
-into ``<app dir>/static/plotly-cartesian.min.js`` and the browser loads it once from
+The component's JavaScript lives in ``chart.js`` and ``chart_logic.js`` beside this file (see
+:data:`JS`). plotly.js is never sent with the component: the cartesian bundle (1.5 MB, the same
+plotly.js release as the plotly package's; see :mod:`perceptron.web.plotlyjs`) is committed at
+``static/plotly-cartesian.min.js`` and the browser loads it once from
 ``app/static/plotly-cartesian.min.js`` (this needs ``server.enableStaticServing = true``, see
-``.streamlit/config.toml``). All charts on a page share a single loading promise
-(``window.__neuronLabPlotly``).
+``.streamlit/config.toml``; the app never writes that file). All charts on a page share a single
+loading promise (``window.__neuronLabPlotly``).
 
 How a page reads events
 -----------------------
@@ -62,19 +63,14 @@ import base64
 import functools
 import hashlib
 import json
-import logging
 import math
-import os
-import shutil
-import tempfile
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import plotlyjs
-
-_LOGGER = logging.getLogger(__name__)
 
 COMPONENT_NAME = "neuron_lab_plotly"
 STATIC_NAME = plotlyjs.STATIC_NAME
@@ -83,345 +79,30 @@ DIGITS = 6  # significant digits kept for floats sent to the browser
 DEFAULT_CONFIG = {"displaylogo": False, "responsive": True}
 
 # ---------------------------------------------------------------------------------------------
-# The browser side. The component calls the default export on every rerun whose data changed,
-# always with the same ``parentElement`` (Streamlit keeps the element mounted while its key is
-# the same), so everything lasting lives in ``parentElement.__nlChart``. Only the cleanup
-# returned by the *latest* call runs, when the element unmounts.
+# The browser side: chart_logic.js (pure decisions, tested by tests/js/ with Node) and chart.js
+# (drawing and listening), both linted by ESLint. st.components.v2 takes one ES module as a
+# string (file paths only work for installed packages with a component manifest), so the two
+# files are joined into one module here, once per process: chart_logic.js first, then chart.js
+# without its ``import ... from "./chart_logic.js"``.
 # ---------------------------------------------------------------------------------------------
-JS = r"""
-function loadPlotly(src) {
-  if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
-  if (!window.__neuronLabPlotly) {
-    window.__neuronLabPlotly = new Promise((resolve, reject) => {
-      const s = document.createElement("script");
-      s.src = src;
-      s.async = true;
-      s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
-      s.onerror = () => {
-        window.__neuronLabPlotly = null;
-        s.remove();
-        reject(new Error("Could not load " + src + " (set server.enableStaticServing = true)"));
-      };
-      document.head.appendChild(s);
-    });
-  }
-  return window.__neuronLabPlotly;
-}
-
-const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-function merge(a, b) {
-  if (!isObj(a) || !isObj(b)) return b;
-  const out = { ...a };
-  for (const k of Object.keys(b)) out[k] = merge(a[k], b[k]);
-  return out;
-}
-
-function figureAt(d, k) {
-  return figureWith(d, d.frames && d.frames[k]);
-}
-
-// The base figure with one frame drawn over it: updates merged into traces (or appended),
-// ``extend`` appending points to a trace's x/y, the layout merged.
-function figureWith(d, fr) {
-  const base = d.spec;
-  const data = base.data.map((t) => ({ ...t }));
-  let layout = structuredClone(base.layout || {});
-  if (fr) {
-    (fr.data || []).forEach((u, j) => {
-      const i = fr.traces ? fr.traces[j] : j;
-      if (i < data.length) data[i] = merge(data[i], u);
-      else data.push({ ...u });
-    });
-    (fr.extend || []).forEach((e) => {
-      const t = data[e.trace];
-      if (!t) return;
-      data[e.trace] = { ...t, x: (t.x || []).concat(e.x || []), y: (t.y || []).concat(e.y || []) };
-    });
-    if (fr.layout) layout = merge(layout, fr.layout);
-  }
-  return { data, layout };
-}
-
-function draw(st, Plotly, k) {
-  st.shownJSON = null;
-  const fig = figureAt(st.data, k);
-  return Plotly.react(st.div, fig.data, fig.layout, st.data.config);
-}
-
-// Step drawn ahead: the page sends the next step's frame with the figure; a click on the page's
-// Step button (``preview.selector``) draws it at once, while the server does the same Step. When
-// the server's figure for that view arrives and is exactly what was drawn, it is not drawn again
-// (else it is). Not confirmed within 3 s: the figure on screen before the click is drawn again.
-function drawPreview(st, Plotly) {
-  const p = st.data && st.data.preview;
-  if (!p || st.playing || st.previewView != null) return;
-  const fig = figureWith(st.data, p.frame);
-  st.previewView = p.view;
-  st.previewJSON = JSON.stringify(fig) + JSON.stringify(st.data.config);  // before plotly.js writes into it
-  st.shownJSON = null;
-  const shown = st.data;
-  clearTimeout(st.revert);
-  st.revert = setTimeout(() => {
-    if (st.dead || st.data !== shown) return;
-    st.previewView = null;
-    draw(st, Plotly, -1);
-  }, 3000);
-  Plotly.react(st.div, fig.data, fig.layout, st.data.config);
-}
-
-function listenForPreview(st, Plotly) {
-  st.onPress = (ev) => {
-    // Pause: stop at once and report the frame on screen (the server's answer comes later)
-    const stopOn = st.data && st.data.stop_on;
-    if (st.playing && stopOn && ev.target && ev.target.closest && ev.target.closest(stopOn)) {
-      stopPlayback(st, true);
-      return;
-    }
-    const p = st.data && st.data.preview;
-    if (!p || !p.selector || !ev.target || !ev.target.closest) return;
-    const btn = ev.target.closest(p.selector);
-    if (!btn || btn.disabled || btn.getAttribute("aria-disabled") === "true") return;
-    // After this click's other handlers: Streamlit's sends the rerun first, so the server works
-    // while the browser draws. Not if the server's answer came first (new data).
-    const shown = st.data;
-    setTimeout(() => { if (st.data === shown && !st.dead) drawPreview(st, Plotly); }, 0);
-  };
-  document.addEventListener("click", st.onPress, true);
-}
-
-function pointInfo(p) {
-  const out = { curve: p.curveNumber, index: p.pointIndex ?? p.pointNumber };
-  if (p.customdata !== undefined) out.customdata = p.customdata;
-  if (typeof p.x === "number" || typeof p.x === "string") out.x = p.x;
-  if (typeof p.y === "number" || typeof p.y === "string") out.y = p.y;
-  return out;
-}
-
-function subplotAt(fl, px, py) {
-  const plots = fl._plots || {};
-  const ids = Object.keys(plots).sort((a, b) => (a === "xy" ? -1 : b === "xy" ? 1 : 0));
-  for (const id of ids) {
-    const xa = plots[id].xaxis, ya = plots[id].yaxis;
-    if (!xa || !ya) continue;
-    const x = px - xa._offset, y = py - ya._offset;
-    if (x >= 0 && x <= xa._length && y >= 0 && y <= ya._length) return { id, xa, ya, x, y };
-  }
-  return null;
-}
-
-function attach(st, Plotly) {
-  const div = st.div;
-  // Data coordinates are read at mousedown, before plotly.js handles the gesture (a quick
-  // second click is a double-click that may rescale the axes before "click" fires).
-  div.addEventListener("mousedown", (ev) => {
-    st.down = null;
-    if (!st.data || !st.data.click || !div._fullLayout || ev.button !== 0) return;
-    const r = div.getBoundingClientRect();
-    const sp = subplotAt(div._fullLayout, ev.clientX - r.left, ev.clientY - r.top);
-    if (!sp) return;
-    const msg = { event: "click", x: sp.xa.p2c(sp.x), y: sp.ya.p2c(sp.y), subplot: sp.id };
-    if (!["linear", "log", "-"].includes(sp.xa.type)) msg.xd = sp.xa.p2d(sp.x);
-    if (!["linear", "log", "-"].includes(sp.ya.type)) msg.yd = sp.ya.p2d(sp.y);
-    // the point under the pointer: what plotly_click would report (its order varies by dragmode)
-    const pts = div._hoverdata && div._hoverdata.length ? div._hoverdata : null;
-    if (pts) msg.point = pointInfo(pts[0]);
-    st.down = { x: ev.clientX, y: ev.clientY, msg };
-  }, true);
-  div.addEventListener("click", (ev) => {
-    const down = st.down;
-    st.down = null;
-    if (!down || !st.data || !st.data.click) return;
-    if (Math.hypot(ev.clientX - down.x, ev.clientY - down.y) > 4) return;  // a drag, not a click
-    st.api.setTriggerValue("click", { ...down.msg, n: ++st.n });
-  });
-  div.on("plotly_selected", (ev) => {
-    if (!st.data || !st.data.select) return;
-    const points = ((ev && ev.points) || []).map(pointInfo);
-    if (!points.length && !st.selected) return;  // nothing was selected, nothing to clear
-    st.selected = points.length > 0;
-    st.api.setTriggerValue("select", { event: "select", points, n: ++st.n });
-  });
-  div.on("plotly_deselect", () => {
-    if (!st.data || !st.data.select || !st.selected) return;
-    st.selected = false;
-    st.api.setTriggerValue("select", { event: "select", points: [], n: ++st.n });
-  });
-  if (window.ResizeObserver) {
-    // Redraw only a drawn, displayed plot (else plotly.js rejects the resize) whose size differs
-    // from the size it was drawn at (the observer also fires once when it starts).
-    st.ro = new ResizeObserver((entries) => {
-      const box = entries[entries.length - 1].contentRect, fl = div._fullLayout;
-      if (!fl || !div.isConnected || div.offsetParent === null || !box.width || !box.height) return;
-      if (Math.round(box.width) === Math.round(fl.width) && Math.round(box.height) === Math.round(fl.height)) return;
-      Promise.resolve(Plotly.Plots.resize(div)).catch(() => {});
-    });
-    st.ro.observe(div);
-  }
-}
-
-function stopPlayback(st, report) {
-  if (st.timer) clearTimeout(st.timer);
-  st.timer = null;
-  if (!st.playing) return;
-  st.playing = false;
-  const last = (st.data.frames || []).length - 1;
-  st.paused = st.index < last;
-  if (report) {
-    const msg = { event: "frame", index: st.index, view: st.shown, end: st.index >= last, n: ++st.n, t: Date.now() };
-    st.api.setStateValue("frame", msg);
-  }
-}
-
-// Frames are labelled ``first + index`` (``data.first``, 0 by default), so that the page can send
-// a longer list while playing (starting later, ending later) and playback goes on where it is.
-// ``data.more_at``: with that many frames left, ask the page for more (a "frame" event with
-// ``more: true``) without stopping, so the next frames arrive before the last one is drawn.
-function play(st, Plotly, start) {
-  if (st.timer) clearTimeout(st.timer);
-  st.playing = true;
-  const run = st.run = (st.run || 0) + 1;
-  st.next = (st.data.first || 0) + start;
-  const step = () => {
-    if (!st.playing || st.run !== run || st.dead) return;
-    const d = st.data, first = d.first || 0;
-    const k = Math.max(0, Math.min(st.next - first, (d.frames || []).length - 1));
-    const t0 = performance.now();
-    Promise.resolve(draw(st, Plotly, k)).then(() => {
-      if (!st.playing || st.run !== run || st.dead) return;
-      st.shown = first + k;  // the frame on screen, by label
-      const cur = st.data, last = (cur.frames || []).length - 1;
-      st.index = st.shown - (cur.first || 0);
-      if (st.index >= last) { stopPlayback(st, true); return; }
-      if (cur.more_at && last - st.index <= cur.more_at && st.askedFor !== cur.frames_sig) {
-        st.askedFor = cur.frames_sig;
-        st.api.setStateValue("frame", { event: "frame", index: st.index, view: st.shown, end: false, more: true,
-                                        n: ++st.n, t: Date.now() });
-      }
-      st.next = st.shown + 1;
-      const wait = 1000 / Math.max(0.1, cur.fps || 15) - (performance.now() - t0);
-      st.timer = setTimeout(step, Math.max(0, wait));
-    });
-  };
-  step();
-}
-
-function update(st, Plotly) {
-  const d = st.data;
-  const n = (d.frames || []).length;
-  const sameFrames = d.frames_sig === st.framesSig;
-  const request = d.play_token !== st.playToken;  // the page asked to play (again)
-  st.playToken = d.play_token;
-  const ahead = st.previewView;  // a Step drawn ahead, waiting for the server's figure
-  st.previewView = null;
-  clearTimeout(st.revert);
-  if (st.playing && st.shown != null) st.index = st.shown - (d.first || 0);  // frames may start later now
-  if (d.playing && n && (st.playing || request)) {
-    if (!st.playing) {
-      // resume after the frame it paused on, else start from the first frame
-      play(st, Plotly, sameFrames && st.paused && st.index < n - 1 ? st.index + 1 : 0);
-    }
-  } else if (st.playing) {
-    stopPlayback(st, true);  // keep the frame it paused on; the page answers with its figure
-  } else if (st.paused && sameFrames && n) {
-    // stopped here already (Pause was clicked in the browser): keep the frame it paused on
-  } else {
-    // Not drawn again when the figure is exactly the one on screen: the Step drawn ahead, or a
-    // rerun that changed something else on the page.
-    const fig = figureAt(d, -1), json = JSON.stringify(fig) + JSON.stringify(d.config);
-    const onScreen = ahead != null ? (d.view === ahead ? st.previewJSON : null) : st.shownJSON;
-    if (json !== onScreen) Plotly.react(st.div, fig.data, fig.layout, d.config);
-    st.shownJSON = json;
-  }
-  st.framesSig = d.frames_sig;
-}
-
-export default function (component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
-  if (!data || !data.spec) return;
-  let st = parentElement.__nlChart;
-  if (!st) {
-    const div = document.createElement("div");
-    div.className = "nl-plotly";
-    div.style.width = "100%";
-    parentElement.appendChild(div);
-    st = parentElement.__nlChart = { div, gen: 0, n: 0, index: 0, playing: false };
-  }
-  st.data = data;
-  st.api = { setStateValue, setTriggerValue };
-  st.div.style.height = data.height + "px";
-  const gen = ++st.gen;
-  loadPlotly(data.src).then((Plotly) => {
-    if (st.dead || gen !== st.gen) return;
-    update(st, Plotly);  // Plotly.react sets up div.on(...) synchronously
-    if (!st.attached) {
-      st.attached = true;
-      attach(st, Plotly);
-      listenForPreview(st, Plotly);
-    }
-  }).catch((err) => {
-    st.div.textContent = String(err && err.message ? err.message : err);
-  });
-  return () => {
-    if (gen !== st.gen || st.dead) return;  // a newer call owns the chart
-    st.dead = true;
-    stopPlayback(st, false);
-    clearTimeout(st.revert);
-    if (st.onPress) document.removeEventListener("click", st.onPress, true);
-    if (st.ro) st.ro.disconnect();
-    if (window.Plotly) window.Plotly.purge(st.div);
-    st.div.remove();
-    delete parentElement.__nlChart;
-  };
-}
-"""
+_HERE = Path(__file__).resolve().parent
+_LOGIC_IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./chart_logic\.js";[ \t]*\n', re.MULTILINE)
 
 
-# ---------------------------------------------------------------------------------------------
-# plotly.js as a static file
-# ---------------------------------------------------------------------------------------------
-def plotly_js_path() -> Path:
-    """The plotly.js bundle the browser loads (the vendored cartesian bundle)."""
-    return plotlyjs.bundle_path()
+def _component_js() -> str:
+    """chart_logic.js and chart.js as the one ES module the component runs."""
+    logic = (_HERE / "chart_logic.js").read_text(encoding="utf-8")
+    main, found = _LOGIC_IMPORT.subn("", (_HERE / "chart.js").read_text(encoding="utf-8"))
+    if found != 1 or re.search(r"^\s*import\b", logic + main, re.MULTILINE):
+        raise RuntimeError("chart.js must import chart_logic.js once, in one import statement, and nothing else")
+    return f"// ---- chart_logic.js ----\n{logic}\n// ---- chart.js ----\n{main}"
 
 
-def ensure_plotly_static(app_dir) -> Path:
-    """Copy plotly.js to ``<app_dir>/static/plotly-cartesian.min.js`` when it is missing or differs in size.
-
-    The copy goes through a temporary file and ``os.replace`` so concurrent sessions never
-    serve a half-written file. Returns the destination path.
-    """
-    src = plotly_js_path()
-    dest = Path(app_dir) / "static" / STATIC_NAME
-    if dest.is_file() and dest.stat().st_size == src.stat().st_size:
-        return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".plotly-", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes it 0600
-        os.replace(tmp, dest)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return dest
-
-
-@functools.lru_cache(maxsize=16)
-def _ensure_static_once(app_dir: str) -> str:
-    """``ensure_plotly_static`` at most once per process and app folder."""
-    return str(ensure_plotly_static(app_dir))
-
-
-def _app_dir() -> str | None:
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    ctx = get_script_run_ctx(suppress_warning=True)
-    path = getattr(ctx, "main_script_path", None) if ctx else None
-    return str(Path(path).resolve().parent) if path else None
+JS = _component_js()
 
 
 def _static_url() -> str:
+    """Where the browser loads plotly.js: the committed ``static/`` bundle, served at ``app/static/``."""
     from streamlit import config
 
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
@@ -607,12 +288,6 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         raise ValueError(f"renderer must be 'component' or 'plotly', not {renderer!r}")
     import streamlit as st
 
-    app_dir = _app_dir()
-    if app_dir:
-        try:
-            _ensure_static_once(app_dir)
-        except OSError as err:  # read-only deploy: the browser says it cannot load plotly.js
-            _LOGGER.warning("Could not copy plotly.js next to the app: %s", err)
     # Per-session memory of playback requests (session_state, never module state): the
     # browser starts playing when ``play_token`` changes, i.e. when ``playing`` turns true.
     memory_key = f"_neuron_lab_chart_{key}"

@@ -17,8 +17,9 @@ The bundle is ``plotly.js-cartesian-dist-min`` from the npm registry, unmodified
 :data:`TRACE_TYPES` is what the bundle registers (``Plotly.PlotSchema.get().traces``);
 ``tests/test_plotlyjs.py`` opens every page and checks that no figure uses another type.
 
-This module only names the file; ``perceptron/chart.py`` serves it (see its
-:func:`~perceptron.web.chart.plotly_js_path`).
+This module only names the file. Nothing copies or writes it at run time: Streamlit serves the
+committed file (``server.enableStaticServing``) and :mod:`perceptron.web.chart` tells the browser its
+URL, ``app/static/plotly-cartesian.min.js?v=<VERSION>``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,244 @@
+// The browser side of perceptron/web/chart.py: one plotly.js <div> per chart, updated with
+// Plotly.react. The decisions are in chart_logic.js; this file draws, listens and keeps state.
+//
+// The component calls the default export on every rerun whose data changed, always with the
+// same ``parentElement`` (Streamlit keeps the element mounted while its key is the same), so
+// everything lasting lives in ``parentElement.__nlChart``. Only the cleanup returned by the
+// *latest* call runs, when the element unmounts.
+import {
+  afterFrame, clickEvent, figureAt, frameDelay, frameEvent, isClick, needsResize, nextFrame,
+  planUpdate, pointInfo, previewPlan, stopState, subplotAt,
+} from "./chart_logic.js";
+
+// plotly.js, loaded once per page for every chart, from ``data.src`` (chart.py names the URL).
+function loadPlotly(src) {
+  if (window.Plotly && window.Plotly.react) return Promise.resolve(window.Plotly);
+  if (!window.__neuronLabPlotly) {
+    window.__neuronLabPlotly = new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = src;
+      s.async = true;
+      s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
+      s.onerror = () => {
+        window.__neuronLabPlotly = null;
+        s.remove();
+        reject(new Error("Could not load " + src + " (set server.enableStaticServing = true)"));
+      };
+      document.head.appendChild(s);
+    });
+  }
+  return window.__neuronLabPlotly;
+}
+
+function draw(st, Plotly, k) {
+  st.shownJSON = null;
+  const fig = figureAt(st.data, k);
+  return Plotly.react(st.div, fig.data, fig.layout, st.data.config);
+}
+
+// Step drawn ahead: the page sends the next step's frame with the figure; a click on the page's
+// Step button (``preview.selector``) draws it at once, while the server does the same Step. When
+// the server's figure for that view arrives and is exactly what was drawn, it is not drawn again
+// (else it is). Not confirmed within 3 s: the figure on screen before the click is drawn again.
+function drawPreview(st, Plotly) {
+  const plan = previewPlan(st, st.data);
+  if (!plan) return;
+  st.previewView = plan.view;
+  st.previewJSON = plan.key;  // taken before plotly.js writes into the figure
+  st.shownJSON = null;
+  const shown = st.data;
+  clearTimeout(st.revert);
+  st.revert = setTimeout(() => {
+    if (st.dead || st.data !== shown) return;
+    st.previewView = null;
+    draw(st, Plotly, -1);
+  }, 3000);
+  Plotly.react(st.div, plan.fig.data, plan.fig.layout, st.data.config);
+}
+
+function listenForPreview(st, Plotly) {
+  st.onPress = (ev) => {
+    // Pause: stop at once and report the frame on screen (the server's answer comes later)
+    const stopOn = st.data && st.data.stop_on;
+    if (st.playing && stopOn && ev.target && ev.target.closest && ev.target.closest(stopOn)) {
+      stopPlayback(st, true, true);
+      return;
+    }
+    const p = st.data && st.data.preview;
+    if (!p || !p.selector || !ev.target || !ev.target.closest) return;
+    const btn = ev.target.closest(p.selector);
+    if (!btn || btn.disabled || btn.getAttribute("aria-disabled") === "true") return;
+    // After this click's other handlers: Streamlit's sends the rerun first, so the server works
+    // while the browser draws. Not if the server's answer came first (new data).
+    const shown = st.data;
+    setTimeout(() => { if (st.data === shown && !st.dead) drawPreview(st, Plotly); }, 0);
+  };
+  document.addEventListener("click", st.onPress, true);
+}
+
+function attach(st, Plotly) {
+  const div = st.div;
+  // Data coordinates are read at mousedown, before plotly.js handles the gesture (a quick
+  // second click is a double-click that may rescale the axes before "click" fires).
+  div.addEventListener("mousedown", (ev) => {
+    st.down = null;
+    if (!st.data || !st.data.click || !div._fullLayout || ev.button !== 0) return;
+    const r = div.getBoundingClientRect();
+    const sp = subplotAt(div._fullLayout, ev.clientX - r.left, ev.clientY - r.top);
+    if (!sp) return;
+    // the point under the pointer: what plotly_click would report (its order varies by dragmode)
+    st.down = { x: ev.clientX, y: ev.clientY, msg: clickEvent(sp, div._hoverdata) };
+  }, true);
+  div.addEventListener("click", (ev) => {
+    const down = st.down;
+    st.down = null;
+    if (!down || !st.data || !st.data.click) return;
+    if (!isClick(down, { x: ev.clientX, y: ev.clientY })) return;
+    st.api.setTriggerValue("click", { ...down.msg, n: ++st.n });
+  });
+  div.on("plotly_selected", (ev) => {
+    if (!st.data || !st.data.select) return;
+    const points = ((ev && ev.points) || []).map(pointInfo);
+    if (!points.length && !st.selected) return;  // nothing was selected, nothing to clear
+    st.selected = points.length > 0;
+    st.api.setTriggerValue("select", { event: "select", points, n: ++st.n });
+  });
+  div.on("plotly_deselect", () => {
+    if (!st.data || !st.data.select || !st.selected) return;
+    st.selected = false;
+    st.api.setTriggerValue("select", { event: "select", points: [], n: ++st.n });
+  });
+  if (window.ResizeObserver) {
+    // Redraw only a drawn, displayed plot (else plotly.js rejects the resize) whose size differs
+    // from the size it was drawn at (the observer also fires once when it starts).
+    st.ro = new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1].contentRect, fl = div._fullLayout;
+      if (!fl || !div.isConnected || div.offsetParent === null || !needsResize(box, fl)) return;
+      Promise.resolve(Plotly.Plots.resize(div)).catch(() => {});
+    });
+    st.ro.observe(div);
+  }
+}
+
+// ``pause``: stopped by a Pause (the page's or the stop_on click), not because the frames ran out.
+function stopPlayback(st, report, pause = false) {
+  if (st.timer) clearTimeout(st.timer);
+  st.timer = null;
+  if (!st.playing) return;
+  st.playing = false;
+  const { paused, end } = stopState(st.data.frames, st.index, pause);
+  st.paused = paused;
+  if (report) {
+    st.api.setStateValue("frame", frameEvent({ index: st.index, view: st.shown, end, n: ++st.n, t: Date.now() }));
+  }
+}
+
+// Plays from frame ``start`` of the current list, one frame per 1/fps s, on whatever list is
+// current when each frame is due (``data.first`` labels them); with ``data.more_at`` frames
+// left it asks the page for more (a "frame" event with ``more: true``) without stopping, so the
+// next frames usually arrive before the last one is drawn. When they have not (a slow server),
+// it stays on the last frame, still playing, and looks again every frame interval: the frame
+// after it is drawn when the longer list comes; it stops (``end``) when the page says no more
+// will come (``more_at`` falsy) or after WAIT_FUSE ms (afterFrame decides).
+function play(st, Plotly, start) {
+  if (st.timer) clearTimeout(st.timer);
+  st.playing = true;
+  st.waitFrom = null;
+  const run = st.run = (st.run || 0) + 1;
+  const live = () => st.playing && st.run === run && !st.dead;
+  st.next = (st.data.first || 0) + start;
+  // after a frame is drawn (``t0``: when its drawing began), and while waiting on the last one
+  const after = (t0) => {
+    if (!live()) return;
+    const cur = st.data, now = performance.now();
+    const waited = st.waitFrom == null ? 0 : now - st.waitFrom;
+    const a = afterFrame(cur, st.shown, st.askedFor, waited);
+    st.index = a.index;
+    if (a.more) {
+      st.askedFor = cur.frames_sig;
+      st.api.setStateValue("frame", frameEvent({ index: st.index, view: st.shown, end: false, more: true,
+                                                 n: ++st.n, t: Date.now() }));
+    }
+    if (a.end) { stopPlayback(st, true); return; }
+    if (a.wait) {  // nothing drawn: the frame on screen stays until the next frames come
+      if (st.waitFrom == null) st.waitFrom = now;
+      st.timer = setTimeout(() => after(performance.now()), frameDelay(cur.fps, 0));
+      return;
+    }
+    st.waitFrom = null;
+    st.next = st.shown + 1;
+    st.timer = setTimeout(step, frameDelay(cur.fps, now - t0));
+  };
+  const step = () => {
+    if (!live()) return;
+    const d = st.data, first = d.first || 0;
+    const k = nextFrame(d, st.next);
+    const t0 = performance.now();
+    if (k == null) { after(t0); return; }  // the list changed and ends before st.next: never go back
+    Promise.resolve(draw(st, Plotly, k)).then(() => {
+      if (!live()) return;
+      st.shown = first + k;  // the frame on screen, by label
+      after(t0);
+    });
+  };
+  step();
+}
+
+function update(st, Plotly) {
+  const d = st.data;
+  if (st.playing && st.shown != null) st.index = st.shown - (d.first || 0);  // frames may start later now
+  const plan = planUpdate(st, d);
+  st.playToken = d.play_token;
+  st.previewView = null;  // a Step drawn ahead is confirmed (or replaced) by this figure
+  clearTimeout(st.revert);
+  if (plan.action === "play") {
+    play(st, Plotly, plan.start);
+  } else if (plan.action === "stop") {
+    stopPlayback(st, true, true);  // keep the frame it paused on; the page answers with its figure
+  } else if (plan.action === "hold") {
+    return;  // the frame on screen stays (and the frames it belongs to, for a later resume)
+  } else if (plan.action === "draw" || plan.action === "same") {
+    if (plan.action === "draw") Plotly.react(st.div, plan.fig.data, plan.fig.layout, d.config);
+    st.shownJSON = plan.key;
+  }
+  st.framesSig = d.frames_sig;
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
+  if (!data || !data.spec) return;
+  let st = parentElement.__nlChart;
+  if (!st) {
+    const div = document.createElement("div");
+    div.className = "nl-plotly";
+    div.style.width = "100%";
+    parentElement.appendChild(div);
+    st = parentElement.__nlChart = { div, gen: 0, n: 0, index: 0, playing: false };
+  }
+  st.data = data;
+  st.api = { setStateValue, setTriggerValue };
+  st.div.style.height = data.height + "px";
+  const gen = ++st.gen;
+  loadPlotly(data.src).then((Plotly) => {
+    if (st.dead || gen !== st.gen) return;
+    update(st, Plotly);  // Plotly.react sets up div.on(...) synchronously
+    if (!st.attached) {
+      st.attached = true;
+      attach(st, Plotly);
+      listenForPreview(st, Plotly);
+    }
+  }).catch((err) => {
+    st.div.textContent = String(err && err.message ? err.message : err);
+  });
+  return () => {
+    if (gen !== st.gen || st.dead) return;  // a newer call owns the chart
+    st.dead = true;
+    stopPlayback(st, false);
+    clearTimeout(st.revert);
+    if (st.onPress) document.removeEventListener("click", st.onPress, true);
+    if (st.ro) st.ro.disconnect();
+    if (window.Plotly) window.Plotly.purge(st.div);
+    st.div.remove();
+    delete parentElement.__nlChart;
+  };
+}
