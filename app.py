@@ -1,11 +1,15 @@
-"""Neuron Lab: the home page, and the frame every page shares (see perceptron/ui.py)."""
+"""Neuron Lab: the home page, and the frame every page shares (see perceptron/web/frame.py)."""
 
 import streamlit as st
 
 from perceptron.views import figures
-from perceptron.web import ui
+from perceptron.web import keys
+from perceptron.web.draw import show
+from perceptron.web.frame import finish, page, summary
+from perceptron.web.panels import start_lesson, teacher_panel
+from perceptron.web.site import PAGE_LINKS
 
-lab = ui.page(
+lab = page(
     "Neuron Lab",
     "An artificial **neuron** takes some numbers, multiplies each by a **weight**, adds them up with a "
     "**bias**, and passes the sum through an **activation** (here the sigmoid) to give a prediction between "
@@ -17,13 +21,13 @@ w, b = lab.params()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Your neuron right now")
-    ui.show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))]), key="home_diagram", height=260)
-    st.caption(ui.summary(lab))
+    show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))]), key="home_diagram", height=260)
+    st.caption(summary(lab))
 with right:
     st.subheader("Where to go next")
     st.button("Start the guided lesson", key="lesson_start", type="primary", icon=":material/school:",
-              on_click=ui.start_lesson, disabled=st.session_state.get("lesson") is not None)
-    for path, label, icon in ui.PAGE_LINKS[1:]:
+              on_click=start_lesson, disabled=st.session_state.get(keys.LESSON) is not None)
+    for path, label, icon in PAGE_LINKS[1:]:
         st.page_link(path, label=label, icon=icon)
     st.markdown(
         "1. **Dataset**: pick a preset, or click to place your own points.\n"
@@ -33,5 +37,5 @@ with right:
         "5. **Loss landscape**: the cost as a surface, and what the learning rate does."
     )
 with st.expander("For teachers: share a locked-down exercise", icon=":material/school:"):
-    ui.teacher_panel(lab)
-ui.finish(lab)
+    teacher_panel(lab)
+finish(lab)

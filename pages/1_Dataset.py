@@ -5,9 +5,14 @@ import streamlit as st
 from perceptron.data import csv_io
 from perceptron.data import datasets as ds
 from perceptron.views import scenes
-from perceptron.web import ui
+from perceptron.web import keys
+from perceptron.web.controls import setting
+from perceptron.web.draw import selected_points, show
+from perceptron.web.frame import finish, page
+from perceptron.web.panels import upload_panel
+from perceptron.web.site import hidden
 
-lab = ui.page(
+lab = page(
     "Dataset",
     "A neuron learns from examples: points on a plane, each with a class, 0 or 1. Start from a preset, "
     "from Fisher's Iris flowers, or place your own points by **clicking on the plot**. Hollow markers are "
@@ -19,66 +24,66 @@ KINDS = {"preset": "A preset", "iris": "Iris flowers", "custom": "My own points"
 controls, plot = st.columns([1, 2])
 with controls:
     current = "iris" if s.dataset == "iris" else "custom" if s.dataset == "custom" else "preset"
-    kind = current if ui.hidden(lab, "dataset") else st.radio(
+    kind = current if hidden("dataset") else st.radio(
         "Start from", list(KINDS), index=list(KINDS).index(current), format_func=KINDS.get, key=f"ds_kind_{lab.version}",
         horizontal=True)
     changes = {}
     if kind == "preset":
         presets = list(ds.PRESETS)
-        changes["dataset"] = s.dataset if ui.hidden(lab, "dataset") else st.selectbox(
+        changes["dataset"] = s.dataset if hidden("dataset") else st.selectbox(
             "Preset", presets, index=presets.index(s.dataset) if s.dataset in presets else 0,
             format_func=lambda p: f"{p}: {ds.PRESETS[p]}", key=f"ds_preset_{lab.version}")
-        changes["n"] = ui.setting(st.slider, "Number of points", "n", lab, min_value=4, max_value=2000, step=2)
-        changes["noise"] = ui.setting(st.slider, "Noise", "noise", lab, min_value=0.0, max_value=1.0, step=0.01)
-        changes["seed"] = ui.setting(st.number_input, "Seed", "seed", lab, min_value=0, step=1)
+        changes["n"] = setting(st.slider, "Number of points", "n", lab, min_value=4, max_value=2000, step=2)
+        changes["noise"] = setting(st.slider, "Noise", "noise", lab, min_value=0.0, max_value=1.0, step=0.01)
+        changes["seed"] = setting(st.number_input, "Seed", "seed", lab, min_value=0, step=1)
     elif kind == "iris":
         changes["dataset"] = "iris"
         a, b = st.columns(2)
-        changes["iris_x"] = ui.setting(a.selectbox, "x₁ feature", "iris_x", lab, options=ds.IRIS_FEATURES)
-        changes["iris_y"] = ui.setting(b.selectbox, "x₂ feature", "iris_y", lab, options=ds.IRIS_FEATURES)
-        changes["iris_a"] = ui.setting(a.selectbox, "Class 0 species", "iris_a", lab, options=ds.IRIS_SPECIES)
-        changes["iris_b"] = ui.setting(b.selectbox, "Class 1 species", "iris_b", lab, options=ds.IRIS_SPECIES)
+        changes["iris_x"] = setting(a.selectbox, "x₁ feature", "iris_x", lab, options=ds.IRIS_FEATURES)
+        changes["iris_y"] = setting(b.selectbox, "x₂ feature", "iris_y", lab, options=ds.IRIS_FEATURES)
+        changes["iris_a"] = setting(a.selectbox, "Class 0 species", "iris_a", lab, options=ds.IRIS_SPECIES)
+        changes["iris_b"] = setting(b.selectbox, "Class 1 species", "iris_b", lab, options=ds.IRIS_SPECIES)
         if changes["iris_a"] == changes["iris_b"]:
             st.error("Choose two different species.")
             changes = {}
     elif s.dataset != "custom":
         lab.set_dataset(lab.dataset)  # keep the points on screen and make them editable
     if kind != "custom":
-        changes["test_fraction"] = ui.setting(st.slider, "Held-out test fraction", "test_fraction", lab,
+        changes["test_fraction"] = setting(st.slider, "Held-out test fraction", "test_fraction", lab,
                                               min_value=0.0, max_value=0.9, step=0.05)
     st.markdown("**What the neuron sees**")
-    changes["standardize"] = ui.setting(st.toggle, "Standardize (mean 0, std 1)", "standardize", lab)
-    changes["maps"] = ui.setting(st.multiselect, "Extra feature maps (curved boundaries)", "maps", lab,
+    changes["standardize"] = setting(st.toggle, "Standardize (mean 0, std 1)", "standardize", lab)
+    changes["maps"] = setting(st.multiselect, "Extra feature maps (curved boundaries)", "maps", lab,
                                  options=list(ds.FEATURE_MAPS))
     try:
         lab.update(**changes)
     except ValueError as err:
         st.error(str(err))
 
-locked = ui.hidden(lab, "dataset")  # a teacher's link fixed the points
+locked = hidden("dataset")  # a teacher's link fixed the points
 with plot:
     if locked:
-        ui.show(scenes.dataset_view(lab), key="ds_plot")
+        show(scenes.dataset_view(lab), key="ds_plot")
         st.dataframe(scenes.counts_table(lab), width="stretch")
-        ui.finish(lab)
+        finish(lab)
         st.stop()
     c1, c2, c3 = st.columns([2, 1, 1])
     label = c1.radio("A click adds a point of", [0, 1], horizontal=True, key="ds_label",
                      format_func=lambda c: f"class {c}" + ("" if lab.dataset.class_names[c] == str(c)
                                                           else f" ({lab.dataset.class_names[c]})"))
     as_test = c2.toggle("as test point", key="ds_as_test")
-    event = ui.show(scenes.dataset_view(lab), key="ds_plot", click=True, select=True)
+    event = show(scenes.dataset_view(lab), key="ds_plot", click=True, select=True)
     if message := lab.on_plot_event(event, label, as_test):
         st.toast(message)
         st.rerun()
-    picked = ui.selected_points(event)
+    picked = selected_points(event)
     if picked:
-        st.session_state["ds_selected"] = (lab.version, picked)
-    version, chosen = st.session_state.get("ds_selected", (None, []))
+        st.session_state[keys.SELECTED] = (lab.version, picked)
+    version, chosen = st.session_state.get(keys.SELECTED, (None, []))
     if chosen and version == lab.version:
         if c3.button(f"Delete {len(chosen)} selected", key="ds_delete", type="primary"):
             lab.set_dataset(ds.delete_points(lab.dataset, chosen))
-            st.session_state.pop("ds_selected")
+            st.session_state.pop(keys.SELECTED)
             st.rerun()
     else:
         c3.caption("Drag a box or lasso to select points to delete.")
@@ -102,5 +107,5 @@ with left:
 with right:
     st.download_button("Download these points as CSV", csv_io.to_csv(lab.dataset), "neuron_lab_points.csv",
                        "text/csv", key="ds_download")
-    ui.upload_panel(lab)
-ui.finish(lab)
+    upload_panel(lab)
+finish(lab)

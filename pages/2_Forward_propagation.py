@@ -4,9 +4,10 @@ import numpy as np
 import streamlit as st
 
 from perceptron.views import figures, latex, scenes
-from perceptron.web import ui
+from perceptron.web.draw import clicked_point, show
+from perceptron.web.frame import finish, page, stop
 
-lab = ui.page(
+lab = page(
     "Forward propagation",
     "The neuron turns a sample's inputs into a prediction in three steps: multiply each input by its "
     "weight and add them up, add the bias to get **z**, then squash z with the sigmoid to get "
@@ -15,7 +16,7 @@ lab = ui.page(
 )
 X, y, *_ = lab.design()
 if y.size == 0:
-    ui.stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
+    stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
 rows = scenes.train_index(lab)
 names = [f"x_{{{j + 1}}}" for j in range(X.shape[1])]
 
@@ -48,20 +49,20 @@ with steps:
     st.markdown(f"ŷ {'≥' if z_i >= 0 else '<'} 0.5, so the neuron says **class {int(z_i >= 0)}**; "
                 f"the label is class {int(y[i])}: **{'right' if (z_i >= 0) == (y[i] == 1) else 'wrong'}**.")
 with diagram:
-    ui.show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i, y_hat),
+    show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i, y_hat),
             key="fwd_diagram", height=260)
 left, right = st.columns(2)
 with left:
-    event = ui.show(scenes.plane(lab, w, b, highlight=rows[i], arrows=scenes.weight_arrows(lab, w, b),
+    event = show(scenes.plane(lab, w, b, highlight=rows[i], arrows=scenes.weight_arrows(lab, w, b),
                                  title="w is perpendicular to the boundary w·x + b = 0"),
                     key="fwd_plane", click=True)
-    picked = ui.clicked_point(event)
+    picked = clicked_point(event)
     if picked is not None and picked in rows and np.flatnonzero(rows == picked)[0] != i:
         lab.sample = int(np.flatnonzero(rows == picked)[0])
         st.rerun()
 with right:
-    ui.show(figures.sigmoid_figure(X @ w + b, y, chosen=i), key="fwd_sigmoid", height=460)
+    show(figures.sigmoid_figure(X @ w + b, y, chosen=i), key="fwd_sigmoid", height=460)
 
 with st.expander("z and ŷ for every sample", expanded=False):
     st.dataframe(scenes.forward_table(lab, w, b), hide_index=True, width="stretch", height=300)
-ui.finish(lab)
+finish(lab)

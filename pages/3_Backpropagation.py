@@ -7,9 +7,11 @@ import streamlit as st
 from perceptron.engine.backprop import chain_rule, gradient_check, pulled_out_slip, sign_slip
 from perceptron.engine.costs import get_cost
 from perceptron.views import latex, scenes
-from perceptron.web import ui
+from perceptron.web.controls import LOSS_LABELS
+from perceptron.web.draw import show
+from perceptron.web.frame import finish, page, stop
 
-lab = ui.page(
+lab = page(
     "Backpropagation",
     "To improve the weights we need to know how the cost changes when each weight changes: "
     r"$\partial C/\partial w_j$. The chain rule splits that into three simple factors, "
@@ -19,13 +21,13 @@ lab = ui.page(
 )
 X, y, *_ = lab.design()
 if y.size == 0:
-    ui.stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
+    stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
 w, b = lab.params()
 rows = scenes.train_index(lab)
 
 top = st.columns([1, 2])
 loss = top[0].radio("Cost to inspect", ["mse", "bce"], index=["mse", "bce"].index(lab.settings.loss),
-                    key="bp_loss", format_func=ui.LOSS_LABELS.get)
+                    key="bp_loss", format_func=LOSS_LABELS.get)
 i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1), key=f"bp_sample_{lab.sample}",
                      format_func=lambda k: f"#{k}: y = {int(y[k])}")
 lab.sample = i
@@ -40,7 +42,7 @@ with left:
         st.latex(line)
 with right:
     dw, db = L.dw, L.db
-    ui.show(scenes.plane(lab, w, b, highlight=rows[i], arrows=scenes.weight_arrows(lab, w, b, dw, lab.settings.lr),
+    show(scenes.plane(lab, w, b, highlight=rows[i], arrows=scenes.weight_arrows(lab, w, b, dw, lab.settings.lr),
                          title="w, and the step −α∇C that descent will take"), key="bp_plane", height=420)
 
 st.subheader("Every sample's contribution, and their sum: the gradient")
@@ -88,4 +90,4 @@ if np.any(~np.isfinite(L.dC_dyhat)):
 st.download_button("Download this sample's ledger (Markdown + LaTeX)", key="bp_export", file_name=f"ledger_sample_{i}.md",
                    data=latex.ledger_markdown("Neuron Lab: one sample's forward and backward pass",
                                                 X[i], y[i], w, b, L, i, loss), mime="text/markdown")
-ui.finish(lab)
+finish(lab)

@@ -6,9 +6,11 @@ import streamlit as st
 from perceptron.engine.costs import get_cost
 from perceptron.engine.training import train
 from perceptron.views import figures, scenes
-from perceptron.web import ui
+from perceptron.web.controls import LOSS_LABELS
+from perceptron.web.draw import show
+from perceptron.web.frame import finish, page, stop
 
-lab = ui.page(
+lab = page(
     "Loss landscape",
     "The cost is a function of the weights. Over $(w_1, w_2)$, with the bias held at its current value, "
     "it is a landscape, and gradient descent walks downhill on it, one step per epoch.",
@@ -16,11 +18,11 @@ lab = ui.page(
 )
 X, y, *_ = lab.design()
 if y.size == 0 or lab.settings.mode == "rosenblatt":
-    ui.stop(lab, "This page needs training points and a gradient-descent mode (not Rosenblatt's rule).")
+    stop(lab, "This page needs training points and a gradient-descent mode (not Rosenblatt's rule).")
 
 st.subheader("Your run so far")
 h = lab.history
-ui.show(scenes.landscape(lab, {f"descent, α = {lab.settings.lr:g}": h.w[: lab.epoch + 1]}), key="ls_run")
+show(scenes.landscape(lab, {f"descent, α = {lab.settings.lr:g}": h.w[: lab.epoch + 1]}), key="ls_run")
 
 st.subheader("Three learning rates from the same start")
 cols = st.columns(4)
@@ -31,9 +33,9 @@ w0, b0 = lab.initial_params()
 runs = {f"α = {a:g}": train(X, y, w0, b0, lr=a, epochs=epochs, loss=lab.settings.loss) for a in rates}
 left, right = st.columns(2)
 with left:
-    ui.show(figures.curves_figure({k: r.cost for k, r in runs.items()}, "Cost per epoch"), key="ls_curves")
+    show(figures.curves_figure({k: r.cost for k, r in runs.items()}, "Cost per epoch"), key="ls_curves")
 with right:
-    ui.show(scenes.landscape(lab, {k: r.w for k, r in runs.items()}), key="ls_paths")
+    show(scenes.landscape(lab, {k: r.w for k, r in runs.items()}), key="ls_paths")
 st.caption("Too small: it barely moves. Good: it slides to the valley. Too large: it overshoots and bounces "
            "from one wall to the other, or flies off to where the sigmoid is flat.")
 for k, r in runs.items():
@@ -48,15 +50,15 @@ st.markdown(
 both = {name: train(X, y, w0, b0, lr=lab.settings.lr, epochs=epochs, loss=name) for name in ("mse", "bce")}
 c1, c2 = st.columns(2)
 with c1:
-    ui.show(figures.curves_figure({f"{ui.LOSS_LABELS[k]}: misclassified fraction": 1 - r.accuracy
+    show(figures.curves_figure({f"{LOSS_LABELS[k]}: misclassified fraction": 1 - r.accuracy
                                    for k, r in both.items()}, "Errors per epoch, same start, same α",
                                   ytitle="misclassified fraction"), key="ls_cmp")
 with c2:
     zs = np.linspace(-8, 8, 161)
     ones = np.ones_like(zs)
-    slopes = {f"{ui.LOSS_LABELS[k]}": np.abs(get_cost(k).dL_dz(ones, zs)) for k in ("mse", "bce")}
+    slopes = {f"{LOSS_LABELS[k]}": np.abs(get_cost(k).dL_dz(ones, zs)) for k in ("mse", "bce")}
     fig = figures.curves_figure(slopes, "|∂L/∂z| for a sample of class 1, against its z", ytitle="|∂L/∂z|")
     fig.update_traces(x=zs.round(3).tolist())
     fig.update_xaxes(title="z (negative: confidently wrong)")
-    ui.show(fig, key="ls_slopes")
-ui.finish(lab)
+    show(fig, key="ls_slopes")
+finish(lab)

@@ -6,9 +6,9 @@ r"""Neuron Lab's engine: the mathematics of one sigmoid neuron, in numpy.
 >>> bool(hist.cost[-1] < hist.cost[0])
 True
 
-The math modules (neuron, costs, backprop, training, datasets, csv_io, state)
-import numpy only. ``figures`` needs plotly and ``ui`` needs streamlit; neither is
-imported here.
+The engine (neuron, costs, backprop, training, history, network), the datasets and the
+session state import numpy only. The views need plotly and the web layer (``perceptron.web``)
+needs streamlit; neither is imported here.
 """
 
 from .engine.backprop import Ledger, chain_rule, cost_at, gradient_check, gradients, numerical_gradient

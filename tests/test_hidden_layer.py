@@ -18,12 +18,12 @@ import pytest
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
-from chart_model import figure_with
+from chart_js import figure_with
 from perceptron.data.datasets import fit_features, make_dataset
 from perceptron.engine import network as net
 from perceptron.session.lab import Lab
-from perceptron.session.netlab import MAX_HIDDEN, NetLab
-from perceptron.session.settings import MAX_EPOCHS, Settings
+from perceptron.session.netlab import NetLab
+from perceptron.session.settings import MAX_EPOCHS, MAX_HIDDEN, NetSettings, Settings
 from perceptron.views import netscenes as S
 from perceptron.web import chart as component
 
@@ -205,7 +205,7 @@ def test_rewind_shows_an_earlier_epoch_and_the_next_step_continues_from_it():
 def test_one_thumbnail_per_hidden_unit(h):
     at = open_page()
     if h != 3:
-        ok(at.slider(key="net_h").set_value(h).run())
+        ok(at.slider(key="setting_h").set_value(h).run())
     spec = chart(at)["spec"]
     maps = heatmaps(spec)
     assert len(maps) == h + 1
@@ -221,7 +221,7 @@ def test_one_thumbnail_per_hidden_unit(h):
 def test_changing_h_rebuilds_the_network_from_its_seed():
     at = open_page()
     click(at, "net_step10")
-    ok(at.slider(key="net_h").set_value(5).run())
+    ok(at.slider(key="setting_h").set_value(5).run())
     lab = at.session_state["netlab"]
     assert lab.h == 5 and lab.epoch == 0 and lab.history.params().W1.shape == (2, 5)
     assert metric(at, "Epoch") == "0"
@@ -292,12 +292,12 @@ def test_play_sends_frames_and_pause_stops_them():
 
 def test_the_other_datasets_and_settings():
     at = open_page()
-    ok(at.selectbox(key="net_dataset").set_value("circles").run())
+    ok(at.selectbox(key="setting_hdata").set_value("circles").run())
     lab = at.session_state["netlab"]
-    assert lab.dataset == "circles" and lab.data.source == "circles"
-    ok(at.selectbox(key="net_mode").set_value("minibatch").run())
-    ok(at.number_input(key="net_batch").set_value(8).run())
-    ok(at.radio(key="net_loss").set_value("mse").run())
+    assert lab.settings.hdata == "circles" and lab.data.source == "circles"
+    ok(at.selectbox(key="setting_hmode").set_value("minibatch").run())
+    ok(at.number_input(key="setting_hbatch").set_value(8).run())
+    ok(at.radio(key="setting_hloss").set_value("mse").run())
     click(at, "net_step1")
     data = make_dataset("circles", n=100, noise=0.1, seed=0, test_fraction=0.2)
     H = net.train(data.train_X, data.train_y, net.init_params(2, 3, 0), lr=2.0, epochs=1, loss="mse",
@@ -308,7 +308,7 @@ def test_the_other_datasets_and_settings():
 
 def test_yours_is_the_main_labs_dataset_and_pipeline():
     at = open_page()
-    ok(at.selectbox(key="net_dataset").set_value("yours").run())
+    ok(at.selectbox(key="setting_hdata").set_value("yours").run())
     main, lab = at.session_state["lab"], at.session_state["netlab"]
     assert lab.data is main.dataset
     spec = chart(at)["spec"]
@@ -321,7 +321,7 @@ def test_yours_is_the_main_labs_dataset_and_pipeline():
 def test_an_empty_dataset_of_yours_says_so():
     empty = Lab.from_settings(Settings(dataset="custom"))
     at = open_page(lab=empty)
-    ok(at.selectbox(key="net_dataset").set_value("yours").run())
+    ok(at.selectbox(key="setting_hdata").set_value("yours").run())
     assert any("no training points" in e.value for e in at.info)
 
 
@@ -333,11 +333,11 @@ def test_a_link_opens_the_network_with_its_h_settings_and_epoch():
              "hdata": "circles", "hstride": "5", "hepoch": "12", "lr": "0.3"}
     at = open_page(query=query)
     lab = at.session_state["netlab"]
-    assert (lab.h, lab.lr, lab.loss, lab.mode, lab.batch_size, lab.seed, lab.dataset, lab.stride) == \
-        (5, 1.5, "mse", "minibatch", 8, 7, "circles", 5)
+    assert lab.settings.with_(hepoch=0) == \
+        NetSettings(h=5, hlr=1.5, hloss="mse", hmode="minibatch", hbatch=8, hseed=7, hdata="circles", hstride=5)
     assert lab.epoch == 12 and metric(at, "Epoch") == "12" and at.session_state["link_problems"] == []
     assert at.session_state["lab"].settings.lr == 0.3  # the neuron's settings still come from the same link
-    assert at.slider(key="net_h").value == 5 and at.selectbox(key="net_dataset").value == "circles"
+    assert at.slider(key="setting_h").value == 5 and at.selectbox(key="setting_hdata").value == "circles"
     data = make_dataset("circles", n=100, noise=0.1, seed=0, test_fraction=0.2)
     H = net.train(data.train_X, data.train_y, net.init_params(2, 5, 7), lr=1.5, epochs=12, loss="mse",
                   batch_size=8, seed=7)
@@ -349,15 +349,15 @@ def test_a_link_opens_the_network_with_its_h_settings_and_epoch():
 def test_the_address_bar_follows_a_step_and_reopens_the_same_network():
     at = open_page()
     assert not any(k.startswith("h") for k in at.query_params)  # the defaults add nothing to a link
-    ok(at.slider(key="net_h").set_value(4).run())
-    ok(at.number_input(key="net_seed").set_value(2).run())
+    ok(at.slider(key="setting_h").set_value(4).run())
+    ok(at.number_input(key="setting_hseed").set_value(2).run())
     click(at, "net_step10")
     click(at, "net_step1")
     link = dict(at.query_params)
     assert link == {"h": "4", "hseed": "2", "hepoch": "11"}
     again = open_page(query=link)
     a, b = at.session_state["netlab"], again.session_state["netlab"]
-    assert b is not a and (b.h, b.seed, b.epoch) == (4, 2, 11)
+    assert b is not a and (b.h, b.settings.hseed, b.epoch) == (4, 2, 11)
     np.testing.assert_allclose(b.history.cost, a.history.cost, rtol=1e-12)
     assert metric(again, "Epoch") == "11" and again.session_state["link_problems"] == []
 
@@ -365,7 +365,7 @@ def test_the_address_bar_follows_a_step_and_reopens_the_same_network():
 def test_a_bad_network_value_in_a_link_opens_the_default_and_says_why():
     at = open_page(query={"h": "99", "hepoch": "3", "hdata": "<script>"})
     lab = at.session_state["netlab"]
-    assert lab.h == 3 and lab.dataset == "xor" and lab.epoch == 3
+    assert lab.h == 3 and lab.settings.hdata == "xor" and lab.epoch == 3
     shown = [w.value for w in at.warning]
     assert any("Hidden layer" in w and "h must be between 1 and 8" in w for w in shown), shown
     assert any("hdata must be one of" in w for w in shown), shown
@@ -382,7 +382,7 @@ def test_a_network_link_on_your_points_trains_on_the_neurons_dataset():
 
 
 def test_netlab_step_by_step_is_one_long_run_and_rewind_drops_the_future():
-    lab = NetLab(mode="minibatch", batch_size=7, seed=3)
+    lab = NetLab(NetSettings(hmode="minibatch", hbatch=7, hseed=3))
     lab.step(4)
     lab.step(6)
     data = make_dataset("xor", n=100, noise=0.1, seed=0, test_fraction=0.2)
@@ -396,7 +396,7 @@ def test_netlab_step_by_step_is_one_long_run_and_rewind_drops_the_future():
 
 
 def test_netlab_preview_is_the_next_step_and_changes_nothing():
-    lab = NetLab(mode="sample", seed=2)
+    lab = NetLab(NetSettings(hmode="sample", hseed=2))
     lab.step(5)
     lab.rewind(3)
     history, epoch = lab.history, lab.epoch
@@ -411,19 +411,19 @@ def test_netlab_preview_is_the_next_step_and_changes_nothing():
 
 
 def test_netlab_is_bounded_and_refuses_bad_settings():
-    lab = NetLab(h=1)
+    lab = NetLab(NetSettings(h=1))
     assert lab.step(MAX_EPOCHS + 50) <= MAX_EPOCHS
     assert lab.epoch <= MAX_EPOCHS and lab.step(1) == 0 and lab.notice
-    for bad in (dict(h=0), dict(h=MAX_HIDDEN + 1), dict(lr=float("nan")), dict(mode="rosenblatt"),
-                dict(dataset="iris"), dict(loss="hinge")):
+    for bad in (dict(h=0), dict(h=MAX_HIDDEN + 1), dict(hlr=float("nan")), dict(hmode="rosenblatt"),
+                dict(hdata="iris"), dict(hloss="hinge")):
         with pytest.raises(ValueError):
             lab.update(**bad)
 
 
 def test_netlab_play_chunk_lists_the_epochs_one_per_frame():
-    lab = NetLab(stride=5)
+    lab = NetLab(NetSettings(hstride=5))
     assert lab.play_chunk(4) == [5, 10, 15, 20]
-    lab = NetLab(stride=2)
+    lab = NetLab(NetSettings(hstride=2))
     lab.step(MAX_EPOCHS - 3)
     assert lab.play_chunk(4) == [MAX_EPOCHS - 1, MAX_EPOCHS]
     assert lab.play_chunk(4) == []
@@ -434,7 +434,7 @@ def test_netlab_adopts_the_main_labs_points_only_on_yours():
     lab = NetLab()
     lab.adopt(main.dataset, main.features)
     assert lab.data.source == "xor"
-    lab.update(dataset="yours")
+    lab.update(hdata="yours")
     assert lab.data is main.dataset and lab.d == 3
     lab.step(3)
     lab.adopt(main.dataset, main.features)  # unchanged: the run stays
@@ -457,7 +457,7 @@ def _valid(fig) -> dict:
 
 @pytest.mark.parametrize("h", range(1, MAX_HIDDEN + 1))
 def test_the_figures_are_valid_for_every_h(h):
-    lab = NetLab(h=h)
+    lab = NetLab(NetSettings(h=h))
     lab.step(5)
     spec = _valid(S.figure(lab))
     assert len([t for t in spec["data"] if t["type"] == "heatmap"]) == h + 1
@@ -471,7 +471,7 @@ def test_the_figures_are_valid_for_every_h(h):
 @pytest.mark.parametrize("dataset", ["xor", "circles", "moons"])
 @pytest.mark.parametrize("loss", ["mse", "bce"])
 def test_frames_are_partial_updates_that_make_valid_figures(dataset, loss):
-    lab = NetLab(dataset=dataset, loss=loss, h=4)
+    lab = NetLab(NetSettings(hdata=dataset, hloss=loss, h=4))
     shown = lab.play_chunk(3)
     base = S.figure(lab, 0).to_dict()
     frames = S.frames(lab, shown)
@@ -487,7 +487,7 @@ def test_frames_are_partial_updates_that_make_valid_figures(dataset, loss):
 
 
 def test_a_diverging_run_keeps_finite_figures():
-    lab = NetLab(lr=1000.0, loss="mse")
+    lab = NetLab(NetSettings(hlr=1000.0, hloss="mse"))
     lab.step(200)
     _valid(S.figure(lab))
     _valid(S.diagram(lab))
@@ -498,9 +498,9 @@ def test_a_diverging_run_keeps_finite_figures():
 def test_the_lines_follow_the_chain_rule_with_feature_maps():
     data = make_dataset("circles", n=60, noise=0.1, seed=1, test_fraction=0.2)
     features = fit_features(data.train_X, maps=("x1^2", "x2^2", "x1*x2"), standardize=True)
-    lab = NetLab(h=2, loss="mse")
+    lab = NetLab(NetSettings(h=2, hloss="mse"))
     lab.adopt(data, features)
-    lab.update(dataset="yours")
+    lab.update(hdata="yours")
     lab.step(7)
     lab.choose(sample=5, unit=1, feature=4)
     X, y, *_ = lab.design()
@@ -527,34 +527,34 @@ def _sent(lab: NetLab) -> tuple[dict, dict | None]:
 
 
 @pytest.mark.parametrize("settings", [
-    dict(), dict(h=5, dataset="circles"), dict(loss="mse", mode="minibatch", batch_size=8),
-    dict(mode="sample", h=8, dataset="moons", seed=4), dict(h=1, lr=30.0),
+    dict(), dict(h=5, hdata="circles"), dict(hloss="mse", hmode="minibatch", hbatch=8),
+    dict(hmode="sample", h=8, hdata="moons", hseed=4), dict(h=1, hlr=30.0),
 ])
 def test_the_step_preview_is_exactly_the_next_epochs_figure(settings):
     """The browser compares what it drew ahead with the server's next figure as JSON text, so the frame
     must give exactly that figure: same values, same keys in the same order."""
-    lab = NetLab(**settings)
+    lab = NetLab(NetSettings(**settings))
     for _ in range(4):
         before, frame = _sent(lab)
         assert frame is not None and "extend" in frame  # the cost lines get one more point, nothing more
         lab.step(1)
         after, _ = _sent(lab)
-        assert json.dumps(figure_with(before, frame)) == json.dumps(after)
+        assert json.dumps(figure_with(before, frame)) == json.dumps(figure_with(after, None))
     lab.rewind(2)  # the Step drops epochs 3 and 4: the cost lines are replaced, not extended
     before, frame = _sent(lab)
     assert "extend" not in frame
     lab.step(1)
     assert lab.history.epochs == 3
-    assert json.dumps(figure_with(before, frame)) == json.dumps(_sent(lab)[0])
+    assert json.dumps(figure_with(before, frame)) == json.dumps(figure_with(_sent(lab)[0], None))
 
 
 def test_the_step_preview_on_your_points_with_feature_maps():
     data = make_dataset("circles", n=80, noise=0.1, seed=1, test_fraction=0.0)
-    lab = NetLab(h=2, dataset="yours", yours=(data, fit_features(data.train_X, maps=("x1^2", "x2^2"))))
+    lab = NetLab(NetSettings(h=2, hdata="yours"), yours=(data, fit_features(data.train_X, maps=("x1^2", "x2^2"))))
     assert lab.history.test_cost is None or lab.history.test_cost.size
     before, frame = _sent(lab)
     lab.step(1)
-    assert json.dumps(figure_with(before, frame)) == json.dumps(_sent(lab)[0])
+    assert json.dumps(figure_with(before, frame)) == json.dumps(figure_with(_sent(lab)[0], None))
 
 
 def test_the_page_sends_the_next_step_ahead_and_the_metrics_before_the_figure():
@@ -565,7 +565,7 @@ def test_the_page_sends_the_next_step_ahead_and_the_metrics_before_the_figure():
     click(at, "net_step1")
     data = chart(at)
     assert data["view"] == 1 and data["preview"]["view"] == 2
-    assert json.dumps(figure_with(chart_before := data["spec"], data["preview"]["frame"])) != json.dumps(chart_before)
+    assert json.dumps(figure_with(chart_before := data["spec"], data["preview"]["frame"])) != json.dumps(figure_with(chart_before, None))
     assert chart(at, "hidden_net")["preview"] is None  # the diagram is redrawn with the server's answer
     # as on the Gradient descent page: the buttons, the epoch's numbers, the figure, then the diagram (the
     # buttons are drawn above the numbers but sent after them, into a container made before)

@@ -19,7 +19,7 @@ import streamlit.config
 from streamlit.testing.v1 import AppTest
 
 import perceptron
-from chart_model import figure_with
+from chart_js import figure_with
 from perceptron.data.datasets import Dataset, make_dataset
 from perceptron.session.lab import Lab
 from perceptron.session.settings import Settings
@@ -668,10 +668,31 @@ def test_play_and_pause_do_what_the_button_said_and_a_play_waits_for_the_pause_r
     # a Play that arrives before the report (a link's keyboard shortcut, a second tab's click)
     # is kept, and carried out from the epoch the browser reports
     at.session_state["playback"]["resume"] = True
-    at.run()
+    ok(at.run())
     frames = at.session_state["_neuron_lab_chart_descent"]
     assert not frames["playing"]
     at.session_state["descent"] = {"frame": {"event": "frame", "index": 9, "view": 10, "end": False, "n": 1, "t": 1}}
-    at.run()
+    ok(at.run())
     play = at.session_state["playback"]
     assert play and not play["paused"] and play["start"] == 10 and at.session_state["lab"].epoch == 10 + 45
+
+
+def test_play_asks_for_more_and_hears_when_there_is_no_more():
+    """The browser asks for the next chunk while it plays (a ``more`` report); the page answers with
+    the frames after the one on screen, or, at the epoch limit, with ``more_at`` 0, so that the
+    browser stops on its last frame instead of waiting for a chunk that will not come."""
+    at = open_app(DESCENT, query={"max_epochs": "60"})
+    click(at, "play")
+    assert at.session_state["lab"].epoch == 45 and chart(at, "descent")["more_at"]
+    at.session_state["descent"] = {"frame": {"event": "frame", "index": 20, "view": 21, "end": False,
+                                             "more": True, "n": 1, "t": 1}}
+    ok(at.run())
+    play, data = at.session_state["playback"], chart(at, "descent")
+    assert at.session_state["lab"].epoch == 60 and play["epochs"] == list(range(22, 61))
+    assert data["first"] == 22 and len(data["frames"]) == 39 and data["more_at"] and data["playing"]
+    at.session_state["descent"] = {"frame": {"event": "frame", "index": 20, "view": 42, "end": False,
+                                             "more": True, "n": 2, "t": 2}}
+    ok(at.run())
+    data = chart(at, "descent")
+    assert at.session_state["lab"].epoch == 60 and data["playing"] and not data.get("more_at")
+    assert len(data["frames"]) == 39, "the frames still to play stay"

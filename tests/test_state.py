@@ -12,8 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from perceptron.session.lab import LINK_UPDATES, Lab
+from perceptron.session.lab import Lab
 from perceptron.session.netlab import NET_UPDATE_COST, NetLab
+from perceptron.session.run import LINK_UPDATES
 from perceptron.session.settings import (
     DATASETS,
     INITS,
@@ -230,15 +231,14 @@ def test_a_bad_network_value_falls_back_to_its_default_with_a_message(key, raw):
 
 
 def test_a_network_reopens_from_its_settings_at_the_same_epoch():
-    lab = NetLab(h=5, lr=1.5, loss="mse", mode="minibatch", batch_size=8, seed=7, dataset="circles", stride=5)
+    lab = NetLab(NetSettings(h=5, hlr=1.5, hloss="mse", hmode="minibatch", hbatch=8, hseed=7, hdata="circles", hstride=5))
     lab.step(12)
     lab.rewind(9)
-    s = lab.settings()
+    s = lab.link_settings()
     assert s == NetSettings(h=5, hlr=1.5, hloss="mse", hmode="minibatch", hbatch=8, hseed=7, hdata="circles",
                             hstride=5, hepoch=9)
     again = NetLab.from_settings(NetSettings.from_query(lab.query())[0])
-    assert (again.h, again.lr, again.loss, again.mode, again.batch_size, again.seed, again.dataset, again.stride) \
-        == (5, 1.5, "mse", "minibatch", 8, 7, "circles", 5)
+    assert again.settings == s  # the same network, the same epoch
     assert again.epoch == 9 and again.history.epochs == 9
     np.testing.assert_array_equal(again.params().vector(), lab.params().vector())
 

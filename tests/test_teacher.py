@@ -49,3 +49,18 @@ def test_the_teacher_panel_builds_a_link_with_the_hidden_parts():
     hidden = parse_qs(urlsplit(link).query)["hide"][0].split(",")
     assert {"dataset", "forward", "backprop", "landscape", "hidden", "loss", "mode"} <= set(hidden)
     assert "lr" not in hidden and "descent" not in hidden
+
+
+def test_a_teacher_link_locks_the_hidden_layer_pages_controls_too():
+    """The network's settings go through the same controls as the neuron's: a hidden one is not drawn
+    and keeps the link's value, the others still work."""
+    at = opened({"hide": "h,hlr,hdata", "h": "5", "hlr": "0.5"}, "pages/6_Hidden_layer.py")
+    keys = {w.key for w in at.slider} | {w.key for w in at.number_input} | {w.key for w in at.selectbox}
+    assert not keys & {"setting_h", "setting_hlr", "setting_hdata"}
+    assert {"setting_hseed", "setting_hmode"} <= keys
+    net = at.session_state["netlab"]
+    assert (net.h, net.settings.hlr, net.settings.hdata) == (5, 0.5, "xor")
+    at.number_input(key="setting_hseed").set_value(3).run()
+    assert not at.exception, [e.value for e in at.exception]
+    net = at.session_state["netlab"]
+    assert net.settings.hseed == 3 and (net.h, net.settings.hlr) == (5, 0.5)

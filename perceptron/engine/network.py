@@ -21,19 +21,26 @@ is the same chain rule with two more factors for the hidden layer:
 Costs come from :mod:`perceptron.engine.costs` (mean squared error without 1/2, and
 cross-entropy), so the output layer's factors are the single neuron's. Training
 follows :func:`perceptron.engine.training.train`: full batch, mini-batch or one sample
-at a time, shuffled with ``default_rng((seed, epoch))``. Imports numpy only;
-no module-level mutable state.
+at a time, shuffled with ``default_rng((seed, epoch))``; what it keeps of each epoch
+(:class:`NetHistory`, its recorder) is :mod:`perceptron.engine.history`, shared with the neuron.
+Imports numpy only; no module-level mutable state.
+
+Longer than the other modules (~570 lines, most of them the formulas' docstrings): it is the
+network's whole lesson, parameters, forward pass, chain rule and training, in the order the page
+teaches them, and ``perceptron.engine.network`` is the one name the page, the views and the tests
+import it by (the neuron's lesson is three modules: neuron, backprop, training).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
+from .backprop import chain_rule as neuron_chain_rule
 from .costs import get_cost
+from .history import DIVERGED, Record, Recorder, batches, check_rate, check_start, finite
 from .neuron import sigmoid, sigmoid_prime
-from .training import DIVERGED
 
 # --- parameters -------------------------------------------------------------------------------
 
@@ -329,13 +336,14 @@ class NetLedger:
     cost: float
 
     @property
-    def n(self) -> int:
-        return int(self.z2.shape[0])
-
-    @property
     def grads(self) -> Params:
         """The totals as a :class:`Params` (what :func:`gradients` returns)."""
         return Params(self.dW1, self.db1, self.dw2, self.db2)
+
+    @property
+    def n(self) -> int:
+        """Number of samples."""
+        return int(self.z2.shape[0])
 
 
 def chain_rule(X, y, p: Params, loss="mse") -> NetLedger:
@@ -362,33 +370,25 @@ def chain_rule(X, y, p: Params, loss="mse") -> NetLedger:
     NetLedger
     """
     X, y = _inputs(X, y, p)
-    cost = get_cost(loss)
-    n = X.shape[0]
-    z1, a1, z2, y_hat = _forward(X, p.W1, p.b1, p.w2, p.b2)
-    scale = 1.0 / n if n else 0.0
-    # output layer: one neuron on the hidden activations
-    dC_dyhat = scale * cost.dL_dyhat(y, z2)  # the 1/n of the mean
-    dyhat_dz2 = sigmoid_prime(z2)
-    dC_dz2 = scale * cost.dL_dz(y, z2)  # = dC_dyhat * dyhat_dz2, computed without overflow
-    dz2_dw2 = a1
-    dC_dw2_i = dC_dz2[:, None] * dz2_dw2
-    dC_db2_i = dC_dz2  # dz2/db2 = 1
+    z1 = X @ p.W1 + p.b1
+    a1 = sigmoid(z1)
+    # output layer: exactly the single neuron, fed the hidden activations (z2, ŷ and their factors)
+    out = neuron_chain_rule(a1, y, p.w2, p.b2, loss)
     # hidden layer: two more factors
     dz2_da1 = p.w2.copy()
-    dC_da1 = dC_dz2[:, None] * dz2_da1[None, :]
+    dC_da1 = out.dC_dz[:, None] * dz2_da1[None, :]
     da1_dz1 = sigmoid_prime(z1)
     dC_dz1 = dC_da1 * da1_dz1
     dz1_dW1 = X
     dC_dW1_i = dz1_dW1[:, :, None] * dC_dz1[:, None, :]
     dC_db1_i = dC_dz1  # dz1/db1 = 1
     return NetLedger(
-        z1=z1, a1=a1, z2=z2, y_hat=y_hat, loss=cost.loss(y, z2),
-        dC_dyhat=dC_dyhat, dyhat_dz2=dyhat_dz2, dC_dz2=dC_dz2, dz2_dw2=dz2_dw2,
-        dC_dw2_i=dC_dw2_i, dC_db2_i=dC_db2_i,
+        z1=z1, a1=a1, z2=out.z, y_hat=out.y_hat, loss=out.loss,
+        dC_dyhat=out.dC_dyhat, dyhat_dz2=out.dyhat_dz, dC_dz2=out.dC_dz, dz2_dw2=out.dz_dw,
+        dC_dw2_i=out.dC_dw_i, dC_db2_i=out.dC_db_i,
         dz2_da1=dz2_da1, dC_da1=dC_da1, da1_dz1=da1_dz1, dC_dz1=dC_dz1, dz1_dW1=dz1_dW1,
         dC_dW1_i=dC_dW1_i, dC_db1_i=dC_db1_i,
-        dW1=dC_dW1_i.sum(axis=0), db1=dC_db1_i.sum(axis=0), dw2=dC_dw2_i.sum(axis=0),
-        db2=float(dC_db2_i.sum()), cost=cost(y, z2),
+        dW1=dC_dW1_i.sum(axis=0), db1=dC_db1_i.sum(axis=0), dw2=out.dw, db2=out.db, cost=out.cost,
     )
 
 
@@ -464,130 +464,44 @@ def gradient_check(X, y, p: Params, loss="mse", eps=1e-6) -> dict:
 
 # --- training ---------------------------------------------------------------------------------
 
-_ROWS = ("W1", "b1", "w2", "b2", "cost", "accuracy", "grad_norm", "test_cost", "test_accuracy")
-
-
-@dataclass
-class NetHistory:
+@dataclass(kw_only=True)
+class NetHistory(Record):
     r"""The per-epoch record of a network's run. Row k holds the state after k epochs.
 
     Attributes (k+1 rows for k epochs, d inputs, h hidden units)
     ----------
     W1 : ndarray of shape (k+1, d, h)
     b1, w2 : ndarray of shape (k+1, h)
-    b2, cost, accuracy, grad_norm : ndarray of shape (k+1,)
-        ``cost`` is the full training-data cost at row k's parameters and
-        ``grad_norm`` the norm of the whole gradient there.
-    test_cost, test_accuracy : ndarray of shape (k+1,) or None
-        The same on the held-out set, when one was given.
-    stopped : str or None
-        Why training stopped before ``epochs`` ("diverged", "cost threshold", ...).
-    message : str
+    b2 : ndarray of shape (k+1,)
+    cost, accuracy, grad_norm, test_cost, test_accuracy, stopped, message
+        As in :class:`~perceptron.engine.history.Record` (``grad_norm`` is the norm of the whole gradient).
     """
 
     W1: np.ndarray
     b1: np.ndarray
     w2: np.ndarray
     b2: np.ndarray
-    cost: np.ndarray
-    accuracy: np.ndarray
-    grad_norm: np.ndarray
-    test_cost: np.ndarray | None = None
-    test_accuracy: np.ndarray | None = None
-    stopped: str | None = None
-    message: str = field(default="")
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs the record covers (rows minus one)."""
-        return int(self.b2.shape[0]) - 1
-
-    @property
-    def diverged(self) -> bool:
-        return self.stopped == "diverged"
 
     def params(self, k: int = -1) -> Params:
         """The :class:`Params` after epoch k (the last by default)."""
         return Params(self.W1[k], self.b1[k], self.w2[k], float(self.b2[k]))
 
-    def _arrays(self):
-        return [getattr(self, name) for name in _ROWS]
 
-    def upto(self, k: int) -> NetHistory:
-        """The record cut after epoch k (for rewinding)."""
-        k = int(np.clip(k, 0, self.epochs)) + 1
-        return NetHistory(*(None if a is None else a[:k].copy() for a in self._arrays()))
-
-    def extend(self, more: NetHistory) -> NetHistory:
-        """This record followed by ``more``, whose row 0 repeats this one's last row."""
-        join = lambda a, c: None if a is None or c is None else np.concatenate([a, c[1:]])
-        rows = [join(a, c) for a, c in zip(self._arrays(), more._arrays(), strict=True)]
-        return NetHistory(*rows, stopped=more.stopped, message=more.message)
-
-    def tail(self, keep: int) -> tuple[NetHistory, int]:
-        """Keep only the last ``keep`` epochs (bounded memory); returns it and how many rows were dropped."""
-        drop = max(0, self.epochs - keep)
-        if drop == 0:
-            return self, 0
-        rows = [None if a is None else a[drop:].copy() for a in self._arrays()]
-        return NetHistory(*rows, stopped=self.stopped, message=self.message), drop
-
-
-class _Recorder:
-    """Collects rows; knows the optional held-out set."""
-
-    def __init__(self, X_test, y_test, cost, d):
-        self.has_test = X_test is not None and y_test is not None and len(y_test) > 0
-        self.X_test = np.asarray(X_test, dtype=float).reshape(-1, d) if self.has_test else None
-        self.y_test = np.asarray(y_test, dtype=float).reshape(-1) if self.has_test else None
-        if self.has_test and self.X_test.shape[0] != self.y_test.shape[0]:
-            raise ValueError(f"X_test has {self.X_test.shape[0]} rows but y_test has {self.y_test.shape[0]} labels.")
-        self.cost = cost
-        self.rows = {k: [] for k in _ROWS}
-
-    def add(self, W1, b1, w2, b2, cost, acc, gnorm):
-        r = self.rows
-        for name, v in (("W1", W1), ("b1", b1), ("w2", w2)):
-            r[name].append(v.copy())
-        r["b2"].append(b2)
-        r["cost"].append(cost)
-        r["accuracy"].append(acc)
-        r["grad_norm"].append(gnorm)
-        if self.has_test:
-            z2 = _forward(self.X_test, W1, b1, w2, b2)[2]
-            r["test_cost"].append(self.cost(self.y_test, z2))
-            r["test_accuracy"].append(float(np.mean((z2 >= 0) == (self.y_test == 1))))
-
-    def history(self, stopped=None, message="") -> NetHistory:
-        r = self.rows
-        test = self.has_test
-        as_float = lambda k: np.array(r[k], dtype=float)
-        return NetHistory(
-            W1=as_float("W1"), b1=as_float("b1"), w2=as_float("w2"), b2=as_float("b2"),
-            cost=as_float("cost"), accuracy=as_float("accuracy"), grad_norm=as_float("grad_norm"),
-            test_cost=as_float("test_cost") if test else None,
-            test_accuracy=as_float("test_accuracy") if test else None,
-            stopped=stopped, message=message,
-        )
-
-
-def _finite(*xs) -> bool:
-    return all(np.all(np.isfinite(x)) for x in xs)
+def _z2(X, W1, b1, w2, b2):
+    """The output unit's :math:`z^{(2)}` on the rows of X (what the recorder needs for the held-out set)."""
+    return _forward(X, W1, b1, w2, b2)[2]
 
 
 def _epoch_of_batches(X, y, W1, b1, w2, b2, lr, cost, batch_size, seed, epoch):
-    """One pass of mini-batch (or single-sample) updates in a seeded order."""
-    n = X.shape[0]
-    order = np.random.default_rng((int(seed), int(epoch))).permutation(n)
+    """One pass of mini-batch (or single-sample) updates in the seeded order."""
     W1, b1, w2 = W1.copy(), b1.copy(), w2.copy()
-    for start in range(0, n, int(batch_size)):
-        idx = order[start : start + int(batch_size)]
+    for idx in batches(X.shape[0], batch_size, seed, epoch):
         _, _, dW1, db1, dw2, db2 = _backward(X[idx], y[idx], W1, b1, w2, b2, cost)
         W1 -= lr * dW1
         b1 -= lr * db1
         w2 -= lr * dw2
         b2 -= lr * db2
-        if not _finite(W1, b1, w2, b2):
+        if not finite(W1, b1, w2, b2):
             break
     return W1, b1, w2, b2
 
@@ -621,49 +535,35 @@ def train(
     lr : float ≥ 0, the learning rate :math:`\alpha`
     epochs : int, passes over the data
     loss : ``"mse"`` or ``"bce"``
-    batch_size : int or None
-        None: full batch (one update per epoch); 1: one update per sample;
-        otherwise mini-batches of that size, reshuffled every epoch.
-    seed : int
-        Shuffling seed; epoch k shuffles with ``default_rng((seed, start_epoch + k))``.
-    start_epoch : int
-        Epoch number of the starting point, so that a run continued step by step
-        shuffles exactly as one long run.
-    X_test, y_test : held-out data, optional
-    tol_cost, tol_grad : float, optional
-        Stop early once the cost, or the gradient norm, is at or below this.
+    batch_size, seed, start_epoch, X_test, y_test, tol_cost, tol_grad
+        As for one neuron (:func:`perceptron.engine.training.train`): the mini-batch size (None for
+        full batch), the shuffling seed and the starting epoch's number (so that a run continued step
+        by step shuffles exactly as one long run), the held-out data, and the stop rules.
 
     Returns
     -------
     NetHistory
-        Row k holds the parameters after k epochs. Fewer than ``epochs + 1`` rows
-        when training stopped early; ``NetHistory.stopped`` says why. A run whose
-        numbers stop being finite keeps its last finite state (``stopped="diverged"``).
+        Row k holds the parameters after k epochs; fewer rows when training stopped early
+        (``NetHistory.stopped`` says why; a diverging run keeps its last finite state).
     """
     X, y = _inputs(X, y, p)
     W1, b1, w2, b2 = p.W1.copy(), p.b1.copy(), p.w2.copy(), float(p.b2)
     cost = get_cost(loss)
     n = X.shape[0]
-    rec = _Recorder(X_test, y_test, cost, p.d)
+    rec = Recorder(NetHistory, _z2, cost, p.d, X_test, y_test, tol_cost, tol_grad)
     epochs = int(epochs)
-    if not (np.isfinite(lr) and lr >= 0):
-        raise ValueError(f"The learning rate must be a finite number ≥ 0, got {lr!r}.")
+    check_rate(lr)
     if batch_size is not None and int(batch_size) < 1:
         raise ValueError(f"The batch size must be a whole number ≥ 1 or None, got {batch_size!r}.")
     full = batch_size is None or batch_size >= n
 
     with np.errstate(all="ignore"):  # a non-finite start is reported just below
         c, acc, dW1, db1, dw2, db2 = _backward(X, y, W1, b1, w2, b2, cost)
-    if not _finite(c, dW1, db1, dw2, db2, W1, b1, w2, b2):
-        raise ValueError("The starting point already gives non-finite numbers: check the data and weights.")
+    check_start(c, dW1, db1, dw2, db2, W1, b1, w2, b2)
     for k in range(epochs + 1):
         gnorm = float(np.sqrt(np.sum(dW1**2) + db1 @ db1 + dw2 @ dw2 + db2 * db2))
-        rec.add(W1, b1, w2, b2, c, acc, gnorm)
-        if tol_cost is not None and c <= tol_cost:
-            return rec.history("cost threshold", f"Stopped: the cost reached {c:.4g} ≤ {tol_cost:g}.")
-        if tol_grad is not None and gnorm <= tol_grad:
-            return rec.history("gradient threshold", f"Stopped: the gradient norm reached {gnorm:.3g} ≤ {tol_grad:g}.")
-        if k == epochs or n == 0:
+        rec.add((W1, b1, w2, b2), c, acc, gnorm)
+        if rec.done or k == epochs or n == 0:  # a stop rule holds, or the last epoch is recorded
             break
         with np.errstate(all="ignore"):  # a diverging step is caught just below, not warned about
             if full:
@@ -671,7 +571,8 @@ def train(
             else:
                 new = _epoch_of_batches(X, y, W1, b1, w2, b2, lr, cost, batch_size, seed, start_epoch + k)
             step = _backward(X, y, *new, cost)
-        if not _finite(*new, *step):
-            return rec.history("diverged", DIVERGED)
+        if not finite(*new, *step):
+            rec.stop("diverged", DIVERGED)
+            break
         (W1, b1, w2, b2), (c, acc, dW1, db1, dw2, db2) = new, step
     return rec.history()

@@ -9,124 +9,42 @@ single steps give exactly the run that ``epochs=10`` gives. Imports numpy only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .costs import MSE, get_cost
+from .history import DIVERGED, Record, Recorder, batches, check_rate, check_start, finite, seeded_order
 from .neuron import sigmoid, step
 
 MODES = ("batch", "minibatch", "sample")
 
 
-@dataclass
-class History:
-    r"""The per-epoch record of a run. Row k holds the state after k epochs.
+@dataclass(kw_only=True)
+class History(Record):
+    r"""The per-epoch record of one neuron's run. Row k holds the state after k epochs.
 
     Attributes (k+1 rows for k epochs, d features)
     ----------
     w : ndarray of shape (k+1, d)
-    b, cost, accuracy, grad_norm : ndarray of shape (k+1,)
-        ``cost`` is the full training-data cost at row k's parameters;
-        ``grad_norm`` is :math:`\lVert(\partial C/\partial w, \partial C/\partial b)\rVert` there
-        (for Rosenblatt's rule, ``cost`` is the fraction misclassified and
-        ``grad_norm`` the number of updates made in that epoch).
-    test_cost, test_accuracy : ndarray of shape (k+1,) or None
-        The same on the held-out set, when one was given.
-    stopped : str or None
-        Why training stopped before ``epochs`` ("diverged", "cost threshold", ...).
+    b : ndarray of shape (k+1,)
+    cost, accuracy, grad_norm, test_cost, test_accuracy, stopped, message
+        As in :class:`~perceptron.engine.history.Record`: ``grad_norm`` is
+        :math:`\lVert(\partial C/\partial w, \partial C/\partial b)\rVert` (for Rosenblatt's rule,
+        ``cost`` is the fraction misclassified and ``grad_norm`` the number of updates made in that epoch).
     """
 
     w: np.ndarray
     b: np.ndarray
-    cost: np.ndarray
-    accuracy: np.ndarray
-    grad_norm: np.ndarray
-    test_cost: np.ndarray | None = None
-    test_accuracy: np.ndarray | None = None
-    stopped: str | None = None
-    message: str = field(default="")
-
-    @property
-    def epochs(self) -> int:
-        """How many epochs the record covers (rows minus one)."""
-        return int(self.b.shape[0]) - 1
-
-    @property
-    def diverged(self) -> bool:
-        return self.stopped == "diverged"
 
     def params(self, k: int = -1):
         """``(w, b)`` after epoch k (the last by default)."""
         return self.w[k].copy(), float(self.b[k])
 
-    def upto(self, k: int) -> History:
-        """The record cut after epoch k (for rewinding)."""
-        k = int(np.clip(k, 0, self.epochs)) + 1
-        cut = lambda a: None if a is None else a[:k].copy()  # noqa: E731
-        return History(
-            cut(self.w), cut(self.b), cut(self.cost), cut(self.accuracy), cut(self.grad_norm),
-            cut(self.test_cost), cut(self.test_accuracy),
-        )
 
-    def extend(self, more: History) -> History:
-        """This record followed by ``more``, whose row 0 repeats this one's last row."""
-        join = lambda a, c: None if a is None or c is None else np.concatenate([a, c[1:]])  # noqa: E731
-        return History(
-            join(self.w, more.w), join(self.b, more.b), join(self.cost, more.cost),
-            join(self.accuracy, more.accuracy), join(self.grad_norm, more.grad_norm),
-            join(self.test_cost, more.test_cost), join(self.test_accuracy, more.test_accuracy),
-            stopped=more.stopped, message=more.message,
-        )
-
-    def tail(self, keep: int) -> tuple[History, int]:
-        """Keep only the last ``keep`` epochs (bounded memory); returns it and how many rows were dropped."""
-        drop = max(0, self.epochs - keep)
-        if drop == 0:
-            return self, 0
-        cut = lambda a: None if a is None else a[drop:].copy()  # noqa: E731
-        return History(
-            cut(self.w), cut(self.b), cut(self.cost), cut(self.accuracy), cut(self.grad_norm),
-            cut(self.test_cost), cut(self.test_accuracy), self.stopped, self.message,
-        ), drop
-
-
-class _Recorder:
-    """Collects rows; knows the optional held-out set."""
-
-    def __init__(self, X_test, y_test, cost):
-        self.has_test = X_test is not None and y_test is not None and len(y_test) > 0
-        self.X_test = None if not self.has_test else np.asarray(X_test, dtype=float)
-        self.y_test = None if not self.has_test else np.asarray(y_test, dtype=float)
-        self.cost = cost
-        self.rows = {k: [] for k in ("w", "b", "cost", "accuracy", "grad_norm", "test_cost", "test_accuracy")}
-
-    def add(self, w, b, cost, acc, gnorm):
-        r = self.rows
-        r["w"].append(w.copy())
-        r["b"].append(b)
-        r["cost"].append(cost)
-        r["accuracy"].append(acc)
-        r["grad_norm"].append(gnorm)
-        if self.has_test:
-            z = self.X_test @ w + b
-            r["test_cost"].append(self.cost(self.y_test, z))
-            r["test_accuracy"].append(float(np.mean((z >= 0) == (self.y_test == 1))))
-
-    def history(self, stopped=None, message="") -> History:
-        r = self.rows
-        test = self.has_test
-        return History(
-            w=np.array(r["w"]),
-            b=np.array(r["b"], dtype=float),
-            cost=np.array(r["cost"], dtype=float),
-            accuracy=np.array(r["accuracy"], dtype=float),
-            grad_norm=np.array(r["grad_norm"], dtype=float),
-            test_cost=np.array(r["test_cost"], dtype=float) if test else None,
-            test_accuracy=np.array(r["test_accuracy"], dtype=float) if test else None,
-            stopped=stopped,
-            message=message,
-        )
+def _z(X, w, b):
+    """The neuron's weighted sums :math:`z = Xw + b` (what the recorder needs for the held-out set)."""
+    return X @ w + b
 
 
 class _Buffers:
@@ -171,16 +89,6 @@ def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
         c = cost(y, z, y_hat)
         dC_dz = cost.dL_dz(y, z, y_hat) / n
     return c, acc, X.T @ dC_dz, float(dC_dz.sum())
-
-
-def _finite(*xs) -> bool:
-    return all(np.all(np.isfinite(x)) for x in xs)
-
-
-DIVERGED = (
-    "Training diverged: the numbers became too large to represent (try a smaller learning rate). "
-    "The last finite state is kept."
-)
 
 
 def train(
@@ -242,25 +150,19 @@ def train(
     b = float(b)
     cost = get_cost(loss)
     n = X.shape[0]
-    rec = _Recorder(X_test, y_test, cost)
+    rec = Recorder(History, _z, cost, w.shape[0], X_test, y_test, tol_cost, tol_grad)
     epochs = int(epochs)
-    if not (np.isfinite(lr) and lr >= 0):
-        raise ValueError(f"The learning rate must be a finite number ≥ 0, got {lr!r}.")
+    check_rate(lr)
     full = batch_size is None or batch_size >= n
 
     y1 = y == 1
     buf = _Buffers(n)
     c, acc, dw, db = _full_pass(X, y, w, b, cost, n, y1, buf)
-    if not _finite(c, dw, db, w, b):
-        raise ValueError("The starting point already gives non-finite numbers: check the data and weights.")
+    check_start(c, dw, db, w, b)
     for k in range(epochs + 1):
         gnorm = float(np.sqrt(dw @ dw + db * db))
-        rec.add(w, b, c, acc, gnorm)
-        if tol_cost is not None and c <= tol_cost:
-            return rec.history("cost threshold", f"Stopped: the cost reached {c:.4g} ≤ {tol_cost:g}.")
-        if tol_grad is not None and gnorm <= tol_grad:
-            return rec.history("gradient threshold", f"Stopped: the gradient norm reached {gnorm:.3g} ≤ {tol_grad:g}.")
-        if k == epochs or n == 0:
+        rec.add((w, b), c, acc, gnorm)
+        if rec.done or k == epochs or n == 0:  # a stop rule holds, or the last epoch is recorded
             break
         with np.errstate(all="ignore"):  # a diverging step is caught just below, not warned about
             if full:
@@ -268,20 +170,18 @@ def train(
             else:
                 new_w, new_b = _epoch_of_batches(X, y, w, b, lr, cost, batch_size, seed, start_epoch + k)
             nc, nacc, ndw, ndb = _full_pass(X, y, new_w, new_b, cost, n, y1, buf)
-        if not _finite(new_w, new_b, nc, ndw, ndb):
-            return rec.history("diverged", DIVERGED)
+        if not finite(new_w, new_b, nc, ndw, ndb):
+            rec.stop("diverged", DIVERGED)
+            break
         w, b, c, acc, dw, db = new_w, new_b, nc, nacc, ndw, ndb
     return rec.history()
 
 
 def _epoch_of_batches(X, y, w, b, lr, cost, batch_size, seed, epoch):
-    """One pass of mini-batch (or single-sample) updates in a seeded order."""
-    n = X.shape[0]
-    order = np.random.default_rng((int(seed), int(epoch))).permutation(n)
+    """One pass of mini-batch (or single-sample) updates in the seeded order."""
     w = w.copy()
     with np.errstate(all="ignore"):
-        for start in range(0, n, int(batch_size)):
-            idx = order[start : start + int(batch_size)]
+        for idx in batches(X.shape[0], batch_size, seed, epoch):
             Xb, yb = X[idx], y[idx]
             z = Xb @ w + b
             dC_dz = cost.dL_dz(yb, z, sigmoid(z)) / len(idx)
@@ -321,19 +221,19 @@ def rosenblatt(X, y, w, b, *, lr=1.0, epochs, seed=0, start_epoch=0, X_test=None
     def misclassified(X_, y_, w_, b_):
         return float(np.mean(step(X_ @ w_ + b_) != y_)) if len(y_) else 0.0
 
-    rec = _Recorder(X_test, y_test, lambda y_, z_, *_: float(np.mean(step(z_) != y_)))
-    rec.add(w, b, misclassified(X, y, w, b), 1 - misclassified(X, y, w, b), 0.0)
+    rec = Recorder(History, _z, lambda y_, z_: float(np.mean(step(z_) != y_)), w.shape[0], X_test, y_test)
+    rec.add((w, b), misclassified(X, y, w, b), 1 - misclassified(X, y, w, b), 0.0)
     for k in range(int(epochs)):
-        order = np.random.default_rng((int(seed), int(start_epoch + k))).permutation(n)
         updates = 0
-        for i in order:
+        for i in seeded_order(n, seed, start_epoch + k):
             error = y[i] - step(X[i] @ w + b)
             if error != 0:
                 w += lr * error * X[i]
                 b += lr * float(error)
                 updates += 1
         err = misclassified(X, y, w, b)
-        rec.add(w, b, err, 1 - err, float(updates))
+        rec.add((w, b), err, 1 - err, float(updates))
         if updates == 0:
-            return rec.history("converged", "Converged: a whole epoch made no mistake.")
+            rec.stop("converged", "Converged: a whole epoch made no mistake.")
+            break
     return rec.history()

@@ -15,6 +15,7 @@ import math
 import re
 import struct
 from dataclasses import dataclass, fields, replace
+from types import MappingProxyType
 
 import numpy as np
 
@@ -25,7 +26,7 @@ INITS = ("random", "zeros", "manual")
 PAGES = ("home", "dataset", "forward", "backprop", "descent", "landscape", "hidden")
 MAX_EPOCHS = 5000  # the most epochs one session keeps (bounded memory per user)
 MAX_LINK_POINTS = 400  # hand-made datasets up to this size travel in the link
-# the hidden-layer page's network (perceptron/netlab.py)
+# the hidden-layer page's network (perceptron/session/netlab.py)
 NET_DATASETS = ("xor", "circles", "moons", "yours")
 NET_MODES = ("batch", "minibatch", "sample")
 MAX_HIDDEN = 8
@@ -33,8 +34,29 @@ PLAY_STRIDES = (1, 2, 5, 10)
 LINK_ONLY = ("pts", "page")  # link parameters that are not settings
 
 
+class _Declared:
+    """What both settings classes share: a checked copy and the flat query form, through the one
+    table of ranges and choices below (``_RANGES``, ``_CHOICES``)."""
+
+    def with_(self, **changes):
+        """A copy with ``changes`` applied, each value checked (a bad one raises ValueError)."""
+        for name, value in changes.items():
+            problem = _check(name, value)
+            if problem:
+                raise ValueError(problem)
+        return replace(self, **changes)
+
+    def checked(self):
+        """These settings, once each value has passed the checks of :meth:`with_` (else ValueError)."""
+        return self.with_(**{f.name: getattr(self, f.name) for f in fields(self)})
+
+    def to_query(self) -> dict[str, str]:
+        """The settings that differ from their defaults, as flat strings."""
+        return {f.name: _encode(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) != f.default}
+
+
 @dataclass(frozen=True)
-class Settings:
+class Settings(_Declared):
     """Every setting of an experiment, with its default."""
 
     dataset: str = "blobs"
@@ -63,18 +85,6 @@ class Settings:
     epoch: int = 0
     hide: tuple[str, ...] = ()  # teacher flags: names of controls or pages to hide
 
-    def with_(self, **changes) -> Settings:
-        """A copy with ``changes`` applied, each value checked (a bad one raises ValueError)."""
-        for name, value in changes.items():
-            problem = _check(name, value)
-            if problem:
-                raise ValueError(problem)
-        return replace(self, **changes)
-
-    def to_query(self) -> dict[str, str]:
-        """The settings that differ from their defaults, as flat strings."""
-        return _to_query(self)
-
     @classmethod
     def from_query(cls, query) -> tuple[Settings, list[str]]:
         """Settings from query parameters; unknown or bad values fall back to defaults.
@@ -86,7 +96,7 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class NetSettings:
+class NetSettings(_Declared):
     """The hidden-layer page's network, in the same link as the neuron: its keys start with h.
 
     ``h`` hidden units, ``hlr`` learning rate, ``hloss`` cost, ``hmode`` update mode, ``hbatch``
@@ -104,10 +114,6 @@ class NetSettings:
     hstride: int = 2
     hepoch: int = 0
 
-    def to_query(self) -> dict[str, str]:
-        """The settings that differ from their defaults, as flat strings."""
-        return _to_query(self)
-
     @classmethod
     def from_query(cls, query) -> tuple[NetSettings, list[str]]:
         """The network's settings from query parameters (other keys are ignored here); bad values fall
@@ -116,7 +122,7 @@ class NetSettings:
         return settings, [f"Hidden layer: {p}" for p in problems]
 
 
-_RANGES = {
+_RANGES = MappingProxyType({  # every number setting's range; whole-number bounds make a whole-number setting
     "n": (0, 2000),
     "noise": (0.0, 1.0),
     "seed": (0, 2**31 - 1),
@@ -136,17 +142,22 @@ _RANGES = {
     "hbatch": (1, 2000),
     "hseed": (0, 2**31 - 1),
     "hepoch": (0, MAX_EPOCHS),
-}
-_CHOICES = {"dataset": DATASETS, "loss": LOSSES, "mode": MODES, "init": INITS,
-            "hloss": LOSSES, "hmode": NET_MODES, "hdata": NET_DATASETS, "hstride": PLAY_STRIDES}
+})
+_CHOICES = MappingProxyType({"dataset": DATASETS, "loss": LOSSES, "mode": MODES, "init": INITS,
+                             "hloss": LOSSES, "hmode": NET_MODES, "hdata": NET_DATASETS, "hstride": PLAY_STRIDES})
 NET_KEYS = tuple(f.name for f in fields(NetSettings))
 _MAPS = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 
 
 def _check(name, value) -> str | None:
+    """Why ``value`` is refused for the setting ``name``, or None (a whole-number setting is declared
+    with whole-number bounds)."""
     if name in _RANGES:
         lo, hi = _RANGES[name]
-        if isinstance(value, float) and not math.isfinite(value):
+        kinds = (int, np.integer) if isinstance(lo, int) else (int, float, np.integer, np.floating)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return f"{name} must be a {'whole ' if isinstance(lo, int) else ''}number"
+        if not math.isfinite(value):
             return f"{name} must be a finite number"
         if not lo <= value <= hi:
             return f"{name} must be between {lo:g} and {hi:g}"
@@ -155,11 +166,6 @@ def _check(name, value) -> str | None:
     if name == "maps" and any(m not in _MAPS for m in value):
         return f"maps must be among {', '.join(_MAPS)}"
     return None
-
-
-def _to_query(settings) -> dict[str, str]:
-    return {f.name: _encode(getattr(settings, f.name)) for f in fields(settings)
-            if getattr(settings, f.name) != f.default}
 
 
 def _from_query(cls, query, known=None):

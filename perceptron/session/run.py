@@ -1,0 +1,236 @@
+r"""What every experiment does with its training record: Step, Play, Rewind, Reset and a link's epoch.
+
+A :class:`Run` holds a training record (a :class:`~perceptron.engine.history.Record`), the epoch
+on screen and its settings (a frozen table of :mod:`perceptron.session.settings`).
+:class:`~perceptron.session.lab.Lab` (the single neuron) and :class:`~perceptron.session.netlab.NetLab`
+(the hidden-layer network) are thin subclasses: they build their points, start and train their
+model (``initial_params``, ``_run``) and name which of their settings plays each part (``ROLES``).
+Numpy only; nothing here is shared between sessions, nothing mutable is kept at module level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import ClassVar
+
+import numpy as np
+
+from ..data import datasets as ds
+from ..engine.history import Record
+from .settings import MAX_EPOCHS
+
+LINK_UPDATES = 200_000  # updates a link may ask for on opening (about 3 s of training)
+RISE = 1e-12  # a cost that grows by more than this from one epoch to the next went up
+
+
+def updates_per_epoch(n: int, mode: str, batch_size: int) -> int:
+    """Weight updates in one epoch over n training points: one (full batch), one per mini-batch, or n."""
+    n = max(int(n), 1)
+    return {"batch": 1, "minibatch": -(-n // int(batch_size))}.get(mode, n)
+
+
+@dataclass(eq=False, kw_only=True)
+class Run:
+    r"""A training record and the epoch on screen.
+
+    Attributes
+    ----------
+    history : Record
+        Row k holds the state after k epochs; ``epoch`` is the row on screen, so rewinding
+        only moves ``epoch`` and the next Step continues from there.
+    epoch : int
+    notice : str
+        What the last Step (or link) has to tell the learner, "" when nothing.
+
+    A subclass has ``settings`` (``Settings`` or ``NetSettings``) and ``features`` (raw points → the
+    model's inputs), and declares:
+    ``ROLES``, which of its settings is the learning rate (``"lr"``), the cost (``"loss"``), the update
+    mode (``"mode"``), the mini-batch size (``"batch_size"``) and the link's epoch (``"epoch"``);
+    ``DATA_KEYS``, the settings that change the points (:meth:`_load` reloads them);
+    ``VIEW_KEYS``, the settings that leave the run as it is (any other restarts it);
+    ``UPDATE_COST``, one update's share of a link's budget of ``LINK_UPDATES``;
+    ``OVERSHOOT_MODES``, the modes in which a rising cost means the step overshot;
+    ``LINK_WHAT``, how the notice of a link that opened earlier names the epoch it asked for.
+    """
+
+    history: Record = field(init=False)
+    epoch: int = 0
+    notice: str = ""
+
+    ROLES: ClassVar[Mapping[str, str]] = MappingProxyType({"lr": "lr", "loss": "loss", "mode": "mode",
+                                                           "batch_size": "batch_size", "epoch": "epoch"})
+    DATA_KEYS: ClassVar[tuple[str, ...]] = ()
+    VIEW_KEYS: ClassVar[tuple[str, ...]] = ()
+    UPDATE_COST: ClassVar[int] = 1
+    OVERSHOOT_MODES: ClassVar[tuple[str, ...]] = ("batch",)
+    LINK_WHAT: ClassVar[str] = "epoch"
+
+    # --- what a subclass provides --------------------------------------------------------------
+
+    @property
+    def points(self) -> ds.Dataset:
+        """The points the run trains on (the training ones) and is tested on (the held-out ones)."""
+        raise NotImplementedError
+
+    def initial_params(self):
+        """The starting weights, in the form ``history.params()`` gives them."""
+        raise NotImplementedError
+
+    def _run(self, params, epochs: int, start: int) -> Record:
+        """Train ``epochs`` epochs from ``params``, the epoch numbered ``start`` (for the seeded order)."""
+        raise NotImplementedError
+
+    def _load(self) -> None:
+        """Rebuild the points after a change of ``DATA_KEYS``."""
+
+    def _stuck(self, before: Record) -> str:
+        """A warning when a Step from ``before`` changed nothing it should have ("" by default)."""
+        return ""
+
+    # --- what the pages read -------------------------------------------------------------------
+
+    def setting(self, role: str):
+        """The value of the setting that plays ``role`` (see ``ROLES``)."""
+        return getattr(self.settings, self.ROLES[role])
+
+    def design(self):
+        """``(X_train, y_train, X_test, y_test)`` as the model sees them (after the feature pipeline)."""
+        f, d = self.features, self.points
+        return f.transform(d.train_X), d.train_y.astype(float), f.transform(d.test_X), d.test_y.astype(float)
+
+    @property
+    def n_train(self) -> int:
+        return int(self.points.train_y.size)
+
+    def params(self, k: int | None = None):
+        """The weights at epoch k (the epoch on screen by default)."""
+        return self.history.params(self.epoch if k is None else int(k))
+
+    @property
+    def batch(self):
+        """The engine's ``batch_size``: None for full batch, the setting for mini-batches, 1 per sample."""
+        return {"batch": None, "minibatch": self.setting("batch_size"), "sample": 1}.get(self.setting("mode"))
+
+    @property
+    def updates_per_epoch(self) -> int:
+        """Weight updates one epoch makes (what a link's training on opening is counted in)."""
+        return updates_per_epoch(self.n_train, self.setting("mode"), self.setting("batch_size"))
+
+    @property
+    def limit(self) -> int:
+        """The last epoch a Step may reach."""
+        return MAX_EPOCHS
+
+    @property
+    def stride(self) -> int:
+        """Epochs between two frames while playing."""
+        return 1
+
+    def link_settings(self):
+        """The settings that reopen this run at the epoch on screen."""
+        return self.settings.with_(**{self.ROLES["epoch"]: int(self.epoch)})
+
+    def query(self) -> dict[str, str]:
+        """The query parameters that reopen this run (only those that differ from the defaults)."""
+        return self.link_settings().to_query()
+
+    # --- what the pages do ---------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Back to epoch 0 with the initial weights (the points stay)."""
+        self.history = self._run(self.initial_params(), 0, 0)
+        self.epoch = 0
+        self.notice = ""
+
+    def step(self, epochs: int = 1) -> int:
+        """Train ``epochs`` more epochs from the epoch on screen; returns how many ran.
+
+        Future epochs past the one on screen (after a rewind) are dropped first. Stops at
+        :attr:`limit` (at most ``MAX_EPOCHS``, the bound on what a session keeps) and at the stop rules.
+        """
+        nxt = self._next(epochs)
+        if isinstance(nxt, str):
+            self.notice = nxt
+            return 0
+        base, more = nxt
+        self.history = base.extend(more)
+        self.epoch = self.history.epochs
+        self.notice = more.message or self._overshoot(base.epochs) or self._stuck(base)
+        return more.epochs
+
+    def preview(self, epochs: int = 1) -> Record | None:
+        """The history :meth:`step` would leave (the run itself unchanged), or None if it would not train.
+
+        The page sends the next epoch's picture ahead, so that the browser can draw it
+        the moment Step is pressed; the server's answer then only confirms it.
+        """
+        nxt = self._next(epochs)
+        return None if isinstance(nxt, str) else nxt[0].extend(nxt[1])
+
+    def _next(self, epochs: int):
+        """``(history up to the epoch on screen, the epochs a Step adds)``, or why a Step would not train."""
+        limit = self.limit
+        epochs = int(min(epochs, limit - self.epoch))
+        if epochs <= 0:
+            if limit < MAX_EPOCHS:
+                return f"Reached the maximum of {limit} epochs. Reset, or raise the limit."
+            return f"Reached the maximum of {MAX_EPOCHS} epochs a session keeps. Reset to start again."
+        if self.history.stopped and self.epoch == self.history.epochs:
+            return self.history.message
+        base = self.history.upto(self.epoch)
+        return base, self._run(base.params(), epochs, self.epoch)
+
+    def _overshoot(self, start: int) -> str:
+        """A warning when the cost went up during the last steps: the learning rate is too large."""
+        cost = self.history.cost[start:]
+        if self.setting("mode") not in self.OVERSHOOT_MODES or cost.size < 2 or not np.any(np.diff(cost) > RISE):
+            return ""
+        k = start + int(np.argmax(np.diff(cost) > RISE)) + 1
+        return (f"The cost went up at epoch {k} (from {cost[k - start - 1]:.4g} to {cost[k - start]:.4g}): the step "
+                f"overshot the valley. A smaller learning rate than {self.setting('lr'):g} descends steadily; "
+                "rewind to go back.")
+
+    def rewind(self, k: int) -> None:
+        """Show epoch k (its parameters, cost and boundary); the record after it stays until the next Step."""
+        self.epoch = int(np.clip(k, 0, self.history.epochs))
+        self.notice = ""
+
+    def step_for_link(self, epochs: int, budget: int = LINK_UPDATES) -> None:
+        """Train to the epoch a link asks for, within ``budget`` updates (one update counting
+        ``UPDATE_COST``), so that a link cannot keep a shared server busy for minutes; says so
+        when it stopped short."""
+        if self.n_train == 0:
+            return
+        allowed = max(int(budget), 0) // (self.UPDATE_COST * self.updates_per_epoch)
+        if allowed:
+            self.step(min(epochs, allowed))
+        if epochs > allowed:
+            self.notice = (f"This link asked for {self.LINK_WHAT} {epochs}; it opened at epoch {self.epoch} "
+                           "(press Step to go on).")
+
+    def open_link(self, budget: int = LINK_UPDATES) -> None:
+        """Train to the epoch the settings name (a link's), within ``budget``."""
+        if self.setting("epoch"):
+            self.step_for_link(self.setting("epoch"), budget)
+
+    def play_chunk(self, frames: int) -> list[int]:
+        """Train up to ``frames × stride`` epochs; returns the epochs to show, one per frame ([] if none ran)."""
+        start = self.epoch
+        if not self.step(frames * self.stride):
+            return []
+        shown = list(range(start + self.stride, self.epoch + 1, self.stride))
+        return shown if shown and shown[-1] == self.epoch else [*shown, self.epoch]
+
+    def update(self, **changes) -> None:
+        """Apply setting changes (a bad value raises ValueError and changes nothing): the points reload
+        after a change of ``DATA_KEYS``, the run restarts after a change of any but ``VIEW_KEYS``."""
+        changes = {k: v for k, v in changes.items() if getattr(self.settings, k) != v}
+        if not changes:
+            return
+        self.settings = self.settings.with_(**changes)
+        if any(k in self.DATA_KEYS for k in changes):
+            self._load()
+        if any(k not in self.VIEW_KEYS for k in changes):
+            self.reset()

@@ -1,0 +1,95 @@
+"""The widgets bound to settings, for the neuron's ``Lab`` and the network's ``NetLab`` alike.
+
+:func:`setting` draws one widget that starts from a run's setting and keeps its key
+(``keys.SETTING`` + the setting's name) across reruns; a control a teacher's link hides
+(``hide=...``, see :func:`perceptron.web.site.hidden`) is not drawn and keeps the link's value,
+on every page. ``CONTROLS`` names the controls a teacher may lock. Nothing mutable at module level
+(the tables are read-only mappings).
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import streamlit as st
+
+from ..session.run import Run
+from ..session.settings import LOSSES
+from . import keys
+from .site import hidden
+
+MODE_LABELS = MappingProxyType({
+    "batch": "Full batch: one update per epoch (the article)",
+    "minibatch": "Mini-batch",
+    "sample": "Single sample (stochastic)",
+    "rosenblatt": "Rosenblatt's perceptron rule (step activation)",
+})
+LOSS_LABELS = MappingProxyType({"mse": "MSE (the article's)", "bce": "Cross-entropy"})
+# the settings a teacher's link may lock, as the teacher panel lists them
+CONTROLS = MappingProxyType({
+    "dataset": "dataset choice and clicking points", "n": "number of points", "noise": "noise", "seed": "data seed",
+    "test_fraction": "test fraction", "standardize": "standardize", "maps": "feature maps", "lr": "learning rate",
+    "loss": "cost", "mode": "update mode", "batch_size": "mini-batch size", "init": "initial weights",
+    "init_seed": "weight seed", "w1": "w₁ by hand", "w2": "w₂ by hand", "b": "b by hand",
+    "max_epochs": "maximum epochs", "tol_cost": "cost threshold", "tol_grad": "gradient threshold",
+    "h": "hidden units (Hidden layer)", "hdata": "dataset (Hidden layer)", "hlr": "learning rate (Hidden layer)",
+    "hloss": "cost (Hidden layer)", "hmode": "update mode (Hidden layer)", "hbatch": "mini-batch size (Hidden layer)",
+    "hseed": "weight seed (Hidden layer)", "hstride": "play speed (Hidden layer)",
+})
+
+
+def setting(widget, label: str, name: str, run: Run, **kwargs):
+    """A widget bound to the setting ``name`` of ``run``: it starts from the run's value and keeps its
+    key across reruns. Returns the widget's value (the setting's own when a teacher's link hides
+    it); the page hands changed values to ``run.update``."""
+    current = getattr(run.settings, name)
+    if hidden(name):
+        return current  # a teacher's link fixed this setting
+    kind = getattr(widget, "__name__", "")
+    if kind in ("selectbox", "radio"):
+        options = kwargs["options"]
+        kwargs["index"] = list(options).index(current) if current in options else 0
+    elif kind == "multiselect":
+        kwargs["default"] = list(current)
+    else:
+        kwargs["value"] = current
+    value = widget(label, key=f"{keys.SETTING}{name}", **kwargs)
+    return tuple(value) if kind == "multiselect" else value
+
+
+def training(run: Run, modes) -> dict:
+    """The learning rate, cost, update mode and (for mini-batches) batch size of either run, under the
+    names its ``ROLES`` give them; returns ``{setting: value}`` for ``run.update``."""
+    name = run.ROLES
+    changes = {
+        name["lr"]: setting(st.number_input, "Learning rate α", name["lr"], run, min_value=0.0, max_value=1000.0,
+                            step=0.1, format="%.4g"),
+        name["loss"]: setting(st.radio, "Cost", name["loss"], run, options=LOSSES, horizontal=True,
+                              format_func=LOSS_LABELS.get),
+        name["mode"]: setting(st.selectbox, "Update mode", name["mode"], run, options=modes,
+                              format_func=MODE_LABELS.get),
+    }
+    if changes[name["mode"]] == "minibatch":
+        changes[name["batch_size"]] = setting(st.number_input, "Mini-batch size", name["batch_size"], run,
+                                              min_value=1, max_value=2000)
+    return changes
+
+
+def epoch_metrics(h, k: int) -> None:
+    """Epoch, cost (with its change), train and test accuracy of a training record at epoch k."""
+    row = st.container(horizontal=True, gap="medium")  # one block, not five columns: fewer updates to render
+    row.metric("Epoch", k)
+    row.metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
+               delta_color="inverse")
+    row.metric("Train accuracy", f"{h.accuracy[k]:.0%}")
+    if h.test_accuracy is not None:
+        row.metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
+
+
+def notice(run: Run) -> None:
+    """What the last Step has to say: an error when training diverged, a warning when the step overshot or
+    the weights did not move, else a note (a stop rule, the epoch limit, a link that opened earlier)."""
+    if not run.notice:
+        return
+    warn = "went up" in run.notice or "did not move" in run.notice
+    (st.error if run.history.diverged else st.warning if warn else st.info)(run.notice)

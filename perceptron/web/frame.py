@@ -1,0 +1,135 @@
+"""The frame every page shares: the session's state, the page's top, the sidebar, the link.
+
+Every page starts with ``lab = page(title, intro, key)`` and ends with ``finish(lab)``.
+The session's experiment lives in ``st.session_state[keys.LAB]`` (and the hidden-layer
+page's network in ``st.session_state[keys.NETLAB]``) and is written there in one place,
+:func:`ensure_state`; pages change it only through the ``Lab`` and ``NetLab`` methods.
+Nothing mutable is kept at module level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from ..session.lab import Lab
+from ..session.netlab import NetLab
+from ..session.run import LINK_UPDATES
+from ..session.settings import NetSettings, Settings
+from . import keys
+from .panels import lesson_panel
+from .site import PAGE_KEYS, PAGE_LINKS, address, hidden, link_query
+
+
+def ensure_state() -> Lab:
+    """The session's Lab (and NetLab), created on first use from the link's query parameters.
+
+    A link that cannot be read falls back to defaults and says why; it never
+    raises. The network trains to its epoch within what the neuron's training
+    left of the link's budget (``LINK_UPDATES``).
+    """
+    budget = LINK_UPDATES
+    if keys.LAB not in st.session_state:
+        settings, problems = Settings.from_query(st.query_params.to_dict())
+        try:
+            lab = Lab.from_settings(settings, st.query_params.get("pts"))
+        except ValueError as err:
+            problems.append(f"{err} Opened the default experiment instead.")
+            lab = Lab.from_settings(Settings())
+        budget -= lab.epoch * lab.updates_per_epoch
+        st.session_state[keys.LAB] = lab
+        st.session_state[keys.LINK_PROBLEMS] = problems
+    if keys.NETLAB not in st.session_state:
+        lab = st.session_state[keys.LAB]
+        net_settings, problems = NetSettings.from_query(st.query_params.to_dict())
+        st.session_state[keys.NETLAB] = NetLab.from_settings(net_settings, (lab.dataset, lab.features), budget)
+        st.session_state[keys.LINK_PROBLEMS] = st.session_state.get(keys.LINK_PROBLEMS, []) + problems
+    return st.session_state[keys.LAB]
+
+
+def network() -> NetLab:
+    """The session's hidden-layer network (created with the Lab by :func:`ensure_state`)."""
+    ensure_state()
+    return st.session_state[keys.NETLAB]
+
+
+def page(title: str, intro: str, key: str) -> Lab:
+    """The frame every page shares: config, state, title, a few sentences, the sidebar.
+
+    ``key`` names the page for a teacher's link: a hidden page says so and stops.
+    """
+    st.set_page_config(page_title=f"{title} · Neuron Lab", page_icon=":material/neurology:", layout="wide")
+    lab = ensure_state()
+    if st.session_state.get(keys.LARGE_TYPE, False):
+        st.html("<style>.stMarkdown p, .stCaption, .stMetric, label p {font-size: 1.3rem !important}"
+                ".katex {font-size: 1.45em !important}</style>")
+    sidebar()
+    st.title(title)
+    if hidden(key):
+        stop(lab, "Your teacher's link hides this page. Use the pages in the sidebar.")
+    st.markdown(intro)
+    for problem in st.session_state.get(keys.LINK_PROBLEMS, []):
+        st.warning(problem, icon=":material/link_off:")
+    lesson_panel(lab, key)
+    return lab
+
+
+def sidebar() -> None:
+    """Our own navigation (labels with numbers, pages a teacher hid left out) and the summary."""
+    with st.sidebar:
+        for path, label, icon in PAGE_LINKS:
+            if not hidden(PAGE_KEYS[path]):
+                st.page_link(path, label=label, icon=icon)
+        st.divider()
+        st.markdown("**Dataset**")
+        # filled by finish(), after the page has applied this run's changes
+        st.session_state[keys.SUMMARY_SLOT] = st.empty()
+
+
+def data_summary(lab: Lab) -> str:
+    """The dataset in one line of plain text."""
+    d, c = lab.dataset, lab.dataset.counts
+    return (
+        f"{lab.settings.dataset}: {int(np.sum(~d.test))} train / {int(np.sum(d.test))} test points "
+        f"(class 0: {c['train'][0] + c['test'][0]}, class 1: {c['train'][1] + c['test'][1]})"
+    )
+
+
+def summary(lab: Lab) -> str:
+    """A one-line summary of the dataset and the model, in plain text."""
+    w, b = lab.params()
+    cost = lab.history.cost[lab.epoch]
+    ws = ", ".join(f"{v:.3g}" for v in w)
+    return f"Data: {data_summary(lab)}. Model at epoch {lab.epoch}: w = ({ws}), b = {b:.3g}, cost {cost:.4g}."
+
+
+def stop(lab: Lab, message: str) -> None:
+    """End the page early with a message that says what is missing (the frame is still finished)."""
+    st.info(message)
+    finish(lab)
+    st.stop()
+
+
+def sync_link(lab: Lab) -> str:
+    """Write the experiment into the address bar; returns why the points could not go in, if so."""
+    query, problem = link_query(lab)
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+    return problem
+
+
+def finish(lab: Lab) -> None:
+    """End of every page: the address bar reopens the experiment, and a copy-link box says so."""
+    problem = sync_link(lab)
+    slot = st.session_state.pop(keys.SUMMARY_SLOT, None)
+    if slot is not None:
+        slot.caption(data_summary(lab))
+    with st.sidebar:
+        with st.popover("Share this experiment", icon=":material/share:", width="stretch"):
+            st.caption("This link reopens the same dataset, weights, epoch and page. Copy it with the button.")
+            st.code(address(link_query(lab)[0]), language=None, wrap_lines=True)
+            if problem:
+                st.warning(problem)
+        st.toggle("Large type (projector)", key=keys.LARGE_TYPE, persist_state="session")
+        st.selectbox("Download figures as", ["png", "svg"], key=keys.FIGURE_FORMAT, persist_state="session",
+                     help="The camera icon above each figure downloads it.")

@@ -1,0 +1,43 @@
+"""Every key the app keeps in ``st.session_state``, named once.
+
+The session's experiments (``LAB``, ``NETLAB``) are written in one place,
+:func:`perceptron.web.frame.ensure_state`; the rest is what the frame, the panels and the
+playback controller remember between reruns. A stepping page's widget keys (its Step, Play
+and Reset buttons, its rewind slider, its figure) and the key of its playback are a
+:class:`StepperKeys`: the Gradient descent page's are ``DESCENT``, the Hidden layer page's
+``HIDDEN``. Only constants here: nothing mutable at module level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LAB = "lab"  # the single neuron's experiment (perceptron.session.lab.Lab)
+NETLAB = "netlab"  # the hidden-layer network's (perceptron.session.netlab.NetLab)
+LINK_PROBLEMS = "link_problems"  # what the link that opened the session got wrong, shown on every page
+LESSON = "lesson"  # the guided lesson's step, or None
+LARGE_TYPE = "large_type"  # the projector toggle
+FIGURE_FORMAT = "figure_format"  # png or svg, for the figures' camera button
+SUMMARY_SLOT = "_summary_slot"  # the sidebar's dataset line, filled at the end of the page
+CSV = "ds_csv"  # the last CSV upload: (points version, name, bytes, columns, notes)
+SELECTED = "ds_selected"  # the points a box or lasso caught on the Dataset page: (points version, rows)
+SETTING = "setting_"  # + a setting's name: the widget bound to it (see perceptron.web.controls.setting)
+
+
+@dataclass(frozen=True)
+class StepperKeys:
+    """The keys of one stepping page (see :mod:`perceptron.web.playback`)."""
+
+    playback: str  # session state: the playback in progress, or None
+    chart: str  # the figure
+    step: str  # "Step one epoch" (the figure draws its result ahead)
+    step10: str  # "Step ×10"
+    play: str  # Play/Pause (a click on Pause stops the figure at once)
+    reset: str
+    rewind: str  # the rewind slider's, followed by the number of epochs it spans
+
+
+DESCENT = StepperKeys(playback="playback", chart="descent", step="step", step10="step10", play="play",
+                      reset="reset", rewind="rewind_")
+HIDDEN = StepperKeys(playback="net_playback", chart="hidden", step="net_step1", step10="net_step10", play="net_play",
+                     reset="net_reset", rewind="net_rewind_")

@@ -1,0 +1,120 @@
+"""The panels some pages add to the frame: the teacher's locked-down link, the guided lesson, CSV upload.
+
+Nothing mutable at module level: what a panel remembers between reruns is in ``st.session_state``
+under the names of :mod:`perceptron.web.keys`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..data import csv_io
+from ..session.lab import Lab
+from ..session.lesson import STEPS
+from . import keys
+from .controls import CONTROLS
+from .site import PAGE_KEYS, PAGE_LABELS, PAGE_LINKS, PAGE_PATHS, address, link_query
+
+
+def text(value) -> str:
+    """User-given text (a file's column names, a class name) made safe to show in Markdown."""
+    escaped = str(value)
+    for ch in "\\`*_{}[]()#+-.!|<>$~&":
+        escaped = escaped.replace(ch, "\\" + ch)
+    return escaped
+
+
+def teacher_panel(lab: Lab) -> None:
+    """Build a locked-down exercise: the link reopens this experiment (the neuron's and the network's)
+    with chosen pages and controls hidden."""
+    pages = {PAGE_KEYS[p]: label for p, label, _ in PAGE_LINKS[1:]}
+    shown_pages = st.multiselect("Pages students may open", list(pages), default=list(pages),
+                                 format_func=pages.get, key="teacher_pages")
+    free = st.multiselect("Settings students may change", list(CONTROLS), default=list(CONTROLS),
+                          format_func=CONTROLS.get, key="teacher_controls")
+    hide = tuple([p for p in pages if p not in shown_pages] + [c for c in CONTROLS if c not in free])
+    query, problem = link_query(lab, hide=hide)
+    if problem:
+        st.warning(problem)
+    st.caption("Send this link to your students: it opens this dataset and these weights, with the rest locked.")
+    st.code(address(query), language=None, wrap_lines=True)
+
+
+def lesson_panel(lab: Lab, key: str) -> None:
+    """The guided lesson's current step, on top of the page it belongs to."""
+    k = st.session_state.get(keys.LESSON)
+    if k is None or not 0 <= k < len(STEPS):
+        return
+    step = STEPS[k]
+    with st.container(border=True, key="lesson_panel"):
+        st.markdown(f"**Lesson · step {k + 1} of {len(STEPS)}: {step.title}**")
+        if step.page != key:
+            path = PAGE_PATHS[step.page]
+            st.page_link(path, label=f"Continue the lesson on {PAGE_LABELS[path]}", icon=":material/school:")
+        else:
+            st.markdown(step.body(lab))
+            if step.question:
+                q = step.question
+                choice = st.radio(q.prompt, q.choices, index=None, key=f"lesson_choice_{k}", horizontal=True)
+                if st.button("Reveal", key=f"lesson_reveal_{k}", disabled=choice is None):
+                    st.session_state[f"lesson_shown_{k}"] = choice
+                if st.session_state.get(f"lesson_shown_{k}"):
+                    right, why = q.answer(lab)
+                    guessed = st.session_state[f"lesson_shown_{k}"] == q.choices[right]
+                    (st.success if guessed else st.warning)(("Right. " if guessed else "Not this time. ") + why)
+        cols = st.columns([1, 1, 1, 5])
+        if cols[0].button("Back", key="lesson_back", disabled=k == 0):
+            _lesson_go(k - 1, key)
+        if cols[1].button("Next", key="lesson_next", type="primary", disabled=k == len(STEPS) - 1):
+            _lesson_go(k + 1, key)
+        if cols[2].button("End lesson", key="lesson_end"):
+            st.session_state[keys.LESSON] = None
+            st.rerun()
+
+
+def _lesson_go(k: int, here: str) -> None:
+    st.session_state[keys.LESSON] = k
+    if STEPS[k].page != here:
+        st.switch_page(PAGE_PATHS[STEPS[k].page])
+    st.rerun()
+
+
+def start_lesson() -> None:
+    st.session_state[keys.LESSON] = 0
+
+
+def upload_panel(lab: Lab) -> None:
+    """CSV upload: a good file replaces the points (with notes on what was assumed); a bad one is
+    refused with the reader's message and the points stay as they were. A file with more than three
+    columns can be read again with other columns chosen."""
+
+    upload = st.file_uploader("Load points from a CSV file", type=["csv", "txt"], key=f"ds_upload_{lab.version}",
+                              help="Two numeric feature columns and a label column with two classes.")
+    if upload is not None:
+        _load_csv(lab, upload.name, upload.getvalue())
+    version, name, data, columns, notes = st.session_state.get(keys.CSV, (None, "", b"", (), []))
+    if version != lab.version:
+        return
+    for note in notes:
+        st.info(text(note))
+    if len(columns) > 3:
+        with st.form("ds_columns"):
+            st.caption(f"{text(name)} has {len(columns)} columns: choose which to use.")
+            a, b, c = st.columns(3)
+            x1 = a.selectbox("x₁", columns, index=0, key="ds_col_x1")
+            x2 = b.selectbox("x₂", columns, index=1, key="ds_col_x2")
+            label = c.selectbox("label", columns, index=len(columns) - 1, key="ds_col_label")
+            if st.form_submit_button("Use these columns"):
+                _load_csv(lab, name, data, features=(x1, x2), label=label)
+
+
+def _load_csv(lab: Lab, name: str, data: bytes, **choice) -> None:
+    try:
+        result = csv_io.read_csv(data, **choice)
+    except csv_io.CsvError as err:
+        st.error(f"{text(name)} was not loaded, and your points are unchanged. {text(err)}", icon=":material/error:")
+        return
+    lab.set_dataset(result.dataset)
+    notes = [f"Loaded {result.dataset.n} points from {name}.", *result.notes]
+    st.session_state[keys.CSV] = (lab.version, name, data, result.columns, notes)
+    st.rerun()

@@ -1,0 +1,157 @@
+"""Step, Play, Pause, Reset and Rewind: one controller for every stepping page (the neuron's and the network's).
+
+A page describes what it shows of its run (a :class:`~perceptron.session.run.Run`) as a
+:class:`Stepper` and calls :func:`stepper` inside an ``st.fragment``, so that a Step reruns only
+the fragment. What the controller does:
+
+* **Step** trains one (or ten) epochs; the figure is sent with the next Step's frame, which the
+  browser draws the moment the button is pressed (``preview``), the server's answer confirming it.
+* **Play** trains ``PLAY_CHUNK`` frames at once (``Run.play_chunk``: ``stride`` epochs a frame)
+  and sends them; the browser plays them at ``PLAY_FPS``. ``PLAY_MORE_AT`` frames before the end
+  it asks for more (a ``more`` event) and plays on; the next chunk follows from the frame on screen.
+* **Pause** stops the browser at the click (``stop_on``, before the server hears of it); the
+  browser reports the frame on screen, and the run shows that epoch (the epochs trained past it
+  are dropped by the next Step). A Play clicked before that report came (a quick Pause, Play) is
+  kept and carried out when it comes, from the epoch reported. When the frames run out before the
+  next chunk came, the browser waits on the last frame for it; when nothing more can be trained
+  (the epoch limit, a stop rule) the page says so (``more_at`` 0) and the browser stops there.
+
+The playback in progress lives in ``st.session_state[keys.playback]``: ``start`` (the epoch of
+the figure under the frames), ``epochs`` (one per frame), ``first`` (frame 0's label), ``frames``,
+``paused``, ``resume`` and ``final`` (no more chunks will come). Nothing mutable at module level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.errors import StreamlitInvalidLayoutContextError
+
+from ..session.run import Run
+from .controls import epoch_metrics
+from .draw import show
+from .keys import StepperKeys
+
+PLAY_FPS = 20  # at most this many frames shown per second while playing (fewer if drawing takes longer)
+PLAY_CHUNK = 45  # frames trained and sent to the browser at once (2–3 s of playback)
+# frames left (1.5 s) when the browser asks for the next chunk: while it plays, the answer takes up to
+# ~0.7 s to arrive (measured; the browser handles the messages between frames), so it never waits
+PLAY_MORE_AT = 30
+
+
+@dataclass(frozen=True)
+class Stepper:
+    """What a stepping page shows of its run.
+
+    ``spec(run, k)``: the figure at epoch k (the epoch on screen for None), a plain figure dict;
+    ``frames(run, epochs)``: partial updates of that figure to each of ``epochs``, for playback;
+    ``ahead(run)``: the frame one press of Step leads to, or None when a Step would not train;
+    ``keys``: the page's widget keys and the key of its playback.
+    """
+
+    keys: StepperKeys
+    spec: Callable
+    frames: Callable
+    ahead: Callable
+
+
+def stepper(run: Run, page: Stepper) -> bool:
+    """The buttons, the epoch's numbers, the rewind slider and the figure; returns whether it is playing."""
+    k = page.keys
+    state = _playback(run, page)
+    playing = bool(state)
+    controls = st.container(horizontal=True)  # filled after the numbers, which so reach the browser first
+    if not playing:  # above the figure: the numbers of the epoch on screen come first
+        epoch_metrics(run.history, run.epoch)
+    with controls:
+        st.button("Step one epoch", key=k.step, type="primary", on_click=run.step, args=(1,), disabled=playing,
+                  shortcut="Right", help="Keyboard: →")
+        st.button("Step ×10", key=k.step10, on_click=run.step, args=(10,), disabled=playing,
+                  shortcut="Shift+Right", help="Keyboard: Shift + →")
+        st.button("Pause ⏸" if playing else "Play ▶", key=k.play, on_click=toggle, args=(run, page, not playing),
+                  shortcut="P", help="Keyboard: P")
+        st.button("Reset", key=k.reset, on_click=reset, args=(run, page), shortcut="Home", help="Keyboard: Home")
+    if run.history.epochs > 0 and not playing:
+        key = f"{k.rewind}{run.history.epochs}"
+        st.slider("Rewind to epoch", 0, run.history.epochs, run.epoch, key=key, on_change=_rewind, args=(run, key))
+    _chart(run, page, state)
+    if playing:
+        st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
+    return playing
+
+
+def toggle(run: Run, page: Stepper, play: bool = True) -> None:
+    """Play/Pause button, with what its label said when it was clicked (``play``)."""
+    state = st.session_state.get(page.keys.playback)
+    if state or not play:
+        if state and (not play or state["paused"]):
+            state["resume" if play else "paused"] = True  # Pause: the chart stops and reports where
+        return
+    start = run.epoch
+    epochs = run.play_chunk(PLAY_CHUNK)
+    if epochs:  # frame i is labelled first + i; the figure under the frames shows epoch `start`
+        st.session_state[page.keys.playback] = {"start": start, "epochs": epochs, "first": 1, "paused": False,
+                                                "frames": page.frames(run, epochs)}
+
+
+def reset(run: Run, page: Stepper) -> None:
+    """Reset button: back to epoch 0, and stop playing."""
+    run.reset()
+    st.session_state[page.keys.playback] = None
+
+
+def _rewind(run: Run, key: str) -> None:
+    """Rewind slider: show the epoch the slider points at."""
+    run.rewind(st.session_state[key])
+
+
+def _playback(run: Run, page: Stepper) -> dict | None:
+    """The playback in progress, unless the run was reset or changed meanwhile."""
+    state = st.session_state.get(page.keys.playback)
+    if state and state["epochs"][-1] > run.history.epochs:
+        state = st.session_state[page.keys.playback] = None
+    return state
+
+
+def _chart(run: Run, page: Stepper, state: dict | None) -> None:
+    """The figure: with the next Step drawn ahead, or playing the frames; answers the browser's reports."""
+    k = page.keys
+    if not state:
+        ahead = page.ahead(run)  # drawn by the browser the moment Step is pressed
+        show(page.spec(run, None), key=k.chart, view=run.epoch,
+             preview=ahead and {"selector": f".st-key-{k.step} button", "view": run.epoch + 1, "frame": ahead})
+        return
+    event = show(page.spec(run, state["start"]), key=k.chart, frames=state["frames"], fps=PLAY_FPS,
+                 playing=not state["paused"], first=state["first"],
+                 more_at=0 if state.get("final") else PLAY_MORE_AT,
+                 stop_on=f".st-key-{k.play} button")
+    if not (event and event.get("event") == "frame"):
+        return
+    shown = int(event.get("view", state["first"] + int(event["index"]))) - state["first"]  # the frame on screen
+    epoch = state["epochs"][min(shown, len(state["epochs"]) - 1)] if shown >= 0 else state["start"]
+    if event.get("more"):  # still playing, nearly out of frames: the next chunk, after the frame on screen
+        if state["paused"] or state.get("final"):
+            return
+        if run.epoch == state["epochs"][-1] and (more := run.play_chunk(PLAY_CHUNK)):
+            keep = max(shown + 1, 0)
+            state.update(start=epoch, epochs=state["epochs"][keep:] + more, first=state["first"] + keep,
+                         frames=state["frames"][keep:] + page.frames(run, more))
+        else:  # nothing more to train (the epoch limit, a stop rule): the browser stops at the last frame
+            state["final"] = True
+        _rerun()
+    run.rewind(epoch)
+    st.session_state[k.playback] = None
+    if (event.get("end") and not state["paused"]) or state.get("resume"):
+        toggle(run, page)  # the browser ran out before the next chunk came, or Play was clicked meanwhile
+    _rerun()
+
+
+def _rerun() -> None:
+    """Run the stepping fragment again (only it, when the report came in a fragment rerun; the
+    whole page when it came with a full run, where a fragment-scoped rerun is refused)."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitInvalidLayoutContextError:
+        st.rerun()
