@@ -204,6 +204,17 @@ function update(st, Plotly) {
   st.framesSig = d.frames_sig;
 }
 
+// The chart's text alternative: screen readers read what it shows now, not its tick labels.
+function describe(div, alt) {
+  if (alt) {
+    div.setAttribute("role", "img");
+    div.setAttribute("aria-label", alt);
+  } else {
+    div.removeAttribute("role");
+    div.removeAttribute("aria-label");
+  }
+}
+
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   if (!data || !data.spec) return;
@@ -218,6 +229,7 @@ export default function (component) {
   st.data = data;
   st.api = { setStateValue, setTriggerValue };
   st.div.style.height = data.height + "px";
+  describe(st.div, data.alt);
   const gen = ++st.gen;
   loadPlotly(data.src).then((Plotly) => {
     if (st.dead || gen !== st.gen) return;

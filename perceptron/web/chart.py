@@ -213,7 +213,7 @@ def _component():
 def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = False,
                frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                config: dict | None = None, src: str | None = None, play_token: int = 0,
-               view=None, preview: dict | None = None, first: int = 0, more_at: int = 0,
+               view=None, preview: dict | None = None, first: int = 0, more_at: int = 0, alt: str | None = None,
                stop_on: str | None = None) -> dict:
     """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``)."""
     spec = figure_spec(fig)
@@ -238,6 +238,7 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         "first": int(first),
         "more_at": int(more_at),
         "stop_on": str(stop_on) if stop_on else None,
+        "alt": str(alt) if alt else None,
         # A double-click would rescale the axes between two quick clicks that add points.
         "config": {**DEFAULT_CONFIG, **({"doubleClick": False} if click else {}), **(config or {})},
         "src": src or _static_url(),
@@ -252,7 +253,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
                  frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                  config: dict | None = None, renderer: str = "component", view=None,
                  preview: dict | None = None, first: int = 0, more_at: int = 0,
-                 stop_on: str | None = None) -> dict | None:
+                 stop_on: str | None = None, alt: str | None = None) -> dict | None:
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
@@ -275,6 +276,9 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     a click on it stops playback in the browser at once and reports the frame on screen, before
     the page's own answer to the click arrives.
 
+    ``alt``: the chart's text alternative, what it shows now in a sentence or two; screen readers
+    read it instead of the plot's tick labels (``role="img"`` with that ``aria-label``).
+
     ``view`` names what ``fig`` shows (e.g. the epoch), and ``preview`` draws a button's result
     before the server answers: ``{"selector": CSS selector of the button, "view": the view
     the press leads to, "frame": a frame (as above) that turns ``fig`` into it}``. A click on
@@ -296,7 +300,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
                       playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
-                      first=first, more_at=more_at, stop_on=stop_on)
+                      first=first, more_at=more_at, stop_on=stop_on, alt=alt)
     result = _component()(key=key, data=data, height=int(height), width="stretch",
                           on_click_change=_noop, on_select_change=_noop, on_frame_change=_noop)
     frame = result.get("frame")
