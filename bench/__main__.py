@@ -1,4 +1,4 @@
-"""``python -m bench [engine|browser|load ...]``: run the parts (all by default), print every row,
+"""``python -m bench [engine|links|browser|load ...]``: run the parts (all by default), print every row,
 write ``bench/results/<date>.json`` and ``.md``."""
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from .common import (
     write_record,
 )
 
-PARTS = ("engine", "browser", "load")
+PARTS = ("engine", "links", "browser", "load")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    ap.add_argument("parts", nargs="*", help="engine, browser, load (default: all)")
+    ap.add_argument("parts", nargs="*", help="engine, links, browser, load (default: all)")
     args = ap.parse_args(argv)
     unknown = [p for p in args.parts if p not in PARTS]
     if unknown:
@@ -51,6 +51,10 @@ def main(argv=None) -> int:
                 from . import engine
 
                 new = engine.run()
+            elif part == "links":
+                from . import links
+
+                new = links.run()
             elif part == "browser":
                 from . import browser
 

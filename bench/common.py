@@ -204,7 +204,7 @@ def wait_for_quiet(limit: float = 0.35, max_wait: float = 20.0) -> dict:
 # ---------------------------------------------------------------------------------------------
 def write_record(rows: list[Row], env: dict, parts: list[str], started: float) -> tuple[Path, Path]:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    full = set(parts) == {"engine", "browser", "load"}
+    full = set(parts) == {"engine", "links", "browser", "load"}
     stem = env["date"] if full else f"{env['date']}-{'-'.join(parts)}"
     record = {"environment": env, "parts": parts, "duration_s": round(time.monotonic() - started, 1),
               "rows": [r.to_dict() for r in rows]}

@@ -22,8 +22,10 @@ from .protocol import ACTION_TIMEOUT, OPEN_TIMEOUT, ProtocolError, Session, xsrf
 from .student import DATASET_PAGE, DESCENT_PAGE, ClassroomConfig, Record, Student
 
 MEMORY_PERIOD = 0.25  # seconds between RSS samples
-ACTION_ORDER = ("open", "step", "step10", "play", "pause", "frame", "reset", "goto_dataset", "upload",
-                "goto_descent")
+ACTION_ORDER = ("open", "step", "step10", "play", "first_frame", "pause", "frame", "reset", "goto_dataset",
+                "upload", "goto_descent")
+NOT_ACTIONS = ("upload_put", "first_frame")  # timings recorded within an action, not actions of their own
+BURST_SPREAD = 1.0  # seconds: the burst's students press Play within this window ("in the same second")
 
 
 def app_defaults() -> tuple[str, int]:
@@ -116,8 +118,10 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
     deadline = wall0 + ramp + cfg.seconds
     mem.start(deadline + ACTION_TIMEOUT + 30)
     students = [Student(k, url, cfg, default_summary, limit, records, errors) for k in range(1, cfg.sessions + 1)]
-    tasks = [asyncio.create_task(st.run(wall0 + ramp * i / max(1, cfg.sessions), deadline))
-             for i, st in enumerate(students)]
+    go: asyncio.Future = asyncio.get_running_loop().create_future()  # the burst's moment to press Play
+    starts = [wall0 + ramp * i / max(1, cfg.sessions) for i in range(cfg.sessions)]
+    tasks = [asyncio.create_task(st.run_burst(at, go) if cfg.burst else st.run(at, deadline))
+             for at, st in zip(starts, students, strict=True)]
     # every session open at once: the per-session memory cost, before the run's own growth
     try:
         await asyncio.wait_for(asyncio.gather(*(s.opened.wait() for s in students)), ramp + OPEN_TIMEOUT + 60)
@@ -125,6 +129,12 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
         errors.append({"student": 0, "kind": "timeout", "text": "not every session opened its page"})
     await asyncio.sleep(0.5)
     rss_open = mem.sample()
+    burst = None
+    if cfg.burst:  # every page open and the server quiet: the whole class presses Play in the same second
+        await asyncio.sleep(1.0)
+        burst = {"spread": cfg.burst_spread, "at": time.monotonic() + 0.5, "cpu0": cpu_seconds(pid) if pid else None,
+                 "loadavg_before": os.getloadavg()}
+        go.set_result(burst["at"])
     hard = deadline + ACTION_TIMEOUT * 4 + 60 - time.monotonic()  # the play action is 3 round trips
     done, pending = await asyncio.wait(tasks, timeout=max(1.0, hard))
     for t in pending:
@@ -133,6 +143,15 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
     if pending:
         await asyncio.wait(pending, timeout=10)
     wall = time.monotonic() - wall0
+    if burst is not None:
+        b_wall = time.monotonic() - burst.pop("at")
+        cpu0_b = burst.pop("cpu0")
+        cpu1_b = cpu_seconds(pid) if pid else None
+        burst["wall"] = b_wall
+        burst["server_cpu_s"] = cpu1_b - cpu0_b if cpu0_b is not None and cpu1_b is not None else None
+        firsts = {r.student: r.seconds for r in records if r.action == "first_frame"}
+        burst["first_frame_by_student"] = {k: firsts.get(k) for k in range(1, cfg.sessions + 1)}
+        burst["missing"] = [k for k, v in burst["first_frame_by_student"].items() if v is None]
     await asyncio.sleep(0.5)
     await mem.stop()
     rss_end = mem.samples[-1][1] if mem.samples else None
@@ -143,8 +162,8 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
             by_action.setdefault(r.action, []).append(r.seconds)
     latency = {a: {"n": len(v), "p50": percentile(v, 0.5), "p95": percentile(v, 0.95), "max": max(v),
                    "mean": statistics.fmean(v)}
-               for a, v in sorted(by_action.items(), key=lambda kv: (ACTION_ORDER + ("upload_put",)).index(kv[0])
-                                  if kv[0] in ACTION_ORDER + ("upload_put",) else 99)}
+               for a, v in sorted(by_action.items(), key=lambda kv: (ACTION_ORDER + NOT_ACTIONS).index(kv[0])
+                                  if kv[0] in ACTION_ORDER + NOT_ACTIONS else 99)}
     peak = max((v for _, v in mem.samples), default=None)
     n = cfg.sessions
     memory = None
@@ -157,10 +176,11 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
             "samples": len(mem.samples), "threads_end": threads(pid) if pid else None,
         }
     return {
+        "scenario": "burst" if cfg.burst else "mixed", "burst": burst,
         "sessions": n, "seconds": cfg.seconds, "ramp": ramp, "wall": wall, "seed": cfg.seed, "url": url,
         "actions_sent": sum(s.sent for s in students),
         "actions_finished": sum(s.finished for s in students),
-        "actions": len([r for r in records if r.action != "upload_put"]),
+        "actions": len([r for r in records if r.action not in NOT_ACTIONS]),
         "uploads": sum(s.uploads for s in students),
         "errors": errors,
         "isolation_violations": sum(s.violations for s in students),
@@ -180,6 +200,22 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
     }
 
 
+def machine() -> dict:
+    """The machine a run was measured on: CPUs this process may use (``nproc``), the CPU model
+    (/proc/cpuinfo), the load average, the date."""
+    model = "unknown"
+    try:
+        for line in open("/proc/cpuinfo", encoding="utf-8"):
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    nproc = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"nproc": nproc, "cpu_model": model, "loadavg": os.getloadavg(),
+            "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+
+
 def run_classroom(cfg: ClassroomConfig) -> dict:
     """One classroom against ``cfg.url``, or against a server started (and stopped) here."""
     if cfg.url:
@@ -197,14 +233,17 @@ def run_classroom(cfg: ClassroomConfig) -> dict:
 
 
 def run_sweep(levels: list[int], cfg: ClassroomConfig) -> dict:
-    """The same classroom at increasing session counts (a fresh server per level unless ``url``)."""
-    results = []
+    """The same classroom (the mixed profile) at increasing session counts, a fresh server per level unless
+    ``url``; with ``cfg.burst``, each level's burst too (on a fresh server of its own)."""
+    results, bursts = [], []
     for n in levels:
-        results.append(run_classroom(dataclasses.replace(cfg, sessions=n)))
+        results.append(run_classroom(dataclasses.replace(cfg, sessions=n, burst=False)))
+        if cfg.burst:
+            bursts.append(run_classroom(dataclasses.replace(cfg, sessions=n)))
     base = results[0]["latency"].get("step", {}).get("p50")
     crossings = {}
     for factor in (1.5, 2.0):
         crossings[factor] = next((r["sessions"] for r in results
                                   if base and r["latency"].get("step", {}).get("p50", 0) > factor * base), None)
-    return {"levels": levels, "results": results, "base_p50": base, "base_sessions": levels[0],
+    return {"levels": levels, "results": results, "bursts": bursts, "base_p50": base, "base_sessions": levels[0],
             "crossings": crossings}

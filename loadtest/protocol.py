@@ -83,6 +83,13 @@ class Run:
     exceptions: list[str] = field(default_factory=list)
     messages: int = 0
     bytes: int = 0
+    # seconds from the BackMsg to the first arrival of each widget element (by id) in this run: when the
+    # browser could first draw it (e.g. the chart's first frame of a Play), before the run has finished
+    arrived: dict[str, float] = field(default_factory=dict)
+
+    def arrival(self, suffix: str) -> float | None:
+        """When the first element whose id ends with ``-<suffix>`` arrived (seconds after sending), or None."""
+        return next((t for wid, t in self.arrived.items() if wid.endswith(f"-{suffix}")), None)
 
 
 class Session:
@@ -107,30 +114,44 @@ class Session:
         self.stray: list[str] = []  # messages that arrived outside any action
         self.bytes_in = 0
         self.chart_events = 0  # the component's event counter ("n") in this tab
+        # every cookie a response set (the XSRF cookie; behind a proxy, its sticky route such as nl_replica),
+        # sent back with every later request and the websocket, as a browser does
+        self.cookies: dict[str, str] = {}
 
     # --- connection --------------------------------------------------------------------------
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def _keep_cookies(self, headers) -> None:
+        for value in headers.get_all("Set-Cookie") or []:
+            name, _, rest = value.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0].strip()
+
     def _http(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        headers = dict(headers or {})
+        if self.cookies and "Cookie" not in headers:
+            headers["Cookie"] = self.cookie_header()
+        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=HTTP_TIMEOUT) as r:
+                self._keep_cookies(r.headers)
                 return r.status, dict(r.headers.items()), r.read()
         except urllib.error.HTTPError as err:
+            self._keep_cookies(err.headers)
             return err.code, dict(err.headers.items()), err.read()
 
     async def connect(self) -> None:
         from websockets.asyncio.client import connect
 
-        status, headers, _ = await asyncio.to_thread(self._http, "GET", "/_stcore/health")
+        status, _, _ = await asyncio.to_thread(self._http, "GET", "/_stcore/health")
         if status != 200:
             raise ProtocolError(f"/_stcore/health answered {status}")
-        cookie = headers.get("set-cookie") or headers.get("Set-Cookie") or ""
-        m = re.search(r"_streamlit_xsrf=([^;]+)", cookie)
-        self.xsrf = m.group(1) if m else ""
+        self.xsrf = self.cookies.get("_streamlit_xsrf", "")
         ws_url = self.base.replace("http", "ws", 1) + "/_stcore/stream"
         self.ws = await connect(
             ws_url, subprotocols=["streamlit", self.xsrf or "PLACEHOLDER_AUTH_TOKEN"], max_size=None,
             open_timeout=OPEN_TIMEOUT, ping_interval=None, compression=None,
-            additional_headers={"Origin": self.base, **({"Cookie": f"_streamlit_xsrf={self.xsrf}"} if self.xsrf else {})})
+            additional_headers={"Origin": self.base, **({"Cookie": self.cookie_header()} if self.cookies else {})})
         if self.ws.subprotocol != "streamlit":
             raise ProtocolError(f"server selected subprotocol {self.ws.subprotocol!r}, not 'streamlit'")
         self.reader = asyncio.create_task(self._read())
@@ -269,6 +290,9 @@ class Session:
                     el = d.new_element
                     self.elements[path] = (d.fragment_id, el)
                     touched.add(path)
+                    wid = getattr(getattr(el, el.WhichOneof("type") or "", None), "id", "")
+                    if wid and wid not in run.arrived:
+                        run.arrived[wid] = time.perf_counter() - t0
                     if el.WhichOneof("type") == "exception":
                         ex = el.exception
                         run.exceptions.append(f"{ex.type}: {ex.message}".strip(": "))
@@ -397,7 +421,8 @@ class Session:
         headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": self.base}
         if self.xsrf:
             headers["X-Xsrftoken"] = self.xsrf
-            headers["Cookie"] = f"_streamlit_xsrf={self.xsrf}"
+        if self.cookies:
+            headers["Cookie"] = self.cookie_header()
         path = urls.upload_url if urls.upload_url.startswith("/") else "/" + urls.upload_url
         t1 = time.perf_counter()
         status, _, text = await asyncio.to_thread(self._http, "PUT", path, body, headers)
@@ -419,6 +444,5 @@ def xsrf_check(base_url: str) -> dict:
     s = Session(base_url)
     code_no_token, _, _ = s._http("PUT", f"/_stcore/upload_file/{uuid.uuid4()}/{uuid.uuid4()}", b"x",
                                   {"Content-Type": "multipart/form-data; boundary=b"})
-    status, headers, _ = s._http("GET", "/_stcore/health")
-    cookie = headers.get("set-cookie") or headers.get("Set-Cookie") or ""
-    return {"put_without_token": code_no_token, "health_sets_cookie": "_streamlit_xsrf=" in cookie}
+    s._http("GET", "/_stcore/health")
+    return {"put_without_token": code_no_token, "health_sets_cookie": "_streamlit_xsrf" in s.cookies}

@@ -33,6 +33,8 @@ class ClassroomConfig:
     url: str | None = None  # an already running server; None starts one
     pid: int | None = None  # the server's PID for memory sampling with --url
     play_seconds: float = 1.0  # Play, then Pause after about this long
+    burst: bool = False  # the burst scenario: every student opens its page, then all press Play at once
+    burst_spread: float = 1.0  # seconds over which the burst's Plays are spread ("in the same second")
 
     def ramp_seconds(self) -> float:
         return self.ramp if self.ramp is not None else min(5.0, self.seconds / 6)
@@ -44,6 +46,7 @@ class Record:
     seconds: float
     status: str
     ok: bool
+    student: int = 0
 
 
 def student_csv(n: int, k: int) -> bytes:
@@ -97,7 +100,7 @@ class Student:
     def record(self, action: str, run: Run) -> None:
         self.finished += 1
         ok = run.status in FINAL and not run.exceptions
-        self.records.append(Record(action, run.seconds, run.status, ok))
+        self.records.append(Record(action, run.seconds, run.status, ok, self.k))
         if run.exceptions:
             self.error("exception", f"{action}: {run.exceptions}")
         if run.status not in FINAL:
@@ -150,21 +153,54 @@ class Student:
         self.error("isolation", f"{action}: no counts table on the Dataset page")
 
     # --- the scenario ------------------------------------------------------------------------
+    async def open(self) -> None:
+        """Connect and open the Gradient descent page; check that it shows this student's own experiment."""
+        await self.s.connect()
+        self.sent += 1
+        run = await self.s.rerun(page=DESCENT_PAGE, timeout=OPEN_TIMEOUT)
+        self.record("open", run)
+        if not self.s.session_id:
+            self.error("protocol", "no new_session.initialize.session_id")
+        for name in (DESCENT_PAGE, DATASET_PAGE):
+            if name not in self.s.pages:
+                self.error("protocol", f"page {name} not in the navigation message")
+        self.check_epoch("open")
+        self.check_summary("open")
+        self.opened.set()
+
+    async def guarded(self, coro) -> bool:
+        """Run one part of the scenario; a protocol or client failure is counted as an error, not raised."""
+        try:
+            await coro
+            return True
+        except ProtocolError as err:
+            self.error("protocol", str(err))
+        except Exception as err:  # noqa: BLE001 - one broken student must not stop the class
+            self.error("client", f"{type(err).__name__}: {err}")
+        self.done_reason = "error"
+        return False
+
+    async def run_burst(self, start_at: float, go: asyncio.Future) -> None:
+        """The burst scenario: open the page at ``start_at``; when the whole class has opened, ``go`` gives
+        the moment to press Play, and this student presses it within ``burst_spread`` seconds of it (its
+        own random offset); then Pause, as in the mixed profile."""
+        await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+        try:
+            if not await self.guarded(self.open()):
+                return
+            self.opened.set()
+            play_at = await go
+            await asyncio.sleep(max(0.0, play_at + self.rng.uniform(0, self.cfg.burst_spread) - time.monotonic()))
+            if await self.guarded(self.do_play()):
+                self.done_reason = "burst"
+        finally:
+            self.opened.set()
+            await self.s.close()
+
     async def run(self, start_at: float, deadline: float) -> None:
         await asyncio.sleep(max(0.0, start_at - time.monotonic()))
         try:
-            await self.s.connect()
-            self.sent += 1
-            run = await self.s.rerun(page=DESCENT_PAGE, timeout=OPEN_TIMEOUT)
-            self.record("open", run)
-            if not self.s.session_id:
-                self.error("protocol", "no new_session.initialize.session_id")
-            for name in (DESCENT_PAGE, DATASET_PAGE):
-                if name not in self.s.pages:
-                    self.error("protocol", f"page {name} not in the navigation message")
-            self.check_epoch("open")
-            self.check_summary("open")
-            self.opened.set()
+            await self.open()
             plan = ["step", "step10", "play", "upload", "reset"]
             self.rng.shuffle(plan)  # every kind of action early, in a different order per student
             max_actions = int(self.cfg.seconds * 4) + 10
@@ -207,8 +243,14 @@ class Student:
 
     async def do_play(self) -> None:
         start = self.expected_epoch
-        await self.act("play", self.s.click("play"))
+        run = await self.act("play", self.s.click("play"))
         played_at = time.perf_counter()
+        # the first frame: the chart's element with the frames arrived, the browser can start playing
+        first = run.arrival("descent")
+        self.records.append(Record("first_frame", run.seconds if first is None else first, "arrival",
+                                   first is not None, self.k))
+        if first is None:
+            self.error("protocol", "play: no chart element in the answer to Play")
         _, play = self.s.widget("button", "play")
         _, step = self.s.widget("button", "step")
         if not play.label.startswith("Pause") or not step.disabled:
@@ -245,7 +287,7 @@ class Student:
         self.sent += 1
         run, http = await self.s.upload("ds_upload_", name, student_csv(self.n_points, self.k))
         self.record("upload", run)
-        self.records.append(Record("upload_put", http["put"], "HTTP", True))
+        self.records.append(Record("upload_put", http["put"], "HTTP", True, self.k))
         self.uploads += 1
         self.expected_summary = custom_summary(self.n_points)
         self.expected_epoch = 0  # new points restart the run

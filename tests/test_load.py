@@ -1,10 +1,13 @@
-"""The classroom load test, short: one server, 4 protocol-level students for about 20 seconds.
+"""The classroom load test, short: one server, 4 protocol-level students for about 12 seconds, then the
+same 4 pressing Play in the same second (the burst).
 
 Asserts correctness only (no speed bounds beyond the client's generous timeouts): every action
 got its ``script_finished``, no errors, no isolation violations (each student's Epoch metric,
-sidebar dataset line and Dataset counts are its own), every kind of action was exercised, and
-the upload route refuses a PUT without the XSRF header. The report is printed even without -s.
-The full classroom is ``python -m loadtest --sessions 30 --seconds 60`` (see loadtest/README.md).
+sidebar dataset line and Dataset counts are its own), every kind of action was exercised, every
+student of the burst got its first frame, and the upload route refuses a PUT without the XSRF header.
+The report is printed even without -s. The full classroom is ``python -m loadtest --sessions 30
+--seconds 60``, the burst ``python -m loadtest --burst --sessions 30``, the sweep ``python -m loadtest
+--sweep --burst`` (see loadtest/README.md).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from loadtest.student import ClassroomConfig, Student  # noqa: E402
 from testing.servers import StreamlitServer  # noqa: E402
 
 SESSIONS = 4
-SECONDS = 20.0
-EXERCISED = {"open", "step", "step10", "play", "pause", "frame", "reset", "goto_dataset", "upload", "goto_descent"}
+SECONDS = 12.0
+EXERCISED = {"open", "step", "step10", "play", "first_frame", "pause", "frame", "reset", "goto_dataset", "upload",
+             "goto_descent"}
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +76,21 @@ def test_classroom(server, capsys):
     assert report["xsrf_check"] == {"put_without_token": 403, "health_sets_cookie": True}
     assert report["server_log_problems"] == []
     assert report["memory"] and report["memory"]["start_mib"] > 0
+
+
+def test_burst(server, capsys):
+    """Every student opens the page, then all press Play within one second: each gets its chart's frames
+    (the first frame arrives within its Play's answer), Pauses, and sees its own epoch."""
+    cfg = ClassroomConfig(sessions=SESSIONS, seconds=5, seed=11, burst=True)
+    report = asyncio.run(run_students(server.url, cfg, server.pid))
+    with capsys.disabled():
+        print("\n" + format_report(report, title="Short burst (tests/test_load.py)"))
+
+    assert report["errors"] == [], report["errors"]
+    assert report["isolation_violations"] == 0
+    assert report["actions_finished"] == report["actions_sent"], "an action got no script_finished"
+    firsts = report["burst"]["first_frame_by_student"]
+    assert sorted(firsts) == list(range(1, SESSIONS + 1)) and None not in firsts.values(), firsts
+    for action in ("open", "play", "first_frame", "pause", "frame"):  # each student did each once
+        assert report["latency"][action]["n"] == SESSIONS, (action, report["latency"])
+    assert report["done_reasons"] == {"burst": SESSIONS}

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from perceptron.session.lab import Lab
-from perceptron.session.netlab import NET_UPDATE_COST, NetLab
-from perceptron.session.run import LINK_UPDATES
+from perceptron.session.netlab import NET_COSTS, NET_UPDATE_COST, NetLab
+from perceptron.session.run import LINK_UPDATES, NEURON_COSTS
 from perceptron.session.settings import (
     DATASETS,
     INITS,
@@ -30,6 +30,7 @@ from perceptron.session.settings import (
     decode_points,
     encode_points,
 )
+from testing.links import WORST_LINKS
 
 FIELDS = {f.name: f.default for f in fields(Settings)}
 NET_FIELDS = {f.name: f.default for f in fields(NetSettings)}
@@ -253,8 +254,11 @@ def test_a_network_of_yours_reopens_on_the_neurons_points():
 
 
 def test_a_networks_link_stops_at_its_budget_and_says_so():
-    lab = NetLab.from_settings(NetSettings(hmode="sample", hepoch=5000), budget=4000)
-    assert lab.epoch == 4000 // (NET_UPDATE_COST * lab.n_train)  # one update per sample, NET_UPDATE_COST each
+    lab = NetLab.from_settings(NetSettings(hmode="sample", hepoch=5000), budget=40_000)
+    n, rows = lab.n_train, lab.n_train + lab.data.test_y.size
+    # one update per sample, NET_UPDATE_COST each, and the epoch's bookkeeping and pass over every point
+    per_epoch = NET_UPDATE_COST * n + NET_COSTS.epoch + math.ceil(rows / NET_COSTS.rows_per_unit)
+    assert lab.epoch == 40_000 // per_epoch > 0
     assert "asked for the network's epoch 5000" in lab.notice and f"opened at epoch {lab.epoch}" in lab.notice
     assert NetLab.from_settings(NetSettings(hepoch=20), budget=0).epoch == 0  # the neuron used it all
     assert NetLab.from_settings(NetSettings(hepoch=20), budget=LINK_UPDATES).epoch == 20
@@ -347,43 +351,46 @@ def test_points_a_link_cannot_carry_are_refused_when_encoding(x):
 # --- the work a link can ask for ---------------------------------------------------------------------
 
 
-NET_WORST = {"h": "8", "hdata": "yours", "hepoch": "5000"}
+def _units(costs, mode: str, n: int, rows: int, batch_size: int, epochs: int) -> int:
+    """What ``epochs`` epochs over n training points (``rows`` with the held-out ones) cost of a link's
+    budget, counted here from the modes' definitions (not with the app's own helper): an update on one
+    sample (single-sample, Rosenblatt's visits, mini-batches of one) counts ``costs.update``, one on more
+    samples ``costs.batch_update`` and its samples; every epoch adds its bookkeeping and its pass over
+    every point."""
+    if mode in ("sample", "rosenblatt") or (mode == "minibatch" and batch_size == 1):
+        updates = costs.update * n
+    elif mode == "minibatch" and batch_size < n:  # every training sample in one mini-batch
+        updates = costs.batch_update * math.ceil(n / batch_size) + math.ceil(n / costs.batch_rows_per_unit)
+    else:
+        updates = costs.batch_update
+    return epochs * (updates + costs.epoch + math.ceil(rows / costs.rows_per_unit))
 
 
-def _updates(mode: str, n: int, batch_size: int, epochs: int) -> int:
-    """Weight updates (per-sample visits for Rosenblatt's rule) of ``epochs`` epochs over n points,
-    counted here from the mode's definition, not with the app's own helper."""
-    per_epoch = {"batch": 1, "minibatch": math.ceil(n / batch_size)}.get(mode, n)
-    return epochs * per_epoch
-
-
-@pytest.mark.parametrize("query", [
-    {"mode": "sample", "n": "2000", "max_epochs": "5000", "epoch": "5000"},
-    {"mode": "rosenblatt", "dataset": "overlap", "noise": "1", "n": "2000", "max_epochs": "5000", "epoch": "5000"},
-    {"mode": "minibatch", "batch_size": "1", "n": "2000", "max_epochs": "5000", "epoch": "5000"},
-    {"dataset": "overlap", "n": "2000", "hmode": "sample", **NET_WORST},
-    {"dataset": "overlap", "n": "2000", "hmode": "batch", **NET_WORST},
-    {"mode": "sample", "n": "2000", "max_epochs": "5000", "epoch": "5000", "hmode": "sample", **NET_WORST},
-], ids=["sample", "rosenblatt", "minibatch-1", "network-sample", "network-batch", "both"])
+@pytest.mark.parametrize("query", WORST_LINKS.values(), ids=WORST_LINKS.keys())
 def test_a_link_cannot_ask_for_more_than_its_budget_of_updates(query):
     """Opening a link trains its epochs at once (the neuron's, then the network's with what is left).
-    What it may ask for is bounded by a count of updates, never by a clock: the updates actually made
-    (counted from the epochs reached and the points trained on) stay within ``LINK_UPDATES``, a
-    network update counting ``NET_UPDATE_COST``; a link that asked for more opens earlier and says so.
-    What that budget costs in server time is a row of ``python -m bench``."""
+    What it may ask for is bounded by a count of updates, never by a clock: the work actually done
+    (counted from the epochs reached, the points trained on and the declared cost of each kind of
+    update) stays within ``LINK_UPDATES``, and uses it: one epoch more would not have fitted. A link
+    that asked for more opens earlier and says so. What the budget costs in server time is
+    ``python -m bench links``' "worst link" rows."""
     settings_, problems = Settings.from_query(query)
     net_settings, net_problems = NetSettings.from_query(query)
     assert problems == net_problems == []
     lab = Lab.from_settings(settings_)
-    n = lab.dataset.train_y.size
-    used = _updates(settings_.mode, n, settings_.batch_size, lab.epoch)
+    n, rows = lab.dataset.train_y.size, lab.dataset.y.size
+    mode, bs = settings_.mode, settings_.batch_size
+    used = _units(NEURON_COSTS, mode, n, rows, bs, lab.epoch)
     net = NetLab.from_settings(net_settings, (lab.dataset, lab.features), LINK_UPDATES - used)
-    net_used = NET_UPDATE_COST * _updates(net_settings.hmode, net.n_train, net_settings.hbatch, net.epoch)
+    net_args = (NET_COSTS, net_settings.hmode, net.n_train, net.data.y.size, net_settings.hbatch)
+    net_used = _units(*net_args, net.epoch)
     assert 0 < used + net_used <= LINK_UPDATES, (used, net_used)
     if settings_.epoch and lab.epoch < settings_.epoch and not lab.history.stopped:
         assert f"asked for epoch {settings_.epoch}" in lab.notice and f"at epoch {lab.epoch}" in lab.notice
+        assert _units(NEURON_COSTS, mode, n, rows, bs, lab.epoch + 1) > LINK_UPDATES  # spent, not wasted
     if net_settings.hepoch and net.epoch < net_settings.hepoch and not net.history.stopped:
         assert f"epoch {net_settings.hepoch}" in net.notice and f"at epoch {net.epoch}" in net.notice
+        assert used + _units(*net_args, net.epoch + 1) > LINK_UPDATES
 
 
 def test_the_link_budget_is_spent_not_wasted():
@@ -391,4 +398,6 @@ def test_the_link_budget_is_spent_not_wasted():
     fits): sample mode, 200 points, 100 epochs is 16,000 updates on 160 training points."""
     lab = Lab.from_settings(Settings.from_query({"mode": "sample", "n": "200", "epoch": "100"})[0])
     assert lab.epoch == 100 and lab.notice == ""
-    assert _updates("sample", lab.dataset.train_y.size, 1, 100) <= LINK_UPDATES
+    assert _units(NEURON_COSTS, "sample", lab.dataset.train_y.size, 200, 1, 100) <= LINK_UPDATES
+    full = Lab.from_settings(Settings.from_query({"n": "2000", "max_epochs": "5000", "epoch": "5000"})[0])
+    assert full.epoch == 5000 and full.notice == ""  # full batch: every epoch a link can name, at the most points

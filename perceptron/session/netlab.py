@@ -18,12 +18,15 @@ import numpy as np
 
 from ..data import datasets as ds
 from ..engine import network as net
-from .run import LINK_UPDATES, Run
+from .run import LINK_UPDATES, LinkCosts, Run
 from .settings import NetSettings
 
-# one network update costs about as much time as this many single-neuron updates (sample mode, h = 8:
-# ~95 µs against ~18 µs), so a link's training on opening stays within the neuron's LINK_UPDATES budget
-NET_UPDATE_COST = 5
+# one network update (h = 8: ~60 µs, one sample or a mini-batch, and ~0.45 µs a sample in the mini-batch) costs
+# this many single-sample updates of the neuron, the unit of a link's budget (LINK_UPDATES); an epoch's
+# bookkeeping ~100 µs, its pass ~0.3 µs a point
+NET_UPDATE_COST = 14
+NET_COSTS = LinkCosts(update=NET_UPDATE_COST, batch_update=NET_UPDATE_COST, batch_rows_per_unit=8, epoch=24,
+                      rows_per_unit=14)
 DATASET_LABELS = MappingProxyType({
     "xor": "XOR (four corners)",
     "circles": "Circles (a ring around a disc)",
@@ -75,7 +78,7 @@ class NetLab(Run):
     ROLES = MappingProxyType({"lr": "hlr", "loss": "hloss", "mode": "hmode", "batch_size": "hbatch", "epoch": "hepoch"})
     DATA_KEYS = ("hdata",)
     VIEW_KEYS = ("hstride", "hepoch")
-    UPDATE_COST = NET_UPDATE_COST
+    COSTS = NET_COSTS
     LINK_WHAT = "the network's epoch"
 
     def __post_init__(self):
@@ -85,7 +88,8 @@ class NetLab(Run):
 
     @classmethod
     def from_settings(cls, s: NetSettings, yours: tuple | None = None, budget: int = LINK_UPDATES) -> NetLab:
-        """The network a link describes, trained to its epoch within ``budget`` single-neuron updates;
+        """The network a link describes, trained to its epoch within ``budget`` (in single-sample updates of
+        the neuron, see :class:`~perceptron.session.run.LinkCosts`);
         ``yours`` is the main lab's ``(dataset, features)``."""
         lab = cls(s, yours)
         lab.open_link(budget)
