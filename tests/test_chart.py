@@ -76,11 +76,41 @@ def test_chart_data_cleans_frames_and_sizes_the_layout():
 
 
 def test_plotly_js_is_not_inlined_and_never_written_by_the_app():
-    assert len(chart.JS) < 30_000 and "app/static" not in chart.JS
+    assert len(chart.JS) < 100_000 and "app/static" not in chart.JS  # plotly.js is 1.5 MB
     # the committed bundle is what the browser loads; the app has no code that copies or writes it
     assert plotlyjs.bundle_path() == ROOT / "static" / chart.STATIC_NAME and plotlyjs.bundle_path().is_file()
     source = (ROOT / "perceptron" / "web" / "chart.py").read_text()
     assert not any(w in source for w in ("copyfile", "os.replace", "write_bytes", "write_text", "mkdir"))
+
+
+def test_nothing_in_the_chart_config_reaches_a_third_party():
+    config = chart.chart_data(go.Figure(), src="x", config={"toImageButtonOptions": {"format": "svg"}})["config"]
+    assert config["displaylogo"] is False and config["showLink"] is False
+    assert config["showSendToCloud"] is False and config["showEditInChartStudio"] is False
+    assert config["toImageButtonOptions"] == {"format": "svg"}
+
+
+def test_a_drag_selects_only_while_the_page_asks_for_it():
+    fig = go.Figure(layout={"dragmode": "select", "clickmode": "event+select"})
+    assert "dragmode" not in chart.chart_data(fig, src="x")["spec"]["layout"]
+    assert chart.chart_data(fig, src="x", select=True)["spec"]["layout"]["dragmode"] == "select"
+    assert chart.chart_data(go.Figure(), src="x", select=True)["spec"]["layout"]["dragmode"] == "select"
+    lasso = go.Figure(layout={"dragmode": "lasso"})
+    assert chart.chart_data(lasso, src="x", select=True)["spec"]["layout"]["dragmode"] == "lasso"
+    pan = go.Figure(layout={"dragmode": "pan"})
+    assert chart.chart_data(pan, src="x")["spec"]["layout"]["dragmode"] == "pan"  # chart_logic.js decides on touch
+    # turning selection on or off changes the figure, so the browser draws it again
+    assert chart.chart_data(fig, src="x")["spec"] != chart.chart_data(fig, src="x", select=True)["spec"]
+
+
+def test_the_favicon_is_local_and_no_page_icon_is_a_material_icon():
+    from perceptron.web import frame
+
+    assert frame.ICON.is_file() and frame.ICON.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert frame.ICON.parent == ROOT / "static"
+    for path in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("perceptron/**/*.py")]:
+        text = path.read_text()
+        assert not re.search(r"page_icon\s*=\s*[\"']:material", text), path
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import streamlit
 from plotly.offline import get_plotlyjs_version
 from streamlit.testing.v1 import AppTest
 
-from perceptron.web import plotlyjs
+from perceptron.web import chart, plotlyjs
 
 streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,9 @@ def test_trace_types_reads_specs_frames_and_defaults():
 
 
 def _charts(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.json) for c in at.get("bidi_component")]
+    """The chart components' data (not the page's focus and live-region component)."""
+    return [json.loads(c.proto.json) for c in at.get("bidi_component")
+            if c.proto.component_name.endswith(chart.COMPONENT_NAME)]
 
 
 def _open(page: str) -> AppTest:

@@ -6,9 +6,16 @@
 // everything lasting lives in ``parentElement.__nlChart``. Only the cleanup returned by the
 // *latest* call runs, when the element unmounts.
 import {
-  afterFrame, clickEvent, figureAt, frameDelay, frameEvent, isClick, needsResize, nextFrame,
-  planUpdate, pointInfo, previewPlan, stopState, subplotAt,
+  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, isClick, needsResize,
+  nextFrame, nextLabel, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize, stopState,
+  subplotAt,
 } from "./chart_logic.js";
+
+const matches = (query) => Boolean(window.matchMedia && window.matchMedia(query).matches);
+// A touch screen: any coarse pointer, not only the primary one, so that a touch laptop (a
+// Chromebook's touchpad is its primary pointer) scrolls on a swipe too. A mouse drag then no
+// longer zooms there; nothing a student needs depends on zooming.
+const touchScreen = () => matches("(any-pointer: coarse)");
 
 // plotly.js, loaded once per page for every chart, from ``data.src`` (chart.py names the URL).
 function loadPlotly(src) {
@@ -30,10 +37,24 @@ function loadPlotly(src) {
   return window.__neuronLabPlotly;
 }
 
+// Every drawing goes through here: ``fig`` (the base figure or a frame over it) made fit for this
+// screen and width (adaptFigure: drag mode, zoom reset by a new ``view``, stacked panels on narrow
+// screens, the trimmed toolbar), the div as tall as the figure it holds.
+function render(st, Plotly, fig, view = st.data.view) {
+  const width = st.div.clientWidth || st.div.parentElement.clientWidth;
+  const out = adaptFigure(fig, st.data, { width, coarse: touchScreen() }, view);
+  st.lastFig = fig;
+  st.lastView = view;
+  st.drawnWidth = width;
+  st.div.style.height = out.layout.height + "px";
+  // a swipe on the chart scrolls or pinch-zooms the page, unless the drag selects
+  st.div.style.touchAction = out.layout.dragmode === "select" || out.layout.dragmode === "lasso" ? "none" : "pan-x pan-y pinch-zoom";
+  return Plotly.react(st.div, out.data, out.layout, out.config);
+}
+
 function draw(st, Plotly, k) {
   st.shownJSON = null;
-  const fig = figureAt(st.data, k);
-  return Plotly.react(st.div, fig.data, fig.layout, st.data.config);
+  return render(st, Plotly, figureAt(st.data, k), k >= 0 ? null : st.data.view);
 }
 
 // Step drawn ahead: the page sends the next step's frame with the figure; a click on the page's
@@ -53,7 +74,7 @@ function drawPreview(st, Plotly) {
     st.previewView = null;
     draw(st, Plotly, -1);
   }, 3000);
-  Plotly.react(st.div, plan.fig.data, plan.fig.layout, st.data.config);
+  render(st, Plotly, plan.fig, plan.view);
 }
 
 function listenForPreview(st, Plotly) {
@@ -78,24 +99,37 @@ function listenForPreview(st, Plotly) {
 
 function attach(st, Plotly) {
   const div = st.div;
-  // Data coordinates are read at mousedown, before plotly.js handles the gesture (a quick
-  // second click is a double-click that may rescale the axes before "click" fires).
-  div.addEventListener("mousedown", (ev) => {
+  // Clicks and taps, from pointer events: a tap sends pointer and touch events but (once plotly.js
+  // has called preventDefault) no mousedown or click. Data coordinates are read at pointerdown,
+  // before plotly.js handles the gesture (a quick second click is a double-click that may rescale
+  // the axes). The release is a click when it is close to the press (isClick; a swipe that scrolls
+  // the page ends in pointercancel instead). It is heard on the document: plotly.js covers the page
+  // while a mouse button is down, so the release lands on its cover, not on the plot.
+  div.addEventListener("pointerdown", (ev) => {
     st.down = null;
-    if (!st.data || !st.data.click || !div._fullLayout || ev.button !== 0) return;
+    if (!st.data || !st.data.click || !div._fullLayout || !ev.isPrimary) return;
+    if (ev.pointerType === "mouse" && ev.button !== 0) return;
     const r = div.getBoundingClientRect();
     const sp = subplotAt(div._fullLayout, ev.clientX - r.left, ev.clientY - r.top);
     if (!sp) return;
-    // the point under the pointer: what plotly_click would report (its order varies by dragmode)
-    st.down = { x: ev.clientX, y: ev.clientY, msg: clickEvent(sp, div._hoverdata) };
+    // the point under the pointer: a mouse's hover, what plotly_click would report (its order
+    // varies by dragmode); a finger has no hover, so the marker the tap landed on
+    const mouse = ev.pointerType === "mouse";
+    const msg = clickEvent(sp, mouse ? div._hoverdata : null);
+    const point = mouse ? null : pointNear(div._fullData, sp);
+    if (point) msg.point = point;
+    st.down = { id: ev.pointerId, type: ev.pointerType, x: ev.clientX, y: ev.clientY, msg };
   }, true);
-  div.addEventListener("click", (ev) => {
+  st.onRelease = (ev) => {
     const down = st.down;
+    if (!down || down.id !== ev.pointerId) return;
     st.down = null;
-    if (!down || !st.data || !st.data.click) return;
-    if (!isClick(down, { x: ev.clientX, y: ev.clientY })) return;
+    if (ev.type !== "pointerup" || !st.data || !st.data.click) return;
+    if (!isClick(down, { x: ev.clientX, y: ev.clientY }, down.type)) return;
     st.api.setTriggerValue("click", { ...down.msg, n: ++st.n });
-  });
+  };
+  document.addEventListener("pointerup", st.onRelease, true);
+  document.addEventListener("pointercancel", st.onRelease, true);
   div.on("plotly_selected", (ev) => {
     if (!st.data || !st.data.select) return;
     const points = ((ev && ev.points) || []).map(pointInfo);
@@ -111,9 +145,17 @@ function attach(st, Plotly) {
   if (window.ResizeObserver) {
     // Redraw only a drawn, displayed plot (else plotly.js rejects the resize) whose size differs
     // from the size it was drawn at (the observer also fires once when it starts).
+    // The layout itself depends on the width (stacked panels, notes that fit): at a new width the
+    // figure on screen is drawn again for it (a phone turned, the sidebar opened).
     st.ro = new ResizeObserver((entries) => {
       const box = entries[entries.length - 1].contentRect, fl = div._fullLayout;
-      if (!fl || !div.isConnected || div.offsetParent === null || !needsResize(box, fl)) return;
+      if (!fl || !div.isConnected || div.offsetParent === null) return;
+      if (st.lastFig && relayoutOnResize(st.drawnWidth, box.width)) {
+        Promise.resolve(render(st, Plotly, st.lastFig, st.lastView))
+          .then(() => Plotly.Plots.resize(div)).catch(() => {});
+        return;
+      }
+      if (!needsResize(box, fl)) return;
       Promise.resolve(Plotly.Plots.resize(div)).catch(() => {});
     });
     st.ro.observe(div);
@@ -144,6 +186,8 @@ function play(st, Plotly, start) {
   if (st.timer) clearTimeout(st.timer);
   st.playing = true;
   st.waitFrom = null;
+  // prefers-reduced-motion: a change a second at most, skipping frames (playPace says why)
+  const pace = playPace(st.data.fps, matches("(prefers-reduced-motion: reduce)"));
   const run = st.run = (st.run || 0) + 1;
   const live = () => st.playing && st.run === run && !st.dead;
   st.next = (st.data.first || 0) + start;
@@ -166,8 +210,8 @@ function play(st, Plotly, start) {
       return;
     }
     st.waitFrom = null;
-    st.next = st.shown + 1;
-    st.timer = setTimeout(step, frameDelay(cur.fps, now - t0));
+    st.next = nextLabel(cur, st.shown, pace.stride);
+    st.timer = setTimeout(step, frameDelay(pace.fps, now - t0));
   };
   const step = () => {
     if (!live()) return;
@@ -198,26 +242,63 @@ function update(st, Plotly) {
   } else if (plan.action === "hold") {
     return;  // the frame on screen stays (and the frames it belongs to, for a later resume)
   } else if (plan.action === "draw" || plan.action === "same") {
-    if (plan.action === "draw") Plotly.react(st.div, plan.fig.data, plan.fig.layout, d.config);
+    if (plan.action === "draw") render(st, Plotly, plan.fig, d.view);
     st.shownJSON = plan.key;
   }
   st.framesSig = d.frames_sig;
 }
 
-// The chart's text alternative: screen readers read what it shows now, not its tick labels.
+// The chart's text alternative: screen readers read what it shows now, not its tick labels. The
+// div is a named figure (role="img" would make the toolbar's buttons nested-interactive, which
+// axe-core reports); the drawing's SVG layers are hidden from assistive technology.
 function describe(div, alt) {
   if (alt) {
-    div.setAttribute("role", "img");
+    div.setAttribute("role", "figure");
     div.setAttribute("aria-label", alt);
   } else {
     div.removeAttribute("role");
     div.removeAttribute("aria-label");
   }
+  hideDrawing(div);
+}
+
+function hideDrawing(div) {
+  div.querySelectorAll(".main-svg").forEach((svg) => svg.setAttribute("aria-hidden", "true"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page around the charts: every page draws a chart, so the chart component does this once per
+// document (``window.__nlPage``). Tablets: Streamlit's "auto" sidebar stays open down to 769 px
+// wide; collapse it once, by its own button, unless the student chose (collapseSidebar decides).
+// Tried for a few seconds while the app draws its sidebar.
+// ---------------------------------------------------------------------------------------------
+function collapseSidebarOnTablets(tries = 40) {
+  const bar = document.querySelector('[data-testid="stSidebar"]');
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (!bar || !button) {
+    if (tries > 0) setTimeout(() => collapseSidebarOnTablets(tries - 1), 100);
+    return;
+  }
+  let chosen;
+  try {
+    chosen = Object.keys(window.localStorage).some((k) => k.startsWith("stSidebarCollapsed-"));
+  } catch {
+    chosen = true;  // no storage: leave Streamlit's own choice alone
+  }
+  const expanded = bar.getAttribute("data-collapsed") !== "true" && bar.getAttribute("aria-expanded") !== "false";
+  if (collapseSidebar({ width: window.innerWidth, coarse: touchScreen(), expanded, chosen })) button.click();
+}
+
+function pageOnce() {
+  if (window.__nlPage) return;
+  window.__nlPage = true;
+  collapseSidebarOnTablets();
 }
 
 export default function (component) {
   const { data, parentElement, setStateValue, setTriggerValue } = component;
   if (!data || !data.spec) return;
+  pageOnce();
   let st = parentElement.__nlChart;
   if (!st) {
     const div = document.createElement("div");
@@ -228,16 +309,20 @@ export default function (component) {
   }
   st.data = data;
   st.api = { setStateValue, setTriggerValue };
-  st.div.style.height = data.height + "px";
+  // the space the chart takes until its first drawing; then render() sizes the div to its figure
+  // (the height is part of the figure, so a new height is a new figure, drawn again)
+  if (!st.lastFig) st.div.style.height = data.height + "px";
   describe(st.div, data.alt);
   const gen = ++st.gen;
   loadPlotly(data.src).then((Plotly) => {
     if (st.dead || gen !== st.gen) return;
     update(st, Plotly);  // Plotly.react sets up div.on(...) synchronously
+    hideDrawing(st.div);
     if (!st.attached) {
       st.attached = true;
       attach(st, Plotly);
       listenForPreview(st, Plotly);
+      st.div.on("plotly_afterplot", () => hideDrawing(st.div));
     }
   }).catch((err) => {
     st.div.textContent = String(err && err.message ? err.message : err);
@@ -248,6 +333,10 @@ export default function (component) {
     stopPlayback(st, false);
     clearTimeout(st.revert);
     if (st.onPress) document.removeEventListener("click", st.onPress, true);
+    if (st.onRelease) {
+      document.removeEventListener("pointerup", st.onRelease, true);
+      document.removeEventListener("pointercancel", st.onRelease, true);
+    }
     if (st.ro) st.ro.disconnect();
     if (window.Plotly) window.Plotly.purge(st.div);
     st.div.remove();

@@ -24,15 +24,16 @@ How a page reads events
     if event and event["event"] == "click":
         add_point(event["x"], event["y"])
 
-* ``{"event": "click", "x": 1.23, "y": -0.4, "subplot": "xy", "n": 7}``: a click anywhere in
-  a plot area (not only on points), in the data coordinates of the subplot under the pointer
+* ``{"event": "click", "x": 1.23, "y": -0.4, "subplot": "xy", "n": 7}``: a click or a tap anywhere
+  in a plot area (not only on points), in the data coordinates of the subplot under the pointer
   (``p2c`` of that subplot's axes; for date axes ``x`` is epoch milliseconds and ``"xd"``/
   ``"yd"`` hold the axis' own value, e.g. a date string or category). A click on a point
-  also carries ``"point": {"curve": c, "index": i, "customdata": ..., "x": ..., "y": ...}``.
-  ``n`` counts events of this chart in this browser tab. A drag (zoom, box) is not a click.
+  also carries ``"point": {"curve": c, "index": i, "customdata": ..., "x": ..., "y": ...}`` (for
+  a tap: the marker within a few pixels of the finger). ``n`` counts events of this chart in this
+  browser tab. A drag (zoom, box) or a swipe is not a click.
 * ``{"event": "select", "points": [{"curve": c, "index": i, "customdata": ...}, ...], "n": 8}``:
-  a box/lasso selection (``select=True`` also makes ``"select"`` the default dragmode);
-  ``points`` is empty when a selection is cleared.
+  a box/lasso selection, only while the page passes ``select=True`` (a drag then selects: box,
+  or lasso from the toolbar); ``points`` is empty when a selection is cleared.
 * ``{"event": "frame", "index": k, "view": first + k, "end": bool, "n": 9, "t": ms}``:
   client-side playback stopped on frame ``k``, because it reached the last frame (``end``) or
   because the page passed ``playing=False``; with ``"more": True`` it has not stopped but asks
@@ -51,6 +52,14 @@ attributes ``click`` and ``select`` (*trigger* values: set on the rerun the brow
 because the component is mounted with ``on_click_change``/``on_select_change``/
 ``on_frame_change`` callbacks. ``plotly_chart`` returns ``click or select or`` a ``frame``
 it has not returned before (tracked in ``st.session_state``, per user).
+
+Phones, tablets, screens (chart_logic.js decides, chart.js applies, for every drawing): on a
+touch screen no drag zooms or selects unless the page passes ``select=True``, so a swipe that
+starts on a chart scrolls the page; a tap is a click. Below 640 px (the chart's own width)
+side-by-side panels are stacked (``narrowLayout``), the figure growing as needed, and the toolbar
+gets a row of its own. A zoom lasts until the ``view`` changes (a Step resets it). Under
+``prefers-reduced-motion`` playback changes the picture at most once a second (``playPace``).
+The toolbar keeps "download" (and "reset axes" where a mouse drag zooms): few Tab stops.
 
 ``renderer="plotly"`` draws the same figure with ``st.plotly_chart`` (``theme=None`` so the
 figure looks the same); there only clicks *on points* and box/lasso selections are reported,
@@ -76,7 +85,11 @@ COMPONENT_NAME = "neuron_lab_plotly"
 STATIC_NAME = plotlyjs.STATIC_NAME
 DIGITS = 6  # significant digits kept for floats sent to the browser
 
-DEFAULT_CONFIG = {"displaylogo": False, "responsive": True}
+# Nothing that reaches a third party: no plotly logo (a link), no "Edit in Chart Studio" or "share"
+# (an upload to Plotly's cloud). The toolbar's buttons are chosen in the browser (chart_logic.js's
+# modebarButtons: download, reset axes where a drag zooms, box/lasso while selecting).
+DEFAULT_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
+                  "showEditInChartStudio": False, "showLink": False}
 
 # ---------------------------------------------------------------------------------------------
 # The browser side: chart_logic.js (pure decisions, tested by tests/js/ with Node) and chart.js
@@ -221,8 +234,12 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
     layout.pop("width", None)
     layout["height"] = int(height)
     layout["autosize"] = True
-    if select and "dragmode" not in layout:
+    # A drag selects only while the page asks for it (e.g. a "Select to delete" toggle): the mode is
+    # part of the figure, so turning it on or off redraws the chart.
+    if select and layout.get("dragmode") not in ("select", "lasso"):
         layout["dragmode"] = "select"
+    elif not select and layout.get("dragmode") in ("select", "lasso"):
+        del layout["dragmode"]
     frame_specs = [_frame_spec(f, DIGITS) for f in frames or []]
     sig = hashlib.sha1(json.dumps(frame_specs, sort_keys=True).encode()).hexdigest()[:16] if frame_specs else ""
     return {
@@ -257,7 +274,8 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
-    ``click``/``select`` turn on click and box/lasso events (see the module docstring);
+    ``click``/``select`` turn on click (and tap) and box/lasso events (see the module docstring;
+    while ``select`` is false a drag never selects, and on a touch screen a swipe scrolls the page);
     with ``click`` plotly's double-click autoscale is off unless ``config`` says otherwise.
     ``frames`` are partial updates drawn over ``fig`` in the browser, ``fps`` per second,
     while ``playing`` is true: ``{"data": [update of trace 0, update of trace 1, ...],
@@ -277,7 +295,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     the page's own answer to the click arrives.
 
     ``alt``: the chart's text alternative, what it shows now in a sentence or two; screen readers
-    read it instead of the plot's tick labels (``role="img"`` with that ``aria-label``).
+    read it instead of the plot's tick labels (``role="figure"`` with that ``aria-label``; the SVG drawing hidden).
 
     ``view`` names what ``fig`` shows (e.g. the epoch), and ``preview`` draws a button's result
     before the server answers: ``{"selector": CSS selector of the button, "view": the view
@@ -301,7 +319,9 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
                       playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
                       first=first, more_at=more_at, stop_on=stop_on, alt=alt)
-    result = _component()(key=key, data=data, height=int(height), width="stretch",
+    # height="content": the element is as tall as the chart's div, which the browser sets to the
+    # figure's height (taller than ``height`` when a narrow screen stacks the panels)
+    result = _component()(key=key, data=data, height="content", width="stretch",
                           on_click_change=_noop, on_select_change=_noop, on_frame_change=_noop)
     frame = result.get("frame")
     new_frame = frame if isinstance(frame, dict) and frame != memory["ack"] else None

@@ -201,13 +201,357 @@ export function clickEvent(sp, hoverdata) {
   return msg;
 }
 
-// A press and release further apart than 4 px are a drag (zoom, box), not a click.
-export function isClick(down, up) {
-  return Math.hypot(up.x - down.x, up.y - down.y) <= 4;
+// How far (px) a press may move before its release and still be a click (a mouse) or a tap (a
+// finger, which wobbles more): further, it is a drag (zoom, box) or a swipe (the page scrolls).
+export const CLICK_SLOP = Object.freeze({ mouse: 4, pen: 6, touch: 10 });
+
+// Whether a press at ``down`` and its release at ``up`` (client pixels) are a click or a tap.
+export function isClick(down, up, pointerType = "mouse") {
+  const slop = CLICK_SLOP[pointerType] ?? CLICK_SLOP.mouse;
+  return Math.hypot(up.x - down.x, up.y - down.y) <= slop;
+}
+
+// How close (px, from a marker's edge) a tap must land to be a tap on that marker.
+export const TAP_REACH = 8;
+
+// The marker a tap landed on. A finger has no hover, so plotly.js's ``_hoverdata`` is the last
+// mouse hover's or an earlier tap's: the point is found here instead, as what a click on a point
+// reports (pointInfo): the nearest marker of a visible, hoverable trace of subplot ``sp`` (from
+// subplotAt) whose edge is within ``reach`` px of the tap; null when there is none. ``traces`` is
+// plotly.js's ``_fullData`` (each trace with its ``index``, axis ids, mode, marker size).
+export function pointNear(traces, sp, reach = TAP_REACH) {
+  let best = null;
+  for (const t of traces || []) {
+    if (!t || t.visible !== true || t.hoverinfo === "skip" || !String(t.mode || "").includes("markers")) continue;
+    if ((t.xaxis || "x") + (t.yaxis || "y") !== sp.id) continue;
+    const xs = t.x || [], ys = t.y || [], size = t.marker ? t.marker.size : undefined;
+    for (let i = 0; i < Math.min(xs.length, ys.length); i++) {
+      if (typeof xs[i] !== "number" || typeof ys[i] !== "number") continue;
+      const radius = (Array.isArray(size) ? size[i] : size ?? 6) / 2;
+      const gap = Math.hypot(sp.xa.c2p(xs[i]) - sp.x, sp.ya.c2p(ys[i]) - sp.y) - radius;
+      if (gap <= reach && (!best || gap < best.gap)) best = { gap, t, i };
+    }
+  }
+  if (!best) return null;
+  const { t, i } = best;
+  const custom = Array.isArray(t.customdata) ? t.customdata[i] : undefined;
+  return pointInfo({ curveNumber: t.index, pointIndex: i, customdata: custom, x: t.x[i], y: t.y[i] });
 }
 
 // Whether a plot drawn at ``fl.width`` x ``fl.height`` needs a resize for the box it is in now.
 export function needsResize(box, fl) {
   if (!box.width || !box.height) return false;
   return Math.round(box.width) !== Math.round(fl.width) || Math.round(box.height) !== Math.round(fl.height);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Touch screens, the toolbar and zoom: what a chart is drawn with (chart.js's adaptFigure)
+// ---------------------------------------------------------------------------------------------
+const AXIS_KEY = /^[xy]axis\d*$/;
+
+// The layout's axes as [key, axis] pairs ("xaxis", "yaxis2", ...).
+export function axesOf(layout) {
+  return Object.keys(layout || {}).filter((k) => AXIS_KEY.test(k) && isObj(layout[k])).map((k) => [k, layout[k]]);
+}
+
+// The drag mode a chart is drawn with, from the figure's own (``dragmode``, maybe undefined): a drag
+// that selects is an explicit tool, used only while the page asks for it (``select``, e.g. the
+// Dataset page's "Select to delete"); on a touch screen (``coarse``) there is no drag mode at all
+// otherwise, so a swipe that starts on a chart scrolls the page (plotly.js calls preventDefault on
+// touchstart for every other drag mode) and zooms or selects nothing. With a mouse, a drag zooms.
+// Returns undefined to leave plotly.js's default (zoom).
+export function dragmodeFor(dragmode, { select = false, coarse = false } = {}) {
+  const selecting = dragmode === "select" || dragmode === "lasso";
+  if (select) return selecting ? dragmode : "select";
+  if (coarse) return false;
+  return selecting ? "zoom" : dragmode;
+}
+
+// Whether a drag can zoom any of the layout's axes (no axes listed: plotly.js's default ones can).
+export function zoomable(layout) {
+  const axes = axesOf(layout);
+  return !axes.length || axes.some(([, a]) => a.visible !== false && !a.fixedrange);
+}
+
+// The toolbar, trimmed to what a student needs, since every button is a Tab stop: "Download plot as
+// a PNG" always; "Reset axes" where a mouse drag zooms (not on touch screens, where nothing zooms,
+// nor while selecting); the box and lasso tools while selecting. No zoom, pan or autoscale buttons,
+// no plotly logo, no "share"/"edit in Chart Studio" (an upload to a third party: chart.py turns
+// those off in the config).
+export function modebarButtons(layout, { select = false, coarse = false } = {}) {
+  const reset = !select && !coarse && layout.dragmode !== false && zoomable(layout);
+  return [["toImage", ...(reset ? ["resetScale2d"] : []), ...(select ? ["select2d", "lasso2d"] : [])]];
+}
+
+// A zoom does not outlive the view it was made on: with a view (``d.view``, e.g. the epoch), every
+// axis keeps the user's zoom only while the view is the same (plotly.js's per-axis ``uirevision``),
+// so after a Step or a rewind the axes show the figure's own ranges again (the figure's layout
+// ``uirevision`` still keeps legend clicks). Without a view the figure's own rule holds.
+export function withViewRevision(layout, view) {
+  if (view === null || view === undefined) return layout;
+  const out = { ...layout };
+  for (const key of new Set(["xaxis", "yaxis", ...axesOf(layout).map(([k]) => k)])) {
+    out[key] = { ...(isObj(layout[key]) ? layout[key] : {}), uirevision: `view ${JSON.stringify(view)}` };
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Narrow screens: side-by-side panels stacked, room for the toolbar
+// ---------------------------------------------------------------------------------------------
+// Below this width (px, the chart's own) a figure's side-by-side panels are stacked, one under the
+// other across the whole width, and the toolbar gets a row of its own above the figure.
+export const STACK_BELOW = 640;
+// px between stacked panels: the upper one's tick labels and axis title, the lower one's title
+export const STACK_GAP = 90;
+// px added above a narrow figure: the toolbar's row, so it covers no text (the epoch line, a title)
+export const TOOLBAR_ROOM = 30;
+const PLOTLY_MARGIN = Object.freeze({ l: 80, r: 80, t: 100, b: 80 });  // plotly.js's defaults
+
+// The layout's subplots: each x axis with the y axis it is anchored to, and their domains.
+export function subplotsOf(layout) {
+  const out = [];
+  for (const [key, xa] of axesOf(layout)) {
+    const m = /^xaxis(\d*)$/.exec(key);
+    if (!m) continue;
+    const anchor = typeof xa.anchor === "string" && /^y\d*$/.test(xa.anchor) ? xa.anchor : "y" + m[1];
+    const y = "yaxis" + anchor.slice(1);
+    const ya = isObj(layout[y]) ? layout[y] : {};
+    out.push({ x: key, y, xd: xa.domain || [0, 1], yd: ya.domain || [0, 1] });
+  }
+  return out;
+}
+
+// The side-by-side columns of subplots, left to right: subplots whose x domains overlap share one.
+// Each: {subs, x0, x1, y0, y1} (its extent on the paper).
+export function columnsOf(subplots) {
+  const cols = [];
+  for (const s of [...subplots].sort((a, b) => a.xd[0] - b.xd[0])) {
+    const c = cols[cols.length - 1];
+    if (c && s.xd[0] < c.x1 - 1e-9) {
+      c.subs.push(s);
+      c.x1 = Math.max(c.x1, s.xd[1]);
+      c.y0 = Math.min(c.y0, s.yd[0]);
+      c.y1 = Math.max(c.y1, s.yd[1]);
+    } else {
+      cols.push({ subs: [s], x0: s.xd[0], x1: s.xd[1], y0: s.yd[0], y1: s.yd[1] });
+    }
+  }
+  return cols;
+}
+
+const round4 = (v) => Math.round(v * 1e4) / 1e4;
+const paperNote = (a) => isObj(a) && a.xref === "paper" && a.yref === "paper" && typeof a.x === "number"
+  && typeof a.y === "number";
+
+// The column a point of the paper belongs to: the one under it, else the nearest.
+function columnAt(cols, x) {
+  let best = cols[0], dist = Infinity;
+  for (const c of cols) {
+    const d = x < c.x0 ? c.x0 - x : x > c.x1 ? x - c.x1 : 0;
+    if (d < dist) [best, dist] = [c, d];
+  }
+  return best;
+}
+
+// The px a column of several panels does not use at its bottom once stacked across ``plotW`` px:
+// when every panel at its bottom is drawn at a fixed aspect ratio (its y axis ``scaleanchor``ed to
+// its x, ``constraintoward: "top"``, both ranges given: the Hidden layer's thumbnails), each is as
+// tall as its new width allows, and the rest of its domain below it would stay empty.
+function bottomSlack(c, layout, plotW, oldH) {
+  let slack = Infinity;
+  for (const s of c.subs) {
+    if (s.yd[0] > c.y0 + 1e-6) continue;  // not at the column's bottom
+    const xr = layout[s.x].range, ya = isObj(layout[s.y]) ? layout[s.y] : {}, yr = ya.range;
+    const fixed = ya.scaleanchor === "x" + s.x.slice(5) && ya.constraintoward === "top"
+      && Array.isArray(xr) && Array.isArray(yr) && xr[1] !== xr[0];
+    if (!fixed) return 0;
+    const w = ((s.xd[1] - s.xd[0]) / (c.x1 - c.x0 || 1)) * plotW;
+    const h = (s.yd[1] - s.yd[0]) * oldH;
+    slack = Math.min(slack, h - w * Math.abs((yr[1] - yr[0]) / (xr[1] - xr[0])) * (ya.scaleratio || 1));
+  }
+  return Number.isFinite(slack) ? Math.max(0, slack) : 0;
+}
+
+// ``layout`` for a chart ``width`` px wide: unchanged at STACK_BELOW px and wider. Narrower, the
+// toolbar gets TOOLBAR_ROOM px above the figure, and side-by-side panels (columnsOf: e.g. the
+// Gradient descent page's boundary, sigmoid and cost; the Hidden layer page's boundary beside the
+// cost and the units' thumbnails) are stacked top to bottom, left column first, each across the
+// whole width:
+//   * a column of one panel is as tall as it was, but at most as tall as it is now wide;
+//   * a column of several panels keeps its height, so the text between them keeps its room
+//     (less the empty band that panels drawn at a fixed aspect ratio leave at its bottom);
+//   * the columns are STACK_GAP px apart and the figure grows to hold them.
+// Annotations placed on the paper move with their column (titles stay above their panel); those
+// above or below the plot area (the epoch line, a legend) keep their distance from it in pixels.
+// The Python figure builders stay as they are: this is the only place that knows about phones.
+export function narrowLayout(layout, width) {
+  if (!(width > 0) || width >= STACK_BELOW) return layout;
+  const m = { ...PLOTLY_MARGIN, ...(layout.margin || {}) };
+  const height = layout.height || 450;
+  const out = { ...layout, margin: { ...m, t: m.t + TOOLBAR_ROOM }, height: height + TOOLBAR_ROOM };
+  const cols = columnsOf(subplotsOf(layout));
+  if (cols.length < 2) return underToolbar(layout, out);
+
+  const oldH = Math.max(1, height - m.t - m.b), plotW = Math.max(1, width - m.l - m.r);
+  const heights = cols.map((c) => {
+    const was = Math.max(1, (c.y1 - c.y0) * oldH);
+    return c.subs.length > 1 ? Math.max(1, was - bottomSlack(c, layout, plotW, oldH)) : Math.min(was, plotW);
+  });
+  const newH = heights.reduce((a, b) => a + b, 0) + STACK_GAP * (cols.length - 1);
+  let top = newH;
+  cols.forEach((c, i) => {
+    c.to = [(top - heights[i]) / newH, top / newH];
+    top -= heights[i] + STACK_GAP;
+  });
+  const fx = (c, x) => round4((x - c.x0) / (c.x1 - c.x0 || 1));
+  // one panel: scaled to its new height; several: the same px from the column's top (down to its
+  // new bottom, where a panel drawn at a fixed aspect ratio loses what it did not use)
+  const fy = (c, y) => round4(c.subs.length > 1
+    ? Math.max(c.to[0], c.to[1] - ((c.y1 - y) * oldH) / newH)
+    : c.to[0] + ((y - c.y0) / (c.y1 - c.y0 || 1)) * (c.to[1] - c.to[0]));
+  for (const c of cols) {
+    for (const s of c.subs) {
+      // anchored explicitly: an axis without an anchor would be drawn on the first panel's edge
+      const ya = isObj(layout[s.y]) ? layout[s.y] : {};
+      out[s.x] = { anchor: "y" + s.y.slice(5), ...layout[s.x], domain: [fx(c, s.xd[0]), fx(c, s.xd[1])] };
+      out[s.y] = { anchor: "x" + s.x.slice(5), ...ya, domain: [fy(c, s.yd[0]), fy(c, s.yd[1])] };
+    }
+  }
+  // outside the plot area: the same distance from it in pixels
+  const outside = (y) => round4(y > 1 ? 1 + ((y - 1) * oldH) / newH : (y * oldH) / newH);
+  if (Array.isArray(layout.annotations)) {
+    out.annotations = layout.annotations.map((a) => {
+      if (!paperNote(a)) return a;
+      if (a.y > 1 || a.y < 0) return { ...a, y: outside(a.y) };
+      const c = columnAt(cols, a.x);
+      return { ...a, x: fx(c, a.x), y: fy(c, a.y) };
+    });
+  }
+  if (isObj(layout.legend) && typeof layout.legend.y === "number" && (layout.legend.y > 1 || layout.legend.y < 0)) {
+    out.legend = { ...layout.legend, y: outside(layout.legend.y) };
+  }
+  out.height = Math.round(newH + m.t + TOOLBAR_ROOM + m.b);
+  return underToolbar(layout, out);
+}
+
+// A title at the top of the container (yref "container") of a narrow figure ``out`` (made from
+// ``layout``, TOOLBAR_ROOM px taller at the top) moves down under the toolbar's row.
+const topTitle = (t) => isObj(t) && t.yref === "container" && typeof t.y === "number" && t.y > 0.5
+  && (t.yanchor || "top") === "top";
+
+function underToolbar(layout, out) {
+  if (!topTitle(layout.title)) return out;
+  const top = (1 - layout.title.y) * (layout.height || 450) + TOOLBAR_ROOM;  // px from the chart's top
+  out.title = { ...layout.title, y: round4(1 - top / out.height) };
+  return out;
+}
+
+// A legend above the plot area, in a figure whose title is at the top of the container, goes right
+// under the title: plotly.js moves the plot area down to make room for a legend, never for a title,
+// so a wrapped title and a legend (of several rows on a narrow chart) would cover each other. The
+// title's height is counted from its lines (1.3 em each). Unchanged otherwise.
+export function legendUnderTitle(layout) {
+  const title = layout.title, legend = isObj(layout.legend) ? layout.legend : null;
+  if (!topTitle(title) || !title.text || !legend || (legend.yref || "paper") !== "paper"
+      || typeof legend.y !== "number" || legend.y < 1) return layout;
+  const height = layout.height || 450;
+  const size = (isObj(title.font) && title.font.size) || (isObj(layout.font) && layout.font.size) || 12;
+  const lines = String(title.text).split(/<br\s*\/?>/i).length;
+  const pad = (isObj(title.pad) && title.pad.t) || 0;
+  const below = (1 - title.y) * height + pad + lines * size * 1.3 + 4;
+  return { ...layout, legend: { ...legend, yref: "container", y: round4(1 - below / height), yanchor: "top" } };
+}
+
+// The width (px) a text of plotly.js's takes at ``size`` px, estimated from its longest line (tags
+// like <b> take none): 0.55 em a character, a little more than the fonts the browser picks need.
+export function textWidth(text, size) {
+  const lines = String(text ?? "").split(/<br\s*\/?>/i)
+    .map((l) => l.replace(/<[^>]*>/g, "").replace(/&[a-z]+;|&#\d+;/gi, "x"));
+  return Math.max(0, ...lines.map((l) => [...l].length)) * size * 0.55;
+}
+
+// The smallest font (px) fitNotes gives a note.
+export const MIN_NOTE_SIZE = 10;
+
+// ``layout`` for a chart ``width`` px wide, with every note placed on the paper (an annotation with
+// xref and yref "paper": titles, the epoch line, explanations) that would be cut off at the chart's
+// edge given a smaller font, just small enough (not below MIN_NOTE_SIZE px): on a phone, or a
+// tablet's column, a long line is read smaller rather than not at all. Unchanged when all fit.
+export function fitNotes(layout, width) {
+  if (!(width > 0) || !Array.isArray(layout.annotations)) return layout;
+  const m = { ...PLOTLY_MARGIN, ...(layout.margin || {}) };
+  const plotW = Math.max(1, width - m.l - m.r), size = (isObj(layout.font) && layout.font.size) || 12;
+  let changed = false;
+  const annotations = layout.annotations.map((a) => {
+    if (!paperNote(a)) return a;
+    const font = isObj(a.font) ? a.font : {}, px = font.size || size;
+    const pos = a.x * plotW;  // from the plot area's left edge; the chart spans -m.l .. plotW + m.r
+    const anchor = a.xanchor || "auto";
+    const avail = anchor === "left" ? plotW + m.r - pos
+      : anchor === "right" ? pos + m.l : 2 * Math.min(pos + m.l, plotW + m.r - pos);
+    const want = textWidth(a.text, px);
+    if (want <= avail || px <= MIN_NOTE_SIZE) return a;
+    changed = true;
+    return { ...a, font: { ...font, size: Math.max(MIN_NOTE_SIZE, Math.floor((px * avail) / want)) } };
+  });
+  return changed ? { ...layout, annotations } : layout;
+}
+
+// Whether a chart drawn for ``drawnWidth`` px needs its layout made again at ``width`` px: at any
+// other width (narrowLayout and fitNotes depend on it), not for a fraction of a pixel, nor while
+// the chart is not laid out (0 px).
+export function relayoutOnResize(drawnWidth, width) {
+  const a = Math.round(drawnWidth || 0), b = Math.round(width || 0);
+  return b > 0 && a !== b;
+}
+
+// What a chart draws: the figure ``fig`` (the base figure, or a frame over it) made fit for the
+// screen (``env``: the chart's ``width`` in px, ``coarse`` for a touch screen) and for the page's
+// data ``d`` (``select``, ``config``): the drag mode, the zoom reset by a new ``view``, the narrow
+// layout, the legend under the title, notes that fit, the trimmed toolbar (unless the page's config names its buttons). ``fig`` is not changed.
+export function adaptFigure(fig, d, env = {}, view = d.view) {
+  const select = Boolean(d.select), coarse = Boolean(env.coarse);
+  let layout = structuredClone(fig.layout || {});
+  const dragmode = dragmodeFor(layout.dragmode, { select, coarse });
+  if (dragmode !== undefined) layout.dragmode = dragmode;
+  layout = fitNotes(legendUnderTitle(narrowLayout(withViewRevision(layout, view), env.width)), env.width);
+  const config = { ...(d.config || {}) };
+  if (!config.modeBarButtons) config.modeBarButtons = modebarButtons(layout, { select, coarse });
+  return { data: fig.data, layout, config };
+}
+
+// ---------------------------------------------------------------------------------------------
+// prefers-reduced-motion
+// ---------------------------------------------------------------------------------------------
+// Play under prefers-reduced-motion: reduce. Decision: no animation, and no slower learning. The
+// figure changes at most once a second (``fps`` 1), and each change skips ahead as many frames as
+// normal playback shows in a second (``stride``), so a Play still trains and shows the same epochs
+// per second, in discrete steps a second apart instead of a moving picture. Pause, Step and the last
+// frame of every list of frames behave as usual (nextLabel never skips a list's last frame).
+export function playPace(fps, reduced) {
+  const rate = Math.max(0.1, fps || 15);
+  return reduced ? { fps: Math.min(rate, 1), stride: Math.max(1, Math.round(rate)) } : { fps: rate, stride: 1 };
+}
+
+// The label of the frame playback draws after the frame ``shown``: ``stride`` frames on, but never
+// past the last frame of the current list ``cur`` (so that one is always shown, and the request
+// for more frames and the wait at the end work as with every frame shown); after the last, the next.
+export function nextLabel(cur, shown, stride = 1) {
+  const last = (cur.first || 0) + (cur.frames || []).length - 1;
+  return shown < last ? Math.min(shown + Math.max(1, stride), last) : shown + 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page around the charts
+// ---------------------------------------------------------------------------------------------
+// Streamlit's "auto" sidebar starts collapsed only up to 768 px wide, so a tablet (820-1024 px)
+// opens every page with a third of its screen under the sidebar. The chart component (the app's only
+// script) collapses it once: on a touch screen narrower than this, with the sidebar open, when the
+// student never chose (Streamlit keeps their choice in localStorage, ``stSidebarCollapsed-...``;
+// collapsing it by its button records that choice, so a student who opens it again keeps it open).
+export const SIDEBAR_COLLAPSE_BELOW = 1024;
+
+export function collapseSidebar({ width, coarse, expanded, chosen }) {
+  return Boolean(coarse && expanded && !chosen && width > 0 && width < SIDEBAR_COLLAPSE_BELOW);
 }

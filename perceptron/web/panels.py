@@ -6,9 +6,12 @@ under the names of :mod:`perceptron.web.keys`.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from ..data import csv_io
+from ..data import datasets as ds
 from ..session.lab import Lab
 from ..session.lesson import STEPS
 from . import keys
@@ -118,3 +121,58 @@ def _load_csv(lab: Lab, name: str, data: bytes, **choice) -> None:
     notes = [f"Loaded {result.dataset.n} points from {name}.", *result.notes]
     st.session_state[keys.CSV] = (lab.version, name, data, result.columns, notes)
     st.rerun()
+
+
+def numbers(table, what: str = "this chart", **kwargs) -> None:
+    """Every number a figure draws, as a table in an expander ("Numbers of this chart"): the chart's
+    text alternative says what it shows, the table gives the numbers (WCAG 2.1 1.1.1)."""
+    with st.expander(f"Numbers of {what}", icon=":material/table:"):
+        st.dataframe(table, width="stretch", **kwargs)
+
+
+ADDED = "ds_added"  # session state: what the add-point form last did, said once under the form
+
+
+def _coordinate(text: str, name: str) -> float:
+    """A coordinate typed by hand: a finite number ("1.5", "-2", "0,5" with a decimal comma)."""
+    value = (text or "").strip().replace("−", "-").replace(",", ".")
+    if not value:
+        raise ValueError(f"{name} is empty: type a number, e.g. 0.5 or -1.2.")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} = “{text.strip()}” is not a number: type e.g. 0.5 or -1.2.") from None
+    if not math.isfinite(number) or abs(number) > 1e6:
+        raise ValueError(f"{name} must be a number between -1000000 and 1000000.")
+    return number
+
+
+def add_point_form(lab: Lab, label_names) -> None:
+    """Add a point without a mouse: x₁, x₂, its class, test or not; Enter in a field submits.
+
+    Bad input is refused with a message that names the field, and what was typed stays in the
+    fields (nothing is lost). The points change through ``lab.set_dataset``, as a click does.
+    """
+    with st.form("ds_add_point", enter_to_submit=True):
+        st.markdown("**Add a point by its coordinates** (Enter adds it)")
+        a, b = st.columns(2)
+        x1 = a.text_input("x₁", key="ds_add_x1", placeholder="e.g. 0.5")
+        x2 = b.text_input("x₂", key="ds_add_x2", placeholder="e.g. -1.2")
+        c, d = st.columns(2)
+        label = c.radio("Class", [0, 1], horizontal=True, key="ds_add_class", format_func=label_names)
+        test = d.checkbox("held-out test point", key="ds_add_test")
+        submitted = st.form_submit_button("Add point", type="primary")
+    if submitted:
+        try:
+            point = (_coordinate(x1, "x₁"), _coordinate(x2, "x₂"))
+            lab.set_dataset(ds.add_point(lab.dataset, *point, int(label), test=bool(test)))
+        except ValueError as err:
+            st.error(f"The point was not added, and your points are unchanged. {text(err)}", icon=":material/error:")
+            return
+        kind = " test" if test else ""
+        n = lab.dataset.n
+        st.session_state[ADDED] = (f"Added a class {label}{kind} point at ({point[0]:g}, {point[1]:g}); "
+                                   f"{n} point{'' if n == 1 else 's'} in all.")
+        st.rerun()
+    if message := st.session_state.pop(ADDED, None):
+        st.success(message, icon=":material/check:")

@@ -1,0 +1,164 @@
+// The browser side of perceptron/web/focus.py: keyboard focus and announcements (WCAG 2.1 AA).
+//
+// st.components.v2 runs this module in the app's page (not in an iframe), the only place where
+// the app's JavaScript can reach the page: st.html does not run scripts, and an
+// st.components.v1 iframe cannot reach its parent. One component, three jobs:
+//
+// * ``data.page`` (mounted by every page's frame): when the page changes (a sidebar link, a lesson
+//   step on another page, the first load), the keyboard focus moves to the new page's heading.
+//   Once per browser tab it also starts a watch: when the focused element disappears or is
+//   disabled by a rerun (a lesson button, Start the guided lesson), the focus goes to the element
+//   with the same key once it is back, else to the lesson panel, else to the heading; never to
+//   the page's body. And wide formulas that scroll sideways become focusable, so that the arrow
+//   keys scroll them.
+// * ``data.announce``: the text of a polite live region (role="status"), e.g. "Epoch 12: cost
+//   0.1834, 78 of 80 correct" after Step or Play. A change of the text is read by screen readers.
+
+const FOCUSABLE = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+const HIDDEN_STYLE = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;"
+  + "clip:rect(0 0 0 0);white-space:nowrap;border:0;";
+const HEADING_WAIT = 15000;  // ms to wait for the new page's heading to be drawn (a fuse, not a speed limit)
+
+function state() {
+  if (!window.__nlA11y) window.__nlA11y = { page: null, last: null, installed: false, timer: null };
+  return window.__nlA11y;
+}
+
+function heading(title) {
+  const all = [...document.querySelectorAll('[data-testid="stMain"] h1')];
+  return all.find((h) => !title || h.textContent.trim().startsWith(title)) || null;
+}
+
+function focusHeading(h) {
+  if (!h) return false;
+  if (!h.hasAttribute("tabindex")) h.setAttribute("tabindex", "-1");
+  h.focus();
+  return document.activeElement === h;
+}
+
+function usable(el) {
+  return Boolean(el) && el.isConnected && !el.disabled && el.getAttribute("aria-disabled") !== "true"
+    && el.getClientRects().length > 0;
+}
+
+function firstFocusable(container) {
+  if (!container) return null;
+  if (container.matches(FOCUSABLE) && usable(container)) return container;
+  return [...container.querySelectorAll(FOCUSABLE)].find(usable) || null;
+}
+
+// The Streamlit key of an element: the nearest ``st-key-…`` class of it or an ancestor.
+function keyOf(el) {
+  for (let e = el; e && e !== document.body; e = e.parentElement) {
+    const key = [...(e.classList || [])].find((c) => c.startsWith("st-key-"));
+    if (key) return key;
+  }
+  return null;
+}
+
+// The focus is lost: on the body, or still on an element that was disabled or hidden (the browser
+// moves it to the body later, without an event).
+function lost() {
+  const a = document.activeElement;
+  return !a || a === document.body || a === document.documentElement || !usable(a);
+}
+
+function restore(s) {
+  const last = s.last;
+  if (!last || !lost() || (usable(last.el) && last.el !== document.activeElement)) return;  // the user clicked the page
+  let target = last.key ? firstFocusable(document.querySelector("." + CSS.escape(last.key))) : null;
+  if (!target && last.key && last.key.startsWith("st-key-lesson")) {
+    target = firstFocusable(document.querySelector(".st-key-lesson_panel"));
+  }
+  if (target) target.focus();
+  else focusHeading(heading(s.title));
+}
+
+// Formulas wider (or taller) than their box scroll: focusable, so the keyboard can scroll them.
+function scrolls(el) {
+  const style = getComputedStyle(el);
+  const can = (overflow) => overflow === "auto" || overflow === "scroll";
+  return (can(style.overflowX) && el.scrollWidth > el.clientWidth)
+    || (can(style.overflowY) && el.scrollHeight > el.clientHeight);
+}
+
+function scrollables() {
+  for (const el of document.querySelectorAll(".katex-display")) {
+    const wide = scrolls(el);
+    if (wide && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("role", "group");
+      el.setAttribute("aria-label", "Formula, larger than its box: scroll it with the arrow keys");
+      el.dataset.nlScroll = "1";
+    } else if (!wide && el.dataset.nlScroll) {
+      el.removeAttribute("tabindex");
+      el.removeAttribute("role");
+      el.removeAttribute("aria-label");
+      delete el.dataset.nlScroll;
+    }
+  }
+}
+
+function install(s) {
+  if (s.installed) return;
+  s.installed = true;
+  const later = () => {  // once per burst of changes (a page that keeps redrawing never postpones it)
+    if (s.timer) return;
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      restore(s);
+      scrollables();
+    }, 60);
+  };
+  document.addEventListener("focusin", (ev) => {
+    if (ev.target && ev.target !== document.body) s.last = { el: ev.target, key: keyOf(ev.target) };
+  }, true);
+  document.addEventListener("focusout", later, true);
+  window.addEventListener("resize", later);
+  new MutationObserver(later).observe(document.body, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["disabled", "aria-disabled"],
+  });
+  setInterval(() => restore(s), 250);  // the browser's own move to the body fires no event to wait for
+}
+
+// A new page: focus its heading once it is drawn.
+function arrive(s, page, title) {
+  s.page = page;
+  s.title = title;
+  const start = performance.now();
+  const attempt = () => {
+    if (s.page !== page) return;  // another page came meanwhile
+    if (focusHeading(heading(title))) return;
+    if (performance.now() - start < HEADING_WAIT) setTimeout(attempt, 50);
+  };
+  attempt();
+}
+
+function announce(parentElement, text) {
+  let live = parentElement.__nlLive;
+  if (!live) {
+    live = parentElement.__nlLive = document.createElement("div");
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    live.setAttribute("aria-atomic", "true");
+    live.className = "nl-live";
+    live.style.cssText = HIDDEN_STYLE;
+    live.textContent = text;  // the first text is there to be read, not announced
+    parentElement.appendChild(live);
+    return;
+  }
+  if (live.textContent !== text) live.textContent = text;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  if (!data) return;
+  if (data.page) {
+    const s = state();
+    install(s);
+    s.title = data.title || s.title;
+    if (s.page !== data.page) arrive(s, data.page, data.title);
+    scrollables();
+  }
+  if (typeof data.announce === "string") announce(parentElement, data.announce);
+}

@@ -1,0 +1,42 @@
+"""Keyboard focus and announcements for screen readers: a tiny ``st.components.v2`` component.
+
+Streamlit 1.67 runs no script from ``st.html`` and keeps ``st.components.v1`` in an iframe that
+cannot reach the page, so the app's own JavaScript runs as a components.v2 module in the page
+(like the chart component): ``focus.js`` beside this file. Two uses:
+
+* :func:`page_focus` (every page's frame): after navigation (a sidebar link, a lesson step on
+  another page) the focus moves to the new page's heading; when a rerun removes or disables the
+  focused element (a lesson button, "Start the guided lesson") it goes back to the element with
+  the same key, else to the lesson panel, else to the heading, never to the page's body; formulas
+  wider than the page become focusable so that the arrow keys scroll them.
+* :func:`announce`: a polite live region (``role="status"``) whose text screen readers read when
+  it changes, e.g. "Epoch 12: cost 0.1834, 78 of 80 correct" after Step or Play.
+
+Nothing mutable at module level (the component is registered once, cached).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+COMPONENT_NAME = "neuron_lab_focus"
+JS = (Path(__file__).resolve().parent / "focus.js").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _component():
+    import streamlit as st
+
+    # isolate_styles=False: no shadow root; the module works on the page's own elements
+    return st.components.v2.component(COMPONENT_NAME, js=JS, isolate_styles=False)
+
+
+def page_focus(page: str, title: str) -> None:
+    """Move the focus to this page's heading (``title``) when the browser arrives from another page."""
+    _component()(key="nl_focus", data={"page": page, "title": title}, height="content")
+
+
+def announce(text: str, key: str) -> None:
+    """A polite live region saying ``text``; screen readers read it whenever it changes."""
+    _component()(key=key, data={"announce": str(text)}, height="content")
