@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from perceptron.views import figures
+from perceptron.views import alt, figures
 from perceptron.web import keys
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, summary
@@ -21,7 +21,8 @@ w, b = lab.params()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Your neuron right now")
-    show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))]), key="home_diagram", height=260)
+    show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))]), key="home_diagram", height=260,
+         alt=alt.neuron_alt(w, b, [f"x{j + 1}" for j in range(len(w))]))
     st.caption(summary(lab))
 with right:
     st.subheader("Where to go next")

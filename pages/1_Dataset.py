@@ -4,12 +4,12 @@ import streamlit as st
 
 from perceptron.data import csv_io
 from perceptron.data import datasets as ds
-from perceptron.views import scenes
+from perceptron.views import alt, scenes
 from perceptron.web import keys
 from perceptron.web.controls import setting
 from perceptron.web.draw import selected_points, show
 from perceptron.web.frame import finish, page
-from perceptron.web.panels import upload_panel
+from perceptron.web.panels import add_point_form, upload_panel
 from perceptron.web.site import hidden
 
 lab = page(
@@ -61,9 +61,11 @@ with controls:
         st.error(str(err))
 
 locked = hidden("dataset")  # a teacher's link fixed the points
+# the plot's text alternative: what it shows, counted from the points (perceptron/views/alt.py)
+ALT = alt.dataset_alt(lab.dataset.X, lab.dataset.y, lab.dataset.test, scenes.class_names(lab))
 with plot:
     if locked:
-        show(scenes.dataset_view(lab), key="ds_plot")
+        show(scenes.dataset_view(lab), key="ds_plot", alt=ALT)
         st.dataframe(scenes.counts_table(lab), width="stretch")
         finish(lab)
         st.stop()
@@ -72,7 +74,10 @@ with plot:
                      format_func=lambda c: f"class {c}" + ("" if lab.dataset.class_names[c] == str(c)
                                                           else f" ({lab.dataset.class_names[c]})"))
     as_test = c2.toggle("as test point", key="ds_as_test")
-    event = show(scenes.dataset_view(lab), key="ds_plot", click=True, select=True)
+    # a drag selects only in this mode: otherwise a swipe on a phone or tablet scrolls the page
+    selecting = c1.toggle("Select to delete", key="ds_select_mode",
+                          help="While on, dragging on the plot selects points (a box; a lasso from the plot's toolbar).")
+    event = show(scenes.dataset_view(lab), key="ds_plot", click=True, select=selecting, alt=ALT)
     if message := lab.on_plot_event(event, label, as_test):
         st.toast(message)
         st.rerun()
@@ -86,11 +91,14 @@ with plot:
             st.session_state.pop(keys.SELECTED)
             st.rerun()
     else:
-        c3.caption("Drag a box or lasso to select points to delete.")
+        c3.caption("Drag a box or lasso around points to delete them." if selecting
+                   else "Turn on Select to delete, then drag around points.")
     if c3.button("Clear all points", key="ds_clear"):
         lab.set_dataset(ds.delete_points(lab.dataset, range(lab.dataset.n)))
         st.rerun()
     st.dataframe(scenes.counts_table(lab), width="stretch")
+    add_point_form(lab, lambda c: f"class {c}" + ("" if lab.dataset.class_names[c] == str(c)
+                                                  else f" ({lab.dataset.class_names[c]})"))
 
 st.subheader("The points")
 left, right = st.columns([3, 2])

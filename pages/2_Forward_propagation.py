@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from perceptron.views import figures, latex, scenes
+from perceptron.views import alt, figures, latex, scenes, teaching
 from perceptron.web.draw import clicked_point, show
 from perceptron.web.frame import finish, page, stop
 
@@ -46,22 +46,25 @@ with steps:
                              latex.forward_steps(X[i], w, b, names), strict=True):
         st.caption(caption)
         st.latex(line)
-    st.markdown(f"ŷ {'≥' if z_i >= 0 else '<'} 0.5, so the neuron says **class {int(z_i >= 0)}**; "
-                f"the label is class {int(y[i])}: **{'right' if (z_i >= 0) == (y[i] == 1) else 'wrong'}**.")
+    st.markdown(teaching.prediction(z_i, y_hat, y[i]))  # computed from z, the equal case included
 with diagram:
     show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i, y_hat),
+         alt=alt.neuron_alt(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i, y_hat),
             key="fwd_diagram", height=260)
 left, right = st.columns(2)
 with left:
-    event = show(scenes.plane(lab, w, b, highlight=rows[i], arrows=scenes.weight_arrows(lab, w, b),
+    arrows = scenes.weight_arrows(lab, w, b)
+    event = show(scenes.plane(lab, w, b, highlight=rows[i], arrows=arrows,
                                  title="w is perpendicular to the boundary w·x + b = 0"),
-                    key="fwd_plane", click=True)
+                    key="fwd_plane", click=True,
+                    alt=alt.plane_alt(X, y, w, b, chosen=(i, lab.dataset.X[rows[i]], y[i]), arrows=arrows))
     picked = clicked_point(event)
     if picked is not None and picked in rows and np.flatnonzero(rows == picked)[0] != i:
         lab.sample = int(np.flatnonzero(rows == picked)[0])
         st.rerun()
 with right:
-    show(figures.sigmoid_figure(X @ w + b, y, chosen=i), key="fwd_sigmoid", height=460)
+    show(figures.sigmoid_figure(X @ w + b, y, chosen=i), key="fwd_sigmoid", height=460,
+         alt=alt.sigmoid_alt(X @ w + b, y, chosen=i))
 
 with st.expander("z and ŷ for every sample", expanded=False):
     st.dataframe(scenes.forward_table(lab, w, b), hide_index=True, width="stretch", height=300)

@@ -4,12 +4,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from perceptron.engine.backprop import chain_rule, gradient_check, pulled_out_slip, sign_slip
+from perceptron.engine.backprop import chain_rule, gradient_check
 from perceptron.engine.costs import get_cost
-from perceptron.views import latex, scenes
+from perceptron.views import alt, latex, scenes, slips, teaching
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop
+from perceptron.web.panels import numbers
 
 lab = page(
     "Backpropagation",
@@ -41,15 +42,22 @@ with left:
     for line in latex.backward_steps(L, i, y[i], loss):
         st.latex(line)
 with right:
-    dw, db = L.dw, L.db
-    show(scenes.plane(lab, w, b, highlight=rows[i], arrows=scenes.weight_arrows(lab, w, b, dw, lab.settings.lr),
-                         title="w, and the step −α∇C that descent will take"), key="bp_plane", height=420)
+    arrows, title = scenes.descent_arrow(lab, w, b)  # the step of the cost training uses, not the inspected one
+    show(scenes.plane(lab, w, b, highlight=rows[i], arrows=arrows, title=title), key="bp_plane", height=420,
+         alt=alt.plane_alt(X, y, w, b, epoch=lab.epoch, chosen=(i, lab.dataset.X[rows[i]], y[i]), arrows=arrows))
+    step = scenes.gradient_at(lab, w, b) if lab.settings.mode != "rosenblatt" else (None, None)
+    numbers(alt.plane_table(w, b, step[0], lab.settings.lr, step[1]), "this plane")
 
 st.subheader("Every sample's contribution, and their sum: the gradient")
-st.markdown(r"Each row is one sample's $\frac{\partial C}{\partial z_i}\,x_{ij}$. The $\frac{1}{n}$ of the mean "
-            r"already sits inside $\partial C/\partial \hat y_i$, so the contributions **add up** to the gradient "
-            "(equivalently: the gradient is the *average* of each sample's own gradient).")
+st.markdown(r"Each row is one sample $i$: $\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}"
+            r"\cdot\frac{\partial \hat y_i}{\partial z_i}$, and its contribution $\frac{\partial C}{\partial z_i}\,x_{ij}$ "
+            r"to each $\partial C/\partial w_j$. The $\frac{1}{n}$ of the mean already sits inside $\partial C/\partial "
+            r"\hat y_i$, so the contributions **add up** to the gradient (equivalently: the gradient is the *average* "
+            r"of each sample's own gradient), and the $\partial C/\partial z_i$ column adds up to $\partial C/\partial b$.")
 st.dataframe(scenes.ledger_table(L, y), width="stretch", height=260)
+st.caption("Every product and sum in this table holds for its numbers as printed: a number gets more than 4 "
+           "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly.")
+dw, db = L.dw, L.db
 for j, g in enumerate(dw):
     st.latex(rf"\frac{{\partial C}}{{\partial w_{j + 1}}} = \sum_i \frac{{\partial C}}{{\partial z_i}} x_{{i{j + 1}}}"
              rf" = {latex.num(g)}")
@@ -60,30 +68,16 @@ check = gradient_check(X, y, w, b, loss)
 labels = [f"∂C/∂w{j + 1}" for j in range(len(w))] + ["∂C/∂b"]
 st.dataframe(pd.DataFrame({"chain rule": check["analytic"], "finite difference": check["numeric"],
                            "difference": check["analytic"] - check["numeric"]}, index=labels), width="stretch")
-st.markdown(r"Finite difference: $\frac{C(w_j + \varepsilon) - C(w_j - \varepsilon)}{2\varepsilon}$ with "
-            rf"$\varepsilon = 10^{{-6}}$. Relative error: **{check['rel_error']:.2e}**"
-            + (" ✅ they agree." if check["rel_error"] < 1e-5 else " ⚠️ they differ."))
+st.markdown(teaching.fd_check(check, L.cost))
 
-with st.expander("Two slips in the article, shown live"):
-    slip = sign_slip(X, y, w, b, lab.settings.lr)
-    st.markdown(
-        r"**1. The minus sign.** The article writes $\partial C/\partial \hat y = \frac{2}{n}(y - \hat y)$. "
-        r"The derivative of $(y - \hat y)^2$ with respect to $\hat y$ is $-2(y - \hat y)$: without the minus, "
-        "every gradient points the wrong way, and a step *climbs* the cost. One MSE step with "
-        f"α = {lab.settings.lr:g} from here: cost **{slip['before']:.5g}** → **{slip['correct']:.5g}** with the "
-        f"correct sign, but → **{slip['sign_dropped']:.5g}** with the sign dropped."
-    )
-    pulled = pulled_out_slip(X, y, w, b, i)
-    st.markdown(
-        r"**2. Pulling σ(z) and x out of the sum.** The article writes the gradient as "
-        r"$\text{sum}(y - \hat y)\cdot\sigma(z)(1-\sigma(z))\cdot x_j$. But each sample has its own $z_i$ and "
-        r"$x_{ij}$, so they must stay inside the sum: $\sum_i (y_i - \hat y_i)\,\sigma'(z_i)\,x_{ij}$. "
-        f"The two agree only for a single sample. Here (n = {L.n}, using sample #{i}'s σ'(z) and x):"
-    )
-    st.dataframe(pd.DataFrame({"pulled out of the sum (wrong)": pulled["pulled_out"],
-                               "kept inside the sum (right) = −∂C/∂w": pulled["correct"]},
-                              index=[f"w{j + 1}" for j in range(len(w))]), width="stretch")
-    st.caption("Both columns use the factor 2/n so that only the pulled-out sum differs.")
+with st.expander("Three slips in the article, shown live"):
+    st.markdown(slips.sign(X, y, w, b, lab.settings.lr))
+    head, table, note = slips.pulled(X, y, w, b, i, L.n)
+    st.markdown(head)
+    st.dataframe(table, width="stretch")
+    st.caption(note)
+    for kind, item in slips.indices(X[i], w, b, i):
+        (st.latex if kind == "latex" else st.markdown)(item)
 
 if np.any(~np.isfinite(L.dC_dyhat)):
     st.warning("Some ∂C/∂ŷ are too large to show: the sigmoid has saturated for those samples.")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from perceptron.engine.backprop import gradients
 from perceptron.session.settings import MODES
-from perceptron.views import latex, scenes
+from perceptron.views import alt, latex, scenes, teaching
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, training
 from perceptron.web.frame import finish, page, stop, sync_link
@@ -14,12 +14,13 @@ lab = page(
     "Gradient descent",
     "Each **epoch** computes the gradient of the cost and moves every weight a step against it: "
     r"$w \leftarrow w - \alpha\,\partial C/\partial w$. Press **Step** and watch the three views change "
-    "together: the boundary turns, the samples slide along the sigmoid, the cost falls.",
+    "together: the boundary turns, the samples slide along the sigmoid, the cost changes (it falls when α is not too large).",
     key="descent",
 )
 # the figure, its frames while playing (one per epoch: consecutive), and the next Step's frame
 STEPPER = Stepper(keys.DESCENT, spec=scenes.descent_spec, ahead=scenes.descent_preview,
-                  frames=lambda run, epochs: scenes.descent_frames(run, epochs[0], epochs[-1]))
+                  frames=lambda run, epochs: scenes.descent_frames(run, epochs[0], epochs[-1]),
+                  alt=lambda run, k: alt.descent_alt(*run.design()[:2], run.history, run.epoch if k is None else k))
 
 with st.sidebar:
     st.markdown("**Training settings**")
@@ -43,6 +44,8 @@ with st.sidebar:
 if lab.n_train == 0:
     stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
 
+if lab.settings.mode == "rosenblatt":
+    st.info(teaching.ROSENBLATT_RULE)
 if note := scenes.separability_note(lab):
     st.warning(note)
     st.page_link("pages/6_Hidden_layer.py", label="See what a hidden layer does with these points",

@@ -5,15 +5,18 @@ import streamlit as st
 
 from perceptron.engine.costs import get_cost
 from perceptron.engine.training import train
-from perceptron.views import figures, scenes
+from perceptron.views import alt, figures, scenes
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop
+from perceptron.web.panels import numbers
 
 lab = page(
     "Loss landscape",
-    "The cost is a function of the weights. Over $(w_1, w_2)$, with the bias held at its current value, "
-    "it is a landscape, and gradient descent walks downhill on it, one step per epoch.",
+    "The cost is a function of all the weights and the bias. To draw it we take a **slice**: $w_1$ and $w_2$ "
+    "vary, every other weight (those of feature maps) and $b$ stay at the values named above each plot. "
+    "Gradient descent walks downhill in the whole space, one step per epoch; a path drawn on a slice is its "
+    "shadow there, so its points carry their own true costs (hover over them).",
     key="landscape",
 )
 X, y, *_ = lab.design()
@@ -22,22 +25,32 @@ if y.size == 0 or lab.settings.mode == "rosenblatt":
 
 st.subheader("Your run so far")
 h = lab.history
-show(scenes.landscape(lab, {f"descent, α = {lab.settings.lr:g}": h.w[: lab.epoch + 1]}), key="ls_run")
+b_now = lab.params()[1]  # the landscapes hold b at the value on screen
+label, e = f"descent, α = {lab.settings.lr:g}", lab.epoch + 1
+path, costs = {label: h.w[:e]}, {label: h.cost[:e]}
+fig = scenes.landscape(lab, {label: (h.w[:e], h.b[:e], h.cost[:e])})  # a slice through the weights on screen
+show(fig, key="ls_run", alt=alt.landscape_alt(fig, path, b_now, costs))
+numbers(alt.paths_table(path, costs), "your run's path", hide_index=True)
 
 st.subheader("Three learning rates from the same start")
 cols = st.columns(4)
 rates = [cols[j].number_input(label, min_value=1e-4, max_value=1000.0, value=v, format="%.4g", key=f"ls_lr{j}")
-         for j, (label, v) in enumerate([("Too small", 0.05), ("Good", 1.0), ("Too large", 40.0)])]
+         for j, (label, v) in enumerate([("α, run 1", 0.05), ("α, run 2", 1.0), ("α, run 3", 40.0)])]
 epochs = cols[3].number_input("Epochs", 5, 500, 60, key="ls_epochs")
 w0, b0 = lab.initial_params()
 runs = {f"α = {a:g}": train(X, y, w0, b0, lr=a, epochs=epochs, loss=lab.settings.loss) for a in rates}
 left, right = st.columns(2)
 with left:
-    show(figures.curves_figure({k: r.cost for k, r in runs.items()}, "Cost per epoch"), key="ls_curves")
+    curves = {k: r.cost for k, r in runs.items()}
+    show(figures.curves_figure(curves, "Cost per epoch"), key="ls_curves", alt=alt.curves_alt(curves, "Cost per epoch"))
+    numbers(alt.curves_table(curves), "the cost curves", hide_index=True)
 with right:
-    show(scenes.landscape(lab, {k: r.w for k, r in runs.items()}), key="ls_paths")
-st.caption("Too small: it barely moves. Good: it slides to the valley. Too large: it overshoots and bounces "
-           "from one wall to the other, or flies off to where the sigmoid is flat.")
+    paths, costs = {k: r.w for k, r in runs.items()}, {k: r.cost for k, r in runs.items()}
+    fig = scenes.landscape(lab, {k: (r.w, r.b, r.cost) for k, r in runs.items()}, at=(w0, b0),
+                           where="the starting weights")
+    show(fig, key="ls_paths", alt=alt.landscape_alt(fig, paths, b0, costs))  # this slice holds the start's b
+    numbers(alt.paths_table(paths, costs), "the three paths", hide_index=True)
+st.markdown("\n".join(f"- {v}" for v in scenes.rate_verdicts(runs)))  # from what each run did
 for k, r in runs.items():
     if r.stopped:
         st.warning(f"{k}: {r.message}")
@@ -45,14 +58,17 @@ for k, r in runs.items():
 st.subheader("Mean squared error against cross-entropy")
 st.markdown(
     "With MSE, ∂C/∂z carries the factor σ'(z), which is almost 0 in the sigmoid's flat tails: a sample that "
-    "is confidently **wrong** learns very slowly. Cross-entropy's ∂C/∂z = ŷ − y has no such factor."
+    "is confidently **wrong** learns very slowly. Cross-entropy's ∂Lᵢ/∂zᵢ = ŷᵢ − yᵢ has no such factor "
+    "(with the mean's 1/n: ∂C/∂zᵢ = (ŷᵢ − yᵢ)/n)."
 )
 both = {name: train(X, y, w0, b0, lr=lab.settings.lr, epochs=epochs, loss=name) for name in ("mse", "bce")}
 c1, c2 = st.columns(2)
 with c1:
-    show(figures.curves_figure({f"{LOSS_LABELS[k]}: misclassified fraction": 1 - r.accuracy
-                                   for k, r in both.items()}, "Errors per epoch, same start, same α",
-                                  ytitle="misclassified fraction"), key="ls_cmp")
+    errors = {f"{LOSS_LABELS[k]}: misclassified fraction": 1 - r.accuracy for k, r in both.items()}
+    title = "Errors per epoch, same start, same α"
+    show(figures.curves_figure(errors, title, ytitle="misclassified fraction"), key="ls_cmp",
+         alt=alt.curves_alt(errors, title))
+    numbers(alt.curves_table(errors), "the error curves", hide_index=True)
 with c2:
     zs = np.linspace(-8, 8, 161)
     ones = np.ones_like(zs)
@@ -60,5 +76,7 @@ with c2:
     fig = figures.curves_figure(slopes, "|∂L/∂z| for a sample of class 1, against its z", ytitle="|∂L/∂z|")
     fig.update_traces(x=zs.round(3).tolist())
     fig.update_xaxes(title="z (negative: confidently wrong)")
-    show(fig, key="ls_slopes")
+    show(fig, key="ls_slopes", alt=alt.curves_alt(slopes, "|∂L/∂z| for a sample of class 1, against its z",
+                                                   xname="z", x=zs))
+    numbers(alt.curves_table(slopes, "z", zs), "the slopes", hide_index=True)
 finish(lab)

@@ -4,11 +4,13 @@ import streamlit as st
 
 from perceptron.session.netlab import DATASET_LABELS
 from perceptron.session.settings import MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES
+from perceptron.views import alt
 from perceptron.views import netscenes as S
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, training
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, network, page, stop, sync_link
+from perceptron.web.panels import numbers
 from perceptron.web.playback import Stepper, stepper
 
 lab = page(
@@ -23,7 +25,7 @@ lab = page(
 net = network()  # this page's own experiment, next to the single neuron's (both in the link)
 net.adopt(lab.dataset, lab.features)
 # the combined figure, its frames while playing (one every `hstride` epochs), and the next Step's frame
-STEPPER = Stepper(keys.HIDDEN, spec=S.figure_spec, frames=S.frames, ahead=S.step_frame)
+STEPPER = Stepper(keys.HIDDEN, spec=S.figure_spec, frames=S.frames, ahead=S.step_frame, alt=alt.hidden_alt)
 
 with st.sidebar:
     st.markdown("**Network settings**")
@@ -54,13 +56,15 @@ def views():
     names = S.input_names(net)
     a, b, c = st.columns(3)
     net.choose(
-        sample=a.number_input("Sample s", 0, net.n_train - 1, net.sample, key=f"net_sample_{net.n_train}"),
-        unit=b.selectbox("Hidden unit j", range(net.h), net.unit, format_func=lambda j: f"unit {j + 1}",
+        sample=a.number_input("Sample i", 0, net.n_train - 1, net.sample, key=f"net_sample_{net.n_train}"),
+        unit=b.selectbox("Hidden unit k", range(net.h), net.unit, format_func=lambda k: f"unit {k + 1}",
                          key=f"net_unit_{net.h}"),
-        feature=c.selectbox("Input i", range(net.d), net.feature, format_func=names.__getitem__,
+        feature=c.selectbox("Input j", range(net.d), net.feature, format_func=names.__getitem__,
                             key=f"net_feature_{net.d}"),
     )
-    show(S.diagram_spec(net), key="hidden_net")  # redrawn with the server's answer, after the metrics
+    numbers(alt.units_table(net), "the figure: each unit's weights")
+    numbers(alt.history_table(net.history), "the cost curve", hide_index=True)
+    show(S.diagram_spec(net), key="hidden_net", alt=alt.network_alt(net))  # redrawn with the server's answer
     st.markdown("**Forward**, layer by layer: each hidden unit is a neuron on the inputs; "
                 "the output is a neuron on the hidden activations.")
     st.latex(S.block(S.forward_lines(net)))  # one block each: typesetting is most of the browser's work per Step

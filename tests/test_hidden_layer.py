@@ -251,14 +251,14 @@ def test_the_latex_numbers_are_the_engines_chain_rule_for_the_chosen_sample():
         assert last_number(line) == pytest.approx(L.a1[s, k], rel=1e-3, abs=1e-4)
     z2 = next(v for v in lines if v.startswith(r"\begin{aligned} z^{(2)}"))
     assert last_number(z2) == pytest.approx(L.z2[s], rel=1e-3, abs=1e-4)
-    yhat = next(v for v in lines if v.startswith(r"\hat y"))
+    yhat = next(v for v in lines if v.startswith(r"\hat y_i = "))
     assert last_number(yhat) == pytest.approx(L.y_hat[s], rel=1e-3)
     # backward, for w2_j and W1_ij
-    dyhat = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial \hat y}"))
+    dyhat = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial \hat y_i}"))
     assert last_number(dyhat) == pytest.approx(L.dC_dyhat[s], rel=1e-3)
-    dw2 = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial w^{(2)}_3}\Big|_s"))
+    dw2 = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial w^{(2)}_3}\Big|_i"))
     assert last_number(dw2) == pytest.approx(L.dC_dw2_i[s, j], rel=1e-3)
-    dW1 = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial W^{(1)}_{23}}\Big|_s"))
+    dW1 = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial W^{(1)}_{23}}\Big|_i"))
     assert last_number(dW1) == pytest.approx(L.dC_dW1_i[s, i, j], rel=1e-3)
     # the product written in the line is the chain rule's: ∂C/∂ŷ · σ'(z2) · w2_j · σ'(z1_j) · x_i
     factors = [L.dC_dyhat[s], L.dyhat_dz2[s], p.w2[j], L.da1_dz1[s, j], X[s, i]]
@@ -508,7 +508,7 @@ def test_the_lines_follow_the_chain_rule_with_feature_maps():
     lines = S.backward_lines(lab)
     assert last_number(lines[3]) == pytest.approx(L.dC_dw2_i[5, 1], rel=1e-3)
     assert last_number(lines[4]) == pytest.approx(L.dC_dW1_i[5, 4, 1], rel=1e-3)
-    assert r"x_{s1} x_{s2}" in lines[4]  # the 5th input is the map x₁x₂
+    assert r"x_{i1} x_{i2}" in lines[4]  # the 5th input is the map x₁x₂
     fd_w2, fd_W1 = S.finite_differences(lab)
     assert fd_w2 == pytest.approx(L.dC_dw2_i[5, 1], rel=1e-5, abs=1e-10)
     assert fd_W1 == pytest.approx(L.dC_dW1_i[5, 4, 1], rel=1e-5, abs=1e-10)

@@ -14,10 +14,10 @@ import numpy as np
 from .points import Dataset, split_mask
 
 PRESETS: dict[str, str] = {
-    "blobs": "two separate round clouds: linearly separable",
+    "blobs": "two round clouds around (−1, −1) and (1, 1): linearly separable at low noise",
     "overlap": "two overlapping clouds: no line separates them all",
-    "and": "logical AND: class 1 only near the corner (1, 1)",
-    "or": "logical OR: class 0 only near the corner (0, 0)",
+    "and": "logical AND: class 1 only near the corner (1, 1), class 0 near the other three",
+    "or": "logical OR: class 0 only near the corner (−1, −1), class 1 near the other three",
     "xor": "logical XOR: opposite corners share a class, not linearly separable",
     "circles": "a small ring inside a larger one",
     "moons": "two interleaving half-moons",

@@ -24,6 +24,14 @@ def _arrays(y, z):
     return np.asarray(y, dtype=float), np.asarray(z, dtype=float)
 
 
+def residual(y, z):
+    r""":math:`y_i - \hat y_i` without cancellation: for a label 1 it is :math:`1 - \sigma(z_i) = \sigma(-z_i)`,
+    which keeps its digits where :math:`\hat y_i` rounds to 1 (a saturated sigmoid), and for a label 0
+    it is :math:`-\sigma(z_i)`."""
+    y, z = _arrays(y, z)
+    return np.where(y >= 0.5, (y - 1.0) + sigmoid(-z), y - sigmoid(z))
+
+
 # --- mean squared error: the article's cost, no 1/2 --------------------------------------
 
 
@@ -47,8 +55,7 @@ def mse_loss(y, z, y_hat=None):
 def mse_dL_dyhat(y, z, y_hat=None):
     r""":math:`\frac{\partial L_i}{\partial \hat y_i} = -2\,(y_i - \hat y_i)`. Note the minus sign."""
     y, z = _arrays(y, z)
-    y_hat = sigmoid(z) if y_hat is None else y_hat
-    return -2.0 * (y - y_hat)
+    return -2.0 * (residual(y, z) if y_hat is None else y - y_hat)
 
 
 def mse_dL_dz(y, z, y_hat=None):
@@ -58,7 +65,7 @@ def mse_dL_dz(y, z, y_hat=None):
     """
     y, z = _arrays(y, z)
     if y_hat is None:
-        return -2.0 * (y - sigmoid(z)) * sigmoid_prime(z)
+        return -2.0 * residual(y, z) * sigmoid_prime(z)
     return -2.0 * (y - y_hat) * (y_hat * (1.0 - y_hat))
 
 
@@ -92,7 +99,7 @@ def bce_dL_dyhat(y, z, y_hat=None):
 def bce_dL_dz(y, z, y_hat=None):
     r""":math:`\frac{\partial L_i}{\partial z_i} = \hat y_i - y_i`: the sigmoid's slope cancels."""
     y, z = _arrays(y, z)
-    return (sigmoid(z) if y_hat is None else y_hat) - y
+    return -residual(y, z) if y_hat is None else y_hat - y
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,40 @@ import numpy as np
 
 from ..data import datasets as ds
 from ..engine.history import Record
+from ..views.teaching import apart
 from .settings import MAX_EPOCHS
 
-LINK_UPDATES = 200_000  # updates a link may ask for on opening (about 3 s of training)
+# What a link may ask the server to train on opening, counted in single-sample updates of the neuron
+# (the budget's unit); other work counts as a declared number of them (``LinkCosts``). The bench's
+# "worst link" rows (``python -m bench links``) measure the dearest links the app accepts: 0.2–0.7 s of
+# server CPU on the busy 2-core reference machine, against 1–6.5 s before this bound (200,000 plain updates).
+LINK_UPDATES = 120_000
 RISE = 1e-12  # a cost that grows by more than this from one epoch to the next went up
+
+
+@dataclass(frozen=True)
+class LinkCosts:
+    """What a model's training costs of a link's budget, in units of one single-sample update of the neuron.
+
+    ``update``: one update on one sample; ``batch_update``: one update on a mini-batch of more than one
+    sample, or on the whole batch, and besides it one unit per ``batch_rows_per_unit`` samples in the
+    mini-batch (an epoch's mini-batches hold every training sample once); ``epoch``: the bookkeeping every
+    epoch does whatever its size (its record, the seeded order); ``rows_per_unit``: every epoch also passes
+    over all the points, training and held-out (the cost, accuracy and gradient its record keeps): one
+    unit per this many points. Measured by ``python -m bench links`` (CPU per unit, by mode), rounded to
+    the safe side.
+    """
+
+    update: int = 1
+    batch_update: int = 1
+    batch_rows_per_unit: int = 1
+    epoch: int = 0
+    rows_per_unit: int = 1
+
+
+# the neuron: a sample ~1–4.5 µs (plain floats), a numpy mini-batch ~15 µs and ~0.06 µs a sample in it, an
+# epoch's bookkeeping ~45 µs, its pass ~0.02 µs a point (2 to 7 inputs)
+NEURON_COSTS = LinkCosts(update=1, batch_update=4, batch_rows_per_unit=50, epoch=10, rows_per_unit=250)
 
 
 def updates_per_epoch(n: int, mode: str, batch_size: int) -> int:
@@ -50,7 +80,7 @@ class Run:
     mode (``"mode"``), the mini-batch size (``"batch_size"``) and the link's epoch (``"epoch"``);
     ``DATA_KEYS``, the settings that change the points (:meth:`_load` reloads them);
     ``VIEW_KEYS``, the settings that leave the run as it is (any other restarts it);
-    ``UPDATE_COST``, one update's share of a link's budget of ``LINK_UPDATES``;
+    ``COSTS``, what its training costs of a link's budget of ``LINK_UPDATES`` (:class:`LinkCosts`);
     ``OVERSHOOT_MODES``, the modes in which a rising cost means the step overshot;
     ``LINK_WHAT``, how the notice of a link that opened earlier names the epoch it asked for.
     """
@@ -63,7 +93,7 @@ class Run:
                                                            "batch_size": "batch_size", "epoch": "epoch"})
     DATA_KEYS: ClassVar[tuple[str, ...]] = ()
     VIEW_KEYS: ClassVar[tuple[str, ...]] = ()
-    UPDATE_COST: ClassVar[int] = 1
+    COSTS: ClassVar[LinkCosts] = NEURON_COSTS
     OVERSHOOT_MODES: ClassVar[tuple[str, ...]] = ("batch",)
     LINK_WHAT: ClassVar[str] = "epoch"
 
@@ -104,6 +134,11 @@ class Run:
     def n_train(self) -> int:
         return int(self.points.train_y.size)
 
+    @property
+    def measure(self) -> str:
+        """The name of the number training reports each epoch: "cost" (Rosenblatt's rule: "misclassified fraction")."""
+        return "misclassified fraction" if self.setting("mode") == "rosenblatt" else "cost"
+
     def params(self, k: int | None = None):
         """The weights at epoch k (the epoch on screen by default)."""
         return self.history.params(self.epoch if k is None else int(k))
@@ -117,6 +152,18 @@ class Run:
     def updates_per_epoch(self) -> int:
         """Weight updates one epoch makes (what a link's training on opening is counted in)."""
         return updates_per_epoch(self.n_train, self.setting("mode"), self.setting("batch_size"))
+
+    @property
+    def epoch_cost(self) -> int:
+        """What one epoch costs of a link's budget (``LINK_UPDATES``): its updates, its bookkeeping and its
+        pass over the training and held-out points, in single-sample updates of the neuron (``COSTS``)."""
+        c, n, per = self.COSTS, self.n_train, self.updates_per_epoch
+        every_epoch = c.epoch + -(-(n + int(self.points.test_y.size)) // c.rows_per_unit)
+        if self.batch == 1 or self.setting("mode") == "rosenblatt":  # one sample an update
+            return c.update * per + every_epoch
+        if per > 1:  # mini-batches: every training sample is in one of them
+            every_epoch += -(-n // c.batch_rows_per_unit)
+        return c.batch_update * per + every_epoch
 
     @property
     def limit(self) -> int:
@@ -188,7 +235,8 @@ class Run:
         if self.setting("mode") not in self.OVERSHOOT_MODES or cost.size < 2 or not np.any(np.diff(cost) > RISE):
             return ""
         k = start + int(np.argmax(np.diff(cost) > RISE)) + 1
-        return (f"The cost went up at epoch {k} (from {cost[k - start - 1]:.4g} to {cost[k - start]:.4g}): the step "
+        before, after = apart(cost[k - start - 1], cost[k - start])  # digits enough to show that it rose
+        return (f"The cost went up at epoch {k} (from {before} to {after}): the step "
                 f"overshot the valley. A smaller learning rate than {self.setting('lr'):g} descends steadily; "
                 "rewind to go back.")
 
@@ -198,12 +246,11 @@ class Run:
         self.notice = ""
 
     def step_for_link(self, epochs: int, budget: int = LINK_UPDATES) -> None:
-        """Train to the epoch a link asks for, within ``budget`` updates (one update counting
-        ``UPDATE_COST``), so that a link cannot keep a shared server busy for minutes; says so
-        when it stopped short."""
+        """Train to the epoch a link asks for, within ``budget`` (each epoch costing :attr:`epoch_cost`),
+        so that a link cannot keep a shared server busy; says so when it stopped short."""
         if self.n_train == 0:
             return
-        allowed = max(int(budget), 0) // (self.UPDATE_COST * self.updates_per_epoch)
+        allowed = max(int(budget), 0) // self.epoch_cost
         if allowed:
             self.step(min(epochs, allowed))
         if epochs > allowed:

@@ -12,7 +12,21 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine.neuron import sigmoid
-from .palette import ACCENT, C0, C1, CLASS_COLOURS, GREEN, GREY, RED, SYMBOLS
+from ..engine.neuron import step as step_activation
+from .palette import (
+    ACCENT,
+    C0,
+    C1,
+    CLASS_COLOURS,
+    GREEN,
+    GREY,
+    HALO,
+    INK,
+    LANDSCAPE,
+    PATH_COLOURS,
+    RED,
+    SYMBOLS,
+)
 from .traces import (
     add_cost_lines,
     arrow,
@@ -125,17 +139,20 @@ def sigmoid_limit(z) -> float:
     return float(min(max(6.0, float(np.max(np.abs(z))) * 1.1 if z.size else 6.0), 60.0))
 
 
-def sigmoid_points(z, y, lim, xaxis, yaxis, digits=3):
-    """One scatter per class: every sample at (z, σ(z)), clipped into the visible range."""
+def sigmoid_points(z, y, lim, xaxis, yaxis, digits=3, step=False):
+    """One scatter per class: every sample at (z, σ(z)) (or (z, step(z)) for Rosenblatt's rule), clipped
+    into the visible range; the hover gives each sample's own z, also where it is drawn at the edge."""
     z, y = np.asarray(z, dtype=float), np.asarray(y).reshape(-1)
     zc = np.clip(z, -lim, lim)
+    act, name = (step_activation, "step(z)") if step else (sigmoid, "σ(z)")
     return [
         scatter(
-            x=rounded(zc[y == label], digits), y=rounded(sigmoid(z[y == label]), digits), mode="markers",
+            x=rounded(zc[y == label], digits), y=rounded(act(z[y == label]), digits), mode="markers",
             xaxis=xaxis, yaxis=yaxis, name=f"class {label} at its z", customdata=np.flatnonzero(y == label).tolist(),
-            showlegend=False, hovertemplate="#%{customdata}<br>z=%{x}<br>ŷ=σ(z)=%{y}<extra></extra>",
-            marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label], opacity=0.75,
-                        line=dict(width=0.6, color="white")),
+            text=[f"{v:.4g}" for v in z[y == label]], showlegend=False,
+            hovertemplate="#%{customdata}<br>z=%{text}<br>ŷ=" + name + "=%{y}<extra></extra>",
+            marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label],  # opaque: full contrast
+                        line=dict(width=0.6, color=HALO)),
         )
         for label in (0, 1)
     ]
@@ -144,28 +161,34 @@ def sigmoid_points(z, y, lim, xaxis, yaxis, digits=3):
 # σ over z in [−60, 60]: dense where it bends, a few points where it is flat (121 points, not 481)
 _CURVE = np.concatenate([np.linspace(-60, -12, 9)[:-1], np.linspace(-12, 12, 97), np.linspace(12, 60, 9)[1:]])
 _SIGMOID_CURVE = (tuple(rounded(_CURVE)), tuple(rounded(sigmoid(_CURVE))))  # a constant (tuples: never mutated)
+_STEP_CURVE = ((-60.0, 0.0, 0.0, 60.0), (0.0, 0.0, 1.0, 1.0))  # Rosenblatt's step(z): 0, then 1 from z = 0 on
 DESCENT_DYNAMIC = 5  # traces 0-4 of the descent figure change with the epoch; frames update only those
 
 
-def _descent_dynamic(grid, z, z_y, cost, epoch):
-    """The traces that move with the epoch: heatmap, boundary, samples on the sigmoid, the cost marker."""
+def _descent_dynamic(grid, z, z_y, cost, epoch, step=False):
+    """The traces that move with the epoch: heatmap, boundary, samples on the sigmoid (or the step
+    function), the cost marker."""
     lim = sigmoid_limit(z)
     marker = scatter(x=[epoch], y=[round(float(cost[epoch]), 6)], mode="markers", xaxis="x3", yaxis="y3",
                      name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
-    return boundary_traces(grid) + sigmoid_points(z, z_y, lim, "x2", "y2") + [marker], lim
+    return boundary_traces(grid) + sigmoid_points(z, z_y, lim, "x2", "y2", step=step) + [marker], lim
 
 
-def _descent_layout_update(epoch, cost, accuracy, lim, status=""):
+def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False):
+    """The titles and the epoch note; with ``step`` (Rosenblatt's rule) the middle view is the step
+    function and the number on the right is the misclassified fraction, not a cost."""
+    middle, right = ("Step activation", "Misclassified fraction") if step else ("Sigmoid", "Cost")
     titles = [
         dict(text=t, x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=14))
-        for t, x in (("Decision boundary", 0.18), ("Sigmoid", 0.555), ("Cost", 0.875))
+        for t, x in (("Decision boundary", 0.18), (middle, 0.555), (right, 0.875))
     ]
-    titles.append(epoch_note(epoch, cost, accuracy, status, y=1.13))
+    titles.append(epoch_note(epoch, cost, accuracy, status, y=1.13,
+                             measure="misclassified fraction" if step else "cost"))
     return dict(annotations=titles, xaxis2=dict(range=[-lim, lim]), xaxis3=dict(range=[0, max(epoch, 10)]))
 
 
 def descent_spec(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, epoch, *,
-                 feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False) -> dict:
+                 feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False, step=False) -> dict:
     r"""The three views of gradient descent in one figure, so that one update repaints all three.
 
     Left: the decision boundary; middle: σ(z) with the training samples at their z;
@@ -181,23 +204,28 @@ def descent_spec(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, ep
     z, z_y : the training samples' z and labels, shape (m,)
     cost, accuracy : ndarray of shape (k+1,); test_cost : same or None
     """
-    dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch)
-    static = [scatter(x=_SIGMOID_CURVE[0], y=_SIGMOID_CURVE[1], mode="lines", xaxis="x2", yaxis="y2",
-                      showlegend=False, line=dict(color=GREY, width=2), hoverinfo="skip", name="σ(z)")]
-    static += cost_traces(cost, test_cost, None, xaxis="x3", yaxis="y3")
+    dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch, step)
+    curve, act = (_STEP_CURVE, "step(z)") if step else (_SIGMOID_CURVE, "σ(z)")
+    static = [scatter(x=curve[0], y=curve[1], mode="lines", xaxis="x2", yaxis="y2",
+                      showlegend=False, line=dict(color=GREY, width=2), hoverinfo="skip", name=act)]
+    lines = cost_traces(cost, test_cost, None, xaxis="x3", yaxis="y3")
+    if step:  # Rosenblatt's rule has no cost: it counts mistakes
+        for t, name in zip(lines, ("train: misclassified fraction", "test: misclassified fraction"), strict=False):
+            t["name"] = name
+    static += lines
     static += point_traces(X, y, test, class_names)
     (x0, x1), (y0, y1) = bounds
     top = cost_top(cost, test_cost)
     layout = merge(figure_layout(large, height=500, showlegend=True, margin=dict(l=50, r=20, t=70, b=105)), dict(
         xaxis=dict(domain=[0, 0.36], range=[x0, x1], title=dict(text=feature_names[0])),
         yaxis=dict(range=[y0, y1], title=dict(text=feature_names[1])),
-        yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title=dict(text="ŷ = σ(z)")),
+        yaxis2=dict(anchor="x2", range=[-0.05, 1.05], title=dict(text=f"ŷ = {act}")),
         xaxis2=dict(domain=[0.43, 0.68], title=dict(text="z")),
         xaxis3=dict(domain=[0.75, 1.0], title=dict(text="epoch")),
-        yaxis3=dict(anchor="x3", range=[0, top], title=dict(text="cost")),
+        yaxis3=dict(anchor="x3", range=[0, top], title=dict(text="misclassified fraction" if step else "cost")),
         legend=dict(orientation="h", y=-0.17, yanchor="top", x=0),
     ))
-    return spec(dynamic + static, merge(layout, _descent_layout_update(epoch, cost, accuracy, lim)))
+    return spec(dynamic + static, merge(layout, _descent_layout_update(epoch, cost, accuracy, lim, step=step)))
 
 
 def descent_figure(*args, **kwargs) -> go.Figure:
@@ -205,20 +233,20 @@ def descent_figure(*args, **kwargs) -> go.Figure:
     return as_figure(descent_spec(*args, **kwargs))
 
 
-def descent_frame(grid, z, z_y, cost, accuracy, epoch, status=""):
+def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False):
     """A partial update of :func:`descent_figure` to another epoch, for in-browser playback.
 
     Returns ``{"data": [...], "traces": [0..4], "layout": {...}}`` (plain JSON-able dicts).
     """
-    dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch)
-    keep = ("x", "y", "z", "name")  # only what moves (the marker is named by its epoch); the style stays
+    dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch, step)
+    keep = ("x", "y", "z", "name", "text")  # only what moves (the marker is named by its epoch); the style stays
     data = [{k: v for k, v in t.items() if k in keep} for t in dynamic]
     data[0].pop("x"), data[0].pop("y")  # the heatmap's grid stays put; only its values change
     return {"data": data, "traces": list(range(DESCENT_DYNAMIC)),
-            "layout": _descent_layout_update(epoch, cost, accuracy, lim, status)}
+            "layout": _descent_layout_update(epoch, cost, accuracy, lim, status, step)}
 
 
-def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool) -> dict:
+def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool, step=False) -> dict:
     """:func:`descent_frame` for the epoch one Step reaches, cost lines included, so that the browser
     can draw the next epoch the moment Step is pressed (see ``preview`` in :mod:`perceptron.web.chart`).
 
@@ -226,7 +254,7 @@ def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend
     already holds every earlier epoch, so only the new points are appended to the cost lines
     (else the lines are replaced: the Step drops the epochs after a rewind).
     """
-    frame = descent_frame(grid, z, z_y, cost, accuracy, epoch)
+    frame = descent_frame(grid, z, z_y, cost, accuracy, epoch, step=step)
     frame["layout"]["yaxis3"] = dict(range=[0, cost_top(cost, test_cost)])
     lines = [cost] + ([test_cost] if test_cost is not None else [])
     # after the σ curve: train, then test cost
@@ -239,9 +267,9 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     ``paths`` maps a label to an ndarray of shape (k, 2+) of successive weights
     (the first two columns are drawn).
     """
-    fig = new_figure(contour(x=rounded(w1s), y=rounded(w2s), z=rounded(C, 5), colorscale="Viridis",
-                             contours=dict(showlabels=True), colorbar=dict(title=dict(text="C")), name="cost"))
-    palette = ("white", "#F0E442", "#CC79A7", "#56B4E9")
+    fig = new_figure(contour(x=rounded(w1s), y=rounded(w2s), z=rounded(C, 5), colorscale=LANDSCAPE,
+                             contours=dict(showlabels=True, labelfont=dict(color=INK)), colorbar=dict(title=dict(text="C")), name="cost"))
+    palette = PATH_COLOURS  # dark on the light landscape (palette.py)
     for i, (label, path) in enumerate((paths or {}).items()):
         path = np.asarray(path, dtype=float)
         colour = palette[i % len(palette)]

@@ -84,6 +84,77 @@ def loss_landscape(X, y, b, loss, w1_range, w2_range, res: int = 41):
     return w1s, w2s, C.reshape(res, res)
 
 
+def loss_slice(X, y, w, b, loss, w1_range, w2_range, res: int = 41):
+    r"""The cost over a grid of :math:`(w_1, w_2)`, every other parameter held where it is: a slice through
+    the point ``(w, b)`` of the whole parameter space (the weights of feature maps, :math:`w_3, \dots`, and b
+    fixed at their values in ``w`` and ``b``).
+
+    So the slice passes through the model itself: at :math:`(w_1, w_2)` it shows the cost the model has.
+
+    Returns
+    -------
+    w1s : ndarray of shape (res,)
+    w2s : ndarray of shape (res,)
+    C : ndarray of shape (res, res), ``C[i, j] = C(w1s[j], w2s[i], w_3, ..., b)``
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = np.asarray(w, dtype=float)
+    w1s, w2s = np.linspace(*w1_range, res), np.linspace(*w2_range, res)
+    G1, G2 = np.meshgrid(w1s, w2s)
+    rest = X[:, 2:] @ w[2:] + float(b) if X.shape[1] > 2 else np.full(X.shape[0], float(b))
+    Z = X[:, 0][None, :] * G1.ravel()[:, None] + X[:, 1][None, :] * G2.ravel()[:, None] + rest[None, :]
+    losses = get_cost(loss).loss(np.broadcast_to(y, Z.shape), Z)
+    C = losses.mean(axis=1) if X.shape[0] else np.zeros(Z.shape[0])
+    return w1s, w2s, C.reshape(res, res)
+
+
+def _hull(P):
+    """The convex hull of 2-D points (Andrew's monotone chain), counter-clockwise; collinear points dropped."""
+    P = sorted(set(map(tuple, np.asarray(P, dtype=float).tolist())))
+    if len(P) <= 2:
+        return P
+
+    def half(points):
+        out = []
+        for p in points:
+            while len(out) >= 2 and ((out[-1][0] - out[-2][0]) * (p[1] - out[-2][1])
+                                     - (out[-1][1] - out[-2][1]) * (p[0] - out[-2][0])) <= 0:
+                out.pop()
+            out.append(p)
+        return out
+
+    lower, upper = half(P), half(P[::-1])
+    return lower[:-1] + upper[:-1]
+
+
+def linearly_separable(X, y) -> bool:
+    r"""Whether one straight line has every class-0 point strictly on one side and every class-1 point on
+    the other (2-D points). Exact: two finite sets are strictly separable iff their convex hulls are
+    disjoint, and two convex polygons are disjoint iff the normal of one of their edges separates them
+    (the separating axis theorem), so only those directions are tried. One class alone is separable."""
+    X, y = np.asarray(X, dtype=float).reshape(-1, 2), np.asarray(y).reshape(-1)
+    A, B = X[y == 0], X[y == 1]
+    if not len(A) or not len(B):
+        return True
+    axes = []
+    for hull in (_hull(A), _hull(B)):
+        pts = np.asarray(hull, dtype=float)
+        if len(pts) == 1:
+            continue
+        edges = np.roll(pts, -1, axis=0) - pts
+        axes += [np.array([-e[1], e[0]]) for e in edges] + list(edges)  # normals, and the edges (segments)
+    a0, b0 = A.mean(axis=0), B.mean(axis=0)
+    axes.append(b0 - a0)  # two single points, or a point and a segment
+    for n in axes:
+        if not np.any(n):
+            continue
+        pa, pb = A @ n, B @ n
+        if pa.max() < pb.min() or pb.max() < pa.min():
+            return True
+    return False
+
+
 def level_curve(xs, ys, P, level: float = 0.5):
     r"""The curve :math:`P = \text{level}` through a grid, by marching squares.
 

@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..engine.neuron import sigmoid
+from .worked import equation, holds, num, sigmoid_of
+from .worked import paren as _paren
 
-def num(v, digits: int = 4) -> str:
-    r"""A number for LaTeX: 4 significant digits, ``\times 10^{k}`` for very large or small values."""
-    v = float(v)
-    if not np.isfinite(v):
-        return r"\infty" if v > 0 else (r"-\infty" if v < 0 else r"\text{NaN}")
-    if v == 0:
-        return "0"
-    if 1e-3 <= abs(v) < 1e5:
-        s = f"{v:.{digits}g}"
-        return s
-    mant, exp = f"{v:.{digits - 1}e}".split("e")
-    return rf"{mant} \times 10^{{{int(exp)}}}"
+__all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "update_steps"]
 
 
 def paren(v) -> str:
-    """A number in parentheses when negative, so that products read clearly."""
-    s = num(v)
-    return f"({s})" if float(v) < 0 else s
+    """A number (:func:`~perceptron.views.worked.num`) in parentheses when negative, so that products read clearly."""
+    return _paren(num(v))
+
+
+def _sum(terms: list[str]) -> str:
+    return " + ".join(terms)
 
 
 def forward_steps(x, w, b, names=None) -> list[str]:
@@ -35,46 +30,69 @@ def forward_steps(x, w, b, names=None) -> list[str]:
     1. the weighted sum :math:`\sum_j x_j w_j`, term by term;
     2. :math:`z = \sum_j x_j w_j + b`;
     3. :math:`\hat y = \sigma(z) = 1/(1+e^{-z})`.
+
+    Every line holds for its numbers as printed (:func:`~perceptron.views.worked.equation`).
     """
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     d = len(w)
-    names = names or [f"x_{j + 1}" for j in range(d)]
     products = x * w
     s = float(products.sum())
     z = s + float(b)
-    y_hat = 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
-    terms = " + ".join(rf"{paren(x[j])} \cdot {paren(w[j])}" for j in range(d))
-    prods = " + ".join(paren(p) for p in products)
+    terms = _sum([rf"@{j}p \cdot @{d + j}p" for j in range(d)])
+    prods = _sum([f"@{2 * d + j}p" for j in range(d)])
+    weighted = equation(
+        rf"\begin{{aligned}} x \cdot w &= {terms} \\ &@eq {prods} @eq @r \end{{aligned}}",
+        lambda *v: (sum(v[j] * v[d + j] for j in range(d)), sum(v[2 * d:])), [*x, *w, *products], s)
     return [
-        rf"\begin{{aligned}} x \cdot w &= {terms} \\ &= {prods} = {num(s)} \end{{aligned}}",
-        rf"z = x \cdot w + b = {num(s)} + {paren(b)} = {num(z)}",
-        rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} = {num(y_hat)}",
+        weighted,
+        equation(r"z = x \cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [s, float(b)], z),
+        equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq @r", sigmoid_of, [z], float(sigmoid(z))),
     ]
+
+
+def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str = "i") -> str:
+    r"""The cost's first factor for one sample, :math:`\partial C/\partial \hat y_{i}`, with its numbers.
+
+    :math:`1 - \hat y` is written from :math:`\sigma(-z)`, so a saturated sigmoid shows the tiny
+    number it is, never a rounded 0 (and cross-entropy never a division by 0)."""
+    y_hat, one_minus = float(sigmoid(z_i)), float(sigmoid(-z_i))
+    hat, yy = (rf"\hat y_{i}", f"y_{i}") if i else (r"\hat y", "y")
+    if loss == "mse":
+        head = rf"-\frac{{2}}{{n}}({yy} - {hat})"
+        line = equation(rf"{head} = -\frac{{2}}{{{n}}}(@0 - @1) @eq @r", lambda a, c: -2 * (a - c) / n,
+                        [y_i, y_hat], dC)
+        if holds(line):
+            return line
+        # ŷ rounds to the label: y − ŷ is written as the number it is (σ(−z) or −σ(z))
+        diff, why = ((y_i - 1.0) + one_minus, r"1 - \sigma(z) = \sigma(-z)") if y_i >= 0.5 else (y_i - y_hat, r"-\sigma(z)")
+        return equation(rf"{head} = -\frac{{2}}{{{n}}} \cdot @0p @eq @r \quad (\text{{with }} {yy} - {hat} = {why})",
+                        lambda a: -2 * a / n, [diff], dC)
+    head = rf"-\frac{{1}}{{n}}\left(\frac{{{yy}}}{{{hat}}} - \frac{{1-{yy}}}{{1-{hat}}}\right)"
+    return equation(rf"{head} = -\frac{{1}}{{{n}}}\left(\frac{{@0}}{{@1}} - \frac{{@2}}{{@3}}\right) @eq @r",
+                    lambda a, c, e, g: -(a / c - e / g) / n, [y_i, y_hat, 1.0 - y_i, one_minus], dC)
 
 
 def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list[str]:
-    r"""The chain rule for sample i, factor by factor, from a :class:`~perceptron.engine.backprop.Ledger`."""
-    n = L.n
-    y_hat = L.y_hat[i]
-    if loss == "mse":
-        dC = rf"\frac{{\partial C}}{{\partial \hat y_i}} = -\frac{{2}}{{n}}(y_i - \hat y_i) = -\frac{{2}}{{{n}}}({num(y_i)} - {num(y_hat)}) = {num(L.dC_dyhat[i])}"
-    else:
-        dC = (
-            rf"\frac{{\partial C}}{{\partial \hat y_i}} = -\frac{{1}}{{n}}\left(\frac{{y_i}}{{\hat y_i}} - \frac{{1-y_i}}{{1-\hat y_i}}\right)"
-            rf" = -\frac{{1}}{{{n}}}\left(\frac{{{num(y_i)}}}{{{num(y_hat)}}} - \frac{{{num(1 - y_i)}}}{{{num(1 - y_hat)}}}\right) = {num(L.dC_dyhat[i])}"
-        )
-    d = L.dz_dw.shape[1]
-    names = names or [f"x_{{i{j + 1}}}" for j in range(d)]
+    r"""The chain rule for sample i, factor by factor, from a :class:`~perceptron.engine.backprop.Ledger`.
+
+    Each product holds for its factors as printed; :math:`1 - \sigma(z_i)` is :math:`\sigma(-z_i)`."""
+    n, z = L.n, float(L.z[i])
+    dC = float(L.dC_dyhat[i])
     lines = [
-        dC,
-        rf"\frac{{\partial \hat y_i}}{{\partial z_i}} = \sigma(z_i)(1 - \sigma(z_i)) = {num(y_hat)} \cdot {paren(1 - y_hat)} = {num(L.dyhat_dz[i])}",
-        rf"\frac{{\partial C}}{{\partial z_i}} = \frac{{\partial C}}{{\partial \hat y_i}}\frac{{\partial \hat y_i}}{{\partial z_i}} = {paren(L.dC_dyhat[i])} \cdot {paren(L.dyhat_dz[i])} = {num(L.dC_dz[i])}",
+        rf"\frac{{\partial C}}{{\partial \hat y_i}} = {dC_dyhat_line(n, float(y_i), z, dC, loss)}",
+        equation(r"\frac{\partial \hat y_i}{\partial z_i} = \sigma(z_i)(1 - \sigma(z_i)) = @0 \cdot @1 @eq @r",
+                 lambda a, c: a * c, [float(sigmoid(z)), float(sigmoid(-z))], float(L.dyhat_dz[i])),
+        equation(r"\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}\frac{\partial \hat y_i}"
+                 r"{\partial z_i} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
+                 [dC, float(L.dyhat_dz[i])], float(L.dC_dz[i])),
     ]
-    for j in range(d):
-        lines.append(
-            rf"\frac{{\partial C}}{{\partial w_{j + 1}}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot \frac{{\partial z_i}}{{\partial w_{j + 1}}}"
-            rf" = {paren(L.dC_dz[i])} \cdot {paren(L.dz_dw[i, j])} = {num(L.dC_dw_i[i, j])}"
-        )
+    if loss != "mse":  # the sigmoid's slope cancels: the engine computes this factor as (ŷ − y)/n
+        lines[-1] = lines[-1].replace(r"{\partial z_i} = ", r"{\partial z_i} = \frac{\hat y_i - y_i}{n} = ", 1)
+    for j in range(L.dz_dw.shape[1]):
+        lines.append(equation(
+            rf"\frac{{\partial C}}{{\partial w_{j + 1}}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot "
+            rf"\frac{{\partial z_i}}{{\partial w_{j + 1}}} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
+            [float(L.dC_dz[i]), float(L.dz_dw[i, j])], float(L.dC_dw_i[i, j])))
     lines.append(
         rf"\frac{{\partial C}}{{\partial b}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot 1 = {num(L.dC_db_i[i])}"
     )
@@ -82,14 +100,16 @@ def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list
 
 
 def update_steps(w, b, dw, db, lr, w_new, b_new) -> list[str]:
-    r"""The update :math:`w \leftarrow w - \alpha\,\partial C/\partial w` with its numbers."""
+    r"""The update :math:`w \leftarrow w - \alpha\,\partial C/\partial w` with its numbers (each line holds
+    for its numbers as printed)."""
+    step = lambda v, a, g: v - a * g  # noqa: E731
     lines = [
-        rf"w_{j + 1} \leftarrow w_{j + 1} - \alpha \frac{{\partial C}}{{\partial w_{j + 1}}} = {num(w[j])} - {num(lr)} \cdot {paren(dw[j])} = {num(w_new[j])}"
+        equation(rf"w_{j + 1} \leftarrow w_{j + 1} - \alpha \frac{{\partial C}}{{\partial w_{j + 1}}} = "
+                 r"@0 - @1 \cdot @2p @eq @r", step, [float(w[j]), float(lr), float(dw[j])], float(w_new[j]))
         for j in range(len(w))
     ]
-    lines.append(
-        rf"b \leftarrow b - \alpha \frac{{\partial C}}{{\partial b}} = {num(b)} - {num(lr)} \cdot {paren(db)} = {num(b_new)}"
-    )
+    lines.append(equation(r"b \leftarrow b - \alpha \frac{\partial C}{\partial b} = @0 - @1 \cdot @2p @eq @r", step,
+                          [float(b), float(lr), float(db)], float(b_new)))
     return lines
 
 

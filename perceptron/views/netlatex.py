@@ -1,18 +1,24 @@
 r"""The hidden-layer page's chain rule, written out with its numbers, for one sample and two weights.
 
 Pure string building from a :class:`~perceptron.session.netlab.NetLab`: the forward pass layer
-by layer, the chain-rule products for the output weight :math:`w^{(2)}_j` and the hidden weight
-:math:`W^{(1)}_{ij}`, the finite-difference check of both, and the gradient summed over every
+by layer, the chain-rule products for the output weight :math:`w^{(2)}_k` and the hidden weight
+:math:`W^{(1)}_{jk}`, the finite-difference check of both, and the gradient summed over every
 sample. The page imports these through :mod:`perceptron.views.netscenes`.
+
+One index convention on every page: i numbers the samples, j the inputs, and here k the hidden units.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..engine import network as net
+from ..engine.neuron import sigmoid
 from ..session.netlab import NetLab
-from .latex import num, paren
+from .latex import dC_dyhat_line
+from .worked import equation, num, sigmoid_of
 
 
 def ledger(lab: NetLab, k: int | None = None) -> net.NetLedger:
@@ -21,8 +27,11 @@ def ledger(lab: NetLab, k: int | None = None) -> net.NetLedger:
     return net.chain_rule(X, y, lab.params(k), lab.loss)
 
 
-def _x(lab: NetLab, i: int) -> str:
-    return lab.features.names[i].replace("x_1", "x_{s1}").replace("x_2", "x_{s2}") if lab.d > 2 else f"x_{{s{i + 1}}}"
+def _x(lab: NetLab, j: int) -> str:
+    """Input j of sample i as LaTeX: ``x_{i1}``, or a feature map of sample i's inputs (``x_{i1} x_{i2}``)."""
+    if lab.d > 2:
+        return lab.features.names[j].replace("x_1", "x_{i1}").replace("x_2", "x_{i2}")
+    return f"x_{{i{j + 1}}}"
 
 
 def _sum(terms, per_row: int = 4) -> str:
@@ -31,66 +40,74 @@ def _sum(terms, per_row: int = 4) -> str:
     return r" \\ &\quad + ".join(rows)
 
 
+def _dot(n: int, bias: bool = True):
+    """``sum(v[m] * v[n + m]) (+ v[2n])``: a weighted sum of the printed operands, as the line writes it."""
+    return lambda *v: sum(v[m] * v[n + m] for m in range(n)) + (v[2 * n] if bias else 0)
+
+
 def forward_lines(lab: NetLab, k: int | None = None) -> list[str]:
-    r"""Sample s layer by layer: :math:`z^{(1)}_j = \sum_i x_i W^{(1)}_{ij} + b^{(1)}_j`, :math:`a^{(1)}_j`,
-    :math:`z^{(2)} = \sum_j a^{(1)}_j w^{(2)}_j + b^{(2)}`, :math:`\hat y`."""
+    r"""Sample i layer by layer: :math:`z^{(1)}_k = \sum_j x_{ij} W^{(1)}_{jk} + b^{(1)}_k`, :math:`a^{(1)}_k`,
+    :math:`z^{(2)} = \sum_k a^{(1)}_k w^{(2)}_k + b^{(2)}`, :math:`\hat y`. Every line holds for its
+    numbers as printed (:func:`perceptron.views.worked.equation`)."""
     p, L = lab.params(k), ledger(lab, k)
     X, *_ = lab.design()
-    s, x = lab.sample, X[lab.sample]
+    i, x = lab.sample, X[lab.sample]
     lines = []
-    for j in range(p.h):
-        terms = [rf"{paren(x[i])} \cdot {paren(p.W1[i, j])}" for i in range(p.d)] + [paren(p.b1[j])]
-        z = rf"z^{{(1)}}_{j + 1} &= {_sum(terms)} = {num(L.z1[s, j])}"
-        a = rf"a^{{(1)}}_{j + 1} = \sigma({num(L.z1[s, j])}) = {num(L.a1[s, j])}"
+    for u in range(p.h):
+        terms = [rf"@{j}p \cdot @{p.d + j}p" for j in range(p.d)] + [f"@{2 * p.d}p"]
+        z = equation(rf"z^{{(1)}}_{u + 1} &= {_sum(terms)} @eq @r", _dot(p.d),
+                     [*x, *p.W1[:, u], float(p.b1[u])], float(L.z1[i, u]))
+        a = equation(rf"a^{{(1)}}_{u + 1} = \sigma(@0) @eq @r", sigmoid_of, [float(L.z1[i, u])], float(L.a1[i, u]))
         lines.append(rf"\begin{{aligned}} {z}, \quad {a} \end{{aligned}}" if p.d <= 3
                      else rf"\begin{{aligned}} {z} \\ {a.replace(' = ', ' &= ', 1)} \end{{aligned}}")
-    terms = [rf"{paren(L.a1[s, j])} \cdot {paren(p.w2[j])}" for j in range(p.h)] + [paren(p.b2)]
-    lines.append(rf"\begin{{aligned}} z^{{(2)}} &= {{\textstyle\sum_j}} a^{{(1)}}_j w^{{(2)}}_j + b^{{(2)}} \\ "
-                 rf"&= {_sum(terms)} = {num(L.z2[s])} \end{{aligned}}")
-    lines.append(rf"\hat y = \sigma(z^{{(2)}}) = \sigma({num(L.z2[s])}) = {num(L.y_hat[s])}")
+    terms = [rf"@{u}p \cdot @{p.h + u}p" for u in range(p.h)] + [f"@{2 * p.h}p"]
+    lines.append(equation(rf"\begin{{aligned}} z^{{(2)}} &= {{\textstyle\sum_k}} a^{{(1)}}_k w^{{(2)}}_k + b^{{(2)}} \\ "
+                          rf"&= {_sum(terms)} @eq @r \end{{aligned}}", _dot(p.h),
+                          [*L.a1[i], *p.w2, float(p.b2)], float(L.z2[i])))
+    lines.append(equation(r"\hat y_i = \sigma(z^{(2)}) = \sigma(@0) @eq @r", sigmoid_of, [float(L.z2[i])],
+                          float(L.y_hat[i])))
     return lines
 
 
 def backward_lines(lab: NetLab, k: int | None = None) -> list[str]:
-    r"""The chain rule for sample s, for the output weight :math:`w^{(2)}_j` and the hidden weight
-    :math:`W^{(1)}_{ij}`, each as a product of numbers; then central finite differences of sample s's
-    share of the cost, :math:`\frac1n L_s`, which must give the same numbers."""
+    r"""The chain rule for sample i, for the output weight :math:`w^{(2)}_k` and the hidden weight
+    :math:`W^{(1)}_{jk}`, each as a product of numbers (holding as printed; :math:`1 - \sigma` is written from
+    :math:`\sigma(-z)`, so a saturated unit shows its tiny slope, never 0); then central finite differences
+    of sample i's share of the cost, :math:`\frac1n L_i`, which must give the same numbers."""
     p, L = lab.params(k), ledger(lab, k)
     X, y, *_ = lab.design()
-    s, i, j, n = lab.sample, lab.feature, lab.unit, L.n
-    yh, ys = L.y_hat[s], y[s]
-    if lab.loss == "mse":
-        dC = rf"-\frac{{2}}{{n}}(y - \hat y) = -\frac{{2}}{{{n}}}({num(ys)} - {num(yh)})"
-    else:
-        dC = (rf"-\frac{{1}}{{n}}\left(\frac{{y}}{{\hat y}} - \frac{{1-y}}{{1-\hat y}}\right) = "
-              rf"-\frac{{1}}{{{n}}}\left(\frac{{{num(ys)}}}{{{num(yh)}}} - \frac{{{num(1 - ys)}}}{{{num(1 - yh)}}}\right)")
-    w2, W1 = rf"w^{{(2)}}_{j + 1}", rf"W^{{(1)}}_{{{i + 1}{j + 1}}}"
-    xi = X[s, i]
+    i, j, u, n = lab.sample, lab.feature, lab.unit, L.n
+    z2, ys = float(L.z2[i]), float(y[i])
+    w2, W1 = rf"w^{{(2)}}_{u + 1}", rf"W^{{(1)}}_{{{j + 1}{u + 1}}}"
+    xj, z1 = float(X[i, j]), float(L.z1[i, u])
+    A, B, s1 = float(L.dC_dyhat[i]), float(L.dyhat_dz2[i]), float(L.da1_dz1[i, u])
+    product = lambda *v: math.prod(v)  # noqa: E731
     lines = [
-        rf"\frac{{\partial C}}{{\partial \hat y}} = {dC} = {num(L.dC_dyhat[s])}",
-        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} = \hat y(1 - \hat y) = {num(yh)} \cdot {paren(1 - yh)} = {num(L.dyhat_dz2[s])}",
-        rf"\sigma'(z^{{(1)}}_{j + 1}) = a^{{(1)}}_{j + 1}(1 - a^{{(1)}}_{j + 1}) = {num(L.a1[s, j])} \cdot "
-        rf"{paren(1 - L.a1[s, j])} = {num(L.da1_dz1[s, j])}",
-        rf"\frac{{\partial C}}{{\partial {w2}}}\Big|_s = \frac{{\partial C}}{{\partial \hat y}} \cdot "
-        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} \cdot a^{{(1)}}_{j + 1} = {paren(L.dC_dyhat[s])} \cdot "
-        rf"{paren(L.dyhat_dz2[s])} \cdot {paren(L.a1[s, j])} = {num(L.dC_dw2_i[s, j])}",
-        rf"\frac{{\partial C}}{{\partial {W1}}}\Big|_s = \frac{{\partial C}}{{\partial \hat y}} \cdot "
-        rf"\frac{{\partial \hat y}}{{\partial z^{{(2)}}}} \cdot {w2} \cdot \sigma'(z^{{(1)}}_{j + 1}) \cdot {_x(lab, i)}"
-        rf" = {paren(L.dC_dyhat[s])} \cdot {paren(L.dyhat_dz2[s])} \cdot {paren(p.w2[j])} \cdot "
-        rf"{paren(L.da1_dz1[s, j])} \cdot {paren(xi)} = {num(L.dC_dW1_i[s, i, j])}",
+        rf"\frac{{\partial C}}{{\partial \hat y_i}} = {dC_dyhat_line(n, ys, z2, A, lab.loss)}",
+        equation(r"\frac{\partial \hat y_i}{\partial z^{(2)}} = \hat y_i(1 - \hat y_i) = @0 \cdot @1 @eq @r", product,
+                 [float(sigmoid(z2)), float(sigmoid(-z2))], B),
+        equation(rf"\sigma'(z^{{(1)}}_{u + 1}) = a^{{(1)}}_{u + 1}(1 - a^{{(1)}}_{u + 1}) = @0 \cdot @1 @eq @r", product,
+                 [float(sigmoid(z1)), float(sigmoid(-z1))], s1),
+        equation(rf"\frac{{\partial C}}{{\partial {w2}}}\Big|_i = \frac{{\partial C}}{{\partial \hat y_i}} \cdot "
+                 rf"\frac{{\partial \hat y_i}}{{\partial z^{{(2)}}}} \cdot a^{{(1)}}_{u + 1} = @0p \cdot @1p \cdot @2p @eq @r",
+                 product, [A, B, float(L.a1[i, u])], float(L.dC_dw2_i[i, u])),
+        equation(rf"\frac{{\partial C}}{{\partial {W1}}}\Big|_i = \frac{{\partial C}}{{\partial \hat y_i}} \cdot "
+                 rf"\frac{{\partial \hat y_i}}{{\partial z^{{(2)}}}} \cdot {w2} \cdot \sigma'(z^{{(1)}}_{u + 1}) \cdot {_x(lab, j)}"
+                 r" = @0p \cdot @1p \cdot @2p \cdot @3p \cdot @4p @eq @r", product,
+                 [A, B, float(p.w2[u]), s1, xj], float(L.dC_dW1_i[i, j, u])),
     ]
     fd_w2, fd_W1 = finite_differences(lab, k)
-    for name, fd, exact in ((w2, fd_w2, L.dC_dw2_i[s, j]), (W1, fd_W1, L.dC_dW1_i[s, i, j])):
+    for name, fd, exact in ((w2, fd_w2, L.dC_dw2_i[i, u]), (W1, fd_W1, L.dC_dW1_i[i, j, u])):
         lines.append(
-            rf"\text{{check: }} \frac{{\tfrac1n L_s({name} + \varepsilon) - \tfrac1n L_s({name} - \varepsilon)}}"
+            rf"\text{{check: }} \frac{{\tfrac1n L_i({name} + \varepsilon) - \tfrac1n L_i({name} - \varepsilon)}}"
             rf"{{2\varepsilon}} = {num(fd)} \quad (\text{{chain rule: }} {num(exact)},\ \varepsilon = 10^{{-6}})"
         )
     return lines
 
 
 def finite_differences(lab: NetLab, k: int | None = None, eps: float = 1e-6) -> tuple[float, float]:
-    r"""Central differences of sample s's share :math:`\frac1n L_s` of the cost in :math:`w^{(2)}_j` and
-    :math:`W^{(1)}_{ij}`: independent of the chain rule, they must give its two products."""
+    r"""Central differences of sample i's share :math:`\frac1n L_i` of the cost in :math:`w^{(2)}_k` and
+    :math:`W^{(1)}_{jk}`: independent of the chain rule, they must give its two products."""
     p = lab.params(k)
     X, y, *_ = lab.design()
     s, n = lab.sample, max(lab.n_train, 1)
@@ -109,10 +126,10 @@ def finite_differences(lab: NetLab, k: int | None = None, eps: float = 1e-6) -> 
 def gradient_line(lab: NetLab, k: int | None = None) -> str:
     """Summed over every sample: the gradient the next update uses for the two explained weights."""
     L = ledger(lab, k)
-    i, j = lab.feature, lab.unit
-    return (rf"\text{{all }} {L.n} \text{{ samples: }} \frac{{\partial C}}{{\partial w^{{(2)}}_{j + 1}}} = "
-            rf"{{\textstyle\sum_s}} \ldots = {num(L.dw2[j])}, \qquad \frac{{\partial C}}{{\partial W^{{(1)}}_{{{i + 1}{j + 1}}}}}"
-            rf" = {{\textstyle\sum_s}} \ldots = {num(L.dW1[i, j])}")
+    j, u = lab.feature, lab.unit
+    return (rf"\text{{all }} {L.n} \text{{ samples: }} \frac{{\partial C}}{{\partial w^{{(2)}}_{u + 1}}} = "
+            rf"{{\textstyle\sum_i}} \ldots = {num(L.dw2[u])}, \qquad \frac{{\partial C}}{{\partial W^{{(1)}}_{{{j + 1}{u + 1}}}}}"
+            rf" = {{\textstyle\sum_i}} \ldots = {num(L.dW1[j, u])}")
 
 
 LINE_BREAK = r" \\[6pt] "

@@ -28,7 +28,7 @@ from .netlatex import (
     ledger,
     weight_names,
 )
-from .palette import ACCENT, C0, C1, CLASS_COLOURS, GREEN, GREY, HEAT, SYMBOLS
+from .palette import ACCENT, C0, C1, CLASS_COLOURS, GREEN, GREY, HEAT, SYMBOLS, UNIT_HEAT
 from .traces import (
     add_cost_lines,
     as_figure,
@@ -57,7 +57,6 @@ THUMB_LINE = 20  # each unit's line a = 0.5 is traced on a finer grid than its m
 COST_DIGITS = 4  # decimals of the cost line and its marker
 THUMB_POINTS = 60  # points drawn in each thumbnail (an even sample): each point is an SVG node to redraw
 UNIT = GREEN  # a hidden unit's activation (not a class)
-UNIT_HEAT = [[0.0, "#ffffff"], [1.0, "#8fd3bd"]]
 COLS = 4  # thumbnails per row
 TOP = 0.58  # the thumbnails fill the paper from 0 to TOP on the right, under the cost plot
 FIXED = 3  # traces 0-2 move with the epoch (output heatmap, its boundary, the cost marker); then 2h more
@@ -155,7 +154,7 @@ def _annotations(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
         w = float(p.w2[j])
         notes.append(dict(text=f"h{j + 1}: {w:+.2f}" if abs(w) < 10 else f"h{j + 1}: {w:+.1f}",
                           x=round((dx[0] + dx[1]) / 2, 4), y=dy[1], xref="paper", yref="paper", yanchor="bottom",
-                          showarrow=False, font=dict(size=12, color=C1 if w >= 0 else ACCENT)))
+                          showarrow=False, font=dict(size=12, color=C1 if w >= 0 else C0)))
     return notes
 
 

@@ -7,14 +7,16 @@ tested without a server, and any renderer can draw it.
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 import pandas as pd
 
-from ..engine.backprop import Ledger, chain_rule, gradients
+from ..engine.backprop import Ledger, chain_rule, cost_at, gradients
 from ..session.lab import Lab
 from . import figures as F
-from .geometry import loss_landscape, plane_bounds, probability_grid
+from . import worked
+from .geometry import linearly_separable, loss_slice, plane_bounds, probability_grid
 from .palette import ACCENT, RED
 from .traces import as_figure
 
@@ -54,9 +56,12 @@ def plane(lab: Lab, w=None, b=None, highlight=None, arrows=(), title="Decision b
     d = lab.dataset
     bounds = plane_bounds(d.X)
     grid = probability_grid(lab.features, w, b, bounds, GRID)
-    return F.plane_figure(grid, d.X, d.y, d.test, bounds, feature_names=axis_names(lab),
-                          class_names=class_names(lab), highlight=highlight, arrows=arrows, title=title,
-                          highlight_name=_sample_name(lab, highlight))
+    fig = F.plane_figure(grid, d.X, d.y, d.test, bounds, feature_names=axis_names(lab),
+                         class_names=class_names(lab), highlight=highlight, arrows=arrows, title=title,
+                         highlight_name=_sample_name(lab, highlight))
+    if arrows:  # w drawn on the plane: one unit is as long on both axes, so "perpendicular" looks it
+        fig.update_yaxes(scaleanchor="x", scaleratio=1)
+    return fig
 
 
 def _sample_name(lab: Lab, row) -> str:
@@ -82,7 +87,12 @@ def descent_spec(lab: Lab, k: int | None = None) -> dict:
     X, y, *_ = lab.design()
     grid, z = _moving_parts(lab, k, bounds, X)
     return F.descent_spec(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
-                          feature_names=axis_names(lab), class_names=class_names(lab))
+                          feature_names=axis_names(lab), class_names=class_names(lab), step=_step(lab))
+
+
+def _step(lab: Lab) -> bool:
+    """Rosenblatt's rule: the step activation, and a misclassified fraction instead of a cost."""
+    return lab.settings.mode == "rosenblatt"
 
 
 def descent(lab: Lab, k: int | None = None):
@@ -98,7 +108,7 @@ def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:
     frames = []
     for k in range(start, end + 1):
         grid, z = _moving_parts(lab, k, bounds, X)
-        frames.append(F.descent_frame(grid, z, y, h.cost, h.accuracy, k, " · playing"))
+        frames.append(F.descent_frame(grid, z, y, h.cost, h.accuracy, k, " · playing", step=_step(lab)))
     return frames
 
 
@@ -113,7 +123,7 @@ def descent_preview(lab: Lab) -> dict | None:
     w, b = h.params(k + 1)
     grid = probability_grid(lab.features, w, b, plane_bounds(lab.dataset.X), GRID)
     return F.descent_step_frame(grid, X @ w + b, y, h.cost, h.test_cost, h.accuracy, k + 1,
-                                extend=lab.history.epochs == k)
+                                extend=lab.history.epochs == k, step=_step(lab))
 
 
 def train_index(lab: Lab) -> np.ndarray:
@@ -132,6 +142,18 @@ def weight_arrows(lab: Lab, w, b, gradient=None, lr=None):
     return tuple(arrows)
 
 
+def descent_arrow(lab: Lab, w, b):
+    """``(arrows, title)`` for the plane beside the chain rule: w and the full-batch step −α∇C of the cost
+    *training* uses (whatever cost the page inspects); only w in Rosenblatt's mode, which follows no gradient."""
+    s = lab.settings
+    if s.mode == "rosenblatt":
+        return weight_arrows(lab, w, b), "w (Rosenblatt's rule follows no gradient)"
+    dw, _ = gradient_at(lab, w, b, s.loss)
+    cost = "MSE" if s.loss == "mse" else "cross-entropy"
+    how = "the step −α∇C descent will take" if s.mode == "batch" else "one full-batch step −α∇C"
+    return weight_arrows(lab, w, b, dw, s.lr), f"w, and {how} (training cost: {cost})"
+
+
 def forward_table(lab: Lab, w, b) -> pd.DataFrame:
     """z and ŷ for every training sample."""
     X, y, *_ = lab.design()
@@ -146,22 +168,119 @@ def forward_table(lab: Lab, w, b) -> pd.DataFrame:
     return table
 
 
-def ledger_table(L: Ledger, y) -> pd.DataFrame:
-    """Every sample's chain-rule factors and contribution; the last row is their sum, the gradient."""
-    d = L.dz_dw.shape[1]
-    cols = {"y": np.asarray(y, dtype=float), "z": L.z, "ŷ": L.y_hat, "∂C/∂ŷ": L.dC_dyhat, "∂ŷ/∂z": L.dyhat_dz,
-            "∂C/∂z": L.dC_dz}
-    for j in range(d):
-        cols[f"∂C/∂w{j + 1} contribution"] = L.dC_dw_i[:, j]
-    cols["∂C/∂b contribution"] = L.dC_db_i
-    table = pd.DataFrame(cols)
-    total = {c: np.nan for c in table.columns}
-    for j in range(d):
-        total[f"∂C/∂w{j + 1} contribution"] = L.dw[j]
-    total["∂C/∂b contribution"] = L.db
+def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
+    r"""Every sample's chain-rule factors and contributions as printed text; the last row is their sum, the gradient.
+
+    Each row holds two relations, :math:`\partial C/\partial z_i = \partial C/\partial \hat y_i \cdot
+    \partial \hat y_i/\partial z_i` and :math:`\text{contribution}_{ij} = \partial C/\partial z_i \cdot x_{ij}`,
+    and each column of contributions adds up to the gradient (the :math:`\partial C/\partial z` column to
+    :math:`\partial C/\partial b`). The printing rule of :mod:`perceptron.views.worked` applies: results
+    are the engine's values to 4 digits, and the numbers that produce them get as many digits as it
+    takes for the relation to hold as printed; a result whose relation cannot hold is written "≈ …".
+    Rows are decided in floats, all at once; a row floats cannot decide is decided exactly (decimals).
+    """
+    n, d = L.n, L.dz_dw.shape[1]
+    X = np.asarray(L.dz_dw, dtype=float)
+    names = list(names or [f"x{j + 1}" for j in range(d)])
+    A, B, C = (np.asarray(v, dtype=float) for v in (L.dC_dyhat, L.dyhat_dz, L.dC_dz))
+    D, z, y_hat = np.asarray(L.dC_dw_i, dtype=float), np.asarray(L.z, dtype=float), np.asarray(L.y_hat, dtype=float)
+    plus = lambda *v: sum(v)  # noqa: E731
+    # the sums: the fewest digits of each contributions column (and of ∂C/∂z) that add up to the gradient
+    sums = [(D[:, j], float(L.dw[j])) for j in range(d)] + [(C, float(L.db))]
+    kcol = [_sum_digits(col, total) or worked.fit(plus, list(col), total) or worked.DIGITS for col, total in sums]
+    # ∂C/∂z and the inputs: the fewest digits (from the ∂C/∂z column's) for every contribution of the row
+    kc = _row_digits(lambda c, *x: [c * v for v in x], [C, *X.T], list(D.T), kcol[:d], kcol[d])
+    for i in np.flatnonzero(kc == 0):  # rows floats cannot decide: exactly
+        kc[i] = worked.fit_many(lambda c, *x: tuple(c * v for v in x), [C[i], *X[i]], list(D[i]), kcol[:d],
+                                lo=kcol[d]) or -1
+    # ∂C/∂ŷ and ∂ŷ/∂z: the fewest digits for their product to give ∂C/∂z at its digits
+    c_digits = np.where(kc > 0, kc, kcol[d])
+    ka = _row_digits(lambda a, b: [a * b], [A, B], [C], [c_digits])
+    for i in np.flatnonzero(ka == 0):
+        ka[i] = worked.fit(lambda a, b: a * b, [A[i], B[i]], C[i], int(c_digits[i])) or -1
+    kz = _row_digits(lambda v: [1 / (1 + np.exp(-v))], [z], [y_hat], [worked.DIGITS])
+    for i in np.flatnonzero(kz == 0):
+        kz[i] = worked.fit(worked.sigmoid_of, [z[i]], y_hat[i]) or -1
+    t = worked.text
+    rows = []
+    for i in range(n):  # k > 0: the digits that make the relation hold; -1: none does ("≈")
+        a_k, c_k, z_k = (int(k) if k > 0 else worked.DIGITS for k in (ka[i], c_digits[i], kz[i]))
+        row = {"y": t(y[i]), "z": t(z[i], z_k), "ŷ": t(y_hat[i]), "∂C/∂ŷ": t(A[i], a_k), "∂ŷ/∂z": t(B[i], a_k),
+               "∂C/∂z": ("" if ka[i] > 0 else "≈ ") + t(C[i], c_k)}
+        for j in range(d):
+            row[names[j]] = t(X[i, j], c_k)
+        for j in range(d):
+            row[f"∂C/∂w{j + 1} contribution"] = ("" if kc[i] > 0 else "≈ ") + t(D[i, j], kcol[j])
+        rows.append(row)
+    contrib = [f"∂C/∂w{j + 1} contribution" for j in range(d)]
+    table = pd.DataFrame(rows, columns=["y", "z", "ŷ", "∂C/∂ŷ", "∂ŷ/∂z", "∂C/∂z", *names, *contrib])
+    total = {c: "" for c in table.columns}
+    # each sum as printed: the cells' own digits (a row may have needed more), checked on the strings
+    for col, (_, value) in zip([*contrib, "∂C/∂z"], sums, strict=True):
+        cells = [c.removeprefix("≈ ") for c in table[col]]
+        digits = c_digits if col == "∂C/∂z" else kcol[contrib.index(col)]
+        quick = _sum_holds(sums[-1][0] if col == "∂C/∂z" else D[:, contrib.index(col)], digits, value)
+        total[col] = ("" if (quick if quick is not None else worked.adds_up(cells, value)) else "≈ ") + t(value)
+    total["∂C/∂z"] += "  (= ∂C/∂b)"
     table.loc[len(table)] = total
-    table.index = [f"#{i}" for i in range(L.n)] + ["sum = gradient"]
+    table.index = [f"#{i}" for i in range(n)] + ["sum = gradient"]
     return table
+
+
+def _sum_digits(col, total: float, lo=worked.DIGITS, hi=worked.MAX_DIGITS) -> int | None:
+    """The fewest digits (``lo`` to ``hi``; ``lo`` may be one per cell) of a column's cells for which their sum,
+    as printed, rounds to ``total`` at 4 digits, decided in floats; None where floats cannot tell or no
+    precision works (the caller then decides exactly)."""
+    for k in range(lo, hi + 1):
+        holds = _sum_holds(col, k, total)
+        if holds is None:
+            return None
+        if holds:
+            return k
+    return None
+
+
+def _sum_holds(col, digits, total: float) -> bool | None:
+    """Whether the cells of a column, printed with ``digits`` (one for all, or one per cell), add up to
+    ``total`` printed with 4 digits, decided in floats; None where floats cannot tell."""
+    vals, unsure = worked.printed(col, digits)
+    shown, unsure_total = worked.printed(total, worked.DIGITS)
+    if unsure.any() or unsure_total or shown == 0:
+        return None
+    s = math.fsum(vals)  # the exact sum of the floats; each float is its printed value to 1 ulp
+    err = 4e-16 * float(np.sum(np.abs(vals))) + 1e-300
+    mag = math.floor(math.log10(abs(shown)))
+    half = 0.5 * 10.0 ** (mag - worked.DIGITS + 1)
+    gap = abs(s - shown)
+    if abs(gap - half) <= 2 * err or abs(abs(shown) - 10.0**mag) <= 1e-12 * abs(shown):
+        return None
+    return gap < half
+
+
+def _row_digits(f, operands, results, digits, lo: int = worked.DIGITS) -> np.ndarray:
+    """For every row at once: the fewest significant digits (``lo`` to 8) of the operands for which each
+    of ``f``'s values (on the operands as printed) rounds to its result at its digits. 0 where floats
+    cannot decide the row (the caller decides it exactly); -1 where no precision works."""
+    n = len(operands[0])
+    out = np.zeros(n, dtype=int)
+    open_ = np.ones(n, dtype=bool)
+    unsure_any = np.zeros(n, dtype=bool)
+    for k in range(lo, worked.MAX_DIGITS + 1):
+        shown = [worked.printed(v, k) for v in operands]
+        unsure = np.logical_or.reduce([u for _, u in shown]) if shown else np.zeros(n, dtype=bool)
+        with np.errstate(all="ignore"):
+            values = f(*[v for v, _ in shown])
+        ok = np.ones(n, dtype=bool)
+        for value, result, dig in zip(values, results, digits, strict=True):
+            yes, maybe = worked.holds_where(value, result, dig)
+            ok &= yes
+            unsure |= maybe
+        done = open_ & ok & ~unsure
+        out[done] = k
+        open_ &= ~done
+        unsure_any |= open_ & unsure
+    out[open_ & ~unsure_any] = -1  # no precision up to 8 digits: "≈"
+    return out
 
 
 def history_table(lab: Lab) -> pd.DataFrame:
@@ -170,37 +289,115 @@ def history_table(lab: Lab) -> pd.DataFrame:
     table = pd.DataFrame(h.w, columns=[f"w{j + 1}" for j in range(h.w.shape[1])])
     table.insert(0, "epoch", np.arange(h.epochs + 1))
     table["b"] = h.b
-    table["cost"] = h.cost
+    table[lab.measure] = h.cost  # Rosenblatt's rule has no cost: it reports the misclassified fraction
     table["train accuracy"] = h.accuracy
     if h.test_cost is not None:
-        table["test cost"] = h.test_cost
+        table[f"test {lab.measure}"] = h.test_cost
         table["test accuracy"] = h.test_accuracy
     table["‖gradient‖" if lab.settings.mode != "rosenblatt" else "updates"] = h.grad_norm
     return table
 
 
 def separability_note(lab: Lab) -> str | None:
-    """Guidance where one straight line cannot work: XOR and circles without feature maps."""
-    if lab.settings.dataset in ("xor", "circles") and not lab.settings.maps:
-        return (
-            f"No straight line can separate the classes of “{lab.settings.dataset}”: a single neuron draws "
-            "one line, so some points stay wrong whatever the weights. Two ways out: add curved "
-            "**feature maps** (x₁², x₂², x₁x₂) on the Dataset page, or use a hidden layer."
-        )
-    return None
+    """Guidance where one straight line cannot work: said only when it is so, computed from the training
+    points themselves (:func:`perceptron.views.geometry.linearly_separable`; without feature maps, where the
+    neuron's boundary is a line in the plane)."""
+    d = lab.dataset
+    if lab.settings.maps or not d.train_y.size or linearly_separable(d.train_X, d.train_y):
+        return None
+    return (
+        "No straight line separates these training points (checked exactly: the two classes' convex hulls "
+        "overlap): a single neuron draws one line, so some points stay wrong whatever the weights. Two ways "
+        "out: add curved **feature maps** (x₁², x₂², x₁x₂) on the Dataset page, or use a hidden layer."
+    )
 
 
-def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41):
-    """Cost over (w₁, w₂) around the paths, b held at the value on screen."""
+def held_fixed(lab: Lab, w, b) -> str:
+    """What a slice through ``(w, b)`` holds fixed, in words: "b = 0.32" and each further weight with its input."""
+    names = [n.replace("x_1", "x₁").replace("x_2", "x₂").replace("^2", "²").replace(r"\sin ", "sin ")
+             .replace(" ", "") for n in lab.features.names]
+    held = [f"w{_sub(j + 1)} ({names[j]}) = {worked.text(w[j])}" for j in range(2, len(w))]
+    return ", ".join([*held, f"b = {worked.text(b)}"])
+
+
+def _sub(k: int) -> str:
+    return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, where: str = "the current weights"):
+    r"""The cost over (w₁, w₂) around the paths: a slice through ``at`` (``(w, b)``, the weights on screen by
+    default), every other weight and b held at their values there (:func:`perceptron.views.geometry.loss_slice`).
+
+    ``paths`` maps a label to the weights per epoch (an array of shape (k, d)), or to ``(W, B, costs)``: then
+    the hover of each point gives its true cost, and a path whose b or other weights leave the slice is
+    named a projection onto it (its points' true costs are not the surface's). The slice's own point is
+    marked: there the surface shows the model's cost.
+    """
     X, y, *_ = lab.design()
-    w, b = lab.params()
-    pts = np.vstack([p[:, :2] for p in paths.values()] + [w[None, :2]])
+    w, b = lab.params() if at is None else at
+    w = np.asarray(w, dtype=float)
+    weights = {k: np.asarray(v[0] if isinstance(v, tuple) else v, dtype=float) for k, v in paths.items()}
+    pts = np.vstack([p[:, :2] for p in weights.values()] + [w[None, :2]])
     pts = pts[np.all(np.isfinite(pts), axis=1)]
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     pad = np.maximum((hi - lo) * 0.25, span / 2)
-    w1s, w2s, C = loss_landscape(X, y, b, lab.settings.loss, (lo[0] - pad[0], hi[0] + pad[0]),
-                                 (lo[1] - pad[1], hi[1] + pad[1]), res)
-    return F.landscape_figure(w1s, w2s, C, paths)
+    w1s, w2s, C = loss_slice(X, y, w, b, lab.settings.loss, (lo[0] - pad[0], hi[0] + pad[0]),
+                             (lo[1] - pad[1], hi[1] + pad[1]), res)
+    shown, notes = {}, {}
+    for label, v in paths.items():
+        W = weights[label]
+        if isinstance(v, tuple) and len(v) == 3:
+            B, costs = np.asarray(v[1], dtype=float), np.asarray(v[2], dtype=float)
+            off = ~(np.all(np.isclose(W[:, 2:], w[2:], rtol=0, atol=1e-12), axis=1)
+                    & np.isclose(B, b, rtol=0, atol=1e-12))
+            name = label + (" (projected onto this slice)" if off.any() else "")
+            notes[name] = [f"epoch {k}: true cost {worked.text(costs[k])}" + (" (off the slice)" if off[k] else " (on the slice)")
+                           for k in range(min(len(W), len(costs)))]
+        else:
+            name = label + " (projected onto this slice)"
+        shown[name] = W
+    title = f"Cost over (w₁, w₂): a slice through {where}, with {held_fixed(lab, w, b)} held fixed"
+    fig = F.landscape_figure(w1s, w2s, C, shown, title=title)
+    for name, text in notes.items():
+        fig.update_traces(selector=dict(name=name), text=text,
+                          hovertemplate="%{text}<br>w₁=%{x}<br>w₂=%{y}<extra></extra>")
+    here = float(cost_at(X, y, w, b, lab.settings.loss))
+    fig.add_trace(dict(type="scatter", x=[float(w[0])], y=[float(w[1])], mode="markers",
+                       name=f"{where} (C = {worked.text(here)})",
+                       marker=dict(size=11, symbol="diamond", color="#ffffff", line=dict(width=2, color="#000000")),
+                       hovertemplate=f"{where}: C = {worked.text(here)}<extra></extra>"))
+    return fig
+
+
+def rate_verdicts(runs: dict) -> list[str]:
+    """What each of several runs did, from its own cost record: whether it diverged, went up at some epoch
+    (overshot and bounced) or went down every epoch, how far it got, and which ended lowest. ``runs`` maps
+    a label ("α = 0.05") to a training History; returns one sentence per run."""
+    finals = {k: float(r.cost[-1]) for k, r in runs.items() if not r.diverged and np.isfinite(r.cost[-1])}
+    best = min(finals, key=finals.get) if finals else None
+    gains = {k: float(r.cost[0]) - finals[k] for k, r in runs.items() if k in finals}
+    top = max(gains.values()) if gains else 0.0
+    out = []
+    for k, r in runs.items():
+        c = np.asarray(r.cost, dtype=float)
+        rises = int(np.sum(np.diff(c) > RISE_TOL * np.maximum(np.abs(c[:-1]), 1e-300)))
+        what = f"{k}: the cost went from {c[0]:.4g} to {c[-1]:.4g} in {len(c) - 1} epochs"
+        if r.diverged:
+            verdict = "then it diverged (too large: the weights flew off)"
+        elif rises:
+            verdict = (f"going **up** at {rises} of them: it overshoots and bounces"
+                       + (", and still ended lowest of the three" if k == best else " (too large)"))
+        elif k == best:
+            verdict = "going down every epoch, and ended lowest of the three"
+        elif top > 0 and gains.get(k, 0.0) < 0.25 * top:
+            verdict = "going down every epoch, but slowly: it barely moves (too small for this many epochs)"
+        else:
+            verdict = "going down every epoch"
+        out.append(f"{what}, {verdict}.")
+    return out
+
+
+RISE_TOL = 1e-12  # a cost that grows by more than this (relative) from one epoch to the next went up
 
 
 def gradient_at(lab: Lab, w, b, loss=None):

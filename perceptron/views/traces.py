@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from .geometry import level_curve
 from .palette import ACCENT, BASE_LAYOUT, C0, C1, CLASS_COLOURS, HEAT, INK, SYMBOLS
+from .teaching import percent
 
 # --- traces, figures, layouts -------------------------------------------------------------------
 
@@ -133,10 +134,12 @@ def arrow(x0, y0, x1, y1, text, colour, xref="x", yref="y") -> dict:
     )
 
 
-def epoch_note(epoch: int, cost, accuracy, status: str = "", y: float = 1.1) -> dict:
+def epoch_note(epoch: int, cost, accuracy, status: str = "", y: float = 1.1, measure: str = "cost") -> dict:
     """The line above a training figure, "epoch K · cost … · train accuracy …" (the browser tests
-    and the benchmark read K from it)."""
-    text = f"epoch {epoch} · cost {cost[epoch]:.4g} · train accuracy {accuracy[epoch]:.0%}" + status
+    and the benchmark read K from it). ``measure`` names the number training reports ("cost", or
+    "misclassified fraction" for Rosenblatt's rule); the accuracy never rounds a near miss to 100 %."""
+    text = (f"epoch {epoch} · {measure} {cost[epoch]:.4g} · train accuracy {percent(accuracy[epoch])}"
+            + status)
     return dict(text=text, x=0, y=y, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                 showarrow=False, font=dict(size=15, color=INK))
 

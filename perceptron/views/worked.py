@@ -14,8 +14,12 @@ used by every page and the lesson:
 4. Very small and very large numbers are written ``m \times 10^{k}`` (scientific form), so a
    non-zero value is never printed as a rounded 0.
 
-:func:`num` writes one number, :func:`value_of` reads one back, :func:`equation` applies the rule.
-Pure string building (numpy only).
+:func:`num` writes one number (the app's one formatter: ``latex.num`` is this function), :func:`text`
+writes it as plain text for prose and tables, :func:`value_of` reads one back, :func:`equation` applies
+the rule to a line and :func:`fit`/:func:`fit_many` find the digits it needs; :func:`printed` and
+:func:`holds_where` decide a whole table's rows at once in floats (the rows they cannot decide go the
+exact way), :func:`adds_up` checks a printed column against its sum. Numpy and the standard library only.
+See docs/teaching-notes.md for every rule the pages follow.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from decimal import Decimal, DivisionByZero, InvalidOperation, localcontext
+from decimal import Decimal, localcontext
 
 import numpy as np
 
@@ -35,6 +39,10 @@ def num(v, digits: int = DIGITS) -> str:
     r"""A number for LaTeX with ``digits`` significant digits; ``m \times 10^{k}`` when
     :math:`|v| < 10^{-3}` or :math:`|v| \ge 10^{5}`; trailing zeros dropped."""
     v = float(v)
+    if 1e-3 <= abs(v) < 1e3:  # the common case, quickly: the same as below for these exponents
+        s = f"{v:.{digits}g}"
+        if "e" not in s:
+            return s
     if not math.isfinite(v):
         return r"\infty" if v > 0 else (r"-\infty" if v < 0 else r"\text{NaN}")
     if v == 0:
@@ -47,6 +55,46 @@ def num(v, digits: int = DIGITS) -> str:
         return str(round(v))
     mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
     return rf"{mant} \times 10^{{{k}}}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def plain(s: str) -> str:
+    r"""A number written by :func:`num` as plain text, for prose and tables:
+    ``-1.25 \times 10^{-4}`` → ``−1.25×10⁻⁴`` (a real minus sign; LaTeX's ``\infty`` → ``∞``)."""
+    if "\\" not in s:
+        return s.replace("-", "−")
+    m = _SCI.match(s)
+    if m:
+        s = f"{m.group(1)}×10{m.group(2).translate(_SUPERSCRIPT)}"
+    return s.replace(r"\infty", "∞").replace(r"\text{NaN}", "NaN").replace("-", "−")
+
+
+def adds_up(texts: Sequence[str], result: float, digits: int = DIGITS) -> bool:
+    """Whether numbers printed as plain text (:func:`text`) add up, in exact decimal arithmetic, to
+    ``result`` printed with ``digits`` digits (a table's column and the sum under it)."""
+    with localcontext() as ctx:
+        ctx.prec = 50
+        total = sum((_decimal(_latex(t)) for t in texts), Decimal(0))
+    return num(float(total), digits) == num(result, digits)
+
+
+def _latex(s: str) -> str:
+    """The inverse of :func:`plain` for a number."""
+    s = s.strip().replace("−", "-")
+    m = re.fullmatch(r"(-?[0-9.]+)×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", s)
+    if m:
+        return rf"{m.group(1)} \times 10^{{{m.group(2).translate(_FROM_SUPERSCRIPT)}}}"
+    return s
+
+
+_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+
+
+def text(v, digits: int = DIGITS) -> str:
+    """:func:`num` as plain text (:func:`plain`)."""
+    return plain(num(v, digits))
 
 
 _SCI = re.compile(r"^\s*(-?[0-9.]+)\s*\\times\s*10\^\{(-?\d+)\}\s*$")
@@ -68,7 +116,7 @@ def paren(s: str) -> str:
     return f"({s})" if s.startswith("-") else s
 
 
-def equation(template: str, f: Callable[..., float], operands: Sequence[float], result: float,
+def equation(template: str, f: Callable, operands: Sequence[float], result: float,
              digits: int = DIGITS) -> str:
     r"""One worked line that holds at the precision it is printed.
 
@@ -78,8 +126,11 @@ def equation(template: str, f: Callable[..., float], operands: Sequence[float], 
         The line with ``@0``, ``@1``, … for the operands, ``@eq`` for the relation and
         ``@r`` for the result, e.g. ``"z = @0 + @1p @eq @r"`` (``@``, since LaTeX uses the
         braces). A placeholder written ``@1p`` puts a negative operand in parentheses.
+        A chain (``"@0 \cdot @1 + @2 \cdot @3 @eq @4 + @5 @eq @r"``) writes ``@eq`` between each
+        of its numeric expressions.
     f : callable
-        The arithmetic the line shows, on the operands' values (``lambda a, b: a + b``).
+        The arithmetic the line shows, on the operands' values (``lambda a, b: a + b``); for a
+        chain, a tuple with one value per numeric expression, each of which must give the result.
     operands : sequence of float
         The exact operand values.
     result : float
@@ -92,18 +143,9 @@ def equation(template: str, f: Callable[..., float], operands: Sequence[float], 
         else with ``\approx`` and the operands at ``digits``.
     """
     shown = num(result, digits)
-    chosen = None
-    for k in range(digits, MAX_DIGITS + 1):
-        strs = [num(v, k) for v in operands]
-        again = _evaluate(f, strs)
-        if again is None:
-            continue
-        if num(again, digits) == shown:
-            chosen = strs
-            break
-    eq = "="
-    if chosen is None:
-        chosen, eq = [num(v, digits) for v in operands], r"\approx"
+    k = fit(f, operands, result, digits)
+    eq = "=" if k is not None else r"\approx"
+    chosen = [num(v, k or digits) for v in operands]
 
     def fill(m: re.Match) -> str:
         if m.group(0) == "@eq":
@@ -116,19 +158,101 @@ def equation(template: str, f: Callable[..., float], operands: Sequence[float], 
     return _SLOT.sub(fill, template)
 
 
-def _evaluate(f: Callable[..., float], strs: list[str]) -> float | None:
-    """``f`` of the printed operands: in exact decimal arithmetic where ``f`` allows it (so that
-    a float's own rounding cannot flip the last digit), else in floats; None if undefined."""
+def fit(f: Callable, operands: Sequence[float], result: float, digits: int = DIGITS,
+        lo: int = DIGITS, hi: int = MAX_DIGITS) -> int | None:
+    """The fewest significant digits (``lo`` to ``hi``) for the operands such that ``f`` of the operands
+    as printed rounds to ``result`` printed with ``digits`` digits; None when no such precision exists."""
+    return fit_many(f, operands, [result], [digits], lo, hi, chain=True)
+
+
+def fit_many(f: Callable, operands: Sequence[float], results: Sequence[float], digits: Sequence[int],
+             lo: int = DIGITS, hi: int = MAX_DIGITS, chain: bool = False) -> int | None:
+    """:func:`fit` for several results at once (a table row: one product per column): ``f`` returns one
+    value per result, and each must round to its result printed with its own ``digits``. With
+    ``chain``, every value ``f`` returns must give the one result."""
+    shown = [num(r, k) for r, k in zip(results, digits, strict=True)]
+    for k in range(lo, hi + 1):
+        again = _evaluate(f, [num(v, k) for v in operands])
+        if again is None:
+            continue
+        if chain and all(num(a, digits[0]) == shown[0] for a in again):
+            return k
+        if not chain and len(again) == len(shown) and all(
+                num(a, d) == s for a, d, s in zip(again, digits, shown, strict=True)):
+            return k
+    return None
+
+
+def printed(v, k):
+    """What :func:`num` prints for each of ``v`` with ``k`` significant digits (``k`` may be an array), as
+    floats, and where that reading is not certain (a near tie, a rounding across a power of ten): a
+    fast, vectorized companion of :func:`num` for tables, whose uncertain cells go the exact way."""
+    v = np.asarray(v, dtype=float)
+    k = np.asarray(k, dtype=float)
+    a = np.abs(v)
+    with np.errstate(all="ignore"):
+        e = np.floor(np.log10(np.where(a > 0, a, 1.0)))
+        m = 10.0 ** (k - 1 - e)
+        t = v * m
+        r = np.round(t)
+        unsure = (np.abs(np.abs(t - np.trunc(t)) - 0.5) < 1e-6) | (np.abs(r) >= 10.0**k) | ((np.abs(r) < 10.0 ** (k - 1)) & (a > 0))
+        unsure |= ~np.isfinite(t) | (a < 1e-290) | (a > 1e290)
+        return r / m, unsure
+
+
+def holds_where(values, results, digits):
+    """For each row: True where ``values`` (computed in floats from printed operands) rounds to the
+    result printed with ``digits``, False where it does not, and None-like uncertainty (a second
+    boolean array) where floats cannot tell (within 10⁻⁹ of a rounding boundary, or at a power of ten)."""
+    values = np.asarray(values, dtype=float)
+    shown, unsure = printed(results, digits)
+    with np.errstate(all="ignore"):
+        mag = np.floor(np.log10(np.where(shown != 0, np.abs(shown), 1.0)))
+        half = 0.5 * 10.0 ** (mag - np.asarray(digits, dtype=float) + 1)
+        gap = np.abs(values - shown)
+        yes = gap < half * (1 - 1e-9)
+        no = gap > half * (1 + 1e-9)
+        power = np.abs(np.abs(shown) - 10.0**mag) <= 1e-12 * np.abs(shown)  # below a power of ten the step is finer
+        unsure = unsure | ~(yes | no) | power | (shown == 0) | ~np.isfinite(values)
+    return yes & ~unsure, unsure
+
+
+def holds(line: str) -> bool:
+    r"""Whether a line made by :func:`equation` got its ``=`` (not the ``\approx`` fallback)."""
+    return r"\approx" not in line
+
+
+def exp(v):
+    """:math:`e^v` for a float or a :class:`~decimal.Decimal` (so that a line with σ is checked exactly)."""
+    return v.exp() if isinstance(v, Decimal) else math.exp(v)
+
+
+def sigmoid_of(z):
+    r""":math:`1/(1+e^{-z})` for a float or a Decimal, as the printed line writes it."""
+    return 1 / (1 + exp(-z))
+
+
+def _evaluate(f: Callable, strs: list[str]) -> list[float] | None:
+    """``f`` of the printed operands (a list: one value per expression of a chain): in exact decimal
+    arithmetic where ``f`` allows it (so that a float's own rounding cannot flip the last digit),
+    else in floats; None if undefined."""
     with localcontext() as ctx, np.errstate(all="ignore"):
         ctx.prec = 50
         try:
-            return float(f(*[_decimal(s) for s in strs]))
-        except (TypeError, InvalidOperation, DivisionByZero):
+            return _floats(f(*[_decimal(s) for s in strs]))
+        except (TypeError, ValueError, ArithmeticError):  # decimal's Overflow, InvalidOperation, …
             pass
         try:
-            return float(f(*[value_of(s) for s in strs]))
-        except (ZeroDivisionError, OverflowError, ValueError):
+            return _floats(f(*[value_of(s) for s in strs]))
+        except (ArithmeticError, ValueError):
             return None
+
+
+def _floats(v) -> list[float]:
+    out = [float(a) for a in (v if isinstance(v, tuple | list) else (v,))]
+    if not all(math.isfinite(a) for a in out):
+        raise ValueError("not finite")
+    return out
 
 
 def _decimal(s: str) -> Decimal:

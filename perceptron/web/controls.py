@@ -15,6 +15,7 @@ import streamlit as st
 
 from ..session.run import Run
 from ..session.settings import LOSSES
+from ..views.teaching import accuracy_text, percent
 from . import keys
 from .site import hidden
 
@@ -75,15 +76,18 @@ def training(run: Run, modes) -> dict:
     return changes
 
 
-def epoch_metrics(h, k: int) -> None:
-    """Epoch, cost (with its change), train and test accuracy of a training record at epoch k."""
+def epoch_metrics(h, k: int, measure: str = "cost", n_train: int = 0, n_test: int = 0) -> None:
+    """Epoch, cost (with its change; for Rosenblatt's rule, ``measure``, the misclassified fraction), train
+    and test accuracy of a training record at epoch k: exact counts when not every sample is right."""
     row = st.container(horizontal=True, gap="medium")  # one block, not five columns: fewer updates to render
     row.metric("Epoch", k)
-    row.metric("Cost", f"{h.cost[k]:.5g}", delta=None if k == 0 else f"{h.cost[k] - h.cost[k - 1]:+.3g}",
-               delta_color="inverse")
-    row.metric("Train accuracy", f"{h.accuracy[k]:.0%}")
+    change = 0.0 if k == 0 else float(h.cost[k] - h.cost[k - 1])
+    row.metric(measure.capitalize(), f"{h.cost[k]:.5g}", delta=f"{change:+.3g}" if change else None,  # no arrow
+               delta_color="inverse")  # for no change (an arrow up or down would say it moved)
+    row.metric("Train accuracy", accuracy_text(h.accuracy[k], n_train) if n_train else percent(h.accuracy[k]))
     if h.test_accuracy is not None:
-        row.metric("Test accuracy", f"{h.test_accuracy[k]:.0%}", help=f"test cost {h.test_cost[k]:.4g}")
+        row.metric("Test accuracy", accuracy_text(h.test_accuracy[k], n_test) if n_test else percent(h.test_accuracy[k]),
+                   help=f"test {measure} {h.test_cost[k]:.4g}")
 
 
 def notice(run: Run) -> None:

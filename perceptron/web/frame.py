@@ -9,6 +9,8 @@ Nothing mutable is kept at module level.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import streamlit as st
 
@@ -17,8 +19,22 @@ from ..session.netlab import NetLab
 from ..session.run import LINK_UPDATES
 from ..session.settings import NetSettings, Settings
 from . import keys
+from .focus import page_focus
 from .panels import lesson_panel
 from .site import PAGE_KEYS, PAGE_LINKS, address, hidden, link_query
+
+ICON = Path(__file__).resolve().parents[2] / "static" / "neuron-lab-icon.png"  # served as the favicon
+# Formulas wider than the column scroll sideways (focus.js makes them focusable), with a shadow at
+# an edge that hides more of the formula (the "local" backgrounds cover the shadows at the ends).
+FRAME_CSS = (
+    "<style>.katex-display {overflow-x: auto; overflow-y: hidden; padding: 0.2em 0.1em 0.4em;"
+    " background: linear-gradient(to right, #fbfbfd 30%, rgba(251, 251, 253, 0)) left / 2.5em 100% no-repeat local,"
+    " linear-gradient(to left, #fbfbfd 30%, rgba(251, 251, 253, 0)) right / 2.5em 100% no-repeat local,"
+    " radial-gradient(farthest-side at 0 50%, rgba(38, 48, 61, 0.3), rgba(38, 48, 61, 0)) left / 0.9em 100% no-repeat,"
+    " radial-gradient(farthest-side at 100% 50%, rgba(38, 48, 61, 0.3), rgba(38, 48, 61, 0)) right / 0.9em 100%"
+    " no-repeat;}"
+    ".katex-display:focus-visible {outline: 2px solid #4a6fa5; outline-offset: 2px;}</style>"
+)
 
 
 def ensure_state() -> Lab:
@@ -36,7 +52,7 @@ def ensure_state() -> Lab:
         except ValueError as err:
             problems.append(f"{err} Opened the default experiment instead.")
             lab = Lab.from_settings(Settings())
-        budget -= lab.epoch * lab.updates_per_epoch
+        budget -= lab.epoch * lab.epoch_cost
         st.session_state[keys.LAB] = lab
         st.session_state[keys.LINK_PROBLEMS] = problems
     if keys.NETLAB not in st.session_state:
@@ -58,19 +74,27 @@ def page(title: str, intro: str, key: str) -> Lab:
 
     ``key`` names the page for a teacher's link: a hidden page says so and stops.
     """
-    st.set_page_config(page_title=f"{title} · Neuron Lab", page_icon=":material/neurology:", layout="wide")
+    # A local icon: a ":material/...:" page icon makes the browser fetch the favicon from a font host
+    # on every load (a student's page must contact no third party). "auto": the sidebar starts
+    # collapsed on phones; on tablets the chart component collapses it once (chart.js).
+    st.set_page_config(page_title=f"{title} · Neuron Lab", page_icon=ICON, layout="wide",
+                       initial_sidebar_state="auto")
+    st.html(FRAME_CSS)
     lab = ensure_state()
     if st.session_state.get(keys.LARGE_TYPE, False):
         st.html("<style>.stMarkdown p, .stCaption, .stMetric, label p {font-size: 1.3rem !important}"
                 ".katex {font-size: 1.45em !important}</style>")
     sidebar()
+    with st.sidebar:
+        page_focus(key, title)  # after navigation the focus moves to the heading (focus.js)
     st.title(title)
     if hidden(key):
         stop(lab, "Your teacher's link hides this page. Use the pages in the sidebar.")
     st.markdown(intro)
     for problem in st.session_state.get(keys.LINK_PROBLEMS, []):
         st.warning(problem, icon=":material/link_off:")
-    lesson_panel(lab, key)
+    # the lesson's place, filled by finish() once the page has applied the learner's choices (the sample)
+    st.session_state[keys.LESSON_SLOT] = (st.container(), key)
     return lab
 
 
@@ -100,7 +124,7 @@ def summary(lab: Lab) -> str:
     w, b = lab.params()
     cost = lab.history.cost[lab.epoch]
     ws = ", ".join(f"{v:.3g}" for v in w)
-    return f"Data: {data_summary(lab)}. Model at epoch {lab.epoch}: w = ({ws}), b = {b:.3g}, cost {cost:.4g}."
+    return f"Data: {data_summary(lab)}. Model at epoch {lab.epoch}: w = ({ws}), b = {b:.3g}, {lab.measure} {cost:.4g}."
 
 
 def stop(lab: Lab, message: str) -> None:
@@ -119,7 +143,12 @@ def sync_link(lab: Lab) -> str:
 
 
 def finish(lab: Lab) -> None:
-    """End of every page: the address bar reopens the experiment, and a copy-link box says so."""
+    """End of every page: the lesson's step (in its place at the top), the address bar reopens the
+    experiment, and a copy-link box says so."""
+    slot, where = st.session_state.pop(keys.LESSON_SLOT, (None, None))
+    if slot is not None:
+        with slot:
+            lesson_panel(lab, where)
     problem = sync_link(lab)
     slot = st.session_state.pop(keys.SUMMARY_SLOT, None)
     if slot is not None:
@@ -131,5 +160,8 @@ def finish(lab: Lab) -> None:
             if problem:
                 st.warning(problem)
         st.toggle("Large type (projector)", key=keys.LARGE_TYPE, persist_state="session")
+        st.toggle("Keyboard shortcuts", value=True, key=keys.SHORTCUTS, persist_state="session",
+                  help="Step →, Step ×10 Shift + →, Play/Pause Alt + P, Reset Alt + 0 (on the stepping pages). "
+                       "Turn them off if they get in the way of your screen reader or other keys.")
         st.selectbox("Download figures as", ["png", "svg"], key=keys.FIGURE_FORMAT, persist_state="session",
                      help="The camera icon above each figure downloads it.")

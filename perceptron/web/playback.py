@@ -18,7 +18,8 @@ the fragment. What the controller does:
 
 The playback in progress lives in ``st.session_state[keys.playback]``: ``start`` (the epoch of
 the figure under the frames), ``epochs`` (one per frame), ``first`` (frame 0's label), ``frames``,
-``paused``, ``resume`` and ``final`` (no more chunks will come). Nothing mutable at module level.
+``paused``, ``resume``, ``final`` (no more chunks will come) and ``sent`` (the frames went to the browser:
+a Pause before that ends the playback at once, since no report will come). Nothing mutable at module level.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ import streamlit as st
 from streamlit.errors import StreamlitInvalidLayoutContextError
 
 from ..session.run import Run
+from ..views.alt import status
+from . import keys
 from .controls import epoch_metrics
 from .draw import show
+from .focus import announce
 from .keys import StepperKeys
 
 PLAY_FPS = 20  # at most this many frames shown per second while playing (fewer if drawing takes longer)
@@ -48,13 +52,15 @@ class Stepper:
     ``spec(run, k)``: the figure at epoch k (the epoch on screen for None), a plain figure dict;
     ``frames(run, epochs)``: partial updates of that figure to each of ``epochs``, for playback;
     ``ahead(run)``: the frame one press of Step leads to, or None when a Step would not train;
-    ``keys``: the page's widget keys and the key of its playback.
+    ``keys``: the page's widget keys and the key of its playback;
+    ``alt(run, k)``: the figure's text alternative at epoch k (the epoch on screen for None).
     """
 
     keys: StepperKeys
     spec: Callable
     frames: Callable
     ahead: Callable
+    alt: Callable | None = None
 
 
 def stepper(run: Run, page: Stepper) -> bool:
@@ -64,15 +70,22 @@ def stepper(run: Run, page: Stepper) -> bool:
     playing = bool(state)
     controls = st.container(horizontal=True)  # filled after the numbers, which so reach the browser first
     if not playing:  # above the figure: the numbers of the epoch on screen come first
-        epoch_metrics(run.history, run.epoch)
+        epoch_metrics(run.history, run.epoch, run.measure, run.n_train, int(run.points.test_y.size))
+    on = st.session_state.get(keys.SHORTCUTS, True)  # the sidebar's "Keyboard shortcuts" toggle (WCAG 2.1.4)
     with controls:
-        st.button("Step one epoch", key=k.step, type="primary", on_click=run.step, args=(1,), disabled=playing,
-                  shortcut="Right", help="Keyboard: →")
-        st.button("Step ×10", key=k.step10, on_click=run.step, args=(10,), disabled=playing,
-                  shortcut="Shift+Right", help="Keyboard: Shift + →")
-        st.button("Pause ⏸" if playing else "Play ▶", key=k.play, on_click=toggle, args=(run, page, not playing),
-                  shortcut="P", help="Keyboard: P")
-        st.button("Reset", key=k.reset, on_click=reset, args=(run, page), shortcut="Home", help="Keyboard: Home")
+        for label, key, click, args, shortcut, kind in (
+            ("Step one epoch", k.step, run.step, (1,), "Right", "primary"),
+            ("Step ×10", k.step10, run.step, (10,), "Shift+Right", "secondary"),
+            ("Pause ⏸" if playing else "Play ▶", k.play, toggle, (run, page, not playing), "Alt+P", "secondary"),
+            # never a key that also scrolls (Home, End, Space, the arrows up and down): Reset wipes the run
+            ("Reset", k.reset, reset, (run, page), "Alt+0", "secondary"),
+        ):
+            st.button(label, key=key, type=kind, on_click=click, args=args,
+                      disabled=playing and key in (k.step, k.step10),
+                      shortcut=shortcut if on else None,
+                      help=f"Keyboard: {shortcut.replace('+', ' + ').replace('Right', '→')}" if on else None)
+        # read by screen readers when it changes: the result of Step, Play and Pause
+        announce(f"Playing from epoch {state['start']}." if playing else _status(run), key=f"{k.chart}_status")
     if run.history.epochs > 0 and not playing:
         key = f"{k.rewind}{run.history.epochs}"
         st.slider("Rewind to epoch", 0, run.history.epochs, run.epoch, key=key, on_change=_rewind, args=(run, key))
@@ -82,9 +95,21 @@ def stepper(run: Run, page: Stepper) -> bool:
     return playing
 
 
+def _status(run: Run) -> str:
+    """"Epoch 12: cost 0.1834, 78 of 80 correct" for the epoch on screen."""
+    h = run.history
+    return status(h.cost, h.accuracy, run.epoch, run.n_train, h.test_accuracy, run.measure)
+
+
 def toggle(run: Run, page: Stepper, play: bool = True) -> None:
     """Play/Pause button, with what its label said when it was clicked (``play``)."""
     state = st.session_state.get(page.keys.playback)
+    if state and not play and not state.get("sent"):
+        # Pause before the frames were ever sent (a quick Play, Pause, e.g. by keyboard): nothing plays
+        # in the browser, so no report of a frame will come; the run stays at the epoch on screen
+        run.rewind(state["start"])
+        st.session_state[page.keys.playback] = None
+        return
     if state or not play:
         if state and (not play or state["paused"]):
             state["resume" if play else "paused"] = True  # Pause: the chart stops and reports where
@@ -120,13 +145,16 @@ def _chart(run: Run, page: Stepper, state: dict | None) -> None:
     k = page.keys
     if not state:
         ahead = page.ahead(run)  # drawn by the browser the moment Step is pressed
-        show(page.spec(run, None), key=k.chart, view=run.epoch,
+        show(page.spec(run, None), key=k.chart, view=run.epoch, alt=page.alt and page.alt(run, None),
              preview=ahead and {"selector": f".st-key-{k.step} button", "view": run.epoch + 1, "frame": ahead})
         return
     event = show(page.spec(run, state["start"]), key=k.chart, frames=state["frames"], fps=PLAY_FPS,
                  playing=not state["paused"], first=state["first"],
                  more_at=0 if state.get("final") else PLAY_MORE_AT,
-                 stop_on=f".st-key-{k.play} button")
+                 stop_on=f".st-key-{k.play} button",
+                 alt=page.alt and page.alt(run, state["start"]) + " Playing: pause to read the epoch on screen.")
+    if not state["paused"]:
+        state["sent"] = True  # the browser has the frames: a Pause now waits for its report of the frame on screen
     if not (event and event.get("event") == "frame"):
         return
     shown = int(event.get("view", state["first"] + int(event["index"]))) - state["first"]  # the frame on screen
