@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from perceptron.web.ui import PLAY_CHUNK, PLAY_FPS
+from perceptron.web.playback import PLAY_CHUNK, PLAY_FPS
 
 from .common import Row, percentile
 

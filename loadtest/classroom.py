@@ -33,7 +33,7 @@ def app_defaults() -> tuple[str, int]:
     try:
         from perceptron.session.lab import Lab
         from perceptron.session.settings import MAX_EPOCHS, Settings
-        from perceptron.web.ui import data_summary
+        from perceptron.web.frame import data_summary
 
         return data_summary(Lab.from_settings()), min(Settings().max_epochs, MAX_EPOCHS)
     except Exception:  # noqa: BLE001 - an older/newer app: fall back to the first session's view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from perceptron.web.ui import PLAY_CHUNK, PLAY_FPS
+from perceptron.web.playback import PLAY_CHUNK, PLAY_FPS
 
 from .classroom import MEMORY_PERIOD, percentile
 

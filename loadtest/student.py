@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from perceptron.web.ui import PLAY_CHUNK, PLAY_FPS
+from perceptron.web.playback import PLAY_CHUNK, PLAY_FPS
 
 from .protocol import OPEN_TIMEOUT, ProtocolError, Run, Session
 
@@ -61,7 +61,7 @@ def student_csv(n: int, k: int) -> bytes:
 
 
 def custom_summary(n: int) -> str:
-    """``perceptron.web.ui.data_summary`` of ``student_csv(n)``: all train, classes alternate from 0."""
+    """``perceptron.web.frame.data_summary`` of ``student_csv(n)``: all train, classes alternate from 0."""
     return f"custom: {n} train / 0 test points (class 0: {(n + 1) // 2}, class 1: {n // 2})"
 
 

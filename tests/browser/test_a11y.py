@@ -8,6 +8,7 @@ tests/test_contrast.py, and their text alternatives by tests/test_alt.py.
 from __future__ import annotations
 
 import pytest
+from a11y_browser import FOCUS as FOCUS_JS
 from a11y_browser import axe_violations, describe, focused
 from lab_browser import PAGES, assert_no_app_error, open_page, settle, step
 
@@ -48,6 +49,10 @@ def tab_to(page, locator, back: bool = False, limit: int = 400) -> None:
 def assert_focus_kept(page, action: str) -> None:
     """After ``action`` and the rerun it caused, the focus is somewhere, not dropped on the body."""
     settle(page)
+    try:  # the page's watch puts a dropped focus back within its next check (a fuse, not a speed limit)
+        page.wait_for_function(f"() => ({FOCUS_JS})() !== null", timeout=60_000, polling=100)
+    except Exception:  # noqa: BLE001 - reported below, with what the page knew
+        pass
     where = focused(page)
     state = None if where else page.evaluate(
         """() => { const s = window.__nlA11y || {}; const l = s.last || {};
