@@ -7,16 +7,16 @@ tested without a server, and any renderer can draw it.
 from __future__ import annotations
 
 import html
-import math
 
 import numpy as np
 import pandas as pd
 
-from ..engine.backprop import Ledger, chain_rule, cost_at, gradients
+from ..engine.backprop import chain_rule, cost_at, gradients
 from ..session.lab import Lab
 from . import figures as F
 from . import worked
 from .geometry import linearly_separable, loss_slice, plane_bounds, probability_grid
+from .ledger_table import ledger_table  # noqa: F401 - the pages read it as scenes.ledger_table
 from .palette import ACCENT, RED
 from .traces import as_figure
 
@@ -166,121 +166,6 @@ def forward_table(lab: Lab, w, b) -> pd.DataFrame:
     table["ŷ = σ(z)"] = L.y_hat
     table["predicted class"] = (z >= 0).astype(int)
     return table
-
-
-def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
-    r"""Every sample's chain-rule factors and contributions as printed text; the last row is their sum, the gradient.
-
-    Each row holds two relations, :math:`\partial C/\partial z_i = \partial C/\partial \hat y_i \cdot
-    \partial \hat y_i/\partial z_i` and :math:`\text{contribution}_{ij} = \partial C/\partial z_i \cdot x_{ij}`,
-    and each column of contributions adds up to the gradient (the :math:`\partial C/\partial z` column to
-    :math:`\partial C/\partial b`). The printing rule of :mod:`perceptron.views.worked` applies: results
-    are the engine's values to 4 digits, and the numbers that produce them get as many digits as it
-    takes for the relation to hold as printed; a result whose relation cannot hold is written "≈ …".
-    Rows are decided in floats, all at once; a row floats cannot decide is decided exactly (decimals).
-    """
-    n, d = L.n, L.dz_dw.shape[1]
-    X = np.asarray(L.dz_dw, dtype=float)
-    names = list(names or [f"x{j + 1}" for j in range(d)])
-    A, B, C = (np.asarray(v, dtype=float) for v in (L.dC_dyhat, L.dyhat_dz, L.dC_dz))
-    D, z, y_hat = np.asarray(L.dC_dw_i, dtype=float), np.asarray(L.z, dtype=float), np.asarray(L.y_hat, dtype=float)
-    plus = lambda *v: sum(v)  # noqa: E731
-    # the sums: the fewest digits of each contributions column (and of ∂C/∂z) that add up to the gradient
-    sums = [(D[:, j], float(L.dw[j])) for j in range(d)] + [(C, float(L.db))]
-    kcol = [_sum_digits(col, total) or worked.fit(plus, list(col), total) or worked.DIGITS for col, total in sums]
-    # ∂C/∂z and the inputs: the fewest digits (from the ∂C/∂z column's) for every contribution of the row
-    kc = _row_digits(lambda c, *x: [c * v for v in x], [C, *X.T], list(D.T), kcol[:d], kcol[d])
-    for i in np.flatnonzero(kc == 0):  # rows floats cannot decide: exactly
-        kc[i] = worked.fit_many(lambda c, *x: tuple(c * v for v in x), [C[i], *X[i]], list(D[i]), kcol[:d],
-                                lo=kcol[d]) or -1
-    # ∂C/∂ŷ and ∂ŷ/∂z: the fewest digits for their product to give ∂C/∂z at its digits
-    c_digits = np.where(kc > 0, kc, kcol[d])
-    ka = _row_digits(lambda a, b: [a * b], [A, B], [C], [c_digits])
-    for i in np.flatnonzero(ka == 0):
-        ka[i] = worked.fit(lambda a, b: a * b, [A[i], B[i]], C[i], int(c_digits[i])) or -1
-    kz = _row_digits(lambda v: [1 / (1 + np.exp(-v))], [z], [y_hat], [worked.DIGITS])
-    for i in np.flatnonzero(kz == 0):
-        kz[i] = worked.fit(worked.sigmoid_of, [z[i]], y_hat[i]) or -1
-    t = worked.text
-    rows = []
-    for i in range(n):  # k > 0: the digits that make the relation hold; -1: none does ("≈")
-        a_k, c_k, z_k = (int(k) if k > 0 else worked.DIGITS for k in (ka[i], c_digits[i], kz[i]))
-        row = {"y": t(y[i]), "z": t(z[i], z_k), "ŷ": t(y_hat[i]), "∂C/∂ŷ": t(A[i], a_k), "∂ŷ/∂z": t(B[i], a_k),
-               "∂C/∂z": ("" if ka[i] > 0 else "≈ ") + t(C[i], c_k)}
-        for j in range(d):
-            row[names[j]] = t(X[i, j], c_k)
-        for j in range(d):
-            row[f"∂C/∂w{j + 1} contribution"] = ("" if kc[i] > 0 else "≈ ") + t(D[i, j], kcol[j])
-        rows.append(row)
-    contrib = [f"∂C/∂w{j + 1} contribution" for j in range(d)]
-    table = pd.DataFrame(rows, columns=["y", "z", "ŷ", "∂C/∂ŷ", "∂ŷ/∂z", "∂C/∂z", *names, *contrib])
-    total = {c: "" for c in table.columns}
-    # each sum as printed: the cells' own digits (a row may have needed more), checked on the strings
-    for col, (_, value) in zip([*contrib, "∂C/∂z"], sums, strict=True):
-        cells = [c.removeprefix("≈ ") for c in table[col]]
-        digits = c_digits if col == "∂C/∂z" else kcol[contrib.index(col)]
-        quick = _sum_holds(sums[-1][0] if col == "∂C/∂z" else D[:, contrib.index(col)], digits, value)
-        total[col] = ("" if (quick if quick is not None else worked.adds_up(cells, value)) else "≈ ") + t(value)
-    total["∂C/∂z"] += "  (= ∂C/∂b)"
-    table.loc[len(table)] = total
-    table.index = [f"#{i}" for i in range(n)] + ["sum = gradient"]
-    return table
-
-
-def _sum_digits(col, total: float, lo=worked.DIGITS, hi=worked.MAX_DIGITS) -> int | None:
-    """The fewest digits (``lo`` to ``hi``; ``lo`` may be one per cell) of a column's cells for which their sum,
-    as printed, rounds to ``total`` at 4 digits, decided in floats; None where floats cannot tell or no
-    precision works (the caller then decides exactly)."""
-    for k in range(lo, hi + 1):
-        holds = _sum_holds(col, k, total)
-        if holds is None:
-            return None
-        if holds:
-            return k
-    return None
-
-
-def _sum_holds(col, digits, total: float) -> bool | None:
-    """Whether the cells of a column, printed with ``digits`` (one for all, or one per cell), add up to
-    ``total`` printed with 4 digits, decided in floats; None where floats cannot tell."""
-    vals, unsure = worked.printed(col, digits)
-    shown, unsure_total = worked.printed(total, worked.DIGITS)
-    if unsure.any() or unsure_total or shown == 0:
-        return None
-    s = math.fsum(vals)  # the exact sum of the floats; each float is its printed value to 1 ulp
-    err = 4e-16 * float(np.sum(np.abs(vals))) + 1e-300
-    mag = math.floor(math.log10(abs(shown)))
-    half = 0.5 * 10.0 ** (mag - worked.DIGITS + 1)
-    gap = abs(s - shown)
-    if abs(gap - half) <= 2 * err or abs(abs(shown) - 10.0**mag) <= 1e-12 * abs(shown):
-        return None
-    return gap < half
-
-
-def _row_digits(f, operands, results, digits, lo: int = worked.DIGITS) -> np.ndarray:
-    """For every row at once: the fewest significant digits (``lo`` to 8) of the operands for which each
-    of ``f``'s values (on the operands as printed) rounds to its result at its digits. 0 where floats
-    cannot decide the row (the caller decides it exactly); -1 where no precision works."""
-    n = len(operands[0])
-    out = np.zeros(n, dtype=int)
-    open_ = np.ones(n, dtype=bool)
-    unsure_any = np.zeros(n, dtype=bool)
-    for k in range(lo, worked.MAX_DIGITS + 1):
-        shown = [worked.printed(v, k) for v in operands]
-        unsure = np.logical_or.reduce([u for _, u in shown]) if shown else np.zeros(n, dtype=bool)
-        with np.errstate(all="ignore"):
-            values = f(*[v for v, _ in shown])
-        ok = np.ones(n, dtype=bool)
-        for value, result, dig in zip(values, results, digits, strict=True):
-            yes, maybe = worked.holds_where(value, result, dig)
-            ok &= yes
-            unsure |= maybe
-        done = open_ & ok & ~unsure
-        out[done] = k
-        open_ &= ~done
-        unsure_any |= open_ & unsure
-    out[open_ & ~unsure_any] = -1  # no precision up to 8 digits: "≈"
-    return out
 
 
 def history_table(lab: Lab) -> pd.DataFrame:

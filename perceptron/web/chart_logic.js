@@ -4,7 +4,9 @@
 //
 // st.components.v2 takes one ES module as a string, so perceptron/web/chart.py puts this file
 // ahead of chart.js (dropping chart.js's `import ... from "./chart_logic.js"`): names declared here
-// must not be declared again in chart.js. Nothing here runs at load time.
+// must not be declared again in chart.js. Nothing here runs at load time. (Past 400 lines on
+// purpose: chart.py joins exactly this file and chart.js into the one module, so every pure decision
+// of the component lives here, in sections, where Node tests it: figures, playback, touch, layout.)
 
 // ---------------------------------------------------------------------------------------------
 // Figures
