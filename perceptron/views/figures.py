@@ -166,8 +166,8 @@ DESCENT_DYNAMIC = 5  # traces 0-4 of the descent figure change with the epoch; f
 
 
 def _descent_dynamic(grid, z, z_y, cost, epoch, step=False):
-    """The traces that move with the epoch: heatmap, boundary, samples on the sigmoid (or the step
-    function), the cost marker."""
+    """The traces that move with the epoch: heatmap, boundary, samples on the sigmoid (or on the
+    step activation), the cost marker."""
     lim = sigmoid_limit(z)
     marker = scatter(x=[epoch], y=[round(float(cost[epoch]), 6)], mode="markers", xaxis="x3", yaxis="y3",
                      name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
@@ -175,8 +175,8 @@ def _descent_dynamic(grid, z, z_y, cost, epoch, step=False):
 
 
 def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False):
-    """The titles and the epoch note; with ``step`` (Rosenblatt's rule) the middle view is the step
-    function and the number on the right is the misclassified fraction, not a cost."""
+    """The titles and the epoch note; with ``step`` (Rosenblatt's rule) the middle view is the
+    step activation and the number on the right is the misclassified fraction, not a cost."""
     middle, right = ("Step activation", "Misclassified fraction") if step else ("Sigmoid", "Cost")
     titles = [
         dict(text=t, x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=14))

@@ -62,8 +62,9 @@ def new_page(browser, request, artifacts):
     """
     contexts = []
 
-    def make():
-        ctx = browser.new_context(viewport=VIEWPORT)
+    def make(profile: dict | None = None):
+        """A page in a fresh context: desktop size, or a device ``profile`` (new_context's arguments)."""
+        ctx = browser.new_context(**(profile or {"viewport": VIEWPORT}))
         ctx.set_default_timeout(60_000)
         page = ctx.new_page()
         page.js_errors = []

@@ -39,29 +39,10 @@ DESKTOP = {"viewport": {"width": 1400, "height": 1000}}
 
 
 @pytest.fixture
-def device(browser, request, artifacts):
-    """A factory of pages in a fresh browser context of a profile (a fresh Streamlit session each);
-    JavaScript errors are kept in ``page.js_errors``; a failed test leaves screenshots."""
-    contexts = []
-
-    def make(profile: dict):
-        ctx = browser.new_context(**profile)
-        ctx.set_default_timeout(60_000)
-        page = ctx.new_page()
-        page.js_errors = []
-        page.on("pageerror", lambda err: page.js_errors.append(str(err)))
-        contexts.append((ctx, page))
-        return page
-
-    yield make
-    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    for n, (ctx, page) in enumerate(contexts):
-        if failed:
-            try:
-                page.screenshot(path=str(artifacts / f"FAILED-{request.node.name}-{n}.png"))
-            except Exception:  # noqa: BLE001 - a screenshot must never hide the real failure
-                pass
-        ctx.close()
+def device(new_page):
+    """A factory of pages in a fresh browser context of a device profile (a fresh Streamlit session
+    each); JavaScript errors are kept in ``page.js_errors``; a failed test leaves screenshots."""
+    return new_page
 
 
 # ---------------------------------------------------------------------------------------------
