@@ -195,6 +195,7 @@ def descent_snapshot(page) -> dict:
 def step(page, times: int = 1) -> int:
     """Press "Step one epoch" ``times`` times, each time waiting for the Epoch metric to move; returns it."""
     for _ in range(times):
+        settle(page, min_charts=1)  # no rerun in flight (e.g. the one a navigation started) to race the click
         # the fragment may still be sending its elements: wait for the metric before reading it
         page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("Epoch", exact=True)).first.wait_for(
             timeout=60_000)
