@@ -16,12 +16,10 @@ import asyncio
 
 import pytest
 
-pytest.importorskip("websockets")
-
-from loadtest.classroom import app_defaults, run_students, server_log_problems  # noqa: E402
-from loadtest.report import format_report  # noqa: E402
-from loadtest.student import ClassroomConfig, Student  # noqa: E402
-from testing.servers import StreamlitServer  # noqa: E402
+from loadtest.classroom import app_defaults, run_students, server_log_problems
+from loadtest.report import format_report
+from loadtest.student import ClassroomConfig, Student
+from testing.servers import StreamlitServer
 
 SESSIONS = 4
 SECONDS = 12.0
