@@ -21,17 +21,27 @@ from .common import (
     write_record,
 )
 
-PARTS = ("engine", "links", "browser", "load")
+PARTS = ("engine", "links", "browser", "load", "playground")  # playground: skipped unless given a built one
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    ap.add_argument("parts", nargs="*", help="engine, links, browser, load (default: all)")
+    ap.add_argument("parts", nargs="*", help="engine, links, browser, load, playground (default: all)")
+    ap.add_argument("--playground", metavar="DIR", help="a built TensorFlow Playground (its dist) for the "
+                    "playground part (or PLAYGROUND_DIR); without one that part is skipped")
     args = ap.parse_args(argv)
     unknown = [p for p in args.parts if p not in PARTS]
     if unknown:
         ap.error(f"unknown part(s) {unknown}; choose from {', '.join(PARTS)}")
     parts = [p for p in PARTS if p in (args.parts or PARTS)]
+    if "playground" in parts:  # CI never builds the Playground: say so and go on without it
+        from .playground import SKIPPED, playground_dir
+
+        if playground_dir(args.playground) is None:
+            print(SKIPPED, flush=True)
+            parts.remove("playground")
+            if not parts:
+                return 0
     started = time.monotonic()
     env = environment()
     print(f"Neuron Lab benchmark · {env['time']} · {env['cpu_model']} · {env['cores']} cores · Python {env['python']}"
@@ -59,6 +69,10 @@ def main(argv=None) -> int:
                 from . import browser
 
                 new = browser.run(env)
+            elif part == "playground":
+                from . import playground
+
+                new = playground.run(env, args.playground)
             else:
                 from . import load
 

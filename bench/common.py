@@ -99,6 +99,10 @@ def fmt(v, unit: str = "") -> str:
     return f"{s} {unit}".strip()
 
 
+def fmt_pct(v) -> str:
+    return "—" if v is None else f"{v:.0%}"
+
+
 def verdict(row: Row) -> str:
     return {True: "PASS", False: "FAIL", None: "n/a"}[row.passed]
 
@@ -159,6 +163,9 @@ def environment() -> dict:
     try:
         env["git_commit"] = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
                                            text=True, timeout=5).stdout.strip() or None
+        # files that differ from that commit (the app measured may not be the commit's)
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, timeout=5)
+        env["git_uncommitted"] = [line.strip() for line in status.stdout.splitlines() if line.strip()]
     except (OSError, subprocess.SubprocessError):
         env["git_commit"] = None
     return env
@@ -204,7 +211,7 @@ def wait_for_quiet(limit: float = 0.35, max_wait: float = 20.0) -> dict:
 # ---------------------------------------------------------------------------------------------
 def write_record(rows: list[Row], env: dict, parts: list[str], started: float) -> tuple[Path, Path]:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    full = set(parts) == {"engine", "links", "browser", "load"}
+    full = {"engine", "links", "browser", "load"} <= set(parts)  # the optional playground part may be added
     stem = env["date"] if full else f"{env['date']}-{'-'.join(parts)}"
     record = {"environment": env, "parts": parts, "duration_s": round(time.monotonic() - started, 1),
               "rows": [r.to_dict() for r in rows]}
@@ -222,6 +229,14 @@ def markdown(rows: list[Row], env: dict, parts: list[str], duration: float) -> s
                f"streamlit {env['streamlit']} · plotly {env.get('plotly')} · playwright {env.get('playwright')}"
                + (f" · Chromium {env['chromium']}" if env.get("chromium") else "")
                + (f" · commit {env['git_commit'][:10]}" if env.get("git_commit") else ""))
+    if env.get("git_uncommitted"):
+        out += ["", f"Uncommitted changes in the working tree: {', '.join(env['git_uncommitted'])}"]
+    if env.get("playground"):
+        pg = env["playground"]
+        out += ["", f"TensorFlow Playground: built in `{pg['dir']}` from commit {pg['commit']}; network as set up: {pg['network']}"]
+    for part, m in (env.get("machine") or {}).items():  # how busy the machine was (other work included)
+        out += ["", f"Machine during `{part}`: load average {m.get('loadavg')} before it, CPUs busy "
+                f"{fmt_pct(m.get('busy_before'))} before and {fmt_pct(m.get('busy_during'))} during (ours included)"]
     out += ["", "| what | target | measured | min / median / p95 (n) | baseline | result |", "|---|---|---|---|---|---|"]
     for r in rows:
         s = stats(r.samples)
