@@ -6,12 +6,11 @@ import streamlit as st
 from perceptron.views import alt, figures, latex, scenes, teaching
 from perceptron.web.draw import clicked_point, show
 from perceptron.web.frame import finish, page, stop
+from perceptron.web.panels import lesson_asks
 
 lab = page(
     "Forward propagation",
-    "The neuron turns a sample's inputs into a prediction in three steps: multiply each input by its "
-    "weight and add them up, add the bias to get **z**, then squash z with the sigmoid to get "
-    r"**ŷ = σ(z)**, a number between 0 and 1. Pick a sample (click it on the plane or choose it below).",
+    lambda run: teaching.forward_intro(run.settings.mode),  # Rosenblatt's rule uses the step activation
     key="forward",
 )
 X, y, *_ = lab.design()
@@ -37,20 +36,26 @@ if source == "hand":
         b = cols[-1].slider("b", -10.0, 10.0, float(np.clip(b, -10, 10)), 0.05, key="fwd_b")
 i = lab.sample
 z_i = float(X[i] @ w + b)
-y_hat = float(1 / (1 + np.exp(-np.clip(z_i, -700, 700))))
+step = lab.settings.mode == "rosenblatt"  # Rosenblatt's rule: ŷ = step(z), not σ(z)
+y_hat = float(z_i >= 0) if step else float(1 / (1 + np.exp(-np.clip(z_i, -700, 700))))
+asked = lesson_asks("forward") is not None  # the lesson asks for ŷ's side of 0.5 first: held back until answered
 steps, diagram = st.columns([3, 2])
 with steps:
     st.markdown(f"**Sample #{i}**, true class y = {int(y[i])}" +
                 (" (inputs standardized, as the neuron sees them)" if lab.settings.standardize else ""))
-    for caption, line in zip(["1 · Weighted sum", "2 · Add the bias", "3 · Squash with the sigmoid"],
-                             latex.forward_steps(X[i], w, b, names), strict=True):
+    for caption, line in zip(["1 · Weighted sum", "2 · Add the bias",
+                              "3 · The step activation" if step else "3 · Squash with the sigmoid"],
+                             latex.forward_steps(X[i], w, b, names, step=step, hide=asked), strict=True):
         st.caption(caption)
-        st.latex(line)
-    st.markdown(teaching.prediction(z_i, y_hat, y[i]))  # computed from z, the equal case included
+        st.latex(latex.stacked(line))  # one relation per row: the result stays on a phone's screen
+    if asked:
+        st.caption("ŷ and the neuron's verdict appear here once you answer the lesson's question above.")
+    else:  # computed from z, the equal case included
+        st.markdown(teaching.step_prediction(z_i, y[i]) if step else teaching.prediction(z_i, y_hat, y[i]))
 with diagram:
-    show(figures.neuron_diagram(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i, y_hat),
-         alt=alt.neuron_alt(w, b, [f"x{j + 1}" for j in range(len(w))], X[i], z_i, y_hat),
-            key="fwd_diagram", height=260)
+    inputs, shown = [f"x{j + 1}" for j in range(len(w))], None if asked else y_hat
+    show(figures.neuron_diagram(w, b, inputs, X[i], z_i, shown, activation="step" if step else "σ"),
+         alt=alt.neuron_alt(w, b, inputs, X[i], z_i, shown, step=step), key="fwd_diagram", height=260)
 left, right = st.columns(2)
 with left:
     arrows = scenes.weight_arrows(lab, w, b)
@@ -63,9 +68,11 @@ with left:
         lab.sample = int(np.flatnonzero(rows == picked)[0])
         st.rerun()
 with right:
-    show(figures.sigmoid_figure(X @ w + b, y, chosen=i), key="fwd_sigmoid", height=460,
-         alt=alt.sigmoid_alt(X @ w + b, y, chosen=i))
+    chosen = None if asked else i
+    show(scenes.activation(lab, X @ w + b, y, chosen=chosen), key="fwd_sigmoid", height=460,
+         alt=alt.sigmoid_alt(X @ w + b, y, chosen=chosen, step=step))
 
-with st.expander("z and ŷ for every sample", expanded=False):
-    st.dataframe(scenes.forward_table(lab, w, b), hide_index=True, width="stretch", height=300)
+if not asked:
+    with st.expander("z and ŷ for every sample", expanded=False):
+        st.dataframe(scenes.forward_table(lab, w, b), hide_index=True, width="stretch", height=300)
 finish(lab)

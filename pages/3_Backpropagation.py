@@ -1,16 +1,16 @@
 """Backpropagation: the chain rule, factor by factor, with a sample's real numbers."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from perceptron.engine.backprop import chain_rule, gradient_check
 from perceptron.engine.costs import get_cost
 from perceptron.views import alt, latex, scenes, slips, teaching
+from perceptron.views.ledger_table import fd_table
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop
-from perceptron.web.panels import numbers
+from perceptron.web.panels import numbers, text_table
 
 lab = page(
     "Backpropagation",
@@ -33,14 +33,14 @@ i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1),
                      format_func=lambda k: f"#{k}: y = {int(y[k])}")
 lab.sample = i
 L = chain_rule(X, y, w, b, loss)
-st.latex(get_cost(loss).latex + rf" = {latex.num(L.cost)}")
-st.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(f'{v:.4g}' for v in w)}), b = {b:.4g}; n = {L.n}")
+st.latex(latex.stacked(get_cost(loss).latex + rf" = {latex.num(L.cost)}"))
+st.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(map(latex.text, w))}), b = {latex.text(b)}; n = {L.n}")
 
 left, right = st.columns([3, 2])
 with left:
     st.subheader(f"The chain rule for sample #{i}")
     for line in latex.backward_steps(L, i, y[i], loss):
-        st.latex(line)
+        st.latex(latex.stacked(line))  # one relation per row: the result stays on a phone's screen
 with right:
     arrows, title = scenes.descent_arrow(lab, w, b)  # the step of the cost training uses, not the inspected one
     show(scenes.plane(lab, w, b, highlight=rows[i], arrows=arrows, title=title), key="bp_plane", height=420,
@@ -54,30 +54,28 @@ st.markdown(r"Each row is one sample $i$: $\frac{\partial C}{\partial z_i} = \fr
             r"to each $\partial C/\partial w_j$. The $\frac{1}{n}$ of the mean already sits inside $\partial C/\partial "
             r"\hat y_i$, so the contributions **add up** to the gradient (equivalently: the gradient is the *average* "
             r"of each sample's own gradient), and the $\partial C/\partial z_i$ column adds up to $\partial C/\partial b$.")
-st.dataframe(scenes.ledger_table(L, y), width="stretch", height=260)
+text_table(scenes.ledger_table(L, y), height=260)
 st.caption("Every product and sum in this table holds for its numbers as printed: a number gets more than 4 "
            "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly.")
 dw, db = L.dw, L.db
 for j, g in enumerate(dw):
-    st.latex(rf"\frac{{\partial C}}{{\partial w_{j + 1}}} = \sum_i \frac{{\partial C}}{{\partial z_i}} x_{{i{j + 1}}}"
-             rf" = {latex.num(g)}")
-st.latex(rf"\frac{{\partial C}}{{\partial b}} = \sum_i \frac{{\partial C}}{{\partial z_i}} = {latex.num(db)}")
+    st.latex(latex.stacked(rf"\frac{{\partial C}}{{\partial w_{j + 1}}} = \sum_i \frac{{\partial C}}{{\partial z_i}} "
+                           rf"x_{{i{j + 1}}} = {latex.num(g)}"))
+st.latex(latex.stacked(rf"\frac{{\partial C}}{{\partial b}} = \sum_i \frac{{\partial C}}{{\partial z_i}} = {latex.num(db)}"))
 
 st.subheader("Check: the same gradient by finite differences")
 check = gradient_check(X, y, w, b, loss)
-labels = [f"∂C/∂w{j + 1}" for j in range(len(w))] + ["∂C/∂b"]
-st.dataframe(pd.DataFrame({"chain rule": check["analytic"], "finite difference": check["numeric"],
-                           "difference": check["analytic"] - check["numeric"]}, index=labels), width="stretch")
+text_table(fd_table(check))  # by the printing rule, not the dataframe's long plain decimals
 st.markdown(teaching.fd_check(check, L.cost))
 
 with st.expander("Three slips in the article, shown live"):
     st.markdown(slips.sign(X, y, w, b, lab.settings.lr))
     head, table, note = slips.pulled(X, y, w, b, i, L.n)
     st.markdown(head)
-    st.dataframe(table, width="stretch")
+    text_table(table)
     st.caption(note)
     for kind, item in slips.indices(X[i], w, b, i):
-        (st.latex if kind == "latex" else st.markdown)(item)
+        (st.latex if kind == "latex" else st.markdown)(latex.stacked(item) if kind == "latex" else item)
 
 if np.any(~np.isfinite(L.dC_dyhat)):
     st.warning("Some ∂C/∂ŷ are too large to show: the sigmoid has saturated for those samples.")

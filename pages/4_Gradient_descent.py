@@ -12,15 +12,13 @@ from perceptron.web.playback import Stepper, stepper
 
 lab = page(
     "Gradient descent",
-    "Each **epoch** computes the gradient of the cost and moves every weight a step against it: "
-    r"$w \leftarrow w - \alpha\,\partial C/\partial w$. Press **Step** and watch the three views change "
-    "together: the boundary turns, the samples slide along the sigmoid, the cost changes (it falls when α is not too large).",
+    lambda run: teaching.descent_intro(run.settings.mode),  # Rosenblatt's rule is not gradient descent
     key="descent",
 )
-# the figure, its frames while playing (one per epoch: consecutive), and the next Step's frame
-STEPPER = Stepper(keys.DESCENT, spec=scenes.descent_spec, ahead=scenes.descent_preview,
-                  frames=lambda run, epochs: scenes.descent_frames(run, epochs[0], epochs[-1]),
-                  alt=lambda run, k: alt.descent_alt(*run.design()[:2], run.history, run.epoch if k is None else k))
+# the figure, its frames while playing (one every `stride` epochs), and the next Step's frame
+STEPPER = Stepper(keys.DESCENT, spec=scenes.descent_spec, ahead=scenes.descent_preview, frames=scenes.descent_frames,
+                  alt=lambda run, k: alt.descent_alt(*run.design()[:2], run.history, run.epoch if k is None else k,
+                                                     measure=run.measure, n_test=run.points.test_y.size))
 
 with st.sidebar:
     st.markdown("**Training settings**")
@@ -44,8 +42,6 @@ with st.sidebar:
 if lab.n_train == 0:
     stop(lab, "There are no training points yet. Build a dataset on the **Dataset** page first.")
 
-if lab.settings.mode == "rosenblatt":
-    st.info(teaching.ROSENBLATT_RULE)
 if note := scenes.separability_note(lab):
     st.warning(note)
     st.page_link("pages/6_Hidden_layer.py", label="See what a hidden layer does with these points",
@@ -66,7 +62,7 @@ def views():
         dw, db = gradients(X, y, w0, b0, s.loss)
         w1, b1 = lab.params(k)
         lines = latex.update_steps(w0, b0, dw, db, s.lr, w1, b1)
-        st.latex(r"\begin{gathered}" + r" \\ ".join(lines) + r"\end{gathered}")  # one formula: one render
+        st.latex(r"\begin{gathered} " + r" \\[6pt] ".join(map(latex.stacked, lines)) + r" \end{gathered}")  # one render
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")
     row = st.container(horizontal=True, vertical_alignment="center")

@@ -16,6 +16,7 @@ import pytest
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
+from chart_js import drawn
 from perceptron.engine import network as net
 from perceptron.views import alt
 from perceptron.web import chart as component
@@ -48,7 +49,7 @@ def charts(at: AppTest) -> dict[str, dict]:
     out = {}
     for c in at.get("bidi_component"):
         if c.proto.component_name.endswith(component.COMPONENT_NAME):
-            out[c.proto.id.rsplit("-", 1)[-1]] = json.loads(c.proto.json)
+            out[c.proto.id.rsplit("-", 1)[-1]] = drawn(json.loads(c.proto.json))
     return out
 
 
@@ -143,7 +144,8 @@ def test_the_landscape_charts_say_their_paths_and_have_tables():
     found = charts(at)
     b = lab.params()[1]
     assert f"b held at {alt.num(b)}" in found["ls_run"]["alt"]
-    assert "α = 1: " in found["ls_curves"]["alt"] and "Path α = 40:" in found["ls_paths"]["alt"]
+    assert "α = 1: " in found["ls_curves"]["alt"] and "Path α = 40 (a projection onto this slice" in found["ls_paths"]["alt"]
+    assert "Path descent, α = 0.5: " in found["ls_run"]["alt"]  # the run so far stays on its slice: no projection
     labels = [e.label for e in at.expander]
     for what in ("your run's path", "the cost curves", "the three paths", "the error curves", "the slopes"):
         assert f"Numbers of {what}" in labels
@@ -168,11 +170,19 @@ def test_the_hidden_layer_figures_say_each_unit_and_have_tables():
 # --- the pure functions -------------------------------------------------------------------------------
 
 
-def test_numbers_are_written_with_a_real_minus_sign_and_three_digits():
-    assert alt.num(-1.23456) == "−1.23"
-    assert alt.num(0.000012345) == "1.23 × 10^−5"
+def test_numbers_are_written_by_the_one_printing_rule_with_a_real_minus_sign():
+    """The text alternatives had their own 3-digit formatter ("1.23 × 10^−5"): they now say what the worked
+    lines print (perceptron.views.worked.text), so a screen reader and the page agree."""
+    from perceptron.views import worked
+
+    assert alt.num(-1.23456) == "−1.235" == worked.text(-1.23456)
+    assert alt.num(0.000012346) == "1.235×10⁻⁵" == worked.text(0.000012346)
+    assert alt.num(6.179e-32) == "6.179×10⁻³²" and alt.num(123456.0) == "1.235×10⁵"
+    assert alt.num(float("inf")) == "infinity" and alt.num(float("nan")) == "not a number"
     assert alt.vector([0.5, -2]) == "(0.5, −2)"
     assert alt.status(np.array([0.5, 0.1834]), np.array([0.5, 0.975]), 1, 80) == "Epoch 1: cost 0.1834, 78 of 80 correct"
+    assert alt.status(np.array([0.5, 0.1834]), np.array([0.5, 0.975]), 1, 80, np.array([0.5, 0.996]), n_test=250) \
+        == "Epoch 1: cost 0.1834, 78 of 80 correct, test accuracy 249 of 250 (99.6 %)"  # never "100%"
 
 
 def test_a_plane_counts_the_points_on_the_right_side():
@@ -208,3 +218,16 @@ def test_the_form_adds_a_point_and_refuses_bad_input_losing_nothing():
     assert at.text_input(key="ds_add_x1").value == "abc"  # what was typed is still there
     add_point(at, "", "2")
     assert lab.dataset.n == n + 1 and any("x₁ is empty" in e.value for e in at.error)
+
+
+def test_the_numbers_of_a_chart_are_shown_by_the_printing_rule():
+    """A saturated gradient showed as -0.0000000000000000000000000190 in "Numbers of this plane": every chart's
+    table displays its numbers as the worked lines print them (the cells stay numbers, for sorting)."""
+    from perceptron.web.panels import _printed
+
+    at = open_app(BACKPROP)
+
+    assert _printed(-1.896e-26) == "−1.896×10⁻²⁶" and _printed(float("nan")) == "" and _printed(0.5) == "0.5"
+    table = next(d for d in at.dataframe if "∂C/∂·" in d.value.columns)
+    assert table.value["now"].dtype.kind == "f"  # numbers underneath
+    assert table.proto.arrow_data.styler.display_values  # shown through the formatter

@@ -117,12 +117,17 @@ def test_the_favicon_is_local_and_no_page_icon_is_a_material_icon():
 # The component's JavaScript: perceptron/web/chart_logic.js + chart.js (tests/js/ tests the logic)
 # ---------------------------------------------------------------------------------------------
 def test_the_component_js_is_the_js_files_joined():
+    """forward.js, chart_logic.js and chart.js in that order, each without its imports of the ones before."""
     web = ROOT / "perceptron" / "web"
-    logic, main = (web / "chart_logic.js").read_text(), (web / "chart.js").read_text()
-    assert chart.JS.index(logic) < chart.JS.index("export default function")
-    assert 'from "./chart_logic.js"' in main and not re.search(r"^\s*import\b", chart.JS, re.MULTILINE)
-    body = main[main.index('from "./chart_logic.js";') + len('from "./chart_logic.js";'):]
-    assert body in chart.JS
+    at = -1
+    for name in chart.MODULES:
+        source = (web / name).read_text()
+        body = re.sub(r'^import\s*\{[^}]*\}\s*from\s*"\./[a-z_]+\.js";[ \t]*\n', "", source, flags=re.MULTILINE)
+        assert body in chart.JS and chart.JS.index(body) > at
+        at = chart.JS.index(body)
+    assert 'from "./chart_logic.js"' in (web / "chart.js").read_text()
+    assert 'from "./forward.js"' in (web / "chart_logic.js").read_text()
+    assert not re.search(r"^\s*import\b", chart.JS, re.MULTILINE)
 
 
 def test_the_component_js_is_one_module_that_loads(tmp_path):

@@ -18,7 +18,7 @@ import pytest
 import streamlit.config
 from streamlit.testing.v1 import AppTest
 
-from chart_js import figure_with
+from chart_js import drawn, figure_with
 from perceptron.data.datasets import fit_features, make_dataset
 from perceptron.engine import network as net
 from perceptron.session.lab import Lab
@@ -65,7 +65,7 @@ def chart(at: AppTest, key: str = "hidden") -> dict:
     """What the chart component ``key`` received (``spec`` is the figure)."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, [c.proto.id for c in at.get("bidi_component")]
-    return json.loads(found[0].proto.json)
+    return drawn(json.loads(found[0].proto.json))
 
 
 def heatmaps(spec: dict) -> list[dict]:
@@ -278,8 +278,9 @@ def test_play_sends_frames_and_pause_stops_them():
     lab = at.session_state["netlab"]
     assert data["playing"] and len(data["frames"]) == len(at.session_state["net_playback"]["epochs"])
     assert lab.epoch == at.session_state["net_playback"]["epochs"][-1] > 0
-    frame = data["frames"][-1]
-    assert frame["traces"] == list(range(S.FIXED + 2 * lab.h))
+    frame = data["frames"][-1]  # the epoch's weights (the browser draws the maps from them), its marker
+    assert frame["traces"] == [S.FIXED - 1] and frame["data"][0]["x"] == [lab.epoch]
+    assert frame["params"]["W1"] == lab.history.params(lab.epoch).W1.tolist()
     assert data["stop_on"] == ".st-key-net_play button"  # the browser stops at the click, before the rerun
     end = lab.epoch
     for _ in range(2):  # "Pause" until the browser reports its frame: never trains more, never plays again
@@ -473,17 +474,20 @@ def test_the_figures_are_valid_for_every_h(h):
 def test_frames_are_partial_updates_that_make_valid_figures(dataset, loss):
     lab = NetLab(NetSettings(hdata=dataset, hloss=loss, h=4))
     shown = lab.play_chunk(3)
-    base = S.figure(lab, 0).to_dict()
+    base = S.figure_spec(lab, 0)
     frames = S.frames(lab, shown)
     assert len(frames) == 3
     for k, frame in zip(shown, frames, strict=True):
-        data = [dict(t) for t in base["data"]]
-        for i, update in zip(frame["traces"], frame["data"], strict=True):
-            data[i].update(update)
-        layout = {**base["layout"], **frame["layout"], "xaxis2": {**base["layout"]["xaxis2"], **frame["layout"]["xaxis2"]}}
-        merged = _valid(go.Figure(data=data, layout=layout))
-        moving = lambda spec: [{key: t.get(key) for key in ("x", "y", "z")} for t in spec["data"]]
-        assert moving(merged) == moving(S.figure(lab, k).to_dict())
+        drawn = figure_with(base, frame)  # as the browser draws it, from the frame's weights
+        _valid(go.Figure(data=drawn["data"], layout=drawn["layout"]))
+        full = S.figure(lab, k).to_dict()  # the same figure computed whole in Python (rounded for the wire)
+        for mine, theirs in zip(drawn["data"][:S.FIXED + 2 * lab.h], full["data"], strict=False):
+            if theirs["type"] == "heatmap":
+                np.testing.assert_allclose(np.array(mine["z"], dtype=float), np.array(theirs["z"], dtype=float), atol=0.006)
+            else:
+                for key in ("x", "y"):
+                    np.testing.assert_allclose(np.array(mine[key], dtype=float), np.array(theirs[key], dtype=float),
+                                               atol=2e-4)
 
 
 def test_a_diverging_run_keeps_finite_figures():
@@ -565,7 +569,7 @@ def test_the_page_sends_the_next_step_ahead_and_the_metrics_before_the_figure():
     click(at, "net_step1")
     data = chart(at)
     assert data["view"] == 1 and data["preview"]["view"] == 2
-    assert json.dumps(figure_with(chart_before := data["spec"], data["preview"]["frame"])) != json.dumps(figure_with(chart_before, None))
+    assert json.dumps(figure_with(chart_before := data["sent"], data["preview"]["frame"])) != json.dumps(figure_with(chart_before, None))
     assert chart(at, "hidden_net")["preview"] is None  # the diagram is redrawn with the server's answer
     # as on the Gradient descent page: the buttons, the epoch's numbers, the figure, then the diagram (the
     # buttons are drawn above the numbers but sent after them, into a container made before)

@@ -19,7 +19,7 @@ import streamlit.config
 from streamlit.testing.v1 import AppTest
 
 import perceptron
-from chart_js import figure_with
+from chart_js import drawn, figure_with
 from perceptron.data.datasets import Dataset, make_dataset
 from perceptron.session.lab import Lab
 from perceptron.session.settings import Settings
@@ -77,7 +77,7 @@ def chart(at: AppTest, key: str) -> dict:
     """The data the chart component ``key`` received (``spec`` is the figure)."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"expected one chart {key!r}, found {[c.proto.id for c in at.get('bidi_component')]}"
-    return json.loads(found[0].proto.json)
+    return drawn(json.loads(found[0].proto.json))
 
 
 def trace(spec: dict, name: str) -> dict:
@@ -116,15 +116,25 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def latex(at: AppTest) -> list[str]:
-    """Every formula line shown (a ``gathered`` block's lines one by one)."""
+    """Every formula line shown (a ``gathered`` block's lines one by one), a line stacked one relation per
+    row (``latex.stacked``: ``a &= b \\\\ &= c``) read back as the one line ``a = b = c``."""
     out = []
     for e in at.latex:
-        if r"\begin{gathered}" in e.value:
-            body = re.sub(r"\\(begin|end)\{gathered\}", "", e.value)
-            out += [line.strip() for line in body.split(r" \\ ")]
+        body = e.value.strip().removeprefix("$$").removesuffix("$$").strip()
+        if r"\begin{gathered}" in body:
+            body = re.sub(r"\\(begin|end)\{gathered\}", "", body)
+            lines = re.split(r" \\\\\[6pt\] " if r"\\[6pt]" in body else r" \\\\ ", body)
         else:
-            out.append(e.value)
+            lines = [body]
+        out += [unstack(line.strip()) for line in lines]
     return out
+
+
+def unstack(line: str) -> str:
+    if not (line.startswith(r"\begin{aligned}") and line.endswith(r"\end{aligned}")):
+        return line
+    line = line.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").replace("&", "").replace(r"\\", " ")
+    return " ".join(line.split())
 
 
 def messages(at: AppTest) -> str:
@@ -629,13 +639,13 @@ def test_the_step_preview_is_exactly_the_next_epochs_figure(settings):
         # as the browser gets it
         frame = component.chart_data(before, src="x", preview={"selector": "b", "view": 1, "frame": ahead})["preview"]["frame"]
         lab.step(1)
-        assert _same(figure_with(before, frame), scenes.descent_spec(lab))
+        assert _same(figure_with(before, frame), figure_with(scenes.descent_spec(lab), None))
     lab.rewind(2)  # after a rewind the Step drops epochs 3 and 4: the cost lines are replaced, not extended
     before, frame = scenes.descent_spec(lab), scenes.descent_preview(lab)
     assert "extend" not in frame
     lab.step(1)
     assert lab.history.epochs == 3
-    assert _same(figure_with(before, frame), scenes.descent_spec(lab))
+    assert _same(figure_with(before, frame), figure_with(scenes.descent_spec(lab), None))
 
 
 def test_no_preview_where_step_would_not_train():

@@ -8,6 +8,7 @@ import math
 import re
 from decimal import Decimal, getcontext
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -108,3 +109,45 @@ def test_a_sum_of_two_positive_numbers_always_gets_its_equals_sign(a, b):
     ops, rel, r = parts(line, r" \+ ")
     assert rel == "=", line
     assert rounds_to(decimal_of(ops[0]) + decimal_of(ops[1]), r), line
+
+
+def test_a_chain_is_stacked_one_relation_per_row_with_the_result_alone():
+    from perceptron.views.latex import stacked
+
+    line = r"\frac{\partial C}{\partial w_2}\Big|_i = \frac{\partial C}{\partial z_i} \cdot x = 1.545 \times 10^{-33} \cdot (-0.7632) = -1.179 \times 10^{-33}"
+    assert stacked(line) == (r"\begin{aligned} \frac{\partial C}{\partial w_2}\Big|_i &= \frac{\partial C}{\partial z_i} \cdot x"
+                             r" \\ &= 1.545 \times 10^{-33} \cdot (-0.7632) \\ &= -1.179 \times 10^{-33} \end{aligned}")
+    # relations inside braces or parentheses, and a note after \quad, are not rows of the chain
+    noted = r"a = \sum_{i=1}^{n} b_i = 0.5 \approx 0.5 \quad (\text{with } y = 1 - \sigma(z) = \sigma(-z))"
+    assert stacked(noted) == (r"\begin{aligned} a &= \sum_{i=1}^{n} b_i \\ &= 0.5 \\ &\approx 0.5 \\ "
+                              r"&\quad (\text{with } y = 1 - \sigma(z) = \sigma(-z)) \end{aligned}")
+    assert stacked(r"w_1 \leftarrow w_1 - \alpha g = 1 - 0.5 \cdot 2 = 0") == (
+        r"\begin{aligned} w_1 &\leftarrow w_1 - \alpha g \\ &= 1 - 0.5 \cdot 2 \\ &= 0 \end{aligned}")
+    assert stacked("C = 1") == "C = 1"  # one relation: nothing to stack
+    already = r"\begin{aligned} x \cdot w &= a \cdot b \\ &= c = 0.5 \end{aligned}"
+    assert stacked(already) == r"\begin{aligned} x \cdot w &= a \cdot b \\ &= c \\ &= 0.5 \end{aligned}"
+
+
+def test_the_finite_difference_verdict_is_computed_from_its_numbers():
+    from perceptron.views.teaching import fd_check, fd_floor
+
+    floor = fd_floor(1.0)
+    assert 1e-9 < floor < 2e-9
+    tiny = fd_check({"analytic": np.array([-1.9e-26, -2.7e-26]), "numeric": np.zeros(2), "rel_error": 2.7e-14}, 1.0)
+    assert "They agree only at float precision" in tiny and "reads exactly 0" in tiny and "2.7×10⁻²⁶" in tiny
+    assert "They agree." not in tiny
+    fine = fd_check({"analytic": np.array([0.12, -0.3]), "numeric": np.array([0.12, -0.3]) + 1e-11,
+                     "rel_error": 3e-11}, 0.25)
+    assert fine.endswith("**They agree.**") and "3×10⁻¹¹" in fine
+    off = fd_check({"analytic": np.array([0.12, -0.3]), "numeric": np.array([0.13, -0.3]), "rel_error": 0.02}, 0.25)
+    assert "**They differ**" in off and "agree" not in off
+    for said in (tiny, fine, off):
+        assert not any(0x2600 <= ord(c) <= 0x27BF or ord(c) >= 0x1F000 for c in said), said  # words, no emoji
+
+
+def test_a_metric_value_is_short_exact_and_signed_by_the_rule():
+    from perceptron.views.teaching import accuracy_value, signed
+
+    assert accuracy_value(319 / 320, 320) == "319 of 320" and accuracy_value(1.0, 320) == "100 %"
+    assert accuracy_value(1599 / 1600, 1600) == "1,599 of 1,600"
+    assert signed(-1.1791e-33) == "-1.18×10⁻³³" and signed(0.0123) == "+0.0123"  # ASCII "-": the arrow goes down

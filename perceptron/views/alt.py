@@ -14,30 +14,31 @@ import numpy as np
 import pandas as pd
 
 from ..engine import network as net
+from . import worked
 from .netscenes import input_names
+from .teaching import accuracy_text, percent
 
 MINUS = "−"  # U+2212, as in the figures: a screen reader says "minus", not "dash"
 
 
-def num(v, digits: int = 3) -> str:
-    """A number as the text alternatives write it: ``digits`` significant digits, a real minus sign."""
+def num(v, digits: int = worked.DIGITS) -> str:
+    """A number as the text alternatives write it: the app's one printing rule (:func:`perceptron.views.worked.text`:
+    4 significant digits, scientific form for the very small and the very large, a real minus sign), and
+    words for what is not a number."""
     v = float(v)
     if not np.isfinite(v):
         return "not a number" if np.isnan(v) else ("infinity" if v > 0 else f"{MINUS}infinity")
-    text = f"{v:.{digits}g}"
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        text = f"{mantissa} × 10^{int(exp)}"
-    return text.replace("-", MINUS)
+    return worked.text(v, digits)
 
 
-def vector(values, digits: int = 3) -> str:
+def vector(values, digits: int = worked.DIGITS) -> str:
     """``(a, b, …)`` with :func:`num`."""
     return "(" + ", ".join(num(v, digits) for v in np.asarray(values, dtype=float).reshape(-1)) + ")"
 
 
-def pct(fraction) -> str:
-    return f"{float(fraction):.0%}"
+def pct(fraction, n: int | None = None) -> str:
+    """An accuracy, never rounded up to 100 %: the exact count of n when given ("79 of 80 (98.75 %)")."""
+    return accuracy_text(fraction, n) if n else percent(fraction)
 
 
 def _sides(z, y) -> tuple[int, int]:
@@ -58,27 +59,31 @@ def _ws(w) -> str:
 # --- the single neuron -------------------------------------------------------------------------------
 
 
-def status(cost, accuracy, k: int, n_train: int, test_accuracy=None, measure: str = "cost") -> str:
+def status(cost, accuracy, k: int, n_train: int, test_accuracy=None, measure: str = "cost", n_test=None) -> str:
     """The line a screen reader announces after Step, Play or Pause: "Epoch 12: cost 0.1834, 78 of 80 correct"
     (``measure`` names what ``cost`` holds, e.g. the misclassified fraction for Rosenblatt's rule)."""
     correct = int(round(float(accuracy[k]) * n_train))
-    text = f"Epoch {k}: {measure} {float(cost[k]):.4g}, {correct} of {n_train} correct"
+    said = f"Epoch {k}: {measure} {num(cost[k])}, {correct} of {n_train} correct"
     if test_accuracy is not None:
-        text += f", test accuracy {pct(test_accuracy[k])}"
-    return text.replace("-", MINUS)
+        said += f", test accuracy {pct(test_accuracy[k], n_test)}"
+    return said
 
 
-def neuron_alt(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None) -> str:
-    """The neuron diagram: inputs, weights, bias, and the values flowing through when given."""
+def neuron_alt(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, step: bool = False) -> str:
+    """The neuron diagram: inputs, weights, bias, and the values flowing through when given (``step``: Rosenblatt's
+    step activation instead of the sigmoid)."""
     w = np.asarray(w, dtype=float).reshape(-1)
     names = [names[i] if i < len(names) else f"φ{i + 1}" for i in range(w.size)]
     inputs = ", ".join(
         f"{n}{' = ' + num(x[i]) if x is not None else ''} with weight w{i + 1} = {num(w[i])}"
         for i, n in enumerate(names))
-    text = f"Diagram of the neuron: inputs {inputs}; bias b = {num(b)}; the sum z goes through the sigmoid σ to ŷ."
+    act = "the step function (1 where z ≥ 0, else 0)" if step else "the sigmoid σ"
+    said = f"Diagram of the neuron: inputs {inputs}; bias b = {num(b)}; the sum z goes through {act} to ŷ."
     if z is not None and y_hat is not None:
-        text += f" For this sample z = {num(z)} and ŷ = {num(y_hat)}, so the neuron says class {int(z >= 0)}."
-    return text
+        said += f" For this sample z = {num(z)} and ŷ = {num(y_hat)}, so the neuron says class {int(z >= 0)}."
+    elif z is not None:
+        said += f" For this sample z = {num(z)}."
+    return said
 
 
 def dataset_alt(X, y, test, class_names=("0", "1")) -> str:
@@ -107,48 +112,52 @@ def plane_alt(X, y, w, b, *, epoch=None, X_test=None, y_test=None, chosen=None, 
     w = np.asarray(w, dtype=float).reshape(-1)
     X = np.asarray(X, dtype=float).reshape(len(y), -1) if len(y) else np.zeros((0, w.size))
     when = f" at epoch {epoch}" if epoch is not None else ""
-    text = f"Decision boundary{when}: w = {_ws(w)}, b = {num(b)}; " + _side_text(X @ w + b, y)
+    said = f"Decision boundary{when}: w = {_ws(w)}, b = {num(b)}; " + _side_text(X @ w + b, y)
     if X_test is not None and y_test is not None and len(y_test):
-        text += "; " + _side_text(np.asarray(X_test, dtype=float) @ w + b, y_test, "test points")
-    text += "."
+        said += "; " + _side_text(np.asarray(X_test, dtype=float) @ w + b, y_test, "test points")
+    said += "."
     if chosen is not None:
         i, x, label = chosen
-        text += f" Sample #{i} at {vector(x)}, class {int(label)}, is ringed."
+        said += f" Sample #{i} at {vector(x)}, class {int(label)}, is ringed."
     for x0, y0, x1, y1, label, *_ in arrows:
         if label == "w":
-            text += f" The arrow w points from the origin to {vector((x1, y1))}, perpendicular to the boundary."
+            said += f" The arrow w points from the origin to {vector((x1, y1))}, perpendicular to the boundary."
         else:
-            text += f" The arrow {label} goes from {vector((x0, y0))} to {vector((x1, y1))}."
-    return text
+            said += f" The arrow {label} goes from {vector((x0, y0))} to {vector((x1, y1))}."
+    return said
 
 
-def sigmoid_alt(z, y, chosen=None) -> str:
-    """The sigmoid with every sample at its z: how many sit on the right side of ŷ = 0.5."""
+def sigmoid_alt(z, y, chosen=None, step: bool = False) -> str:
+    """The sigmoid (``step``: Rosenblatt's step function) with every sample at its z: how many sit on the right
+    side of ŷ = 0.5 (of the step: ŷ = 1 or 0)."""
     z, y = np.asarray(z, dtype=float).reshape(-1), np.asarray(y).reshape(-1)
+    curve = "The step function ŷ = step(z)" if step else "The sigmoid ŷ = σ(z)"
     if z.size == 0:
-        return "The sigmoid ŷ = σ(z), with no samples."
+        return f"{curve}, with no samples."
     parts = []
     for label in (0, 1):
         mine = y == label
         right = int(np.sum((z[mine] >= 0) == (label == 1)))
-        sign = "≥" if label == 1 else "<"
-        parts.append(f"{right} of {int(mine.sum())} class {label} samples have ŷ {sign} 0.5")
-    text = (f"The sigmoid ŷ = σ(z) with the {z.size} training samples at their z, from {num(z.min())} to "
+        side = (("= 1" if label == 1 else "= 0") if step else ("≥ 0.5" if label == 1 else "< 0.5"))
+        parts.append(f"{right} of {int(mine.sum())} class {label} samples have ŷ {side}")
+    said = (f"{curve} with the {z.size} training samples at their z, from {num(z.min())} to "
             f"{num(z.max())}: " + "; ".join(parts) + ".")
     if chosen is not None and 0 <= chosen < z.size:
-        text += f" Sample #{chosen}: z = {num(z[chosen])}, ŷ = {num(1 / (1 + np.exp(-np.clip(z[chosen], -700, 700))))}."
-    return text
+        y_hat = float(z[chosen] >= 0) if step else 1 / (1 + np.exp(-np.clip(z[chosen], -700, 700)))
+        said += f" Sample #{chosen}: z = {num(z[chosen])}, ŷ = {num(y_hat)}."
+    return said
 
 
-def descent_alt(X, y, history, k: int) -> str:
-    """The gradient-descent figure at epoch k: boundary, samples on the sigmoid, cost so far."""
+def descent_alt(X, y, history, k: int, measure: str = "cost", n_test=None) -> str:
+    """The gradient-descent figure at epoch k: boundary, samples on the sigmoid, the cost so far (``measure``:
+    what the history's cost holds, the misclassified fraction for Rosenblatt's rule, which has no cost)."""
     w, b = history.params(k)
-    text = plane_alt(X, y, w, b, epoch=k)
+    said = plane_alt(X, y, w, b, epoch=k)
     cost = history.cost
-    text += f" Cost at epoch {k}: {num(cost[k], 4)}" + (f" (epoch 0: {num(cost[0], 4)})" if k else "")
+    said += f" {measure.capitalize()} at epoch {k}: {num(cost[k])}" + (f" (epoch 0: {num(cost[0])})" if k else "")
     if history.test_cost is not None:
-        text += f", test cost {num(history.test_cost[k], 4)}"
-    return text + f"; train accuracy {pct(history.accuracy[k])}."
+        said += f", test {measure} {num(history.test_cost[k])}"
+    return said + f"; train accuracy {pct(history.accuracy[k], len(y))}."
 
 
 def curves_alt(curves: dict, title: str, xname: str = "epoch", x=None) -> str:
@@ -169,25 +178,30 @@ def curves_alt(curves: dict, title: str, xname: str = "epoch", x=None) -> str:
 def landscape_alt(fig, paths: dict, b, costs: dict | None = None) -> str:
     """The loss landscape: its lowest point on the drawn grid, and where each path starts and ends.
 
-    ``fig``: the landscape figure (its contour's grid of costs is what is drawn); ``paths``:
-    label → weights per step; ``costs``: label → cost per step, when known.
+    ``fig``: the landscape figure (its contour's grid of costs is what is drawn; a path whose trace is named
+    a projection left the slice, so the surface under it is not its cost); ``paths``: label → weights per
+    step; ``costs``: label → true cost per step, when known.
     """
     surface = next(t for t in fig.data if t.type == "contour")
     C = np.asarray(surface.z, dtype=float)
     w1s, w2s = np.asarray(surface.x, dtype=float), np.asarray(surface.y, dtype=float)
     j, i = np.unravel_index(int(np.nanargmin(C)), C.shape)
-    text = (f"Contour map of the cost over (w₁, w₂), b held at {num(b)}: from {num(np.nanmin(C))} at "
+    said = (f"Contour map of the cost over (w₁, w₂), b held at {num(b)}: from {num(np.nanmin(C))} at "
             f"w = {vector((w1s[i], w2s[j]))} to {num(np.nanmax(C))}.")
+    names = [str(t.name) for t in fig.data if t.name]
     for label, path in paths.items():
         path = np.asarray(path, dtype=float)
         if path.size == 0:
             continue
-        text += f" Path {label}: {len(path) - 1} steps from {vector(path[0, :2])} to {vector(path[-1, :2])}"
+        projected = any(n.startswith(label) and "projected" in n for n in names)
+        said += f" Path {label}" + (" (a projection onto this slice: its b or other weights change, so its "
+                                    "true costs are not the surface's)" if projected else "")
+        said += f": {len(path) - 1} steps from {vector(path[0, :2])} to {vector(path[-1, :2])}"
         if costs and label in costs:
             c = np.asarray(costs[label], dtype=float)
-            text += f", cost {num(c[0])} → {num(c[-1])}"
-        text += "."
-    return text
+            said += f", {'true ' if projected else ''}cost {num(c[0])} → {num(c[-1])}"
+        said += "."
+    return said
 
 
 # --- the hidden layer -------------------------------------------------------------------------------
@@ -200,14 +214,14 @@ def hidden_alt(lab, k: int | None = None) -> str:
     p = h.params(k)
     X, y, *_ = lab.design()
     right, n = _sides(net.forward(X, p).y_hat - 0.5, y) if len(y) else (0, 0)
-    text = (f"Hidden-layer network at epoch {k}: {right} of {n} training points on the right side of the "
+    said = (f"Hidden-layer network at epoch {k}: {right} of {n} training points on the right side of the "
             f"output's boundary ŷ = 0.5; cost {num(h.cost[k], 4)} (epoch 0: {num(h.cost[0], 4)}). "
             f"{p.h} hidden units:")
     units = []
     for j in range(p.h):
         units.append(f" unit {j + 1} draws the line {_line(p.W1[:, j], p.b1[j])} and has weight "
                      f"{num(p.w2[j])} into ŷ")
-    return text + ";".join(units) + "."
+    return said + ";".join(units) + "."
 
 
 def _line(w, b) -> str:
@@ -224,11 +238,11 @@ def network_alt(lab, k: int | None = None) -> str:
     names = input_names(lab)
     inputs = ", ".join(f"{n} = {num(v)}" for n, v in zip(names, x, strict=False))
     acts = ", ".join(f"a{j + 1} = {num(a)}" for j, a in enumerate(fw.a1[0]))
-    text = (f"Network diagram for sample #{lab.sample}: inputs {inputs}; hidden activations {acts}; "
+    said = (f"Network diagram for sample #{lab.sample}: inputs {inputs}; hidden activations {acts}; "
             f"output ŷ = {num(fw.y_hat[0])}. ")
-    text += (f"Chosen weights: W(1) from input {lab.feature + 1} to unit {lab.unit + 1} = "
+    said += (f"Chosen weights: W(1) from input {lab.feature + 1} to unit {lab.unit + 1} = "
              f"{num(p.W1[lab.feature, lab.unit])}, w(2) of unit {lab.unit + 1} = {num(p.w2[lab.unit])}.")
-    return text
+    return said
 
 
 # --- tables ------------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from .traces import (
     scatter,
     spec,
 )
+from .worked import text as printed
 
 _r = rounded  # the old private name, still imported by tests/test_extremes.py
 
@@ -141,21 +142,33 @@ def sigmoid_limit(z) -> float:
 
 def sigmoid_points(z, y, lim, xaxis, yaxis, digits=3, step=False):
     """One scatter per class: every sample at (z, σ(z)) (or (z, step(z)) for Rosenblatt's rule), clipped
-    into the visible range; the hover gives each sample's own z, also where it is drawn at the edge."""
-    z, y = np.asarray(z, dtype=float), np.asarray(y).reshape(-1)
-    zc = np.clip(z, -lim, lim)
+    into the visible range; the hover gives each sample's own z and ŷ (:func:`point_text`), also where it
+    is drawn at the edge. ``z`` None: the traces without their points, which the browser computes from
+    the weights (``perceptron/web/forward.js``, the same text)."""
+    y = np.asarray(y).reshape(-1)
     act, name = (step_activation, "step(z)") if step else (sigmoid, "σ(z)")
-    return [
-        scatter(
-            x=rounded(zc[y == label], digits), y=rounded(act(z[y == label]), digits), mode="markers",
-            xaxis=xaxis, yaxis=yaxis, name=f"class {label} at its z", customdata=np.flatnonzero(y == label).tolist(),
-            text=[f"{v:.4g}" for v in z[y == label]], showlegend=False,
-            hovertemplate="#%{customdata}<br>z=%{text}<br>ŷ=" + name + "=%{y}<extra></extra>",
+    traces = []
+    for label in (0, 1):
+        mine = np.flatnonzero(y == label)
+        x = ys = text = []
+        if z is not None:
+            zl = np.asarray(z, dtype=float)[mine]
+            x, ys, text = rounded(np.clip(zl, -lim, lim), digits), rounded(act(zl), digits), point_text(zl, step)
+        traces.append(scatter(
+            x=x, y=ys, mode="markers", xaxis=xaxis, yaxis=yaxis, name=f"class {label} at its z",
+            customdata=mine.tolist(), text=text, showlegend=False,
+            hovertemplate="#%{customdata}<br>%{text}<extra></extra>",
             marker=dict(symbol=SYMBOLS[label], size=8, color=CLASS_COLOURS[label],  # opaque: full contrast
                         line=dict(width=0.6, color=HALO)),
-        )
-        for label in (0, 1)
-    ]
+        ))
+    return traces
+
+
+def point_text(z, step=False) -> list[str]:
+    """Each sample's hover on the sigmoid: "z=1.234<br>ŷ=σ(z)=0.7746", by the printing rule
+    (:func:`perceptron.views.worked.text`; ``forward.js``'s ``printNumber`` writes the same)."""
+    act, name = (step_activation, "step(z)") if step else (sigmoid, "σ(z)")
+    return [f"z={printed(v)}<br>ŷ={name}={printed(act(v))}" for v in np.asarray(z, dtype=float)]
 
 
 # σ over z in [−60, 60]: dense where it bends, a few points where it is flat (121 points, not 481)
@@ -167,11 +180,16 @@ DESCENT_DYNAMIC = 5  # traces 0-4 of the descent figure change with the epoch; f
 
 def _descent_dynamic(grid, z, z_y, cost, epoch, step=False):
     """The traces that move with the epoch: heatmap, boundary, samples on the sigmoid (or on the
-    step activation), the cost marker."""
-    lim = sigmoid_limit(z)
-    marker = scatter(x=[epoch], y=[round(float(cost[epoch]), 6)], mode="markers", xaxis="x3", yaxis="y3",
-                     name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
-    return boundary_traces(grid) + sigmoid_points(z, z_y, lim, "x2", "y2", step=step) + [marker], lim
+    step activation), the cost marker. ``z`` None (and ``grid``'s values None): the first four without
+    their data, which the browser computes from the weights; then the sigmoid's z range is its too."""
+    lim = None if z is None else sigmoid_limit(z)
+    return boundary_traces(grid) + sigmoid_points(z, z_y, lim, "x2", "y2", step=step) + [_marker(cost, epoch)], lim
+
+
+def _marker(cost, epoch):
+    """The cost plot's marker of the epoch on screen."""
+    return scatter(x=[epoch], y=[round(float(cost[epoch]), 6)], mode="markers", xaxis="x3", yaxis="y3",
+                   name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
 
 
 def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False):
@@ -184,7 +202,10 @@ def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False):
     ]
     titles.append(epoch_note(epoch, cost, accuracy, status, y=1.13,
                              measure="misclassified fraction" if step else "cost"))
-    return dict(annotations=titles, xaxis2=dict(range=[-lim, lim]), xaxis3=dict(range=[0, max(epoch, 10)]))
+    out = dict(annotations=titles, xaxis3=dict(range=[0, max(epoch, 10)]))
+    if lim is not None:  # else the browser ranges the z axis (web/forward.js)
+        out["xaxis2"] = dict(range=[-lim, lim])
+    return out
 
 
 def descent_spec(grid, X, y, test, bounds, z, z_y, cost, test_cost, accuracy, epoch, *,
@@ -233,11 +254,18 @@ def descent_figure(*args, **kwargs) -> go.Figure:
     return as_figure(descent_spec(*args, **kwargs))
 
 
-def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False):
+def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False, params=None):
     """A partial update of :func:`descent_figure` to another epoch, for in-browser playback.
 
-    Returns ``{"data": [...], "traces": [0..4], "layout": {...}}`` (plain JSON-able dicts).
+    Returns ``{"data": [...], "traces": [0..4], "layout": {...}}`` (plain JSON-able dicts). With
+    ``params`` (:func:`perceptron.views.live.neuron_params`; ``grid`` and ``z`` None) only the cost
+    marker and the titles, and the weights from which the browser draws the rest:
+    ``{"params": ..., "data": [marker], "traces": [4], "layout": {...}}``.
     """
+    if params is not None:
+        marker = _marker(cost, epoch)
+        return {"params": params, "data": [{k: marker[k] for k in ("x", "y", "name")}], "traces": [DESCENT_DYNAMIC - 1],
+                "layout": _descent_layout_update(epoch, cost, accuracy, None, status, step)}
     dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch, step)
     keep = ("x", "y", "z", "name", "text")  # only what moves (the marker is named by its epoch); the style stays
     data = [{k: v for k, v in t.items() if k in keep} for t in dynamic]
@@ -246,7 +274,8 @@ def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False):
             "layout": _descent_layout_update(epoch, cost, accuracy, lim, status, step)}
 
 
-def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool, step=False) -> dict:
+def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool, step=False,
+                       params=None) -> dict:
     """:func:`descent_frame` for the epoch one Step reaches, cost lines included, so that the browser
     can draw the next epoch the moment Step is pressed (see ``preview`` in :mod:`perceptron.web.chart`).
 
@@ -254,18 +283,19 @@ def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend
     already holds every earlier epoch, so only the new points are appended to the cost lines
     (else the lines are replaced: the Step drops the epochs after a rewind).
     """
-    frame = descent_frame(grid, z, z_y, cost, accuracy, epoch, step=step)
+    frame = descent_frame(grid, z, z_y, cost, accuracy, epoch, step=step, params=params)
     frame["layout"]["yaxis3"] = dict(range=[0, cost_top(cost, test_cost)])
     lines = [cost] + ([test_cost] if test_cost is not None else [])
     # after the σ curve: train, then test cost
     return add_cost_lines(frame, lines, DESCENT_DYNAMIC + 1, epoch, extend)
 
 
-def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b fixed", large=False):
+def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b fixed", large=False, ends=None):
     r"""Contours of the cost over :math:`(w_1, w_2)` with gradient-descent paths drawn on them.
 
     ``paths`` maps a label to an ndarray of shape (k, 2+) of successive weights
-    (the first two columns are drawn).
+    (the first two columns are drawn); ``ends`` maps a label to ``(hover, note)`` for its end marker,
+    the note written beside it (e.g. a projected run's true cost, which the surface there does not show).
     """
     fig = new_figure(contour(x=rounded(w1s), y=rounded(w2s), z=rounded(C, 5), colorscale=LANDSCAPE,
                              contours=dict(showlabels=True, labelfont=dict(color=INK)), colorbar=dict(title=dict(text="C")), name="cost"))
@@ -275,11 +305,21 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
         colour = palette[i % len(palette)]
         fig.add_trace(scatter(x=rounded(path[:, 0]), y=rounded(path[:, 1]), mode="lines+markers", name=label,
                               line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
-        fig.add_trace(scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False,
+        hover, note = (ends or {}).get(label, (f"{label}: end", None))
+        fig.add_trace(scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers+text" if note else "markers",
+                              showlegend=False, name=f"{label}: end", text=[note] if note else [],
+                              textposition=_beside(path[-1, 0], w1s, i), textfont=dict(color=colour, size=12),
                               marker=dict(size=13, color=colour, symbol="x", line=dict(width=1, color="#333")),
-                              hovertemplate=f"{label}: end<extra></extra>"))
+                              hovertemplate=f"{hover}<extra></extra>"))
     fig.update_layout(figure_layout(large, height=480, title=title), xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
     return fig
+
+
+def _beside(x, xs, i: int) -> str:
+    """Where a marker's note goes: towards the middle of the plot (not cut at its edge), above or below by turns."""
+    xs = np.asarray(xs, dtype=float)
+    side = "left" if x > (float(xs.min()) + float(xs.max())) / 2 else "right"
+    return f"{'top' if i % 2 == 0 else 'bottom'} {side}"
 
 
 def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
@@ -295,8 +335,9 @@ def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
     return fig
 
 
-def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, large=False):
-    r"""A live diagram of the neuron: inputs → Σ (with w, b) → σ → ŷ.
+def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, large=False, activation="σ"):
+    r"""A live diagram of the neuron: inputs → Σ (with w, b) → σ → ŷ (``activation``: the box's name, "step" for
+    Rosenblatt's rule).
 
     Link widths show |wᵢ|; colour shows the sign (blue positive, orange negative).
     When ``x``, ``z`` and ``y_hat`` are given, the values flowing through are written on it.
@@ -312,10 +353,10 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
         shapes.append(dict(type="line", x0=0.2, y0=ys[i], x1=0.44, y1=0.5,
                            line=dict(width=1 + 7 * abs(w[i]) / big, color=colour)))
         label = names[i] if i < len(names) else f"φ{i + 1}"
-        value = f" = {x[i]:.3g}" if x is not None else ""
+        value = f" = {printed(x[i])}" if x is not None else ""
         notes.append(dict(x=0.19, y=ys[i], text=f"{label}{value}", showarrow=False, xanchor="right",
                           font=dict(size=14)))
-        notes.append(dict(x=0.29, y=ys[i] + (0.5 - ys[i]) * 0.38 + 0.07, text=f"w{i + 1} = {w[i]:.3g}",
+        notes.append(dict(x=0.29, y=ys[i] + (0.5 - ys[i]) * 0.38 + 0.07, text=f"w{i + 1} = {printed(w[i])}",
                           showarrow=False, font=dict(color=colour, size=13), bgcolor="rgba(255,255,255,0.8)"))
     shapes += [
         dict(type="circle", x0=0.44, y0=0.36, x1=0.54, y1=0.64, line=dict(color="#333", width=2), fillcolor="#f4f4f4"),
@@ -325,10 +366,10 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
     ]
     notes += [
         dict(x=0.49, y=0.5, text="Σ", showarrow=False, font=dict(size=26)),
-        dict(x=0.49, y=0.26, text=f"+ b = {b:.3g}", showarrow=False, font=dict(size=13)),
-        dict(x=0.71, y=0.5, text="σ", showarrow=False, font=dict(size=26)),
-        dict(x=0.6, y=0.6, text="z" + (f" = {z:.3g}" if z is not None else ""), showarrow=False, yanchor="bottom"),
-        dict(x=0.85, y=0.5, text="ŷ" + (f" = {y_hat:.3g}" if y_hat is not None else ""), showarrow=False,
+        dict(x=0.49, y=0.26, text=f"+ b = {printed(b)}", showarrow=False, font=dict(size=13)),
+        dict(x=0.71, y=0.5, text=activation, showarrow=False, font=dict(size=26 if len(activation) == 1 else 13)),
+        dict(x=0.6, y=0.6, text="z" + (f" = {printed(z)}" if z is not None else ""), showarrow=False, yanchor="bottom"),
+        dict(x=0.85, y=0.5, text="ŷ" + (f" = {printed(y_hat)}" if y_hat is not None else ""), showarrow=False,
              xanchor="left", font=dict(size=16)),
     ]
     fig.update_layout(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import equation, holds, num, sigmoid_of
+from .worked import equation, holds, num, sigmoid_of, text
 from .worked import paren as _paren
 
-__all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "update_steps"]
+__all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "stacked",
+           "text", "update_steps"]
 
 
 def paren(v) -> str:
@@ -20,16 +21,55 @@ def paren(v) -> str:
     return _paren(num(v))
 
 
+def stacked(line: str) -> str:
+    r"""A worked line with two or more relations written one relation per row, aligned at them::
+
+        z = x·w + b = 0.0080421 + 0.32021 = 0.3283   →   z &= x·w + b \\ &= 0.0080421 + 0.32021 \\ &= 0.3283
+
+    (``\leftarrow`` too: an update's rule gets the first row) so that its result has a short row of its own: on a phone (390 px) a one-line chain is wider than the
+    screen, and the scrolled-off part was the result. A note after ``\quad`` gets its own row; a line
+    already in rows (``aligned``, ``gathered``) is written again the same way; a line with one relation is
+    returned as it is. The arithmetic is unchanged, so the line holds as before.
+    """
+    flat = line
+    if r"\begin{aligned}" in flat:
+        flat = flat.replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "").replace("&", "")
+        flat = " ".join(flat.replace(r"\\", " ").split())
+    if r"\begin{gathered}" in flat or r"\\" in flat:
+        return line
+    head, _, note = flat.partition(r"\quad")
+    parts, rels, depth, start, k = [], [], 0, 0, 0
+    while k < len(head):  # the relations outside braces and parentheses
+        rel = next((r for r in ("=", r"\approx", r"\leftarrow") if head.startswith(r, k)), None)
+        if rel and depth == 0:
+            parts.append(head[start:k].strip())
+            rels.append(rel)
+            start = k = k + len(rel)
+            continue
+        depth += (head[k] in "{(") - (head[k] in "})")
+        k += 1
+    parts.append(head[start:].strip())
+    if len(rels) < 2:
+        return line
+    rows = [f"{parts[0]} &{rels[0]} {parts[1]}"] + [f"&{r} {p}" for r, p in zip(rels[1:], parts[2:], strict=True)]
+    if note.strip():
+        rows.append(rf"&\quad {note.strip()}")
+    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
+
+
 def _sum(terms: list[str]) -> str:
     return " + ".join(terms)
 
 
-def forward_steps(x, w, b, names=None) -> list[str]:
+def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -> list[str]:
     r"""The three steps of forward propagation for one sample, with its numbers.
 
     1. the weighted sum :math:`\sum_j x_j w_j`, term by term;
     2. :math:`z = \sum_j x_j w_j + b`;
-    3. :math:`\hat y = \sigma(z) = 1/(1+e^{-z})`.
+    3. :math:`\hat y = \sigma(z) = 1/(1+e^{-z})`, or with ``step`` (Rosenblatt's rule) the step activation
+       :math:`\hat y = \operatorname{step}(z)`, 1 where :math:`z \ge 0`, else 0.
+
+    With ``hide`` the third line stops before its result (``= \;?``): the lesson asks for it first.
 
     Every line holds for its numbers as printed (:func:`~perceptron.views.worked.equation`).
     """
@@ -43,11 +83,15 @@ def forward_steps(x, w, b, names=None) -> list[str]:
     weighted = equation(
         rf"\begin{{aligned}} x \cdot w &= {terms} \\ &@eq {prods} @eq @r \end{{aligned}}",
         lambda *v: (sum(v[j] * v[d + j] for j in range(d)), sum(v[2 * d:])), [*x, *w, *products], s)
-    return [
-        weighted,
-        equation(r"z = x \cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [s, float(b)], z),
-        equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq @r", sigmoid_of, [z], float(sigmoid(z))),
-    ]
+    if step:
+        side = r"\ge" if z >= 0 else "<"
+        third = (r"\hat y = \operatorname{step}(z) = \;?" if hide else
+                 rf"\hat y = \operatorname{{step}}(z) = {int(z >= 0)} \quad (z = {num(z)} {side} 0)")
+    elif hide:
+        third = rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} = \;?"
+    else:
+        third = equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq @r", sigmoid_of, [z], float(sigmoid(z)))
+    return [weighted, equation(r"z = x \cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [s, float(b)], z), third]
 
 
 def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str = "i") -> str:

@@ -127,3 +127,16 @@ def _row_digits(f, operands, results, digits, lo: int = worked.DIGITS) -> np.nda
         unsure_any |= open_ & unsure
     out[open_ & ~unsure_any] = -1  # no precision up to 8 digits: "≈"
     return out
+
+
+def fd_table(check: dict) -> pd.DataFrame:
+    """The finite-difference check as printed text: each gradient component by the chain rule and by finite
+    differences, with the digits of the worked lines (4 significant, scientific form for the very small and the
+    very large: never a long plain decimal nor a rounded 0), and their difference, taken before rounding (at 4
+    digits the two often print alike although they differ further down)."""
+    g, ng = np.asarray(check["analytic"], dtype=float), np.asarray(check["numeric"], dtype=float)
+    d = g.size - 1
+    t = worked.text
+    return pd.DataFrame({"chain rule": [t(v) for v in g], "finite difference": [t(v) for v in ng],
+                         "difference (before rounding)": [t(v) for v in g - ng]},
+                        index=[f"∂C/∂w{j + 1}" for j in range(d)] + ["∂C/∂b"])

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine import network as net
 from ..session.netlab import NetLab
+from . import live
 from .geometry import level_curve, plane_bounds
 from .netlatex import (
     LINE_BREAK,
@@ -89,41 +90,58 @@ def _z(Z) -> list:
 
 
 def _map(xs, ys, Z, **style) -> dict:
-    """A heatmap of Z over the uniform grid xs × ys (given by its first point and its step)."""
+    """A heatmap of Z over the uniform grid xs × ys (given by its first point and its step); Z None: its
+    values left to the browser (:mod:`.live`)."""
+    values = {} if Z is None else {"z": _z(Z)}
     return heatmap(x0=round(float(xs[0]), 4), dx=round(float(xs[1] - xs[0]), 6), y0=round(float(ys[0]), 4),
-                   dy=round(float(ys[1] - ys[0]), 6), z=_z(Z), zmin=0, zmax=1, zsmooth=SMOOTH, showscale=False,
+                   dy=round(float(ys[1] - ys[0]), 6), **values, zmin=0, zmax=1, zsmooth=SMOOTH, showscale=False,
                    **style)
 
 
-def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds) -> list[dict]:
+GRIDS = {"heat": HEAT_GRID, "line": GRID, "thumb": THUMB, "thumbLine": THUMB_LINE}  # the browser's grids (live.py)
+
+
+def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds, full: bool = True) -> list[dict]:
     """Traces 0..FIXED+2h-1 at epoch k of ``hist``: the output's map and boundary, the cost marker,
     each unit's map, each unit's line a = 0.5.
 
     The maps are drawn with the browser's bilinear smoothing, so a coarse grid looks smooth and
-    stays light on the wire; the lines a = 0.5 and ŷ = 0.5 are traced on finer grids.
+    stays light on the wire; the lines a = 0.5 and ŷ = 0.5 are traced on finer grids. ``full`` False:
+    the maps and lines without their values, which the browser computes from the weights (:mod:`.live`).
     """
     p = hist.params(k)
     xs, ys, G = _grid(lab, bounds, GRID)
-    line = boundary_traces((xs, ys, net.forward(G, p).y_hat.reshape(GRID, GRID)))[1]
+    line = boundary_traces((xs, ys, net.forward(G, p).y_hat.reshape(GRID, GRID) if full else None))[1]
     xs, ys, G = _grid(lab, bounds, HEAT_GRID)
-    traces = [_map(xs, ys, net.forward(G, p).y_hat.reshape(HEAT_GRID, HEAT_GRID), colorscale=HEAT,
-                   name="ŷ = σ(z)", hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>"), line]
-    traces.append(scatter(x=[k], y=[round(float(hist.cost[k]), COST_DIGITS)], mode="markers", xaxis="x2", yaxis="y2",
-                          name=f"epoch {k}", showlegend=False, marker=dict(size=12, color=ACCENT)))
+    Y = net.forward(G, p).y_hat.reshape(HEAT_GRID, HEAT_GRID) if full else None
+    traces = [_map(xs, ys, Y, colorscale=HEAT, name="ŷ = σ(z)",
+                   hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z:.2f}<extra></extra>"), line]
+    traces.append(_marker(hist, k))
     ts, us, T = _grid(lab, bounds, THUMB)
-    A = net.hidden_grid(T, p).reshape(p.h, THUMB, THUMB)
+    A = net.hidden_grid(T, p).reshape(p.h, THUMB, THUMB) if full else [None] * p.h
     ls, ms, T = _grid(lab, bounds, THUMB_LINE)
-    B = net.hidden_grid(T, p).reshape(p.h, THUMB_LINE, THUMB_LINE)
+    B = net.hidden_grid(T, p).reshape(p.h, THUMB_LINE, THUMB_LINE) if full else None
     heat, lines = [], []
     for j in range(p.h):
         ax = str(3 + j)
         heat.append(_map(ts, us, A[j], colorscale=UNIT_HEAT, xaxis="x" + ax, yaxis="y" + ax,
-                         name=f"hidden unit {j + 1}", hovertemplate=f"a{j + 1}" + "=%{z}<extra></extra>"))
-        cx, cy = level_curve(ls, ms, B[j], 0.5)
+                         name=f"hidden unit {j + 1}", hovertemplate=f"a{j + 1}" + "=%{z:.2f}<extra></extra>"))
+        cx, cy = level_curve(ls, ms, B[j], 0.5) if full else ([], [])
         lines.append(scatter(x=cx, y=cy, mode="lines", xaxis="x" + ax, yaxis="y" + ax, showlegend=False,
                              name=f"unit {j + 1}: a = 0.5", hoverinfo="skip",
                              line=dict(color=UNIT, width=2), connectgaps=False))
     return traces + heat + lines
+
+
+def _marker(hist: net.NetHistory, k: int) -> dict:
+    """The cost plot's marker of epoch k."""
+    return scatter(x=[k], y=[round(float(hist.cost[k]), COST_DIGITS)], mode="markers", xaxis="x2", yaxis="y2",
+                   name=f"epoch {k}", showlegend=False, marker=dict(size=12, color=ACCENT))
+
+
+def model(lab: NetLab) -> dict:
+    """What the browser draws the moving traces from (:func:`perceptron.views.live.network_model`)."""
+    return live.network_model(lab.features, plane_bounds(lab.data.X), GRIDS, heat=0, boundary=1, units=FIXED, h=lab.h)
 
 
 def _thumb_domains(h: int):
@@ -162,13 +180,14 @@ def _layout_update(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
     return dict(annotations=_annotations(lab, hist, k, status), xaxis2=dict(range=[0, max(k, 10)]))
 
 
-def figure_spec(lab: NetLab, k: int | None = None) -> dict:
+def figure_spec(lab: NetLab, k: int | None = None, *, full: bool = False) -> dict:
     r"""The page's one figure at epoch k (the epoch on screen by default), as a plain figure dict.
 
     Left: the output's σ over the plane, the curve ŷ = 0.5 and every point. Top right:
     the cost per epoch. Below it, one thumbnail per hidden unit: :math:`\sigma(z^{(1)}_j)`
     over the same plane, with its own straight line :math:`a_j = 0.5`. Traces ``0..FIXED+2h-1``
-    move with the epoch (see :func:`frames` and :func:`step_frame`).
+    move with the epoch (see :func:`frames` and :func:`step_frame`): the browser draws the maps and the
+    lines from the figure's ``model`` and ``params`` (:mod:`.live`); ``full``: computed here (exports, tests).
     """
     k = lab.epoch if k is None else int(k)
     d, h = lab.data, lab.history
@@ -208,33 +227,28 @@ def figure_spec(lab: NetLab, k: int | None = None) -> dict:
         legend=dict(orientation="h", y=-0.12, yanchor="top", x=0),
         annotations=_annotations(lab, h, k), **axes,
     )
-    return spec(_dynamic(lab, h, k, bounds) + static, layout)
+    out = spec(_dynamic(lab, h, k, bounds, full) + static, layout)
+    if not full:
+        out["model"], out["params"] = model(lab), live.network_params(h.params(k))
+    return out
 
 
 def figure(lab: NetLab, k: int | None = None):
-    """:func:`figure_spec` as a ``go.Figure`` (exports, tests)."""
-    return as_figure(figure_spec(lab, k))
+    """:func:`figure_spec` as a ``go.Figure``, computed whole (exports, tests)."""
+    return as_figure(figure_spec(lab, k, full=True))
 
 
-def _moving(traces: list[dict]) -> list[dict]:
-    """Only what moves of the dynamic traces: the heatmaps' values (their grid stays), the lines'
-    points, the marker (named by its epoch); the style stays as the figure has it."""
-    out = []
-    for t in traces:
-        keep = ("z",) if t["type"] == "heatmap" else ("x", "y", "name") if t["mode"] == "markers" else ("x", "y")
-        out.append({key: t[key] for key in keep})
-    return out
+def _frame(lab: NetLab, hist: net.NetHistory, k: int, status: str = "") -> dict:
+    """The partial update of :func:`figure_spec` to epoch k of ``hist``: its weights (the browser draws
+    the maps and lines from them), the cost marker and the titles."""
+    marker = _marker(hist, k)
+    return {"params": live.network_params(hist.params(k)), "data": [{key: marker[key] for key in ("x", "y", "name")}],
+            "traces": [FIXED - 1], "layout": _layout_update(lab, hist, k, status)}
 
 
 def frames(lab: NetLab, epochs) -> list[dict]:
     """Partial updates of :func:`figure_spec` to each of ``epochs``, for playback in the browser."""
-    bounds = plane_bounds(lab.data.X)
-    out = []
-    for k in epochs:
-        data = _moving(_dynamic(lab, lab.history, k, bounds))
-        out.append({"data": data, "traces": list(range(len(data))),
-                    "layout": _layout_update(lab, lab.history, k, " · playing")})
-    return out
+    return [_frame(lab, lab.history, k, " · playing") for k in epochs]
 
 
 def step_frame(lab: NetLab) -> dict | None:
@@ -242,22 +256,19 @@ def step_frame(lab: NetLab) -> dict | None:
     figure of epoch k + 1 after the Step), or None when a Step would not train.
 
     Sent with the figure, so that the browser draws the next epoch the moment Step is pressed
-    (``preview`` in :mod:`perceptron.web.chart`). Besides the moving traces: the cost lines get the
-    new epoch's point (or are replaced, when the Step drops the epochs after a rewind) and the
+    (``preview`` in :mod:`perceptron.web.chart`). Besides the weights and the marker: the cost lines
+    get the new epoch's point (or are replaced, when the Step drops the epochs after a rewind) and the
     cost axis its new top.
     """
     k = lab.epoch
     hist = lab.preview(1)
     if hist is None or hist.epochs != k + 1:
         return None
-    data = _moving(_dynamic(lab, hist, k + 1, plane_bounds(lab.data.X)))
-    traces = list(range(len(data)))
-    layout = _layout_update(lab, hist, k + 1)
-    layout["yaxis2"] = dict(range=[0, cost_top(hist.cost, hist.test_cost)])
-    frame = {"data": data, "traces": traces, "layout": layout}
+    frame = _frame(lab, hist, k + 1)
+    frame["layout"]["yaxis2"] = dict(range=[0, cost_top(hist.cost, hist.test_cost)])
     lines = [hist.cost] + ([hist.test_cost] if hist.test_cost is not None else [])
-    # the cost lines follow the moving traces; extended when the figure on screen holds every earlier epoch
-    return add_cost_lines(frame, lines, len(traces), k + 1, lab.history.epochs == k, COST_DIGITS)
+    # the cost lines follow the dynamic traces; extended when the figure on screen holds every earlier epoch
+    return add_cost_lines(frame, lines, FIXED + 2 * lab.h, k + 1, lab.history.epochs == k, COST_DIGITS)
 
 
 # --- the network diagram ------------------------------------------------------------------------

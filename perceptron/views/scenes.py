@@ -14,11 +14,11 @@ import pandas as pd
 from ..engine.backprop import chain_rule, cost_at, gradients
 from ..session.lab import Lab
 from . import figures as F
-from . import worked
+from . import live, worked
 from .geometry import linearly_separable, loss_slice, plane_bounds, probability_grid
 from .ledger_table import ledger_table  # noqa: F401 - the pages read it as scenes.ledger_table
-from .palette import ACCENT, RED
-from .traces import as_figure
+from .palette import ACCENT, GREY, RED
+from .traces import as_figure, figure_layout, new_figure, scatter
 
 GRID = 40  # heatmap resolution: drawn with bilinear smoothing, 40 × 40 looks smooth and stays light on the wire
 
@@ -78,16 +78,30 @@ def _moving_parts(lab: Lab, k: int, bounds, X):
     return probability_grid(lab.features, w, b, bounds, GRID), X @ w + b
 
 
-def descent_spec(lab: Lab, k: int | None = None) -> dict:
+def descent_spec(lab: Lab, k: int | None = None, *, full: bool = False) -> dict:
     """The gradient-descent page's three views at epoch k (the epoch on screen by default), as a
-    plain figure dict (:func:`perceptron.views.traces.spec`): what the page sends on every Step."""
+    plain figure dict (:func:`perceptron.views.traces.spec`): what the page sends on every Step.
+
+    Its moving traces (σ over the plane, the curve ŷ = 0.5, the samples on the sigmoid) are left to
+    the browser, which computes them from the figure's ``model`` and ``params`` (:mod:`.live`);
+    ``full``: computed here instead (exports, tests), the same picture.
+    """
     d, h = lab.dataset, lab.history
     k = lab.epoch if k is None else k
     bounds = plane_bounds(d.X)
     X, y, *_ = lab.design()
-    grid, z = _moving_parts(lab, k, bounds, X)
-    return F.descent_spec(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
-                          feature_names=axis_names(lab), class_names=class_names(lab), step=_step(lab))
+    if full:
+        grid, z = _moving_parts(lab, k, bounds, X)
+    else:
+        (x0, x1), (y0, y1) = bounds
+        grid, z = (np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID), None), None
+    out = F.descent_spec(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
+                         feature_names=axis_names(lab), class_names=class_names(lab), step=_step(lab))
+    if not full:
+        out["model"] = live.neuron_model(lab.features, lab.points.train_X, lab.points.train_y, bounds, GRID,
+                                         step=_step(lab))
+        out["params"] = live.neuron_params(*lab.params(k))
+    return out
 
 
 def _step(lab: Lab) -> bool:
@@ -96,20 +110,17 @@ def _step(lab: Lab) -> bool:
 
 
 def descent(lab: Lab, k: int | None = None):
-    """:func:`descent_spec` as a ``go.Figure``."""
-    return as_figure(descent_spec(lab, k))
+    """:func:`descent_spec` as a ``go.Figure``, computed whole (exports)."""
+    return as_figure(descent_spec(lab, k, full=True))
 
 
-def descent_frames(lab: Lab, start: int, end: int) -> list[dict]:
-    """In-browser playback of epochs ``start..end`` (inclusive) as partial figure updates."""
-    bounds = plane_bounds(lab.dataset.X)
-    X, y, *_ = lab.design()
+def descent_frames(lab: Lab, epochs) -> list[dict]:
+    """In-browser playback of ``epochs`` (one frame each): each frame is the epoch's weights (the browser
+    draws the moving traces from them, :mod:`.live`), its cost marker and its titles."""
     h = lab.history
-    frames = []
-    for k in range(start, end + 1):
-        grid, z = _moving_parts(lab, k, bounds, X)
-        frames.append(F.descent_frame(grid, z, y, h.cost, h.accuracy, k, " · playing", step=_step(lab)))
-    return frames
+    return [F.descent_frame(None, None, None, h.cost, h.accuracy, k, " · playing", step=_step(lab),
+                            params=live.neuron_params(*h.params(k)))
+            for k in epochs]
 
 
 def descent_preview(lab: Lab) -> dict | None:
@@ -119,11 +130,29 @@ def descent_preview(lab: Lab) -> dict | None:
     h = lab.preview(1)
     if h is None or h.epochs != k + 1:
         return None
-    X, y, *_ = lab.design()
-    w, b = h.params(k + 1)
-    grid = probability_grid(lab.features, w, b, plane_bounds(lab.dataset.X), GRID)
-    return F.descent_step_frame(grid, X @ w + b, y, h.cost, h.test_cost, h.accuracy, k + 1,
-                                extend=lab.history.epochs == k, step=_step(lab))
+    return F.descent_step_frame(None, None, None, h.cost, h.test_cost, h.accuracy, k + 1,
+                                extend=lab.history.epochs == k, step=_step(lab),
+                                params=live.neuron_params(*h.params(k + 1)))
+
+
+def activation(lab: Lab, z, y, chosen=None):
+    """ŷ against z with every sample at its z: the sigmoid, or in Rosenblatt's mode the step function that
+    rule uses (1 where z ≥ 0, else 0), never σ(z) there."""
+    if not _step(lab):
+        return F.sigmoid_figure(z, y, chosen=chosen)
+    z = np.asarray(z, dtype=float)
+    lim = F.sigmoid_limit(z)
+    traces = [scatter(x=[-lim, 0.0, 0.0, lim], y=[0.0, 0.0, 1.0, 1.0], mode="lines", name="step(z)",
+                      line=dict(color=GREY, width=2), hoverinfo="skip", showlegend=False)]
+    traces += F.sigmoid_points(z, y, lim, "x", "y", digits=4, step=True)
+    if chosen is not None and 0 <= chosen < z.size:
+        traces.append(scatter(x=[float(np.clip(z[chosen], -lim, lim))], y=[float(z[chosen] >= 0)], mode="markers+text",
+                              text=[f" #{chosen}"], textposition="middle right", hoverinfo="skip", showlegend=False,
+                              marker=dict(size=18, symbol="circle-open", color=ACCENT, line=dict(width=3))))
+    fig = new_figure(traces)
+    fig.update_layout(figure_layout(title="ŷ = step(z): every sample at its z (Rosenblatt's rule)", height=360),
+                      xaxis=dict(title="z = w·x + b", range=[-lim, lim]), yaxis=dict(title="ŷ", range=[-0.05, 1.05]))
+    return fig
 
 
 def train_index(lab: Lab) -> np.ndarray:
@@ -155,15 +184,17 @@ def descent_arrow(lab: Lab, w, b):
 
 
 def forward_table(lab: Lab, w, b) -> pd.DataFrame:
-    """z and ŷ for every training sample."""
+    """z and ŷ for every training sample (ŷ = step(z) in Rosenblatt's mode)."""
     X, y, *_ = lab.design()
     z = X @ w + b
-    L = chain_rule(X, y, w, b)
     table = pd.DataFrame(X, columns=[f"x{j + 1}" for j in range(X.shape[1])])
     table.insert(0, "sample", np.arange(len(y)))
     table["y"] = y.astype(int)
     table["z"] = z
-    table["ŷ = σ(z)"] = L.y_hat
+    if _step(lab):
+        table["ŷ = step(z)"] = (z >= 0).astype(int)
+    else:
+        table["ŷ = σ(z)"] = chain_rule(X, y, w, b).y_hat
     table["predicted class"] = (z >= 0).astype(int)
     return table
 
@@ -228,7 +259,7 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, 
     pad = np.maximum((hi - lo) * 0.25, span / 2)
     w1s, w2s, C = loss_slice(X, y, w, b, lab.settings.loss, (lo[0] - pad[0], hi[0] + pad[0]),
                              (lo[1] - pad[1], hi[1] + pad[1]), res)
-    shown, notes = {}, {}
+    shown, notes, ends = {}, {}, {}
     for label, v in paths.items():
         W = weights[label]
         if isinstance(v, tuple) and len(v) == 3:
@@ -238,11 +269,12 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, 
             name = label + (" (projected onto this slice)" if off.any() else "")
             notes[name] = [f"epoch {k}: true cost {worked.text(costs[k])}" + (" (off the slice)" if off[k] else " (on the slice)")
                            for k in range(min(len(W), len(costs)))]
+            ends[name] = _end_note(X, y, lab.settings.loss, w, b, W, costs, off, label)
         else:
             name = label + " (projected onto this slice)"
         shown[name] = W
     title = f"Cost over (w₁, w₂): a slice through {where}, with {held_fixed(lab, w, b)} held fixed"
-    fig = F.landscape_figure(w1s, w2s, C, shown, title=title)
+    fig = F.landscape_figure(w1s, w2s, C, shown, title=title, ends=ends)
     for name, text in notes.items():
         fig.update_traces(selector=dict(name=name), text=text,
                           hovertemplate="%{text}<br>w₁=%{x}<br>w₂=%{y}<extra></extra>")
@@ -252,6 +284,20 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, 
                        marker=dict(size=11, symbol="diamond", color="#ffffff", line=dict(width=2, color="#000000")),
                        hovertemplate=f"{where}: C = {worked.text(here)}<extra></extra>"))
     return fig
+
+
+def _end_note(X, y, loss, w, b, W, costs, off, label):
+    """``(hover, note)`` for a path's end marker: its true cost and, where the run left the slice, that the marker
+    is its projection and what the surface there shows instead (the two differ)."""
+    k = min(len(W), len(costs)) - 1
+    if k < 0 or not np.all(np.isfinite(W[k, :2])):
+        return f"{label}: end", None
+    true = worked.text(costs[k])
+    if not off[k]:
+        return f"{label}: end, epoch {k}: cost {true} (on the slice)", f"C = {true}"
+    there = worked.text(float(cost_at(X, y, np.concatenate([W[k, :2], w[2:]]), b, loss)))
+    return (f"{label}: end, epoch {k}, projected onto this slice: true cost {true}; "
+            f"the slice at this point shows {there}", f"true C = {true}")
 
 
 def rate_verdicts(runs: dict) -> list[str]:
@@ -266,7 +312,7 @@ def rate_verdicts(runs: dict) -> list[str]:
     for k, r in runs.items():
         c = np.asarray(r.cost, dtype=float)
         rises = int(np.sum(np.diff(c) > RISE_TOL * np.maximum(np.abs(c[:-1]), 1e-300)))
-        what = f"{k}: the cost went from {c[0]:.4g} to {c[-1]:.4g} in {len(c) - 1} epochs"
+        what = f"{k}: the cost went from {worked.text(c[0])} to {worked.text(c[-1])} in {len(c) - 1} epochs"
         if r.diverged:
             verdict = "then it diverged (too large: the weights flew off)"
         elif rises:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.backprop import pulled_out_slip, sign_slip
-from .teaching import direction
+from .teaching import apart, direction
 from .worked import equation, text
 
 
@@ -29,13 +29,14 @@ def _moves(before: float, after: float) -> str:
 def sign(X, y, w, b, lr) -> str:
     """Slip 1, with one MSE step from here with and without the minus sign."""
     s = sign_slip(X, y, w, b, lr)
+    good, bad = apart(s["before"], s["correct"]), apart(s["before"], s["sign_dropped"])  # digits enough to differ
     return (
         r"**1. The minus sign.** The article writes $\partial C/\partial \hat y = \frac{2}{n}(y - \hat y)$. "
         r"The derivative of $(y - \hat y)^2$ with respect to $\hat y$ is $-2(y - \hat y)$: without the minus, "
         "every gradient points the wrong way, and a small step climbs the cost instead of descending it. "
         f"One MSE step with α = {lr:g} from here: with the correct sign the cost {_moves(s['before'], s['correct'])} "
-        f"({s['before']:.6g} → {s['correct']:.6g}); with the sign dropped it {_moves(s['before'], s['sign_dropped'])} "
-        f"({s['before']:.6g} → {s['sign_dropped']:.6g})."
+        f"({good[0]} → {good[1]}); with the sign dropped it {_moves(s['before'], s['sign_dropped'])} "
+        f"({bad[0]} → {bad[1]})."
     )
 
 

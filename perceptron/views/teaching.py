@@ -88,39 +88,108 @@ def accuracy_text(fraction: float, n: int) -> str:
     return f"{right:,} of {n:,} (≈ {percent(right / n)})"
 
 
-ROSENBLATT_RULE = (
-    r"**Rosenblatt's perceptron rule** (not gradient descent). The activation is the step function, "
-    r"$\hat y = \operatorname{step}(z)$: 1 where $z \ge 0$, else 0. For each sample in turn, "
-    r"$w \leftarrow w + \alpha\,(y - \hat y)\,x$ and $b \leftarrow b + \alpha\,(y - \hat y)$: the weights change only "
-    "on a mistake. The rule has no cost: the number it reports is the **misclassified fraction**, the share of "
-    "training samples on the wrong side of the line."
-)
+def accuracy_value(fraction: float, n: int) -> str:
+    """An accuracy short enough for a metric on a phone, and exact: "100 %" when all n are right, else the
+    count, "79 of 80" (never a percentage rounded up to 100 %)."""
+    n = int(n)
+    right = int(round(float(fraction) * n))
+    if n and right == n:
+        return "100 %"
+    return f"{right:,} of {n:,}" if n else "no samples"
+
+
+def signed(change: float, digits: int = 3) -> str:
+    """A change for a metric's delta by the printing rule, with an ASCII sign first ("-1.18×10⁻³³", "+0.012"):
+    Streamlit reads the leading "-" to draw the arrow down."""
+    change = float(change)
+    return ("-" if change < 0 else "+") + text(abs(change), digits)
+
+
+def step_prediction(z: float, y: float) -> str:
+    """The forward page's verdict under Rosenblatt's step activation: ŷ = step(z) is 1 where z ≥ 0, else 0
+    (Markdown; computed from z, the equal case included)."""
+    z = float(z)
+    predicted, right = verdict(z, y)
+    why = ("z = 0 exactly, and step(0) = 1" if z == 0 else
+           f"z = {text(z)} is {'positive' if z > 0 else 'negative'}")
+    return (f"ŷ = step(z) = **{predicted}**, because {why}: the neuron says **class {predicted}**; the label is "
+            f"class {int(y)}: **{'right' if right else 'wrong'}**.")
+
+
+def forward_intro(mode: str) -> str:
+    """The Forward propagation page's first sentences, for the activation the update mode uses."""
+    if mode == "rosenblatt":
+        return ("The neuron turns a sample's inputs into a prediction in three steps: multiply each input by its "
+                "weight and add them up, add the bias to get **z**, then apply the **step** activation of "
+                "Rosenblatt's perceptron (your update mode): **ŷ = step(z)**, 1 where z ≥ 0, else 0. Pick a sample "
+                "(click it on the plane or choose it below).")
+    return ("The neuron turns a sample's inputs into a prediction in three steps: multiply each input by its "
+            "weight and add them up, add the bias to get **z**, then squash z with the sigmoid to get "
+            "**ŷ = σ(z)**, a number between 0 and 1. Pick a sample (click it on the plane or choose it below).")
+
+
+def descent_intro(mode: str) -> str:
+    """The Gradient descent page's first sentences: the rule the chosen update mode follows."""
+    if mode == "rosenblatt":
+        return (r"Each **epoch** goes through the samples one at a time with **Rosenblatt's perceptron rule** "
+                r"(not gradient descent): the activation is the step function, $\hat y = \operatorname{step}(z)$ "
+                r"(1 where $z \ge 0$, else 0), and each sample moves the weights by "
+                r"$w \leftarrow w + \alpha\,(y - \hat y)\,x$, $b \leftarrow b + \alpha\,(y - \hat y)$: only on a "
+                "mistake, with no gradient and no cost. The number it reports is the **misclassified fraction**, "
+                "the share of training samples on the wrong side of the line. Press **Step** and watch the "
+                "boundary jump and the misclassified fraction change.")
+    every = {"batch": "computes the gradient of the cost over all samples and moves every weight a step against it",
+             "minibatch": "goes through the samples in mini-batches; each mini-batch's gradient of the cost moves "
+                          "every weight a step against it",
+             "sample": "goes through the samples one at a time; each sample's gradient of the cost moves every "
+                       "weight a step against it"}.get(mode, "moves every weight a step against the gradient of the cost")
+    return (f"Each **epoch** {every}: "
+            r"$w \leftarrow w - \alpha\,\partial C/\partial w$. Press **Step** and watch the three views change "
+            "together: the boundary turns, the samples slide along the sigmoid, the cost changes (it falls when α "
+            "is not too large).")
 
 
 def fd_check(check: dict, cost: float, eps: float = 1e-6) -> str:
-    r"""The finite-difference check's verdict, with the reason when the two gradients differ.
+    r"""The finite-difference check's verdict, computed from its numbers, with the reason when the check
+    cannot decide.
 
     A central difference :math:`(C(w+\varepsilon) - C(w-\varepsilon))/2\varepsilon` carries two errors:
     the curvature's, about :math:`\varepsilon^2`, and the rounding of C itself (about
-    :math:`10^{-16}\,C`) divided by :math:`2\varepsilon`. A true gradient smaller than that noise (a
-    saturated sigmoid gives :math:`10^{-12}` and less) cannot be measured by it: the relative error is
-    then large although both are right. The check compares them with a relative tolerance and an
-    absolute one, the noise floor.
+    :math:`10^{-16}\,C`) divided by :math:`2\varepsilon`: its *floor*. A gradient smaller than that floor
+    (a saturated sigmoid gives :math:`10^{-12}` and far less) cannot be measured by it: the finite difference
+    then reads 0 or noise, and a small relative error (measured against :math:`10^{-12}`) or a large one says
+    nothing about the chain rule's digits. The sentence says which case the numbers are in.
     """
     g, ng = np.asarray(check["analytic"], dtype=float), np.asarray(check["numeric"], dtype=float)
-    floor = 10 * np.finfo(float).eps * max(abs(float(cost)), np.finfo(float).tiny) / (2 * eps) + eps**2
+    floor = fd_floor(cost, eps)
     diff = float(np.max(np.abs(g - ng))) if g.size else 0.0
-    rel = check["rel_error"]
+    big = float(np.max(np.abs(g))) if g.size else 0.0
+    rel = float(check["rel_error"])
     head = (rf"Finite difference: $\frac{{C(w_j + \varepsilon) - C(w_j - \varepsilon)}}{{2\varepsilon}}$ with "
-            rf"$\varepsilon = 10^{{{int(round(math.log10(eps)))}}}$. Relative error: **{rel:.2e}**; largest "
-            f"absolute difference **{diff:.2e}**.")
+            rf"$\varepsilon = 10^{{{int(round(math.log10(eps)))}}}$. Relative error: **{text(rel, 3)}**; largest "
+            f"absolute difference **{text(diff, 3)}**.")
+    if big <= floor:  # the saturated case: nothing here can be resolved by a finite difference
+        reads = ("reads exactly 0" if not np.any(ng) else
+                 f"reads at most {text(float(np.max(np.abs(ng))), 3)} in absolute value")
+        return head + (
+            f" **They agree only at float precision.** The gradient is tiny: its largest component is "
+            f"{text(big, 4)}, because the sigmoid is saturated (σ′(z) is almost 0 for these samples). A finite "
+            f"difference cannot see anything that small here: C ≈ {text(cost)} is stored to about 16 digits, and "
+            f"its rounding divided by 2ε leaves an uncertainty of about {text(floor, 2)}. The finite difference "
+            f"{reads}; the check confirms only that the gradient is below {text(floor, 2)}, not its digits.")
     if rel < 1e-5:
-        return head + " ✅ They agree."
+        return head + " **They agree.**"
     if diff <= floor:
         return head + (
-            f" ✅ They agree to within what a finite difference can measure here: C ≈ {text(cost)} is "
+            f" **They agree to within what a finite difference can measure here:** C ≈ {text(cost)} is "
             f"stored to about 16 digits, so dividing its rounding by 2ε leaves an uncertainty of about "
-            f"{floor:.1e} in each finite difference. The gradient itself is smaller than that (the sigmoid "
-            "is saturated, so its slope is tiny), which is why the *relative* error is large: compare "
-            "the absolute difference with that floor instead.")
-    return head + (f" ⚠️ They differ by more than the finite difference's own uncertainty (about {floor:.1e}).")
+            f"{text(floor, 2)} in each finite difference. The smallest components of the gradient are near that "
+            "floor (the sigmoid is close to saturated, so its slope is tiny), which is why the *relative* error "
+            "is large: compare the absolute difference with that floor instead.")
+    return head + (f" **They differ** by more than the finite difference's own uncertainty (about {text(floor, 2)}).")
+
+
+def fd_floor(cost: float, eps: float = 1e-6) -> float:
+    """What a central difference with step ``eps`` can resolve at cost ``cost``: C's rounding (10 ulp)
+    divided by 2ε, plus the curvature's ε²."""
+    return 10 * np.finfo(float).eps * max(abs(float(cost)), np.finfo(float).tiny) / (2 * eps) + eps**2

@@ -199,15 +199,17 @@ def boundary_traces(grid, xaxis="x", yaxis="y"):
 
     Parameters
     ----------
-    grid : (xs, ys, P) from :func:`perceptron.views.geometry.probability_grid`
+    grid : (xs, ys, P) from :func:`perceptron.views.geometry.probability_grid`; P None: the two traces
+        without their values, which the browser computes from the weights (``perceptron/web/forward.js``)
     """
     xs, ys, P = grid
-    cx, cy = level_curve(xs, ys, P, 0.5)
+    cx, cy = ([], []) if P is None else level_curve(xs, ys, P, 0.5)
+    values = {} if P is None else {"z": rounded(P, 2)}
     return [
         heatmap(
-            x=rounded(xs, 3), y=rounded(ys, 3), z=rounded(P, 2), zmin=0, zmax=1, colorscale=HEAT,
+            x=rounded(xs, 3), y=rounded(ys, 3), **values, zmin=0, zmax=1, colorscale=HEAT,
             zsmooth="fast", showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
-            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z}<extra></extra>",
+            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z:.2f}<extra></extra>",
         ),
         scatter(x=cx, y=cy, mode="lines", name="boundary ŷ = 0.5 (z = 0)", xaxis=xaxis, yaxis=yaxis,
                 line=dict(width=2.5, color="#333"), hoverinfo="skip", connectgaps=False),

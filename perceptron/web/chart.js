@@ -7,8 +7,8 @@
 // *latest* call runs, when the element unmounts.
 import {
   adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, isClick, needsResize,
-  nextFrame, nextLabel, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize, stopState,
-  subplotAt,
+  nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize,
+  stopState, subplotAt,
 } from "./chart_logic.js";
 
 const matches = (query) => Boolean(window.matchMedia && window.matchMedia(query).matches);
@@ -52,8 +52,10 @@ function render(st, Plotly, fig, view = st.data.view) {
   return Plotly.react(st.div, out.data, out.layout, out.config);
 }
 
+// ``st.params``: the weights the figure on screen was drawn from (tests/browser read them back).
 function draw(st, Plotly, k) {
   st.shownJSON = null;
+  st.params = paramsOf(st.data, st.data.frames && st.data.frames[k]);
   return render(st, Plotly, figureAt(st.data, k), k >= 0 ? null : st.data.view);
 }
 
@@ -67,6 +69,7 @@ function drawPreview(st, Plotly) {
   st.previewView = plan.view;
   st.previewJSON = plan.key;  // taken before plotly.js writes into the figure
   st.shownJSON = null;
+  st.params = paramsOf(st.data, st.data.preview.frame);
   const shown = st.data;
   clearTimeout(st.revert);
   st.revert = setTimeout(() => {
@@ -242,6 +245,7 @@ function update(st, Plotly) {
   } else if (plan.action === "hold") {
     return;  // the frame on screen stays (and the frames it belongs to, for a later resume)
   } else if (plan.action === "draw" || plan.action === "same") {
+    st.params = paramsOf(d, null);
     if (plan.action === "draw") render(st, Plotly, plan.fig, d.view);
     st.shownJSON = plan.key;
   }
@@ -304,6 +308,9 @@ export default function (component) {
     const div = document.createElement("div");
     div.className = "nl-plotly";
     div.style.width = "100%";
+    // plotly.js measures its text while it draws: kept inside the chart, that layout does not involve the
+    // rest of the page (its formulas, tables and widgets), a few ms less per drawing
+    div.style.contain = "layout paint";
     parentElement.appendChild(div);
     st = parentElement.__nlChart = { div, gen: 0, n: 0, index: 0, playing: false };
   }

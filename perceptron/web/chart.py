@@ -99,16 +99,22 @@ DEFAULT_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": F
 # without its ``import ... from "./chart_logic.js"``.
 # ---------------------------------------------------------------------------------------------
 _HERE = Path(__file__).resolve().parent
-_LOGIC_IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./chart_logic\.js";[ \t]*\n', re.MULTILINE)
+MODULES = ("forward.js", "chart_logic.js", "chart.js")  # each imports only from the ones before it
+_LOCAL_IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./([a-z_]+\.js)";[ \t]*\n', re.MULTILINE)
 
 
 def _component_js() -> str:
-    """chart_logic.js and chart.js as the one ES module the component runs."""
-    logic = (_HERE / "chart_logic.js").read_text(encoding="utf-8")
-    main, found = _LOGIC_IMPORT.subn("", (_HERE / "chart.js").read_text(encoding="utf-8"))
-    if found != 1 or re.search(r"^\s*import\b", logic + main, re.MULTILINE):
-        raise RuntimeError("chart.js must import chart_logic.js once, in one import statement, and nothing else")
-    return f"// ---- chart_logic.js ----\n{logic}\n// ---- chart.js ----\n{main}"
+    """forward.js, chart_logic.js and chart.js as the one ES module the component runs: each file in
+    turn, without its imports of the files before it (names declared in one must not be declared again)."""
+    parts = []
+    for i, name in enumerate(MODULES):
+        source = (_HERE / name).read_text(encoding="utf-8")
+        imported = _LOCAL_IMPORT.findall(source)
+        source = _LOCAL_IMPORT.sub("", source)
+        if any(m not in MODULES[:i] for m in imported) or re.search(r"^\s*import\b", source, re.MULTILINE):
+            raise RuntimeError(f"{name} may import only from {', '.join(MODULES[:i]) or 'nothing'}, one statement each")
+        parts.append(f"// ---- {name} ----\n{source}")
+    return "\n".join(parts)
 
 
 JS = _component_js()
@@ -192,7 +198,8 @@ def figure_spec(fig, digits: int | None = DIGITS) -> dict:
     that skips walking every value on every update.
     """
     if isinstance(fig, dict) and _plain(fig):
-        return {"data": list(fig.get("data") or []), "layout": dict(fig.get("layout") or {})}
+        live = {k: fig[k] for k in ("model", "params") if k in fig}  # drawn from the weights (views/live.py)
+        return {"data": list(fig.get("data") or []), "layout": dict(fig.get("layout") or {}), **live}
     raw = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else dict(fig)
     spec = _clean({"data": raw.get("data") or [], "layout": raw.get("layout") or {}}, digits)
     return {"data": list(spec["data"]), "layout": dict(spec["layout"])}
@@ -200,11 +207,14 @@ def figure_spec(fig, digits: int | None = DIGITS) -> dict:
 
 def _frame_spec(frame, digits: int | None) -> dict:
     if isinstance(frame, dict) and _plain(frame):
-        return {k: frame[k] for k in ("data", "layout", "traces", "extend") if k in frame}
+        return {k: frame[k] for k in FRAME_KEYS if k in frame}
     if hasattr(frame, "to_plotly_json"):
         frame = frame.to_plotly_json()
     out = _clean(dict(frame), digits)
-    return {k: out[k] for k in ("data", "layout", "traces", "extend") if k in out}
+    return {k: out[k] for k in FRAME_KEYS if k in out}
+
+
+FRAME_KEYS = ("data", "layout", "traces", "extend", "params")  # params: weights the browser draws from
 
 
 # ---------------------------------------------------------------------------------------------

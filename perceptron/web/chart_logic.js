@@ -8,6 +8,8 @@
 // purpose: chart.py joins exactly this file and chart.js into the one module, so every pure decision
 // of the component lives here, in sections, where Node tests it: figures, playback, touch, layout.)
 
+import { modelUpdate } from "./forward.js";
+
 // ---------------------------------------------------------------------------------------------
 // Figures
 // ---------------------------------------------------------------------------------------------
@@ -24,10 +26,18 @@ export function merge(a, b) {
 // The base figure (``d.spec``) with one frame drawn over it: updates merged into traces (the
 // trace ``fr.traces[j]``, else the j-th) or appended, ``extend`` appending points to a trace's
 // x/y, the layout merged. ``d`` is never changed.
+// A figure with a ``model`` (perceptron/views/live.py) has its moving traces drawn here from the
+// weights: the frame's ``params``, else the figure's own (forward.js), before the frame's updates.
 export function figureWith(d, fr) {
   const base = d.spec;
   const data = base.data.map((t) => ({ ...t }));
   let layout = structuredClone(base.layout || {});
+  const params = paramsOf(d, fr);
+  if (base.model && params) {
+    const moved = modelUpdate(base.model, params);
+    for (const { trace, ...u } of moved.updates) if (data[trace]) data[trace] = { ...data[trace], ...u };
+    layout = merge(layout, moved.layout);
+  }
   if (fr) {
     (fr.data || []).forEach((u, j) => {
       const i = fr.traces ? fr.traces[j] : j;
@@ -42,6 +52,11 @@ export function figureWith(d, fr) {
     if (fr.layout) layout = merge(layout, fr.layout);
   }
   return { data, layout };
+}
+
+// The weights a figure with a model is drawn from: the frame's, else the figure's own (null without).
+export function paramsOf(d, fr) {
+  return (fr && fr.params) || d.spec.params || null;
 }
 
 // Frame ``k`` drawn over the base figure; a ``k`` with no frame (-1) is the base figure itself.

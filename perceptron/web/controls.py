@@ -15,7 +15,8 @@ import streamlit as st
 
 from ..session.run import Run
 from ..session.settings import LOSSES
-from ..views.teaching import accuracy_text, percent
+from ..views.teaching import accuracy_text, accuracy_value, percent, signed
+from ..views.worked import text
 from . import keys
 from .site import hidden
 
@@ -78,16 +79,27 @@ def training(run: Run, modes) -> dict:
 
 def epoch_metrics(h, k: int, measure: str = "cost", n_train: int = 0, n_test: int = 0) -> None:
     """Epoch, cost (with its change; for Rosenblatt's rule, ``measure``, the misclassified fraction), train
-    and test accuracy of a training record at epoch k: exact counts when not every sample is right."""
+    and test accuracy of a training record at epoch k. Every value is short enough to be seen whole on a
+    390 px phone (a metric cuts what does not fit): numbers by the printing rule (``1.179×10⁻³³``, not
+    ``1.179``…), accuracies as exact counts ("79 of 80", never a near miss rounded to "100 %"), with the
+    percentage in the help."""
     row = st.container(horizontal=True, gap="medium")  # one block, not five columns: fewer updates to render
     row.metric("Epoch", k)
     change = 0.0 if k == 0 else float(h.cost[k] - h.cost[k - 1])
-    row.metric(measure.capitalize(), f"{h.cost[k]:.5g}", delta=f"{change:+.3g}" if change else None,  # no arrow
+    row.metric(measure.capitalize(), text(h.cost[k], 5), delta=signed(change) if change else None,  # no arrow
                delta_color="inverse")  # for no change (an arrow up or down would say it moved)
-    row.metric("Train accuracy", accuracy_text(h.accuracy[k], n_train) if n_train else percent(h.accuracy[k]))
+    row.metric("Train accuracy", _accuracy(h.accuracy[k], n_train), help=_accuracy_help(h.accuracy[k], n_train))
     if h.test_accuracy is not None:
-        row.metric("Test accuracy", accuracy_text(h.test_accuracy[k], n_test) if n_test else percent(h.test_accuracy[k]),
-                   help=f"test {measure} {h.test_cost[k]:.4g}")
+        row.metric("Test accuracy", _accuracy(h.test_accuracy[k], n_test),
+                   help=f"{_accuracy_help(h.test_accuracy[k], n_test)} Test {measure}: {text(h.test_cost[k])}.")
+
+
+def _accuracy(fraction, n: int) -> str:
+    return accuracy_value(fraction, n) if n else percent(fraction)
+
+
+def _accuracy_help(fraction, n: int) -> str:
+    return f"{accuracy_text(fraction, n) if n else percent(fraction)} right."
 
 
 def notice(run: Run) -> None:

@@ -18,6 +18,7 @@ from ..session.lab import Lab
 from ..session.netlab import NetLab
 from ..session.run import LINK_UPDATES
 from ..session.settings import NetSettings, Settings
+from ..views.worked import text
 from . import keys
 from .focus import page_focus
 from .panels import lesson_panel
@@ -69,8 +70,9 @@ def network() -> NetLab:
     return st.session_state[keys.NETLAB]
 
 
-def page(title: str, intro: str, key: str) -> Lab:
-    """The frame every page shares: config, state, title, a few sentences, the sidebar.
+def page(title: str, intro, key: str) -> Lab:
+    """The frame every page shares: config, state, title, a few sentences (``intro``: Markdown, or a function
+    of the lab that writes them from its settings), the sidebar.
 
     ``key`` names the page for a teacher's link: a hidden page says so and stops.
     """
@@ -90,11 +92,13 @@ def page(title: str, intro: str, key: str) -> Lab:
     st.title(title)
     if hidden(key):
         stop(lab, "Your teacher's link hides this page. Use the pages in the sidebar.")
-    st.markdown(intro)
+    place = st.empty()  # a callable intro follows the settings: written again by finish() if the page changed them
+    said = intro(lab) if callable(intro) else intro
+    place.markdown(said)
     for problem in st.session_state.get(keys.LINK_PROBLEMS, []):
         st.warning(problem, icon=":material/link_off:")
     # the lesson's place, filled by finish() once the page has applied the learner's choices (the sample)
-    st.session_state[keys.LESSON_SLOT] = (st.container(), key)
+    st.session_state[keys.LESSON_SLOT] = (st.container(), key, (place, intro, said) if callable(intro) else None)
     return lab
 
 
@@ -123,8 +127,8 @@ def summary(lab: Lab) -> str:
     """A one-line summary of the dataset and the model, in plain text."""
     w, b = lab.params()
     cost = lab.history.cost[lab.epoch]
-    ws = ", ".join(f"{v:.3g}" for v in w)
-    return f"Data: {data_summary(lab)}. Model at epoch {lab.epoch}: w = ({ws}), b = {b:.3g}, {lab.measure} {cost:.4g}."
+    ws = ", ".join(text(v, 3) for v in w)  # the printing rule: 1.2×10⁻⁵, never 1.2e-05
+    return f"Data: {data_summary(lab)}. Model at epoch {lab.epoch}: w = ({ws}), b = {text(b, 3)}, {lab.measure} {text(cost)}."
 
 
 def stop(lab: Lab, message: str) -> None:
@@ -145,7 +149,9 @@ def sync_link(lab: Lab) -> str:
 def finish(lab: Lab) -> None:
     """End of every page: the lesson's step (in its place at the top), the address bar reopens the
     experiment, and a copy-link box says so."""
-    slot, where = st.session_state.pop(keys.LESSON_SLOT, (None, None))
+    slot, where, intro = st.session_state.pop(keys.LESSON_SLOT, (None, None, None))
+    if intro is not None and (now := intro[1](lab)) != intro[2]:
+        intro[0].markdown(now)
     if slot is not None:
         with slot:
             lesson_panel(lab, where)

@@ -14,6 +14,7 @@ from ..data import csv_io
 from ..data import datasets as ds
 from ..session.lab import Lab
 from ..session.lesson import STEPS
+from ..views import worked
 from . import keys
 from .controls import CONTROLS
 from .site import PAGE_KEYS, PAGE_LABELS, PAGE_LINKS, PAGE_PATHS, address, link_query
@@ -59,8 +60,9 @@ def lesson_panel(lab: Lab, key: str) -> None:
             if step.question:
                 q = step.question
                 choice = st.radio(q.prompt, q.choices, index=None, key=f"lesson_choice_{k}", horizontal=True)
-                if st.button("Reveal", key=f"lesson_reveal_{k}", disabled=choice is None):
-                    st.session_state[f"lesson_shown_{k}"] = choice
+                # a callback: the answer is recorded before the page reruns, so the page above (drawn first)
+                # shows what it held back in the same rerun (lesson_asks)
+                st.button("Reveal", key=f"lesson_reveal_{k}", disabled=choice is None, on_click=_reveal, args=(k,))
                 if st.session_state.get(f"lesson_shown_{k}"):
                     right, why = q.answer(lab)
                     guessed = st.session_state[f"lesson_shown_{k}"] == q.choices[right]
@@ -73,6 +75,22 @@ def lesson_panel(lab: Lab, key: str) -> None:
         if cols[2].button("End lesson", key="lesson_end"):
             st.session_state[keys.LESSON] = None
             st.rerun()
+
+
+def _reveal(k: int) -> None:
+    st.session_state[f"lesson_shown_{k}"] = st.session_state.get(f"lesson_choice_{k}")
+
+
+def lesson_asks(key: str):
+    """The lesson's question on page ``key`` while it waits for the learner's answer, else None: the page
+    then holds back what would give the answer away (on Forward propagation: ŷ and the verdict)."""
+    k = st.session_state.get(keys.LESSON)
+    if k is None or not 0 <= k < len(STEPS):
+        return None
+    step = STEPS[k]
+    if step.page != key or step.question is None or st.session_state.get(f"lesson_shown_{k}"):
+        return None
+    return step.question
 
 
 def _lesson_go(k: int, here: str) -> None:
@@ -126,8 +144,27 @@ def _load_csv(lab: Lab, name: str, data: bytes, **choice) -> None:
 def numbers(table, what: str = "this chart", **kwargs) -> None:
     """Every number a figure draws, as a table in an expander ("Numbers of this chart"): the chart's
     text alternative says what it shows, the table gives the numbers (WCAG 2.1 1.1.1)."""
+    numeric = list(table.select_dtypes("number").columns)
+    shown = table.style.format(_printed, subset=numeric) if numeric else table  # the values stay numbers (sorting)
     with st.expander(f"Numbers of {what}", icon=":material/table:"):
-        st.dataframe(table, width="stretch", **kwargs)
+        st.dataframe(shown, width="stretch", **kwargs)
+
+
+def _printed(v) -> str:
+    """A table cell by the printing rule (``1.896×10⁻²⁶``, not ``-0.0000000000000000000000000190``); blank for none."""
+    return "" if v is None or v != v else worked.text(v)
+
+
+def text_table(table, **kwargs) -> None:
+    """A table of printed numbers (text) with every column wide enough for its longest cell: the dataframe sizes
+    its columns from the first rows only, and cut ``3.002×10⁻⁴⁸`` to ``3.002×`` where a later row was longer."""
+    widths = {str(c): len(str(c)) for c in table.columns}
+    for c in table.columns:
+        widths[str(c)] = max([widths[str(c)], *(len(str(v)) for v in table[c])])
+    index = max([len(str(v)) for v in table.index] or [0])
+    config = {c: st.column_config.Column(width=min(8 * n + 28, 420)) for c, n in widths.items()}
+    config["_index"] = st.column_config.Column(width=min(8 * index + 28, 240))
+    st.dataframe(table, width="stretch", column_config=config, **kwargs)
 
 
 ADDED = "ds_added"  # session state: what the add-point form last did, said once under the form
