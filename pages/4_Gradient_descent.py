@@ -3,7 +3,7 @@
 import streamlit as st
 
 from perceptron.engine.backprop import gradients
-from perceptron.session.settings import MODES
+from perceptron.session.settings import MODES, PLAY_STRIDES
 from perceptron.views import alt, latex, scenes, teaching
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, training
@@ -30,6 +30,8 @@ with st.sidebar:
     elif changes["init"] == "manual":
         for name in ("w1", "w2", "b"):
             changes[name] = setting(st.number_input, name, name, lab, step=0.1, format="%.4g")
+    changes["stride"] = setting(st.select_slider, "Play: epochs per frame", "stride", lab, options=PLAY_STRIDES,
+                                help="How many epochs each frame of Play moves on (the figure is drawn up to 20 times a second).")
     with st.expander("Stop rules"):
         changes["max_epochs"] = setting(st.number_input, "Maximum epochs", "max_epochs", lab, min_value=1,
                                         max_value=5000)

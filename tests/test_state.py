@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from perceptron.session.lab import Lab
 from perceptron.session.netlab import NET_COSTS, NET_UPDATE_COST, NetLab
-from perceptron.session.run import LINK_UPDATES, NEURON_COSTS
+from perceptron.session.run import LINK_UPDATES, NEURON_COSTS, PLAY_UPDATES
 from perceptron.session.settings import (
     DATASETS,
     INITS,
@@ -56,7 +56,7 @@ def test_a_full_round_trip_of_every_kind_of_value():
     s = Settings(dataset="iris", n=7, noise=0.37, seed=2**31 - 1, test_fraction=0.9, iris_x="sepal_width_cm",
                  standardize=True, maps=("x1*x2", "sin(x2)"), loss="bce", lr=1e-7, mode="minibatch",
                  batch_size=2000, init="manual", w1=-1e6, w2=0.1 + 0.2, b=1 / 3, max_epochs=5000, tol_cost=1e-9,
-                 tol_grad=10.0, epoch=5000, hide=("lr", "landscape"))
+                 tol_grad=10.0, epoch=5000, stride=10, hide=("lr", "landscape"))
     q = s.to_query()
     assert all(isinstance(v, str) for v in q.values())
     assert q["standardize"] == "1" and q["maps"] == "x1*x2,sin(x2)"
@@ -72,7 +72,7 @@ SETTINGS = st.builds(
     lr=finite(0, 1000), mode=st.sampled_from(MODES), batch_size=st.integers(1, 2000), init=st.sampled_from(INITS),
     init_seed=st.integers(0, 2**31 - 1), w1=finite(-1e6, 1e6), w2=finite(-1e6, 1e6), b=finite(-1e6, 1e6),
     max_epochs=st.integers(1, 5000), tol_cost=finite(0, 10), tol_grad=finite(0, 10), epoch=st.integers(0, 5000),
-    hide=st.lists(st.sampled_from(HIDE), max_size=4).map(tuple),
+    stride=st.sampled_from(PLAY_STRIDES), hide=st.lists(st.sampled_from(HIDE), max_size=4).map(tuple),
 )
 
 
@@ -401,3 +401,35 @@ def test_the_link_budget_is_spent_not_wasted():
     assert _units(NEURON_COSTS, "sample", lab.dataset.train_y.size, 200, 1, 100) <= LINK_UPDATES
     full = Lab.from_settings(Settings.from_query({"n": "2000", "max_epochs": "5000", "epoch": "5000"})[0])
     assert full.epoch == 5000 and full.notice == ""  # full batch: every epoch a link can name, at the most points
+
+
+PLAYS = {  # (neuron settings, network settings): the dearest chunks of Play a student can ask for
+    "sample, 2,000 points, 10 epochs a frame": ({"mode": "sample", "n": "2000", "stride": "10"}, {}),
+    "mini-batch of 1, 2,000 points": ({"mode": "minibatch", "batch_size": "1", "n": "2000"}, {}),
+    "Rosenblatt, 2,000 points, 5 epochs a frame": ({"mode": "rosenblatt", "dataset": "xor", "n": "2000", "stride": "5"}, {}),
+    "full batch, 2,000 points, 10 epochs a frame": ({"n": "2000", "stride": "10"}, {}),
+    "network, sample, 2,000 points, h = 8, 10 epochs a frame": (
+        {"n": "2000", "test_fraction": "0"}, {"hdata": "yours", "hmode": "sample", "h": "8", "hstride": "10"}),
+}
+
+
+@pytest.mark.parametrize("which", PLAYS.values(), ids=PLAYS.keys())
+def test_a_chunk_of_play_is_bounded_by_a_count_of_updates(which):
+    """A chunk of Play (what one press of Play, or one request for more frames, trains) stays within
+    ``PLAY_UPDATES`` (counted here from the modes' definitions), or is one epoch where one epoch costs more;
+    it still shows every frame's epoch, ``stride`` apart where that fits, and goes on where it stopped."""
+    query, net_query = which
+    lab = Lab.from_settings(Settings.from_query(query)[0])
+    run, costs, s = lab, NEURON_COSTS, lab.settings
+    args = (s.mode, lab.dataset.train_y.size, lab.dataset.y.size, s.batch_size)
+    if net_query:
+        run = NetLab.from_settings(NetSettings.from_query(net_query)[0], (lab.dataset, lab.features))
+        costs, s = NET_COSTS, run.settings
+        args = (s.hmode, run.n_train, run.data.y.size, s.hbatch)
+    for _ in range(2):
+        start = run.epoch
+        shown = run.play_chunk(45)
+        trained = run.epoch - start
+        assert shown and shown[-1] == run.epoch and trained >= 1
+        assert _units(costs, *args, trained) <= max(PLAY_UPDATES, _units(costs, *args, 1)), trained
+        assert len(shown) <= 45 and all(b - a == shown[1] - shown[0] for a, b in zip(shown, shown[1:], strict=False))

@@ -19,7 +19,7 @@ from .settings import MAX_EPOCHS, Settings, decode_points, encode_points
 # settings that change the dataset (everything else only changes the run)
 DATA_KEYS = ("dataset", "n", "noise", "seed", "test_fraction", "iris_x", "iris_y", "iris_a", "iris_b")
 # settings that leave the run as it is
-VIEW_KEYS = ("epoch", "hide")
+VIEW_KEYS = ("epoch", "stride", "hide")
 
 
 def build_dataset(s: Settings) -> ds.Dataset:
@@ -88,6 +88,8 @@ class Lab(Run):
     def features(self) -> ds.Features:
         s = self.settings
         return ds.fit_features(self.dataset.train_X, maps=s.maps, standardize=s.standardize)
+
+    stride = property(lambda self: self.settings.stride, doc="Epochs between two frames while playing.")
 
     @property
     def limit(self) -> int:

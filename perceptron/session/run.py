@@ -27,6 +27,9 @@ from .settings import MAX_EPOCHS
 # "worst link" rows (``python -m bench links``) measure the dearest links the app accepts: 0.2–0.7 s of
 # server CPU on the busy 2-core reference machine, against 1–6.5 s before this bound (200,000 plain updates).
 LINK_UPDATES = 120_000
+# the most one chunk of Play may train, in the same units: about a sixth of a second of CPU in the dearest mode
+# (bench: python -m bench links, µs per unit), so that a class pressing Play does not hold the shared server
+PLAY_UPDATES = 30_000
 RISE = 1e-12  # a cost that grows by more than this from one epoch to the next went up
 
 
@@ -263,11 +266,16 @@ class Run:
             self.step_for_link(self.setting("epoch"), budget)
 
     def play_chunk(self, frames: int) -> list[int]:
-        """Train up to ``frames × stride`` epochs; returns the epochs to show, one per frame ([] if none ran)."""
+        """Train up to ``frames × stride`` epochs within ``PLAY_UPDATES`` of budget (fewer frames, and fewer epochs
+        a frame, where epochs are dear; at least one epoch); returns the epochs to show, one per frame ([] if none
+        ran). The browser asks for the next chunk before this one has played out."""
+        cost = max(self.epoch_cost, 1)
+        stride = max(1, min(self.stride, PLAY_UPDATES // cost))
+        frames = max(1, min(frames, PLAY_UPDATES // (stride * cost)))
         start = self.epoch
-        if not self.step(frames * self.stride):
+        if not self.step(frames * stride):
             return []
-        shown = list(range(start + self.stride, self.epoch + 1, self.stride))
+        shown = list(range(start + stride, self.epoch + 1, stride))
         return shown if shown and shown[-1] == self.epoch else [*shown, self.epoch]
 
     def update(self, **changes) -> None:

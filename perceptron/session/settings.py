@@ -83,6 +83,7 @@ class Settings(_Declared):
     tol_cost: float = 0.0
     tol_grad: float = 0.0
     epoch: int = 0
+    stride: int = 1  # epochs between two frames while playing
     hide: tuple[str, ...] = ()  # teacher flags: names of controls or pages to hide
 
     @classmethod
@@ -144,7 +145,8 @@ _RANGES = MappingProxyType({  # every number setting's range; whole-number bound
     "hepoch": (0, MAX_EPOCHS),
 })
 _CHOICES = MappingProxyType({"dataset": DATASETS, "loss": LOSSES, "mode": MODES, "init": INITS,
-                             "hloss": LOSSES, "hmode": NET_MODES, "hdata": NET_DATASETS, "hstride": PLAY_STRIDES})
+                             "hloss": LOSSES, "hmode": NET_MODES, "hdata": NET_DATASETS, "hstride": PLAY_STRIDES,
+                             "stride": PLAY_STRIDES})
 NET_KEYS = tuple(f.name for f in fields(NetSettings))
 _MAPS = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 

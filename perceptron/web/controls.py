@@ -36,7 +36,7 @@ CONTROLS = MappingProxyType({
     "max_epochs": "maximum epochs", "tol_cost": "cost threshold", "tol_grad": "gradient threshold",
     "h": "hidden units (Hidden layer)", "hdata": "dataset (Hidden layer)", "hlr": "learning rate (Hidden layer)",
     "hloss": "cost (Hidden layer)", "hmode": "update mode (Hidden layer)", "hbatch": "mini-batch size (Hidden layer)",
-    "hseed": "weight seed (Hidden layer)", "hstride": "play speed (Hidden layer)",
+    "stride": "play speed", "hseed": "weight seed (Hidden layer)", "hstride": "play speed (Hidden layer)",
 })
 
 
