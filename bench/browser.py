@@ -22,7 +22,7 @@ import zlib
 
 from testing.servers import VIEWPORT, StreamlitServer, chromium
 
-from .browser_rows import cold_row, hidden_step_row, play_row, step_rows
+from .browser_rows import cold_row, hidden_step_row, play_row, play_stride_row, step_rows
 from .common import Row
 from .page_scripts import (
     CHARTS_DRAWN,
@@ -46,6 +46,7 @@ STEPS_SERVER = 20  # Steps timed from DevTools frame events (after the latency S
 WARMUP_STEPS = 3
 COLD_RUNS = 5
 PLAY_SECONDS = 5.0
+PLAY_STRIDE = 5  # epochs a frame for the second Play row (the neuron page's "Play: epochs per frame")
 STEP_TIMEOUT_MS = 15_000
 PART_BUDGET = 280.0  # seconds for the whole browser part; loops stop early past it
 
@@ -284,6 +285,12 @@ def run(env: dict | None = None) -> list[Row]:
             ctx.close()
 
             ctx, page = new_page(browser)
+            open_gd(page, server.url, 200, f"{PAGE}?n=200&stride={PLAY_STRIDE}")
+            play_fast = measure_play(page)
+            errors200 += list(page.js_errors)
+            ctx.close()
+
+            ctx, page = new_page(browser)
             open_gd(page, server.url, 2000)
             s2000 = measure_steps(page, STEPS_2000, deadline)
             s2000["server_net"] = measure_server_net(page, 8, deadline)
@@ -298,7 +305,7 @@ def run(env: dict | None = None) -> list[Row]:
         rss = server.rss_mb()
     rows += step_rows(s200, s2000, errors200 + errors2000)
     rows.insert(2, hidden_step_row(hidden, s200, errors_hidden, HIDDEN_PAGE))
-    rows += [play_row(play), cold_row(cold)]
+    rows += [play_row(play), play_stride_row(play_fast, PLAY_STRIDE), cold_row(cold)]
     if rss:
         rows[-1].extra["server_rss_mb_after_browser_part"] = round(rss, 1)
     return rows

@@ -113,6 +113,23 @@ def play_row(play: dict) -> Row:
                extra={k: play[k] for k in ("max_gap_ms", "median_gap_ms", "distinct", "seconds")})
 
 
+def play_stride_row(play: dict, stride: int) -> Row:
+    """Play at ``stride`` epochs a frame: the epochs it moves through per second (the issue's ≥ 60 computed)
+    and the frames it paints per second (≥ 30), from the same watch as :func:`play_row`."""
+    key, what = f"play_stride{stride}", f"Play at {stride} epochs a frame (?stride={stride}): epochs per second shown"
+    if play.get("error"):
+        return Row(part="browser", key=key, unit="epochs/s", what=what, target=60.0, op=">=", target_text="≥ 60",
+                   baseline_text="—", baseline_kind="none", notes=play["error"])
+    epochs = (play["last"] - play["first"]) / play["seconds"] if play["distinct"] > 1 else 0.0
+    return Row(part="browser", key=key, unit="epochs/s", what=what, target=60.0, op=">=", target_text="≥ 60",
+               measured=epochs, samples=[stride * f for f in play["per_second"]],
+               baseline_text="TensorFlow Playground: 60 epochs/s at 60 frames/s (issue 15)", baseline_kind="quoted",
+               notes=(f"epochs {play['first']} → {play['last']} in {play['seconds']:.1f} s; frames painted "
+                      f"{play['eps']:.1f}/s (target ≥ 30; median gap {play['median_gap_ms']:.0f} ms, longest "
+                      f"{play['max_gap_ms']:.0f} ms); samples are stride × frames per 1-s bin."),
+               extra={"frames_per_s": play["eps"], **{k: play[k] for k in ("max_gap_ms", "median_gap_ms", "seconds")}})
+
+
 def cold_row(cold: dict) -> Row:
     wall_s = [w / 1000 for w in cold["wall"]]
     inpage_s = [w / 1000 for w in cold["inpage"]]
