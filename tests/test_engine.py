@@ -247,6 +247,25 @@ def test_sign_slip_climbs_and_pulled_out_sum_differs():
     np.testing.assert_allclose(one["pulled_out"], one["correct"])
 
 
+def test_the_pulled_out_sum_keeps_its_value_where_the_sigmoid_saturates():
+    """Σ(yₖ − ŷₖ) with σ saturated: each 1 − σ(z) is tiny, not 0, and their sum is not a float's rounded 0
+    (it was printed as 0 on the Backpropagation page at w = (−50, −50)). Reference: 60-digit decimals."""
+    from decimal import Decimal, localcontext
+
+    X = np.array([[1.0, 1.0], [1.02, 0.98], [-1.0, -1.0], [0.99, 1.0]])  # z ≈ 100 for class 1, −100 for class 0
+    y = np.array([1, 1, 0, 1])
+    w, b, i = np.array([50.0, 50.0]), 0.0, 1
+    slip = pulled_out_slip(X, y, w, b, i=i)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        z = [Decimal(b) + sum(Decimal(float(v)) * Decimal(float(c)) for v, c in zip(x, w, strict=True)) for x in X]
+        s = [1 / (1 + (-zk).exp()) for zk in z]
+        total = sum(Decimal(int(yk)) - sk for yk, sk in zip(y, s, strict=True))
+        expected = [float(2 / Decimal(len(y)) * total * s[i] * (1 - s[i]) * Decimal(float(x))) for x in X[i]]
+    assert all(v != 0 for v in slip["pulled_out"])
+    np.testing.assert_allclose(slip["pulled_out"], expected, rtol=1e-9)
+
+
 # --- real data --------------------------------------------------------------------------------
 
 

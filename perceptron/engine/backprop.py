@@ -19,12 +19,13 @@ Imports numpy only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .costs import get_cost
-from .neuron import forward, sigmoid_prime
+from .neuron import forward, sigmoid, sigmoid_prime
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,9 @@ def pulled_out_slip(X, y, w, b, i):
     X, y, w = _inputs(X, y, w)
     n = X.shape[0]
     z, y_hat = forward(X, w, b)
-    pulled = (2.0 / n) * np.sum(y - y_hat) * sigmoid_prime(z[i]) * X[i]
+    # y − ŷ for labels 0 and 1 without cancellation: 1 − σ(z) is σ(−z), tiny but not 0 where σ saturates;
+    # summed exactly (math.fsum), so that a saturated sum is not printed as 0
+    residual = np.where(y == 1, sigmoid(-z), y - y_hat)
+    pulled = (2.0 / n) * math.fsum(residual) * sigmoid_prime(z[i]) * X[i]
     dw, _ = gradients(X, y, w, b, "mse")
     return {"pulled_out": pulled, "correct": -dw}
