@@ -671,7 +671,7 @@ def test_play_and_pause_do_what_the_button_said_and_a_play_waits_for_the_pause_r
     data = chart(at, "descent")
     assert play and not play["paused"] and data["playing"] and len(data["frames"]) == lab.epoch == 45
     assert data["stop_on"] == ".st-key-play button"  # the browser stops at the click, before the rerun
-    for _ in range(2):  # labelled "Pause ⏸" until the browser reports where it stopped: never trains more
+    for _ in range(2):  # labelled "Pause" until the browser reports where it stopped: never trains more
         click(at, "play")
         assert at.session_state["playback"]["paused"] and at.session_state["lab"].epoch == 45
         assert not chart(at, "descent")["playing"]

@@ -769,8 +769,9 @@ def test_finite_differences_explain_a_saturated_sigmoid():
 
 
 def test_an_emoji_glyph_is_never_printed():
-    """A "✅" rendered as an empty box in a browser without an emoji font: the pages print words instead."""
-    emoji = re.compile("[\u2600-\u27bf\U0001f000-\U0001ffff]")
+    """A "✅" rendered as an empty box in a browser without an emoji font (so did the Pause button's "⏸", a
+    technical symbol): the pages print words instead."""
+    emoji = re.compile("[\u2300-\u23ff\u2600-\u27bf\U0001f000-\U0001ffff]")
     for page, query in ((BACKPROP, {"init": "manual", "w1": "-50", "w2": "-50"}), (BACKPROP, None), (FORWARD, None)):
         at = open_page(page, query=query)
         shown = [m.value for m in [*at.markdown, *at.caption, *at.info, *at.warning, *at.success, *at.error]]

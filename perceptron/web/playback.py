@@ -76,7 +76,7 @@ def stepper(run: Run, page: Stepper) -> bool:
         for label, key, click, args, shortcut, kind in (
             ("Step one epoch", k.step, run.step, (1,), "Right", "primary"),
             ("Step ×10", k.step10, run.step, (10,), "Shift+Right", "secondary"),
-            ("Pause ⏸" if playing else "Play ▶", k.play, toggle, (run, page, not playing), "Alt+P", "secondary"),
+            ("Pause" if playing else "Play ▶", k.play, toggle, (run, page, not playing), "Alt+P", "secondary"),
             # never a key that also scrolls (Home, End, Space, the arrows up and down): Reset wipes the run
             ("Reset", k.reset, reset, (run, page), "Alt+0", "secondary"),
         ):

@@ -193,7 +193,7 @@ def test_gradient_descent_step_play_pause(page, app_url):
     page.wait_for_function(f"() => ({_epoch_on_screen_js()}) >= 6", timeout=60_000, polling=50)
     assert_no_app_error(page)
 
-    page.get_by_role("button", name="Pause ⏸").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_role("button", name="Play ▶").wait_for()
     settle(page, min_charts=1)
     paused = epoch_metric(page)
@@ -228,7 +228,7 @@ def test_step_is_drawn_ahead_once_and_play_goes_on_past_its_first_chunk(page, ap
     page.get_by_role("button", name="Play ▶").click()
     goal = 3 + 45 + 8  # well into the second chunk (the page trains and sends 45 epochs at once)
     seen = _epochs_played(page, _epoch_on_screen_js(), goal)
-    page.get_by_role("button", name="Pause ⏸").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     assert seen == sorted(seen) and seen[-1] >= goal, f"Play did not go on past its first chunk: {seen}"
     page.get_by_role("button", name="Play ▶").wait_for()
     settle(page, min_charts=1)

@@ -164,7 +164,7 @@ def test_play_frames_are_drawn_from_their_weights(app_url, new_page):
     page.wait_for_function(f"() => +((({READ})({json.dumps(SIGMOID_TRACE)}) || '').match(/\"epoch\":\"(\\d+)\"/) || [0, 0])[1] >= 3")
     playing = json.loads(page.evaluate(READ, SIGMOID_TRACE))
     check_neuron(playing, settings, lab)
-    page.get_by_role("button", name="Pause ⏸").click()
+    page.get_by_role("button", name="Pause", exact=True).click()
     check_neuron(read(page, SIGMOID_TRACE), settings, lab)
 
 
