@@ -17,12 +17,12 @@ export default defineConfig([
   {
     // the component runs in the browser page (st.components.v2, not sandboxed)
     files: ["perceptron/web/**/*.js"],
-    ignores: ["perceptron/web/chart_logic.js"],
+    ignores: ["perceptron/web/chart_logic.js", "perceptron/web/forward.js", "perceptron/web/redraw.js"],
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // chart_logic.js runs in the browser and in Node's test runner: only what both have (no DOM)
-    files: ["perceptron/web/chart_logic.js"],
+    // the pure modules run in the browser and in Node's test runner: only what both have (no DOM)
+    files: ["perceptron/web/chart_logic.js", "perceptron/web/forward.js", "perceptron/web/redraw.js"],
     languageOptions: { globals: { ...globals["shared-node-browser"] } },
   },
   {

@@ -10,6 +10,7 @@ import {
   nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize,
   stopState, subplotAt,
 } from "./chart_logic.js";
+import { heatRGBA, linePath, quickChanges, zoomed } from "./redraw.js";
 
 const matches = (query) => Boolean(window.matchMedia && window.matchMedia(query).matches);
 // A touch screen: any coarse pointer, not only the primary one, so that a touch laptop (a
@@ -39,17 +40,96 @@ function loadPlotly(src) {
 
 // Every drawing goes through here: ``fig`` (the base figure or a frame over it) made fit for this
 // screen and width (adaptFigure: drag mode, zoom reset by a new ``view``, stacked panels on narrow
-// screens, the trimmed toolbar), the div as tall as the figure it holds.
-function render(st, Plotly, fig, view = st.data.view) {
+// screens, the trimmed toolbar), the div as tall as the figure it holds. Where only the values of
+// some traces and the text of some notes changed since the last drawing (a Step, a Play frame), they
+// are written into plotly.js's SVG at once (quickDraw) and plotly.js draws the whole figure once the
+// chart has been quiet for QUIET_MS (its hover labels then read the new values).
+const QUIET_MS = 300;
+
+function render(st, Plotly, fig, view = st.data.view, whole = false) {
   const width = st.div.clientWidth || st.div.parentElement.clientWidth;
   const out = adaptFigure(fig, st.data, { width, coarse: touchScreen() }, view);
+  const before = st.drawn;
   st.lastFig = fig;
   st.lastView = view;
+  st.drawn = { data: out.data, layout: out.layout, config: out.config, width };
+  clearTimeout(st.whole);
+  const fl = st.div._fullLayout;
+  const changes = !whole && before && before.width === width && fl && !zoomed(fl, before.layout)
+    ? quickChanges(before, st.drawn) : null;
+  if (changes && quickDraw(st.div, out, changes)) {
+    st.quick = (st.quick || 0) + 1;
+    st.behind = true;  // plotly.js has not drawn this figure itself yet
+    st.whole = setTimeout(() => {
+      if (!st.dead && st.lastFig === fig) render(st, Plotly, fig, view, true);
+    }, QUIET_MS);
+    return Promise.resolve();
+  }
   st.drawnWidth = width;
+  st.behind = false;
   st.div.style.height = out.layout.height + "px";
   // a swipe on the chart scrolls or pinch-zooms the page, unless the drag selects
   st.div.style.touchAction = out.layout.dragmode === "select" || out.layout.dragmode === "lasso" ? "none" : "pan-x pan-y pinch-zoom";
-  return Plotly.react(st.div, out.data, out.layout, out.config);
+  // plotly.js writes into the objects it draws: it gets copies, st.drawn stays what was asked for
+  return Plotly.react(st.div, structuredClone(out.data), structuredClone(out.layout), out.config);
+}
+
+// The trace groups plotly.js drew, by trace index (plotly.js binds each group to its trace's data).
+function traceGroups(div) {
+  const out = new Map();
+  for (const g of div.querySelectorAll("g.trace, g.hm")) {
+    const cd = g.__data__;
+    const t = cd && (Array.isArray(cd) ? cd[0] && cd[0].trace : cd.trace);
+    if (t && Number.isInteger(t.index)) out.set(t.index, g);
+  }
+  return out;
+}
+
+const axisOf = (fl, ref, letter) => fl[`${letter}axis${String(ref || letter).slice(1)}`];
+
+// Writes ``changes`` (redraw.js's quickChanges) of the figure ``out`` into the SVG plotly.js drew:
+// the heatmap's image, the line's path, each marker's place, the note's text. Everything is found
+// first; if anything is missing (plotly.js drew otherwise), nothing is changed and it returns false.
+function quickDraw(div, out, changes) {
+  const fl = div._fullLayout, groups = traceGroups(div), writes = [];
+  for (const c of changes) {
+    if (c.kind === "note") {
+      const text = div.querySelector(`g.annotation[data-index="${c.index}"] text.annotation-text`);
+      if (!text || text.children.length) return false;
+      writes.push(() => { text.textContent = c.text; });
+      continue;
+    }
+    const t = out.data[c.trace], g = groups.get(c.trace);
+    const xa = axisOf(fl, t.xaxis, "x"), ya = axisOf(fl, t.yaxis, "y");
+    if (!g || !xa || !ya) return false;
+    if (c.kind === "heat") {
+      const image = g.querySelector("image");
+      const rows = t.z.length, cols = rows ? t.z[0].length : 0;
+      if (!image || !rows || !cols) return false;
+      writes.push(() => {
+        const canvas = document.createElement("canvas");
+        canvas.width = cols;
+        canvas.height = rows;
+        const img = new ImageData(heatRGBA(t.z, t.colorscale, t.zmin ?? 0, t.zmax ?? 1), cols, rows);
+        canvas.getContext("2d").putImageData(img, 0, 0);
+        image.setAttribute("href", canvas.toDataURL());
+        image.removeAttribute("xlink:href");
+      });
+    } else if (c.kind === "line") {
+      const paths = [...g.querySelectorAll("path.js-line")];
+      if (!paths.length && (t.x || []).some((v) => v !== null)) return false;  // plotly.js drew no line yet
+      const d = linePath(t.x || [], t.y || [], (v) => xa.c2p(v), (v) => ya.c2p(v));
+      writes.push(() => paths.forEach((p, k) => p.setAttribute("d", k === 0 ? d || "M0,0" : "M0,0")));
+    } else {
+      const points = g.querySelectorAll("path.point");
+      if (points.length !== (t.x || []).length) return false;
+      writes.push(() => points.forEach((p, k) => {
+        p.setAttribute("transform", `translate(${xa.c2p(t.x[k]).toFixed(2)},${ya.c2p(t.y[k]).toFixed(2)})`);
+      }));
+    }
+  }
+  writes.forEach((w) => w());
+  return true;
 }
 
 // ``st.params``: the weights the figure on screen was drawn from (tests/browser read them back).

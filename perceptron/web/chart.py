@@ -99,12 +99,12 @@ DEFAULT_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": F
 # without its ``import ... from "./chart_logic.js"``.
 # ---------------------------------------------------------------------------------------------
 _HERE = Path(__file__).resolve().parent
-MODULES = ("forward.js", "chart_logic.js", "chart.js")  # each imports only from the ones before it
+MODULES = ("forward.js", "chart_logic.js", "redraw.js", "chart.js")  # each imports only from the ones before it
 _LOCAL_IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./([a-z_]+\.js)";[ \t]*\n', re.MULTILINE)
 
 
 def _component_js() -> str:
-    """forward.js, chart_logic.js and chart.js as the one ES module the component runs: each file in
+    """forward.js, chart_logic.js, redraw.js and chart.js as the one ES module the component runs: each file in
     turn, without its imports of the files before it (names declared in one must not be declared again)."""
     parts = []
     for i, name in enumerate(MODULES):

@@ -153,12 +153,13 @@ def epoch_metric(page) -> int | None:
     return int(metric.first.locator('[data-testid="stMetricValue"]').inner_text().strip())
 
 
+# the notes as drawn on screen (the chart writes a Step's note into the SVG itself, before plotly.js redraws)
 _FIGURE_EPOCH = """
 () => {
   const gd = document.querySelector('.js-plotly-plot');
-  const notes = (gd && gd._fullLayout && gd._fullLayout.annotations) || [];
+  const notes = gd ? [...gd.querySelectorAll('g.annotation text.annotation-text')] : [];
   for (const a of notes) {
-    const m = /^epoch (\\d+)/.exec(a.text || '');
+    const m = /^epoch (\\d+)/.exec(a.textContent || '');
     if (m) return Number(m[1]);
   }
   return null;
@@ -181,12 +182,13 @@ def wait_epoch_metric(page, value: int, timeout: float = 60_000) -> None:
 
 
 def descent_snapshot(page) -> dict:
-    """What the descent figure plots right now: the heatmap's z and the cost curve."""
+    """What the descent figure shows right now: the heatmap's z and the cost curve."""
     return page.evaluate(
         """() => {
           const gd = document.querySelector('.js-plotly-plot');
-          const heat = gd.data.find(t => t.type === 'heatmap');
-          const cost = gd.data.find(t => t.name === 'train cost');
+          const drawn = gd.parentElement.__nlChart.drawn.data;  // what the chart drew, itself or by plotly.js
+          const heat = drawn.find(t => t.type === 'heatmap');
+          const cost = drawn.find(t => t.name === 'train cost');
           return {z: heat ? heat.z : null, cost: cost ? cost.y : null};
         }"""
     )

@@ -127,8 +127,8 @@ def test_the_lab_by_keyboard_alone(page, app_url):
     page.locator(".st-key-play button").filter(has_text="Pause").first.wait_for(timeout=60_000)
     # as a student would: pause once the figure plays (a Pause sent before the browser got the frames
     # is a known race of the chart component, on the mouse as on the keyboard)
-    page.wait_for_function("""() => { const gd = document.querySelector('.js-plotly-plot');
-        return gd && gd._fullLayout && (gd._fullLayout.annotations || []).some(a => /playing/.test(a.text || '')); }""",
+    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot g.annotation text.annotation-text')]
+        .some(t => /playing/.test(t.textContent || ''))""",
                            timeout=60_000, polling=50)
     page.keyboard.press("Alt+P")  # Pause
     page.locator(".st-key-play button").filter(has_text="Play").first.wait_for(timeout=60_000)

@@ -13,6 +13,7 @@ next epoch's weights, then confirmed by the server) and after Play then Pause th
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 import numpy as np
@@ -27,16 +28,18 @@ pytestmark = pytest.mark.browser
 
 TOL = 1e-9
 
-# what plotly.js was given to draw in the chart holding a trace named ``name``, and the weights it was drawn from
+# what the chart drew (through plotly.js, or into plotly.js's SVG itself, see perceptron/web/redraw.js) in the
+# chart holding a trace named ``name``, and the weights it was drawn from
 READ = """
 (name) => {
   const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => (g.data || []).some(t => t.name === name));
   const st = gd && gd.parentElement.__nlChart;
-  if (!gd || !st || !gd._fullLayout) return null;
+  if (!gd || !st || !st.drawn || !gd._fullLayout) return null;
+  const fig = st.drawn;
   return JSON.stringify({
-    data: gd.data.map(t => ({name: t.name, type: t.type, x: t.x, y: t.y, z: t.z, text: t.text})),
-    range: (gd.layout.xaxis2 || {}).range, params: st.params,
-    epoch: ((gd.layout.annotations || []).map(a => a.text).find(t => /^epoch \\d+/.test(t)) || "").match(/^epoch (\\d+)/)[1],
+    data: fig.data.map(t => ({name: t.name, type: t.type, x: t.x, y: t.y, z: t.z, text: t.text})),
+    range: (fig.layout.xaxis2 || {}).range, params: st.params,
+    epoch: ((fig.layout.annotations || []).map(a => a.text).find(t => /^epoch \\d+/.test(t)) || "").match(/^epoch (\\d+)/)[1],
   });
 }
 """
@@ -115,7 +118,7 @@ def check_neuron(drawn: dict, settings: Settings, lab: Lab) -> None:
     on_level(line["x"], line["y"], np.linspace(*bounds[0], 40), np.linspace(*bounds[1], 40), P)
     assert (len(line["x"]) > 0) == bool(np.any(P > 0.5) and np.any(P < 0.5))
     z = phi(train_X, settings, train_X) @ w + b
-    lim = min(max(6.0, np.max(np.abs(z)) * 1.1), 60.0)
+    lim = next((v for v in (6, 8, 10, 15, 20, 30, 40, 60) if np.max(np.abs(z)) * 1.1 <= v), 60)  # in steps
     np.testing.assert_allclose(drawn["range"], [-lim, lim], rtol=0, atol=TOL)
     for label in (0, 1):
         t = trace(drawn, f"class {label} at its z")
@@ -152,10 +155,10 @@ def test_the_neuron_is_drawn_from_its_weights_as_numpy_computes_it(app_url, new_
 
 
 def test_play_frames_are_drawn_from_their_weights(app_url, new_page):
-    link = dict(dataset="circles", maps="x1^2,x2^2", standardize=1, n=120, max_epochs=400)
+    link = dict(dataset="circles", maps="x1^2,x2^2", standardize=1, n=120, max_epochs=5000)
     settings, _ = Settings.from_query({k: str(v) for k, v in link.items()})
     lab = Lab.from_settings(settings)
-    lab.step(400)  # the whole run, in-process: any epoch the page shows is checked against it
+    lab.step(5000)  # the whole run, in-process: any epoch the page shows is checked against it
     page = new_page()
     page.goto(f"{app_url}/Gradient_descent?{urlencode(link)}")
     read(page, SIGMOID_TRACE)
@@ -164,7 +167,7 @@ def test_play_frames_are_drawn_from_their_weights(app_url, new_page):
     page.wait_for_function(f"() => +((({READ})({json.dumps(SIGMOID_TRACE)}) || '').match(/\"epoch\":\"(\\d+)\"/) || [0, 0])[1] >= 3")
     playing = json.loads(page.evaluate(READ, SIGMOID_TRACE))
     check_neuron(playing, settings, lab)
-    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name=re.compile(r"^Pause")).click()
     check_neuron(read(page, SIGMOID_TRACE), settings, lab)
 
 
@@ -220,3 +223,75 @@ def test_the_hidden_layer_is_drawn_from_its_weights_as_numpy_computes_it(app_url
     page.get_by_role("button", name="Step one epoch").click()
     page.wait_for_function(f"() => (({READ})({json.dumps(HIDDEN_TRACE)}) || '').includes('\"epoch\":\"{net.epoch}\"')")
     check_network(read(page, HIDDEN_TRACE), fitted_on, net)
+
+
+# What is on screen in the chart holding a trace named ``name``: each trace's markers and line pieces as
+# drawn in the SVG, the notes' texts, the heatmap's picture (as pixels, its image drawn at its own size),
+# and whether the chart drew it itself (quick, behind: plotly.js has not drawn it yet).
+SCREEN = """
+async (name) => {
+  const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => (g.data || []).some(t => t.name === name));
+  const st = gd.parentElement.__nlChart;
+  const out = {quick: st.quick || 0, behind: !!st.behind, traces: {}, heat: null,
+               notes: [...gd.querySelectorAll('g.annotation text.annotation-text')].map(t => t.textContent)};
+  for (const g of gd.querySelectorAll('g.trace, g.hm')) {
+    const cd = g.__data__, t = cd && (Array.isArray(cd) ? cd[0] && cd[0].trace : cd.trace);
+    if (!t) continue;
+    out.traces[t.index] = {
+      points: [...g.querySelectorAll('path.point')].map(p => p.getAttribute('transform')),
+      lines: [...g.querySelectorAll('path.js-line')].map(p => p.getAttribute('d')).join(' '),
+    };
+    const image = g.querySelector('image');
+    if (image && t.index === 0) {
+      const img = new Image();
+      img.src = image.getAttribute('href') || image.getAttribute('xlink:href');
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = 40; c.height = 40;
+      const ctx = c.getContext('2d');
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(img, 0, 0, 40, 40);
+      out.heat = [...ctx.getImageData(0, 0, 40, 40).data];
+    }
+  }
+  return JSON.stringify(out);
+}
+"""
+
+
+def _numbers(text: str) -> np.ndarray:
+    """The coordinates in an SVG path or transform, as (k, 2) points; "M0,0" (an empty piece) left out."""
+    pairs = [tuple(map(float, p)) for p in re.findall(r"(-?[\d.]+),(-?[\d.]+)", text)]
+    return np.array([p for p in pairs if p != (0.0, 0.0)]).reshape(-1, 2)
+
+
+def test_a_step_drawn_by_the_chart_itself_is_what_plotly_draws(app_url, new_page):
+    """A Step changes only the moving traces' values and the epoch's note: the chart writes them into the
+    SVG (perceptron/web/redraw.js) instead of a whole plotly.js drawing, then lets plotly.js draw the figure
+    once quiet. What it wrote must be what plotly.js then draws: every marker at the same place (to 0.02 px),
+    every vertex plotly.js keeps of each line on our line, the same notes, the same heatmap picture."""
+    page = new_page()
+    page.goto(f"{app_url}/Gradient_descent?dataset=circles&maps=x1^2,x2^2&n=120&epoch=3")
+    read(page, SIGMOID_TRACE)
+    page.wait_for_function(f"async () => !JSON.parse(await ({SCREEN})({json.dumps(SIGMOID_TRACE)})).behind")
+    before = json.loads(page.evaluate(SCREEN, SIGMOID_TRACE))
+    page.get_by_role("button", name="Step one epoch").click()
+    page.wait_for_function(f"async () => JSON.parse(await ({SCREEN})({json.dumps(SIGMOID_TRACE)})).notes.some(t => t.startsWith('epoch 4 '))")
+    quick = json.loads(page.evaluate(SCREEN, SIGMOID_TRACE))
+    assert quick["quick"] > before["quick"] and quick["behind"], "the Step was not drawn by the chart itself"
+    page.wait_for_function(f"async () => !JSON.parse(await ({SCREEN})({json.dumps(SIGMOID_TRACE)})).behind")
+    whole = json.loads(page.evaluate(SCREEN, SIGMOID_TRACE))
+    assert quick["notes"] == whole["notes"]
+    for index, ours in quick["traces"].items():
+        theirs = whole["traces"][index]
+        assert len(ours["points"]) == len(theirs["points"])
+        if ours["points"]:
+            np.testing.assert_allclose(_numbers(" ".join(ours["points"])), _numbers(" ".join(theirs["points"])), atol=0.02)
+        a, b = _numbers(ours["lines"]), _numbers(theirs["lines"])
+        assert (len(a) == 0) == (len(b) == 0), index
+        for point in b:  # plotly.js drops vertices on a straight run; each one it keeps is one of ours
+            assert np.min(np.abs(a - point).max(axis=1)) <= 0.02, (index, point)
+    moved = [i for i in quick["traces"] if quick["traces"][i] != before["traces"].get(i)]
+    assert moved, "nothing moved"
+    np.testing.assert_allclose(quick["heat"], whole["heat"], atol=2)
+    assert quick["heat"] != before["heat"]
