@@ -26,6 +26,7 @@ from perceptron.session.settings import Settings
 from perceptron.views import latex as L
 from perceptron.views import scenes
 from perceptron.web import chart as component
+from perceptron.web.playback import PLAY_CHUNK
 
 # .streamlit/config.toml redacts exception messages; the tests need to read them.
 streamlit.config.set_option("client.showErrorDetails", "full")
@@ -669,11 +670,11 @@ def test_play_and_pause_do_what_the_button_said_and_a_play_waits_for_the_pause_r
     click(at, "play")  # labelled "Play ▶": trains a chunk, the browser plays it
     lab, play = at.session_state["lab"], at.session_state["playback"]
     data = chart(at, "descent")
-    assert play and not play["paused"] and data["playing"] and len(data["frames"]) == lab.epoch == 45
+    assert play and not play["paused"] and data["playing"] and len(data["frames"]) == lab.epoch == PLAY_CHUNK
     assert data["stop_on"] == ".st-key-play button"  # the browser stops at the click, before the rerun
     for _ in range(2):  # labelled "Pause" until the browser reports where it stopped: never trains more
         click(at, "play")
-        assert at.session_state["playback"]["paused"] and at.session_state["lab"].epoch == 45
+        assert at.session_state["playback"]["paused"] and at.session_state["lab"].epoch == PLAY_CHUNK
         assert not chart(at, "descent")["playing"]
     # a Play that arrives before the report (a link's keyboard shortcut, a second tab's click)
     # is kept, and carried out from the epoch the browser reports
@@ -684,25 +685,26 @@ def test_play_and_pause_do_what_the_button_said_and_a_play_waits_for_the_pause_r
     at.session_state["descent"] = {"frame": {"event": "frame", "index": 9, "view": 10, "end": False, "n": 1, "t": 1}}
     ok(at.run())
     play = at.session_state["playback"]
-    assert play and not play["paused"] and play["start"] == 10 and at.session_state["lab"].epoch == 10 + 45
+    assert play and not play["paused"] and play["start"] == 10 and at.session_state["lab"].epoch == 10 + PLAY_CHUNK
 
 
 def test_play_asks_for_more_and_hears_when_there_is_no_more():
     """The browser asks for the next chunk while it plays (a ``more`` report); the page answers with
     the frames after the one on screen, or, at the epoch limit, with ``more_at`` 0, so that the
     browser stops on its last frame instead of waiting for a chunk that will not come."""
-    at = open_app(DESCENT, query={"max_epochs": "60"})
+    limit = PLAY_CHUNK + 15
+    at = open_app(DESCENT, query={"max_epochs": str(limit)})
     click(at, "play")
-    assert at.session_state["lab"].epoch == 45 and chart(at, "descent")["more_at"]
+    assert at.session_state["lab"].epoch == PLAY_CHUNK and chart(at, "descent")["more_at"]
     at.session_state["descent"] = {"frame": {"event": "frame", "index": 20, "view": 21, "end": False,
                                              "more": True, "n": 1, "t": 1}}
     ok(at.run())
     play, data = at.session_state["playback"], chart(at, "descent")
-    assert at.session_state["lab"].epoch == 60 and play["epochs"] == list(range(22, 61))
-    assert data["first"] == 22 and len(data["frames"]) == 39 and data["more_at"] and data["playing"]
+    assert at.session_state["lab"].epoch == limit and play["epochs"] == list(range(22, limit + 1))
+    assert data["first"] == 22 and len(data["frames"]) == limit - 21 and data["more_at"] and data["playing"]
     at.session_state["descent"] = {"frame": {"event": "frame", "index": 20, "view": 42, "end": False,
                                              "more": True, "n": 2, "t": 2}}
     ok(at.run())
     data = chart(at, "descent")
-    assert at.session_state["lab"].epoch == 60 and data["playing"] and not data.get("more_at")
-    assert len(data["frames"]) == 39, "the frames still to play stay"
+    assert at.session_state["lab"].epoch == limit and data["playing"] and not data.get("more_at")
+    assert len(data["frames"]) == limit - 21, "the frames still to play stay"

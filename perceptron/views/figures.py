@@ -35,6 +35,7 @@ from .traces import (
     contour,
     cost_top,
     cost_traces,
+    epoch_axis_top,
     epoch_note,
     figure_layout,
     merge,
@@ -134,10 +135,17 @@ def sigmoid_figure(z, y, chosen=None, large=False):
     return fig
 
 
+Z_LIMITS = (6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0)  # the z axis' half-widths, in steps: it changes rarely
+
+
 def sigmoid_limit(z) -> float:
-    """Half the width of the z axis: every sample in view (and at least ±6), at most ±60."""
+    """Half the width of the z axis: the first of ``Z_LIMITS`` that holds every sample with a 10 % margin
+    (±60 at most). In steps, so that the axis stays put while training moves the samples a little
+    (the browser then redraws only what moved; perceptron/web/forward.js has the same rule)."""
     z = np.asarray(z, dtype=float)
-    return float(min(max(6.0, float(np.max(np.abs(z))) * 1.1 if z.size else 6.0), 60.0))
+    need = float(np.max(np.abs(z))) * 1.1 if z.size else 0.0
+    return next((lim for lim in Z_LIMITS if need <= lim), Z_LIMITS[-1])
+
 
 
 def sigmoid_points(z, y, lim, xaxis, yaxis, digits=3, step=False):
@@ -202,7 +210,7 @@ def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False):
     ]
     titles.append(epoch_note(epoch, cost, accuracy, status, y=1.13,
                              measure="misclassified fraction" if step else "cost"))
-    out = dict(annotations=titles, xaxis3=dict(range=[0, max(epoch, 10)]))
+    out = dict(annotations=titles, xaxis3=dict(range=[0, epoch_axis_top(epoch)]))
     if lim is not None:  # else the browser ranges the z axis (web/forward.js)
         out["xaxis2"] = dict(range=[-lim, lim])
     return out

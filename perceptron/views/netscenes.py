@@ -36,6 +36,7 @@ from .traces import (
     boundary_traces,
     cost_top,
     cost_traces,
+    epoch_axis_top,
     epoch_note,
     figure_layout,
     heatmap,
@@ -177,7 +178,7 @@ def _annotations(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
 
 
 def _layout_update(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
-    return dict(annotations=_annotations(lab, hist, k, status), xaxis2=dict(range=[0, max(k, 10)]))
+    return dict(annotations=_annotations(lab, hist, k, status), xaxis2=dict(range=[0, epoch_axis_top(k)]))
 
 
 def figure_spec(lab: NetLab, k: int | None = None, *, full: bool = False) -> dict:
@@ -221,7 +222,7 @@ def figure_spec(lab: NetLab, k: int | None = None, *, full: bool = False) -> dic
         False, height=640, showlegend=True, margin=dict(l=50, r=20, t=70, b=100),
         xaxis=dict(domain=[0, 0.43], range=[x0, x1], title=dict(text="x₁")),
         yaxis=dict(domain=[0, 1], range=[y0, y1], title=dict(text="x₂")),
-        xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=[0, max(k, 10)]),
+        xaxis2=dict(domain=[0.55, 1.0], anchor="y2", range=[0, epoch_axis_top(k)]),
         yaxis2=dict(domain=[0.76, 1.0], range=[0, cost_top(h.cost, h.test_cost)], title=dict(text="cost"),
                     anchor="x2"),
         legend=dict(orientation="h", y=-0.12, yanchor="top", x=0),

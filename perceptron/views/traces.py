@@ -232,6 +232,14 @@ def cost_traces(cost, test_cost=None, epoch=None, offset=0, xaxis="x", yaxis="y"
     return traces
 
 
+def epoch_axis_top(epoch: int) -> int:
+    """The right end of an epoch axis showing ``epoch``: 10, 20, 50, 100, 200, 500, ... (changes rarely)."""
+    top = 10
+    while top < epoch:
+        top = top * 5 // 2 if str(top).startswith("2") else top * 2
+    return top
+
+
 def cost_top(cost, test_cost) -> float:
     """The top of a cost axis: 5 % above the highest train or test cost."""
     top = max(float(np.max(cost)) if np.size(cost) else 1.0, 1e-9) * 1.05

@@ -187,11 +187,14 @@ function chain(segments) {
 // ---------------------------------------------------------------------------------------------
 // What moves in each figure
 // ---------------------------------------------------------------------------------------------
-// perceptron.views.figures.sigmoid_limit: half the z axis, every sample in view (at least ±6, at most ±60).
+// perceptron.views.figures.sigmoid_limit: half the z axis, the first of Z_LIMITS that holds every sample
+// with a 10 % margin (±60 at most): in steps, so that it rarely changes while training.
+export const Z_LIMITS = Object.freeze([6, 8, 10, 15, 20, 30, 40, 60]);
 export function sigmoidLimit(z) {
   let top = 0;
   for (const v of z) top = Math.max(top, Math.abs(v));
-  return Math.min(Math.max(6, z.length ? top * 1.1 : 6), 60);
+  const need = top * 1.1;
+  return Z_LIMITS.find((lim) => need <= lim) ?? Z_LIMITS[Z_LIMITS.length - 1];
 }
 
 // The neuron's figure (perceptron.views.scenes.descent_spec): the heatmap of ŷ = σ(φ·w + b), the

@@ -38,9 +38,9 @@ from .draw import show
 from .focus import announce
 from .keys import StepperKeys
 
-PLAY_FPS = 20  # at most this many frames shown per second while playing (fewer if drawing takes longer)
-PLAY_CHUNK = 45  # frames trained and sent to the browser at once (2–3 s of playback)
-# frames left (1.5 s) when the browser asks for the next chunk: while it plays, the answer takes up to
+PLAY_FPS = 30  # at most this many frames shown per second while playing (fewer if drawing takes longer)
+PLAY_CHUNK = 60  # frames trained and sent to the browser at once (2 s of playback)
+# frames left (1 s) when the browser asks for the next chunk: while it plays, the answer takes up to
 # ~0.7 s to arrive (measured; the browser handles the messages between frames), so it never waits
 PLAY_MORE_AT = 30
 

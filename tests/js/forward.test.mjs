@@ -40,10 +40,11 @@ describe("numbers", () => {
     assert.equal(printNumber(0.001), "0.001");
   });
 
-  test("the z axis holds every sample (10 % margin), at least ±6 and at most ±60", () => {
+  test("the z axis holds every sample (10 % margin) in steps: at least ±6, at most ±60", () => {
     assert.equal(sigmoidLimit([]), 6);
     assert.equal(sigmoidLimit([1, -2]), 6);
-    close(sigmoidLimit([-10, 3]), 11);
+    assert.equal(sigmoidLimit([5.5]), 8);  // 6.05 needed
+    assert.equal(sigmoidLimit([-10, 3]), 15);  // 11 needed
     assert.equal(sigmoidLimit([500]), 60);
   });
 });
