@@ -13,7 +13,9 @@ def _med(xs) -> float:
 
 def _split(s: dict) -> str:
     """Where the time of a Step went (medians), for a row's note."""
-    return (f"chart painted median {_med(s['chart']):.0f} ms (afterplot {_med(s['afterplot']):.0f}), "
+    whole = (f"plotly.js's own drawing in {len(s['afterplot'])} of them, median {_med(s['afterplot']):.0f} ms"
+             if s["afterplot"] else "every one drawn by the chart itself, plotly.js once quiet")
+    return (f"chart painted median {_med(s['chart']):.0f} ms ({whole}), "
             f"Epoch metric median {_med(s['metric']):.0f} ms; server (rerun sent → script_finished) "
             f"median {_med(s['server']):.0f} ms; timeouts {s['timeouts']}")
 

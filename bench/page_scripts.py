@@ -67,13 +67,14 @@ SETTLED = r"""
 }
 """
 
-# K of a figure's "epoch K · cost …" annotation (-1 if none): the last annotation on the Gradient
-# descent figure, the first on the Hidden layer one
+# K of a figure's "epoch K · cost …" annotation as drawn on screen (-1 if none): the last annotation
+# on the Gradient descent figure, the first on the Hidden layer one. Read from the SVG text: a Step or
+# a Play frame is written there by the chart itself (perceptron/web/redraw.js) before plotly.js redraws.
 EPOCH_OF = r"""
 (div) => {
-  const a = (div && div.layout && div.layout.annotations) || [];
+  const a = div ? [...div.querySelectorAll('g.annotation text.annotation-text')] : [];
   for (let i = a.length - 1; i >= 0; i--) {
-    const m = /^epoch (\d+)/.exec(a[i].text || '');
+    const m = /^epoch (\d+)/.exec(a[i].textContent || '');
     if (m) return +m[1];
   }
   return -1;
@@ -112,15 +113,21 @@ CLICK_STEP = _with_epoch(r"""
     }
     return -1;
   };
-  const r = { t0: 0, afterplot: null, chartPaint: null, metric: null };
+  // the figure: the moment its note on screen says the new epoch (drawn by the chart itself or by
+  // plotly.js), plus one animation frame; plotly.js's own afterplot is kept as information
+  const r = { t0: 0, afterplot: null, chartSeen: null, chartPaint: null, metric: null };
   let finished = false, timer = null;
-  const mo = new MutationObserver(() => {
+  const look = () => {
+    if (r.chartSeen === null && chartEpoch() === expected) {
+      r.chartSeen = performance.now();
+      requestAnimationFrame(() => { r.chartPaint = performance.now(); done(); });
+    }
     if (r.metric === null && metricEpoch() === expected) { r.metric = performance.now(); done(); }
-  });
+  };
+  const mo = new MutationObserver(look);
   const onAfter = () => {
-    if (r.afterplot !== null || chartEpoch() !== expected) return;
-    r.afterplot = performance.now();
-    requestAnimationFrame(() => { r.chartPaint = performance.now(); done(); });
+    if (r.afterplot === null && chartEpoch() === expected) r.afterplot = performance.now();
+    look();
   };
   function done(timeout) {
     if (finished) return;
