@@ -114,30 +114,44 @@ def test_the_favicon_is_local_and_no_page_icon_is_a_material_icon():
 
 
 # ---------------------------------------------------------------------------------------------
-# The component's JavaScript: perceptron/web/chart_logic.js + chart.js (tests/js/ tests the logic)
+# The component's JavaScript: perceptron/web/*.js joined into static/neuron-lab-chart.js (tests/js/ tests
+# the logic), imported by loader.js, the only JavaScript the component sends with each rerun
 # ---------------------------------------------------------------------------------------------
-def test_the_component_js_is_the_js_files_joined():
-    """forward.js, chart_logic.js and chart.js in that order, each without its imports of the ones before."""
+def test_the_bundle_is_the_js_files_joined():
+    """forward.js, chart_logic.js, redraw.js and chart.js in that order, each without its imports of the ones before."""
     web = ROOT / "perceptron" / "web"
-    at = -1
+    joined, at = chart.bundle(), -1
     for name in chart.MODULES:
         source = (web / name).read_text()
         body = re.sub(r'^import\s*\{[^}]*\}\s*from\s*"\./[a-z_]+\.js";[ \t]*\n', "", source, flags=re.MULTILINE)
-        assert body in chart.JS and chart.JS.index(body) > at
-        at = chart.JS.index(body)
+        assert body in joined and joined.index(body) > at
+        at = joined.index(body)
     assert 'from "./chart_logic.js"' in (web / "chart.js").read_text()
     assert 'from "./forward.js"' in (web / "chart_logic.js").read_text()
-    assert not re.search(r"^\s*import\b", chart.JS, re.MULTILINE)
+    assert not re.search(r"^\s*import\b", joined, re.MULTILINE)
 
 
-def test_the_component_js_is_one_module_that_loads(tmp_path):
-    """The joined module parses (no name declared twice) and has the default export Streamlit calls."""
-    module = tmp_path / "component.mjs"
-    module.write_text(chart.JS)
+def test_the_committed_bundle_is_the_current_one():
+    """static/neuron-lab-chart.js is what the JavaScript files make now: after editing them, run
+    ``python -m perceptron.web.chart`` and commit the bundle (the URL carries its hash)."""
+    assert chart.bundle_path().read_text(encoding="utf-8") == chart.bundle(), "run: python -m perceptron.web.bundle"
+    assert chart.chart_data({"data": [], "layout": {}}, src="x")["module"].endswith(
+        f"/app/static/neuron-lab-chart.js?v={chart.BUNDLE_VERSION}")
+
+
+def test_the_bundle_is_one_module_that_loads(tmp_path):
+    """The joined module parses (no name declared twice) and has the default export the loader calls."""
     check = "const m = await import(process.argv[1]); console.log(JSON.stringify([typeof m.default, typeof m.figureWith]));"
-    done = subprocess.run(["node", "--input-type=module", "-e", check, module.as_uri()], capture_output=True, text=True)
+    done = subprocess.run(["node", "--input-type=module", "-e", check, chart.bundle_path().as_uri()],
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["function", "function"]
+
+
+def test_the_component_sends_only_the_loader():
+    """What st.components.v2 sends with every rerun is the loader, a few hundred bytes, not the chart's code."""
+    assert chart.JS == (ROOT / "perceptron" / "web" / "loader.js").read_text(encoding="utf-8")
+    assert len(chart.JS.encode()) < 2_000 and "export default function" in chart.JS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,6 +248,7 @@ def test_browser_click_reports_data_coordinates(tmp_path):
     # the app dir's static/ (app/static/): the committed bundle, put there by the test, never by the app
     (tmp_path / "static").mkdir()
     shutil.copyfile(plotlyjs.bundle_path(), tmp_path / "static" / plotlyjs.STATIC_NAME)
+    shutil.copyfile(chart.bundle_path(), tmp_path / "static" / chart.BUNDLE_NAME)
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "config.toml").write_text(textwrap.dedent("""
         [server]

@@ -7,8 +7,9 @@ what changed (no remount, no flicker). It also reports clicks anywhere in the pl
 data coordinates, box/lasso selections, and plays a list of frames in the browser without
 any Python rerun.
 
-The component's JavaScript lives in ``chart.js`` and ``chart_logic.js`` beside this file (see
-:data:`JS`). plotly.js is never sent with the component: the cartesian bundle (1.5 MB, the same
+The component's JavaScript lives in ``forward.js``, ``chart_logic.js``, ``redraw.js`` and ``chart.js``
+beside this file, joined into one module committed as ``static/neuron-lab-chart.js`` (:func:`bundle`),
+which the component's own few lines (``loader.js``, :data:`JS`) import once per page. plotly.js is never sent with the component: the cartesian bundle (1.5 MB, the same
 plotly.js release as the plotly package's; see :mod:`perceptron.web.plotlyjs`) is committed at
 ``static/plotly-cartesian.min.js`` and the browser loads it once from
 ``app/static/plotly-cartesian.min.js`` (this needs ``server.enableStaticServing = true``, see
@@ -73,13 +74,13 @@ import functools
 import hashlib
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import plotlyjs
+from .bundle import BUNDLE_NAME, MODULES, bundle, bundle_path  # noqa: F401 - the chart's JavaScript, named here
 
 COMPONENT_NAME = "neuron_lab_plotly"
 STATIC_NAME = plotlyjs.STATIC_NAME
@@ -92,41 +93,26 @@ DEFAULT_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": F
                   "showEditInChartStudio": False, "showLink": False}
 
 # ---------------------------------------------------------------------------------------------
-# The browser side: chart_logic.js (pure decisions, tested by tests/js/ with Node) and chart.js
-# (drawing and listening), both linted by ESLint. st.components.v2 takes one ES module as a
-# string (file paths only work for installed packages with a component manifest), so the two
-# files are joined into one module here, once per process: chart_logic.js first, then chart.js
-# without its ``import ... from "./chart_logic.js"``.
+# The browser side: forward.js (the moving traces from the weights), chart_logic.js and redraw.js
+# (pure decisions, tested by tests/js/ with Node) and chart.js (drawing and listening), all linted by
+# ESLint. They are joined into one ES module, the *bundle*, committed as static/neuron-lab-chart.js
+# (``python -m perceptron.web.bundle`` writes it; tests/test_chart.py fails when it is stale) and
+# imported once per page by loader.js, the only JavaScript the component itself carries: st.components.v2
+# sends a component's JavaScript with every rerun (70 KB of chart code a Step, before), and takes one
+# module as a string (file paths only work for installed packages with a component manifest).
 # ---------------------------------------------------------------------------------------------
 _HERE = Path(__file__).resolve().parent
-MODULES = ("forward.js", "chart_logic.js", "redraw.js", "chart.js")  # each imports only from the ones before it
-_LOCAL_IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./([a-z_]+\.js)";[ \t]*\n', re.MULTILINE)
+BUNDLE_VERSION = hashlib.sha1(bundle().encode("utf-8")).hexdigest()[:12]  # in the URL: a new bundle is fetched anew
+JS = (_HERE / "loader.js").read_text(encoding="utf-8")  # what the component sends with every rerun
 
 
-def _component_js() -> str:
-    """forward.js, chart_logic.js, redraw.js and chart.js as the one ES module the component runs: each file in
-    turn, without its imports of the files before it (names declared in one must not be declared again)."""
-    parts = []
-    for i, name in enumerate(MODULES):
-        source = (_HERE / name).read_text(encoding="utf-8")
-        imported = _LOCAL_IMPORT.findall(source)
-        source = _LOCAL_IMPORT.sub("", source)
-        if any(m not in MODULES[:i] for m in imported) or re.search(r"^\s*import\b", source, re.MULTILINE):
-            raise RuntimeError(f"{name} may import only from {', '.join(MODULES[:i]) or 'nothing'}, one statement each")
-        parts.append(f"// ---- {name} ----\n{source}")
-    return "\n".join(parts)
-
-
-JS = _component_js()
-
-
-def _static_url() -> str:
-    """Where the browser loads plotly.js: the committed ``static/`` bundle, served at ``app/static/``."""
+def _static_url(name: str = STATIC_NAME, version: str = plotlyjs.VERSION) -> str:
+    """Where the browser loads a committed ``static/`` file (plotly.js by default), served at ``app/static/``."""
     from streamlit import config
 
     base = (config.get_option("server.baseUrlPath") or "").strip("/")
     prefix = f"/{base}" if base else ""
-    return f"{prefix}/app/static/{STATIC_NAME}?v={plotlyjs.VERSION}"
+    return f"{prefix}/app/static/{name}?v={version}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,7 +223,7 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
                frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                config: dict | None = None, src: str | None = None, play_token: int = 0,
                view=None, preview: dict | None = None, first: int = 0, more_at: int = 0, alt: str | None = None,
-               stop_on: str | None = None) -> dict:
+               stop_on: str | None = None, module: str | None = None) -> dict:
     """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``)."""
     spec = figure_spec(fig)
     layout = spec["layout"]
@@ -269,6 +255,7 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         # A double-click would rescale the axes between two quick clicks that add points.
         "config": {**DEFAULT_CONFIG, **({"doubleClick": False} if click else {}), **(config or {})},
         "src": src or _static_url(),
+        "module": module or _static_url(BUNDLE_NAME, BUNDLE_VERSION),
         "view": view,
         "preview": None if not preview else {
             "selector": str(preview["selector"]), "view": preview["view"], "frame": _frame_spec(preview["frame"], DIGITS),
@@ -382,3 +369,4 @@ def _plotly_fallback(fig, *, key, height, click, select, config) -> dict | None:
     if select and (selection.get("box") or selection.get("lasso") or not click):
         return {"event": "select", "points": points}
     return {"event": "click", "x": points[0]["x"], "y": points[0]["y"], "point": points[0]}
+

@@ -37,7 +37,9 @@ _SETTLED = """
     && !(status && status.offsetParent !== null && /running/i.test(status.innerText))
     && !document.querySelector('[data-stale="true"]')
     && charts.length >= minCharts
-    && charts.every(c => c._fullLayout);
+    // drawn, and by plotly.js itself (not only the chart's own quick drawing of a Step, which plotly.js
+    // redraws whole once quiet: perceptron/web/redraw.js)
+    && charts.every(c => c._fullLayout && !(c.parentElement.__nlChart && c.parentElement.__nlChart.behind));
   const now = performance.now();
   if (!idle) { window.__nlIdleSince = null; return false; }
   if (window.__nlIdleSince == null) window.__nlIdleSince = now;
