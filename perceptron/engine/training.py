@@ -55,12 +55,16 @@ class _Buffers:
     more than the arithmetic (the memory has to be mapped and faulted in each time).
     """
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, y=None):
         self.z = np.empty(n)
         self.y_hat = np.empty(n)
         self.r = np.empty(n)
         self.dC_dz = np.empty(n)
+        self.t = np.empty(n)
         self.hit = np.empty(n, dtype=bool)
+        # the labels as 0/1 floats and 1 − y: choosing per sample by arithmetic, not a masked copy (slower)
+        self.y = None if y is None else np.asarray(y, dtype=float).reshape(-1)
+        self.y0 = None if y is None else 1.0 - self.y
 
 
 def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
@@ -71,7 +75,7 @@ def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
     """
     if n == 0:
         return 0.0, 0.0, X.T @ np.zeros(0), 0.0
-    buf = _Buffers(n) if buf is None else buf
+    buf = _Buffers(n, y) if buf is None else buf
     z = np.matmul(X, w, out=buf.z)
     z += b
     y_hat = sigmoid(z, out=buf.y_hat)
@@ -85,15 +89,19 @@ def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
         # 1 − ŷ as σ(−z), without cancellation where ŷ rounds to 1 (a saturated sigmoid keeps its tiny
         # slope, as the pages print it), then × ŷ × r × (−2/n): one buffer
         dC_dz = sigmoid(np.negative(z, out=buf.dC_dz), out=buf.dC_dz)
-        np.copyto(r, dC_dz, where=y1)  # and y − ŷ = 1 − ŷ for a label 1
+        # y − ŷ = y·σ(−z) − (1 − y)·ŷ for labels 0 and 1: 1 − ŷ without cancellation for a label 1
+        np.multiply(buf.y, dC_dz, out=r)
+        r -= np.multiply(buf.y0, y_hat, out=buf.t)
         dC_dz *= y_hat
         dC_dz *= r
         dC_dz *= -2.0 / n
     elif cost is BCE:  # ŷ − y, written as −σ(−z) for a label 1: no cancellation where ŷ rounds to 1
         c = cost(y, z, y_hat)
         dC_dz = sigmoid(np.negative(z, out=buf.dC_dz), out=buf.dC_dz)
+        # ŷ − y = (1 − y)·ŷ − y·σ(−z) for labels 0 and 1
+        np.multiply(buf.y, dC_dz, out=dC_dz)
         np.negative(dC_dz, out=dC_dz)
-        np.copyto(dC_dz, y_hat, where=np.logical_not(y1, out=buf.hit))  # ŷ − 0 for a label 0
+        dC_dz += np.multiply(buf.y0, y_hat, out=buf.t)
         dC_dz /= n
     else:
         c = cost(y, z, y_hat)
@@ -166,7 +174,7 @@ def train(
     full = batch_size is None or batch_size >= n
 
     y1 = y == 1
-    buf = _Buffers(n)
+    buf = _Buffers(n, y)
     # one sample at a time: in plain Python floats (numpy's per-call overhead dominates one-row arrays)
     floats = _Floats(X, y) if not full and batch_size == 1 and cost in (MSE, BCE) else None
     c, acc, dw, db = _full_pass(X, y, w, b, cost, n, y1, buf)
