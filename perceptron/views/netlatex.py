@@ -17,7 +17,7 @@ import numpy as np
 from ..engine import network as net
 from ..engine.neuron import sigmoid
 from ..session.netlab import NetLab
-from .latex import dC_dyhat_line
+from .latex import dC_dyhat_line, stacked
 from .worked import equation, num, sigmoid_of
 
 
@@ -136,8 +136,10 @@ LINE_BREAK = r" \\[6pt] "
 
 
 def block(lines: list[str]) -> str:
-    """Display lines as one LaTeX block: one element for the browser to typeset, not one per line."""
-    return r"\begin{gathered} " + LINE_BREAK.join(lines) + r" \end{gathered}"
+    """Display lines as one LaTeX block: one element for the browser to typeset, not one per line. Each
+    line with two or more relations is written one relation a row (:func:`perceptron.views.latex.stacked`),
+    so that on a phone its result has a row of its own instead of running off the screen."""
+    return r"\begin{gathered} " + LINE_BREAK.join(map(stacked, lines)) + r" \end{gathered}"
 
 
 def weight_names(lab: NetLab) -> tuple[str, str]:
