@@ -14,9 +14,12 @@ import re
 import time
 from dataclasses import dataclass
 
+from perceptron.session.settings import Settings
 from perceptron.web.playback import PLAY_CHUNK, PLAY_FPS
 
 from .protocol import OPEN_TIMEOUT, ProtocolError, Run, Session
+
+PLAY_EPOCHS = PLAY_CHUNK * Settings().stride  # what one Play trains at the page's default speed
 
 DESCENT_PAGE = "Gradient_descent"
 DATASET_PAGE = "Dataset"
@@ -211,7 +214,7 @@ class Student:
                     break
                 action = plan[i] if i < len(plan) else self.rng.choices(
                     ["step", "step10", "play", "upload", "reset"], weights=[60, 15, 12, 8, 5])[0]
-                if action in ("step", "step10", "play") and self.expected_epoch + PLAY_CHUNK + 10 > self.limit:
+                if action in ("step", "step10", "play") and self.expected_epoch + PLAY_EPOCHS + 10 > self.limit:
                     action = "reset"  # stay clear of the epoch limit, where Step does nothing
                 await getattr(self, f"do_{action}")()
             else:
@@ -273,7 +276,9 @@ class Student:
         msg = {"event": "frame", "index": index, "end": index >= frames - 1, "n": self.s.chart_events,
                "t": int(time.time() * 1000)}
         await self.act("frame", self.s.set_component_state("descent", {"frame": msg}))
-        self.expected_epoch = start + 1 + index
+        # the epoch of the frame on screen: the frame's cost marker names it (2 epochs a frame by default)
+        shown = (data["frames"][index].get("data") or [{}])[0].get("x") or [None]
+        self.expected_epoch = int(shown[0]) if shown[0] is not None else start + 1 + index
         self.played_to_end += bool(msg["end"])
         _, play = self.s.widget("button", "play")
         if not play.label.startswith("Play"):

@@ -665,8 +665,20 @@ def test_the_descent_chart_sends_the_preview():
     assert data["view"] == 1 and data["preview"]["view"] == 2
 
 
-def test_play_and_pause_do_what_the_button_said_and_a_play_waits_for_the_pause_report():
+def test_play_shows_every_stride_th_epoch_and_trains_a_chunk():
+    """Play, by default 2 epochs a frame (30 frames a second show 60 epochs): the first chunk's frames
+    name epochs 2, 4, ..., each frame drawn from its epoch's weights."""
     at = open_app(DESCENT)
+    click(at, "play")
+    lab, data = at.session_state["lab"], chart(at, "descent")
+    stride = Settings().stride
+    assert stride == 2 and lab.epoch == stride * PLAY_CHUNK
+    assert [f["data"][0]["x"] for f in data["frames"]] == [[stride * (i + 1)] for i in range(PLAY_CHUNK)]
+    assert data["frames"][0]["params"]["w"] == lab.history.w[stride].tolist()
+
+
+def test_play_and_pause_do_what_the_button_said_and_a_play_waits_for_the_pause_report():
+    at = open_app(DESCENT, query={"stride": "1"})  # one epoch a frame: frame k is epoch k
     click(at, "play")  # labelled "Play ▶": trains a chunk, the browser plays it
     lab, play = at.session_state["lab"], at.session_state["playback"]
     data = chart(at, "descent")
@@ -693,7 +705,7 @@ def test_play_asks_for_more_and_hears_when_there_is_no_more():
     the frames after the one on screen, or, at the epoch limit, with ``more_at`` 0, so that the
     browser stops on its last frame instead of waiting for a chunk that will not come."""
     limit = PLAY_CHUNK + 15
-    at = open_app(DESCENT, query={"max_epochs": str(limit)})
+    at = open_app(DESCENT, query={"max_epochs": str(limit), "stride": "1"})
     click(at, "play")
     assert at.session_state["lab"].epoch == PLAY_CHUNK and chart(at, "descent")["more_at"]
     at.session_state["descent"] = {"frame": {"event": "frame", "index": 20, "view": 21, "end": False,

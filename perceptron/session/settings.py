@@ -83,7 +83,7 @@ class Settings(_Declared):
     tol_cost: float = 0.0
     tol_grad: float = 0.0
     epoch: int = 0
-    stride: int = 1  # epochs between two frames while playing
+    stride: int = 2  # epochs between two frames while playing: 30 frames a second show 60 epochs
     hide: tuple[str, ...] = ()  # teacher flags: names of controls or pages to hide
 
     @classmethod

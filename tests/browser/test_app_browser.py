@@ -26,6 +26,7 @@ from lab_browser import (
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from perceptron.session.settings import Settings
 from perceptron.web.playback import PLAY_CHUNK
 
 pytestmark = pytest.mark.browser
@@ -232,7 +233,8 @@ def test_step_is_drawn_ahead_once_and_play_goes_on_past_its_first_chunk(page, ap
     assert page.evaluate("window.__nlDraws") == 3, "plotly.js should draw each Step exactly once"
 
     page.get_by_role("button", name="Play ▶").click()
-    goal = 3 + PLAY_CHUNK + 8  # well into the second chunk (the page trains and sends PLAY_CHUNK epochs at once)
+    # well into the second chunk (the page trains and sends PLAY_CHUNK frames at once, `stride` epochs apart)
+    goal = 3 + Settings().stride * PLAY_CHUNK + 8
     seen = _epochs_played(page, _epoch_on_screen_js(), goal)
     page.get_by_role("button", name=re.compile(r"^Pause")).click()
     assert seen == sorted(seen) and seen[-1] >= goal, f"Play did not go on past its first chunk: {seen}"

@@ -29,6 +29,7 @@ from lab_browser import (
     wait_epoch_metric,
 )
 
+from perceptron.session.settings import Settings
 from perceptron.web.playback import PLAY_CHUNK, PLAY_FPS
 
 pytestmark = pytest.mark.browser
@@ -372,8 +373,10 @@ def test_play_under_reduced_motion_changes_the_picture_in_steps(device, app_url)
     page.get_by_role("button", name=re.compile(r"^Pause")).tap()
     settle(page, min_charts=1)
     shown = [e for e in page.evaluate("() => window.__nlShown") if e > 0]  # (epoch 0: the figure before)
-    # frames 1..PLAY_CHUNK of the first chunk, a second's worth apart, and the chunk's last one never skipped
-    assert shown[:3] == [1, 1 + PLAY_FPS, min(1 + 2 * PLAY_FPS, PLAY_CHUNK)], shown
+    # frames 1..PLAY_CHUNK of the first chunk (frame i shows epoch stride × i), a second's worth apart, and
+    # the chunk's last one never skipped
+    stride = Settings().stride
+    assert shown[:3] == [stride, stride * (1 + PLAY_FPS), stride * min(1 + 2 * PLAY_FPS, PLAY_CHUNK)], shown
     assert_no_app_error(page)
 
 
