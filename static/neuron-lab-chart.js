@@ -213,8 +213,10 @@ export function neuronParts(model, { w, b }) {
   const lim = sigmoidLimit(z);
   const act = model.step ? step : sigmoid, name = model.step ? "step(z)" : "σ(z)";
   const t = model.traces;
+  // Rosenblatt's rule: the plane shows its output, step(z), 0 or 1 (σ ≥ 0.5 exactly where z ≥ 0)
+  const heat = model.step ? grid.rows.map((row) => row.map((p) => (p >= 0.5 ? 1 : 0))) : grid.rows;
   const updates = [
-    { trace: t.heat, z: grid.rows },
+    { trace: t.heat, z: heat },
     { trace: t.boundary, ...levelCurve(grid.xs, grid.ys, grid.rows, 0.5) },
   ];
   [0, 1].forEach((label, c) => {

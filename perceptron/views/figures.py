@@ -63,25 +63,28 @@ def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_nam
 
 
 def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None,
-                 highlight_name="chosen sample"):
-    r"""The decision boundary: σ over the plane as a heatmap, the contour ŷ = 0.5, and the points.
+                 highlight_name="chosen sample", step=False):
+    r"""The decision boundary: σ over the plane as a heatmap (``step``: Rosenblatt's step(z)), the contour
+    ŷ = 0.5 (z = 0), and the points.
 
     Parameters
     ----------
     grid : (xs, ys, P) from :func:`perceptron.views.geometry.probability_grid`
     """
-    traces = boundary_traces(grid, xaxis, yaxis)
+    traces = boundary_traces(grid, xaxis, yaxis, step=step)
     return traces + point_traces(X, y, test, class_names, xaxis, yaxis, highlight, highlight_name)
 
 
 def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), class_names=("0", "1"),
-                 highlight=None, arrows=(), title="Decision boundary", large=False, highlight_name="chosen sample"):
+                 highlight=None, arrows=(), title="Decision boundary", large=False, highlight_name="chosen sample",
+                 step=False):
     r"""The plane with the boundary; ``arrows`` are ``(x0, y0, x1, y1, label, colour)`` drawn on top.
 
     Used for the weight vector (from the origin, perpendicular to the line) and
     the gradient (from the current w, against which descent moves).
     """
-    fig = new_figure(plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name))
+    fig = new_figure(plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name,
+                                  step=step))
     (x0, x1), (y0, y1) = bounds
     layout = figure_layout(large, height=480, title=title)
     layout["margin"] = {**layout["margin"], "t": 112}  # the title, then up to 3 rows of legend in a half-width column
@@ -191,7 +194,7 @@ def _descent_dynamic(grid, z, z_y, cost, epoch, step=False):
     step activation), the cost marker. ``z`` None (and ``grid``'s values None): the first four without
     their data, which the browser computes from the weights; then the sigmoid's z range is its too."""
     lim = None if z is None else sigmoid_limit(z)
-    return boundary_traces(grid) + sigmoid_points(z, z_y, lim, "x2", "y2", step=step) + [_marker(cost, epoch)], lim
+    return boundary_traces(grid, step=step) + sigmoid_points(z, z_y, lim, "x2", "y2", step=step) + [_marker(cost, epoch)], lim
 
 
 def _marker(cost, epoch):

@@ -58,7 +58,7 @@ def plane(lab: Lab, w=None, b=None, highlight=None, arrows=(), title="Decision b
     grid = probability_grid(lab.features, w, b, bounds, GRID)
     fig = F.plane_figure(grid, d.X, d.y, d.test, bounds, feature_names=axis_names(lab),
                          class_names=class_names(lab), highlight=highlight, arrows=arrows, title=title,
-                         highlight_name=_sample_name(lab, highlight))
+                         highlight_name=_sample_name(lab, highlight), step=_step(lab))
     if arrows:  # w drawn on the plane: one unit is as long on both axes, so "perpendicular" looks it
         fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return fig

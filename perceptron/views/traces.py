@@ -194,8 +194,9 @@ def point_traces(X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highl
     return traces
 
 
-def boundary_traces(grid, xaxis="x", yaxis="y"):
-    r"""σ over the plane as a heatmap and the curve ŷ = 0.5 (by marching squares) as a line.
+def boundary_traces(grid, xaxis="x", yaxis="y", step=False):
+    r"""σ over the plane as a heatmap and the curve ŷ = 0.5 (by marching squares) as a line; with ``step``
+    (Rosenblatt's rule) the heatmap is ŷ = step(z), 0 or 1, and the line is named z = 0 (where σ = 0.5).
 
     Parameters
     ----------
@@ -204,15 +205,15 @@ def boundary_traces(grid, xaxis="x", yaxis="y"):
     """
     xs, ys, P = grid
     cx, cy = ([], []) if P is None else level_curve(xs, ys, P, 0.5)
-    values = {} if P is None else {"z": rounded(P, 2)}
+    values = {} if P is None else {"z": rounded(np.where(P >= 0.5, 1.0, 0.0) if step else P, 2)}
     return [
         heatmap(
             x=rounded(xs, 3), y=rounded(ys, 3), **values, zmin=0, zmax=1, colorscale=HEAT,
-            zsmooth="fast", showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = σ(z)",
-            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z:.2f}<extra></extra>",
+            zsmooth="fast", showscale=False, xaxis=xaxis, yaxis=yaxis, name="ŷ = step(z)" if step else "ŷ = σ(z)",
+            hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z:" + (".0f" if step else ".2f") + "}<extra></extra>",
         ),
-        scatter(x=cx, y=cy, mode="lines", name="boundary ŷ = 0.5 (z = 0)", xaxis=xaxis, yaxis=yaxis,
-                line=dict(width=2.5, color="#333"), hoverinfo="skip", connectgaps=False),
+        scatter(x=cx, y=cy, mode="lines", name="boundary z = 0" if step else "boundary ŷ = 0.5 (z = 0)",
+                xaxis=xaxis, yaxis=yaxis, line=dict(width=2.5, color="#333"), hoverinfo="skip", connectgaps=False),
     ]
 
 

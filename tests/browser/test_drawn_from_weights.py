@@ -112,9 +112,10 @@ def check_neuron(drawn: dict, settings: Settings, lab: Lab) -> None:
     train_X, train_y = lab.points.train_X, lab.points.train_y
     bounds = plane_bounds(lab.dataset.X)
     P = sigma(phi(grid(bounds, 40), settings, train_X) @ w + b).reshape(40, 40)
-    heat = trace(drawn, "ŷ = σ(z)")
-    np.testing.assert_allclose(np.array(heat["z"], dtype=float), P, rtol=0, atol=TOL)
-    line = trace(drawn, "boundary ŷ = 0.5 (z = 0)")
+    step = settings.mode == "rosenblatt"  # Rosenblatt's rule: the plane shows step(z), 0 or 1
+    heat = trace(drawn, "ŷ = step(z)" if step else "ŷ = σ(z)")
+    np.testing.assert_allclose(np.array(heat["z"], dtype=float), (P >= 0.5).astype(float) if step else P, rtol=0, atol=TOL)
+    line = trace(drawn, "boundary z = 0" if step else "boundary ŷ = 0.5 (z = 0)")
     on_level(line["x"], line["y"], np.linspace(*bounds[0], 40), np.linspace(*bounds[1], 40), P)
     assert (len(line["x"]) > 0) == bool(np.any(P > 0.5) and np.any(P < 0.5))
     z = phi(train_X, settings, train_X) @ w + b

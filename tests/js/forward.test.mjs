@@ -124,6 +124,8 @@ describe("the neuron's figure from (w, b)", () => {
     assert.deepEqual(updates.find((u) => u.trace === 3).x, [60, 60]);
     assert.deepEqual(updates.find((u) => u.trace === 3).y, [1, 1]);
     assert.match(updates.find((u) => u.trace === 2).text[0], /^z=−200<br>ŷ=step\(z\)=0$/);
+    const heat = updates.find((u) => u.trace === 0).z.flat();
+    assert.ok(heat.every((v) => v === 0 || v === 1) && heat.includes(0) && heat.includes(1));  // the plane: step(z)
   });
 
   test("a weight sent as null (the run diverged) draws gaps, not zeros", () => {
