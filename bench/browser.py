@@ -20,9 +20,10 @@ import base64
 import time
 import zlib
 
+from perceptron.data.csv_io import MAX_ROWS
 from testing.servers import VIEWPORT, StreamlitServer, chromium
 
-from .browser_rows import cold_row, hidden_step_row, play_row, play_stride_row, step_rows
+from .browser_rows import cold_row, hidden_step_row, play_row, play_stride_row, step_rows, upload_step_row
 from .common import Row
 from .page_scripts import (
     CHARTS_DRAWN,
@@ -46,6 +47,8 @@ STEPS_SERVER = 20  # Steps timed from DevTools frame events (after the latency S
 WARMUP_STEPS = 3
 COLD_RUNS = 5
 PLAY_SECONDS = 5.0
+UPLOAD_ROWS = MAX_ROWS  # the largest CSV the app takes
+STEPS_UPLOAD = 10
 PLAY_STRIDE = 5  # epochs a frame for the second Play row (the neuron page's "Play: epochs per frame")
 STEP_TIMEOUT_MS = 15_000
 PART_BUDGET = 280.0  # seconds for the whole browser part; loops stop early past it
@@ -220,6 +223,31 @@ def measure_server_net(page, count: int, deadline: float) -> list[float]:
     return out
 
 
+def upload_csv(rows: int) -> bytes:
+    """A CSV of ``rows`` points, two overlapping blobs (seeded): what a student might upload at the app's limit."""
+    import numpy as np
+
+    rng = np.random.default_rng(15)
+    y = np.arange(rows) % 2
+    X = rng.normal(size=(rows, 2)) + np.where(y[:, None] == 1, 1.0, -1.0)
+    return ("x1,x2,label\n" + "".join(f"{a:.4f},{b:.4f},{c}\n" for (a, b), c in zip(X, y, strict=True))).encode()
+
+
+def measure_upload_steps(page, base: str, rows: int, count: int, deadline: float) -> dict:
+    """Upload a CSV of ``rows`` points on the Dataset page, go to Gradient descent by the sidebar (the same
+    session), and time ``count`` Steps as :func:`measure_steps` does."""
+    page.goto(f"{base}/Dataset")
+    settle(page, quiet=400)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": "large.csv", "mimeType": "text/csv", "buffer": upload_csv(rows)}])
+    page.get_by_text(f"Loaded {rows:,} points").or_(page.get_by_text(f"Loaded {rows} points")).first.wait_for(timeout=60_000)
+    settle(page, quiet=400)
+    page.locator('[data-testid="stSidebar"] a', has_text="Gradient descent").first.click()
+    page.wait_for_selector(".js-plotly-plot", timeout=60_000)
+    settle(page, quiet=600)
+    return measure_steps(page, count, deadline)
+
+
 def measure_play(page) -> dict:
     settle(page, quiet=300)
     if not page.evaluate(CLICK_BUTTON, "Play"):
@@ -303,10 +331,14 @@ def run(env: dict | None = None) -> list[Row]:
             hidden = measure_steps(page, STEPS_HIDDEN, deadline)
             errors_hidden = list(page.js_errors)
             ctx.close()
+
+            ctx, page = new_page(browser)
+            upload = measure_upload_steps(page, server.url, UPLOAD_ROWS, STEPS_UPLOAD, deadline)
+            ctx.close()
         rss = server.rss_mb()
     rows += step_rows(s200, s2000, errors200 + errors2000)
     rows.insert(2, hidden_step_row(hidden, s200, errors_hidden, HIDDEN_PAGE))
-    rows += [play_row(play), play_stride_row(play_fast, PLAY_STRIDE), cold_row(cold)]
+    rows += [upload_step_row(upload, UPLOAD_ROWS), play_row(play), play_stride_row(play_fast, PLAY_STRIDE), cold_row(cold)]
     if rss:
         rows[-1].extra["server_rss_mb_after_browser_part"] = round(rss, 1)
     return rows
