@@ -77,10 +77,12 @@ def input_names(lab: NetLab) -> list[str]:
 # --- the combined figure ------------------------------------------------------------------------
 
 
-def _grid(lab: NetLab, bounds, res: int):
-    """A res × res grid over the plane: its axes and its points through the feature pipeline."""
+def _grid(lab: NetLab, bounds, res: int, points: bool = True):
+    """A res × res grid over the plane: its axes and (``points``) its points through the feature pipeline."""
     (x0, x1), (y0, y1) = bounds
     xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+    if not points:  # the browser computes the values (live.py): only the axes are needed
+        return xs, ys, None
     gx, gy = np.meshgrid(xs, ys)
     return xs, ys, lab.features.transform(np.column_stack([gx.ravel(), gy.ravel()]))
 
@@ -111,16 +113,16 @@ def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds, full: bool = Tru
     the maps and lines without their values, which the browser computes from the weights (:mod:`.live`).
     """
     p = hist.params(k)
-    xs, ys, G = _grid(lab, bounds, GRID)
+    xs, ys, G = _grid(lab, bounds, GRID, full)
     line = boundary_traces((xs, ys, net.forward(G, p).y_hat.reshape(GRID, GRID) if full else None))[1]
-    xs, ys, G = _grid(lab, bounds, HEAT_GRID)
+    xs, ys, G = _grid(lab, bounds, HEAT_GRID, full)
     Y = net.forward(G, p).y_hat.reshape(HEAT_GRID, HEAT_GRID) if full else None
     traces = [_map(xs, ys, Y, colorscale=HEAT, name="ŷ = σ(z)",
                    hovertemplate="x₁=%{x}<br>x₂=%{y}<br>ŷ=%{z:.2f}<extra></extra>"), line]
     traces.append(_marker(hist, k))
-    ts, us, T = _grid(lab, bounds, THUMB)
+    ts, us, T = _grid(lab, bounds, THUMB, full)
     A = net.hidden_grid(T, p).reshape(p.h, THUMB, THUMB) if full else [None] * p.h
-    ls, ms, T = _grid(lab, bounds, THUMB_LINE)
+    ls, ms, T = _grid(lab, bounds, THUMB_LINE, full)
     B = net.hidden_grid(T, p).reshape(p.h, THUMB_LINE, THUMB_LINE) if full else None
     heat, lines = [], []
     for j in range(p.h):

@@ -89,10 +89,10 @@ def descent_spec(lab: Lab, k: int | None = None, *, full: bool = False) -> dict:
     d, h = lab.dataset, lab.history
     k = lab.epoch if k is None else k
     bounds = plane_bounds(d.X)
-    X, y, *_ = lab.design()
+    y = lab.points.train_y
     if full:
-        grid, z = _moving_parts(lab, k, bounds, X)
-    else:
+        grid, z = _moving_parts(lab, k, bounds, lab.design()[0])
+    else:  # only the grid's axes: the features and z are the browser's work
         (x0, x1), (y0, y1) = bounds
         grid, z = (np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID), None), None
     out = F.descent_spec(grid, d.X, d.y, d.test, bounds, z, y, h.cost, h.test_cost, h.accuracy, k,
