@@ -22,6 +22,13 @@ _CONTENT_HEIGHT = """
   .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))
 """
 
+# Finite CSS animations and transitions still running (a tooltip fading in, a popover sliding):
+# axe would judge a half-transparent frame of them, which no one reads. Endless ones (a spinner) do not count.
+_ANIMATING = """
+() => document.getAnimations().filter(a => a.playState === 'running'
+  && !(a.effect && a.effect.getComputedTiming().iterations === Infinity)).length
+"""
+
 _RUN = """
 async (tags) => {
   const result = await window.axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
@@ -52,10 +59,23 @@ def tall_viewport(page) -> dict:
     return size
 
 
-def axe_violations(page) -> list[dict]:
-    """The WCAG 2.1 A/AA violations axe-core finds on the whole page (viewport as tall as the content)."""
+def axe_violations(page, hover=None, shows=None) -> list[dict]:
+    """The WCAG 2.1 A/AA violations axe-core finds on the whole page (viewport as tall as the content).
+
+    The mouse is first moved off the page's elements, so no tooltip starts to fade in while axe
+    reads the colours; with ``hover`` (a locator) it rests on that element instead, and axe runs
+    once what that shows (``shows``, e.g. its tooltip) is there and has finished fading in.
+    """
     size = tall_viewport(page)
     try:
+        if hover is None:
+            page.mouse.move(0, 0)
+        else:
+            hover.hover()
+            if shows is not None:
+                shows.wait_for(timeout=30_000)
+        # judge the page as it settles, not a frame of a fade (a fuse, not a speed limit)
+        page.wait_for_function(f"() => ({_ANIMATING})() === 0", timeout=30_000, polling=50)
         if not page.evaluate("() => Boolean(window.axe)"):
             page.add_script_tag(content=axe_source())
         return page.evaluate(_RUN, WCAG_TAGS)

@@ -28,6 +28,12 @@ def test_axe_finds_no_wcag_violations(page, app_url, path):
         step(page)
         found = axe_violations(page)
         assert not found, f"axe on {path} after a Step:\n{describe(found)}"
+        # the button's shortcut hint (its tooltip), shown in full, is read like any other text
+        button = page.get_by_role("button", name=STEPPING[path])
+        tip = page.locator(".stTooltipContent").filter(has_text="Keyboard")
+        found = axe_violations(page, hover=button, shows=tip)
+        assert tip.is_visible(), "the Step button's tooltip was not shown while axe ran: nothing was checked"
+        assert not found, f"axe on {path} with the Step button's tooltip shown:\n{describe(found)}"
     assert_no_app_error(page)
 
 
