@@ -6,6 +6,7 @@ from perceptron.session.netlab import DATASET_LABELS
 from perceptron.session.settings import MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES
 from perceptron.views import alt
 from perceptron.views import netscenes as S
+from perceptron.views.latex import stacked
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, training
 from perceptron.web.draw import show
@@ -67,13 +68,15 @@ def views():
     show(S.diagram_spec(net), key="hidden_net", alt=alt.network_alt(net))  # redrawn with the server's answer
     st.markdown("**Forward**, layer by layer: each hidden unit is a neuron on the inputs; "
                 "the output is a neuron on the hidden activations.")
-    st.latex(S.block(S.forward_lines(net)))  # one block each: typesetting is most of the browser's work per Step
+    for line in S.forward_lines(net):  # one display a line, as on the other pages: on a phone each scrolls alone
+        st.latex(stacked(line))
     w2, W1 = S.weight_names(net)
     st.markdown(f"**Backward**: the chain rule for the output weight {w2} and the hidden weight {W1} (from input "
                 f"{names[net.feature]} to unit {net.unit + 1}). The hidden weight's product has two more factors: how "
-                f"the output depends on the unit ({w2}), and the unit's own slope σ′. Finite differences, which know "
-                "nothing of the chain rule, must give the same numbers.")
-    st.latex(S.block(S.backward_lines(net) + [S.gradient_line(net)]))
+                f"the output depends on the unit ({w2}), and the unit's own slope σ′. Finite differences (ε = {S.FD_EPS_TEXT}), which "
+                "know nothing of the chain rule, must give the same numbers.")
+    for line in [*S.backward_lines(net), *S.gradient_lines(net)]:
+        st.latex(stacked(line))
     sync_link(lab)  # the address bar follows a Step (this fragment reruns alone)
 
 

@@ -25,6 +25,7 @@ from perceptron.session.lab import Lab
 from perceptron.session.netlab import NetLab
 from perceptron.session.settings import MAX_EPOCHS, MAX_HIDDEN, NetSettings, Settings
 from perceptron.views import netscenes as S
+from perceptron.views.latex import GO_ON
 from perceptron.web import chart as component
 
 # .streamlit/config.toml redacts exception messages; the tests need to read them.
@@ -100,21 +101,15 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def latex_lines(at: AppTest) -> list[str]:
-    """The page's LaTeX lines (each block of lines is one element: :func:`netscenes.block`)."""
-    out = []
-    for e in at.latex:
-        body = e.value.strip().removeprefix("$$").removesuffix("$$").strip()
-        assert body.startswith(r"\begin{gathered} ") and body.endswith(r" \end{gathered}"), body[:60]
-        out += [unstacked(line) for line in
-                body.removeprefix(r"\begin{gathered} ").removesuffix(r" \end{gathered}").split(S.LINE_BREAK)]
-    return out
+    """The page's LaTeX lines, one element each, back on one row each."""
+    return [unstacked(e.value.strip().removeprefix("$$").removesuffix("$$").strip()) for e in at.latex]
 
 
 def unstacked(line: str) -> str:
     """A line written one relation a row (latex.stacked) back on one row: the arithmetic is the same."""
     if not line.startswith(r"\begin{aligned}"):
         return line
-    flat = line.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").replace("&", "").replace(r"\\", " ")
+    flat = line.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").replace(GO_ON.strip(), " ").replace("&", "").replace(r"\\", " ")
     return " ".join(flat.split())
 
 
@@ -277,6 +272,8 @@ def test_the_latex_numbers_are_the_engines_chain_rule_for_the_chosen_sample():
     assert number_before(checks[0], r"\quad (\text{chain rule") == pytest.approx(L.dC_dw2_i[s, j], rel=1e-3)
     assert number_before(checks[1], r"\quad (\text{chain rule") == pytest.approx(L.dC_dW1_i[s, i, j], rel=1e-3)
     total = next(v for v in lines if v.startswith(r"\text{all }"))
+    assert last_number(total) == pytest.approx(L.dw2[j], rel=1e-3)
+    total = next(v for v in lines if v.startswith(r"\frac{\partial C}{\partial W^{(1)}_{23}} = "))
     assert last_number(total) == pytest.approx(L.dW1[i, j], rel=1e-3)
 
 

@@ -134,7 +134,7 @@ def latex(at: AppTest) -> list[str]:
 def unstack(line: str) -> str:
     if not (line.startswith(r"\begin{aligned}") and line.endswith(r"\end{aligned}")):
         return line
-    line = line.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").replace("&", "").replace(r"\\", " ")
+    line = line.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").replace(L.GO_ON.strip(), " ").replace("&", "").replace(r"\\", " ")
     return " ".join(line.split())
 
 

@@ -33,6 +33,7 @@ from streamlit.testing.v1 import AppTest
 from chart_js import drawn
 from perceptron.session.lab import Lab
 from perceptron.session.settings import Settings
+from perceptron.views.latex import GO_ON
 
 streamlit.config.set_option("client.showErrorDetails", "full")
 getcontext().prec = 60
@@ -206,19 +207,19 @@ def lines_of(block: str) -> list[str]:
 
 def unstack(piece: str) -> str:
     """An ``aligned`` block written as one line (``a &= b \\\\ &= c`` → ``a = b = c``), as a student reads it;
-    a long sum's continuation rows (``\\\\ &\\quad +``) are joined with their +."""
+    a long sum's or product's continuation rows (``\\\\ &\\qquad +``, ``latex.GO_ON``) are joined with their operator."""
     piece = piece.strip()
     if not (piece.startswith(r"\begin{aligned}") and piece.endswith(r"\end{aligned}")):
         return piece
     piece = piece.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
-    piece = piece.replace(r"\\ &\quad +", "+").replace("&", "").replace(r"\\", " ")
+    piece = piece.replace(GO_ON.strip(), " ").replace("&", "").replace(r"\\", " ")
     return " ".join(piece.split())
 
 
 def equations(line: str) -> list[tuple[list[str], str, str]]:
     """``(sides, relation, result)`` of each equation in a line: the line is cut at ``\\quad`` (a note, or
     a second equation), each part at its top-level ``=``/``\\approx``; the last side is the result."""
-    line = re.sub(r"\\(begin|end)\{aligned\}", "", line).replace(r"\\ &\quad +", "+").replace("&", "")
+    line = re.sub(r"\\(begin|end)\{aligned\}", "", line).replace(GO_ON.strip(), " ").replace("&", "")
     line = line.replace(r"\\", " ").replace(r"\Big|_i", "").replace(r"{\textstyle\sum_k}", "").replace(r"{\textstyle\sum_i}", "")
     out = []
     for part in re.split(r"\\quad", line):

@@ -6,6 +6,8 @@ and the Markdown export pastes the same lines into homework.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..engine.neuron import sigmoid
@@ -29,9 +31,12 @@ def stacked(line: str) -> str:
     (``\leftarrow`` too: an update's rule gets the first row) so that its result has a short row of its own: on a phone (390 px) a one-line chain is wider than the
     screen, and the scrolled-off part was the result. A note after ``\quad`` gets its own row; a line
     already in rows (``aligned``, ``gathered``) is written again the same way; a line with one relation is
-    returned as it is. The arithmetic is unchanged, so the line holds as before.
+    returned as it is. A long sum or product broken across rows (a row that goes on with ``+`` or
+    ``\cdot``: :data:`GO_ON`) keeps its breaks, indented under its relation; a left side with a sum
+    gets a row of its own. The arithmetic is unchanged,
+    so the line holds as before.
     """
-    flat = line
+    flat = _GO_ON_IN.sub(_KEEP, line)
     if r"\begin{aligned}" in flat:
         flat = flat.replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "").replace("&", "")
         flat = " ".join(flat.replace(r"\\", " ").split())
@@ -49,12 +54,20 @@ def stacked(line: str) -> str:
         depth += (head[k] in "{(") - (head[k] in "})")
         k += 1
     parts.append(head[start:].strip())
-    if len(rels) < 2:
-        return line
+    if len(rels) < 2:  # a sum or product broken across rows stays in rows, however few its relations
+        return line if _KEEP not in flat or r"\begin{aligned}" in line else rf"\begin{{aligned}} &{line} \end{{aligned}}"
     rows = [f"{parts[0]} &{rels[0]} {parts[1]}"] + [f"&{r} {p}" for r, p in zip(rels[1:], parts[2:], strict=True)]
+    if r"\sum" in parts[0]:  # a wide left side (the slip's sum over inputs) gets a row of its own
+        rows[0:1] = [f"&{parts[0]}", f"&{rels[0]} {parts[1]}"]
     if note.strip():
         rows.append(rf"&\quad {note.strip()}")
-    return r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}"
+    return (r"\begin{aligned} " + r" \\ ".join(rows) + r" \end{aligned}").replace(_KEEP, GO_ON)
+
+
+# A row break inside a sum or product: the next row goes on with the operator, indented under the relation.
+GO_ON = r" \\ &\qquad "
+_GO_ON_IN = re.compile(r"\s*\\\\\s*&\\q?quad\s*(?=[+-]|\\cdot)")
+_KEEP = " \x00 "  # a break kept while the line is taken apart at its relations
 
 
 def _sum(terms: list[str]) -> str:
@@ -78,7 +91,7 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -
     products = x * w
     s = float(products.sum())
     z = s + float(b)
-    terms = _sum([rf"@{j}p \cdot @{d + j}p" for j in range(d)])
+    terms = (GO_ON + "+ ").join(rf"@{j}p \cdot @{d + j}p" for j in range(d))  # a product a row: both signed, wide
     prods = _sum([f"@{2 * d + j}p" for j in range(d)])
     weighted = equation(
         rf"\begin{{aligned}} x \cdot w &= {terms} \\ &@eq {prods} @eq @r \end{{aligned}}",

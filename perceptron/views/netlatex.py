@@ -17,8 +17,11 @@ import numpy as np
 from ..engine import network as net
 from ..engine.neuron import sigmoid
 from ..session.netlab import NetLab
-from .latex import dC_dyhat_line, stacked
+from .latex import GO_ON, dC_dyhat_line
 from .worked import equation, num, sigmoid_of
+
+FD_EPS = 1e-6  # the step of the finite-difference check
+FD_EPS_TEXT = "10" + str(round(math.log10(FD_EPS))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def ledger(lab: NetLab, k: int | None = None) -> net.NetLedger:
@@ -34,10 +37,11 @@ def _x(lab: NetLab, j: int) -> str:
     return f"x_{{i{j + 1}}}"
 
 
-def _sum(terms, per_row: int = 4) -> str:
-    """Terms joined by +, broken into rows of ``per_row`` inside an aligned block (long sums stay on screen)."""
+def _sum(terms, per_row: int = 2) -> str:
+    """Terms joined by +, ``per_row`` to a row (:data:`~perceptron.views.latex.GO_ON`): on a phone a row of
+    two products is about as wide as the screen, so a long sum stays on it."""
     rows = [" + ".join(terms[r : r + per_row]) for r in range(0, len(terms), per_row)]
-    return r" \\ &\quad + ".join(rows)
+    return (GO_ON + "+ ").join(rows)
 
 
 def _dot(n: int, bias: bool = True):
@@ -55,7 +59,7 @@ def forward_lines(lab: NetLab, k: int | None = None) -> list[str]:
     lines = []
     for u in range(p.h):
         terms = [rf"@{j}p \cdot @{p.d + j}p" for j in range(p.d)] + [f"@{2 * p.d}p"]
-        z = equation(rf"z^{{(1)}}_{u + 1} &= {_sum(terms)} @eq @r", _dot(p.d),
+        z = equation(rf"z^{{(1)}}_{u + 1} &= {_sum(terms, per_row=1)} @eq @r", _dot(p.d),  # x·W: both signed, wide
                      [*x, *p.W1[:, u], float(p.b1[u])], float(L.z1[i, u]))
         a = equation(rf"a^{{(1)}}_{u + 1} = \sigma(@0) @eq @r", sigmoid_of, [float(L.z1[i, u])], float(L.a1[i, u]))
         lines.append(rf"\begin{{aligned}} {z}, \quad {a} \end{{aligned}}" if p.d <= 3
@@ -93,19 +97,19 @@ def backward_lines(lab: NetLab, k: int | None = None) -> list[str]:
                  product, [A, B, float(L.a1[i, u])], float(L.dC_dw2_i[i, u])),
         equation(rf"\frac{{\partial C}}{{\partial {W1}}}\Big|_i = \frac{{\partial C}}{{\partial \hat y_i}} \cdot "
                  rf"\frac{{\partial \hat y_i}}{{\partial z^{{(2)}}}} \cdot {w2} \cdot \sigma'(z^{{(1)}}_{u + 1}) \cdot {_x(lab, j)}"
-                 r" = @0p \cdot @1p \cdot @2p \cdot @3p \cdot @4p @eq @r", product,
+                 rf" = @0p \cdot @1p \cdot @2p {GO_ON} \cdot @3p \cdot @4p @eq @r", product,
                  [A, B, float(p.w2[u]), s1, xj], float(L.dC_dW1_i[i, j, u])),
     ]
     fd_w2, fd_W1 = finite_differences(lab, k)
     for name, fd, exact in ((w2, fd_w2, L.dC_dw2_i[i, u]), (W1, fd_W1, L.dC_dW1_i[i, j, u])):
-        lines.append(
-            rf"\text{{check: }} \frac{{\tfrac1n L_i({name} + \varepsilon) - \tfrac1n L_i({name} - \varepsilon)}}"
-            rf"{{2\varepsilon}} = {num(fd)} \quad (\text{{chain rule: }} {num(exact)},\ \varepsilon = 10^{{-6}})"
+        lines.append(  # in rows: the difference quotient, its value, the chain rule's beside it (on a phone too)
+            rf"\begin{{aligned}} \text{{check: }} & \frac{{\tfrac1n L_i({name} + \varepsilon) - \tfrac1n L_i({name} - \varepsilon)}}"
+            rf"{{2\varepsilon}} \\ &= {num(fd)} \\ &\quad (\text{{chain rule: }} {{{num(exact)}}}) \end{{aligned}}"
         )
     return lines
 
 
-def finite_differences(lab: NetLab, k: int | None = None, eps: float = 1e-6) -> tuple[float, float]:
+def finite_differences(lab: NetLab, k: int | None = None, eps: float = FD_EPS) -> tuple[float, float]:
     r"""Central differences of sample i's share :math:`\frac1n L_i` of the cost in :math:`w^{(2)}_k` and
     :math:`W^{(1)}_{jk}`: independent of the chain rule, they must give its two products."""
     p = lab.params(k)
@@ -123,23 +127,13 @@ def finite_differences(lab: NetLab, k: int | None = None, eps: float = 1e-6) -> 
     return out[0], out[1]
 
 
-def gradient_line(lab: NetLab, k: int | None = None) -> str:
-    """Summed over every sample: the gradient the next update uses for the two explained weights."""
+def gradient_lines(lab: NetLab, k: int | None = None) -> list[str]:
+    """Summed over every sample: the gradient the next update uses for the two explained weights (a line each)."""
     L = ledger(lab, k)
     j, u = lab.feature, lab.unit
-    return (rf"\text{{all }} {L.n} \text{{ samples: }} \frac{{\partial C}}{{\partial w^{{(2)}}_{u + 1}}} = "
-            rf"{{\textstyle\sum_i}} \ldots = {num(L.dw2[u])}, \qquad \frac{{\partial C}}{{\partial W^{{(1)}}_{{{j + 1}{u + 1}}}}}"
-            rf" = {{\textstyle\sum_i}} \ldots = {num(L.dW1[j, u])}")
-
-
-LINE_BREAK = r" \\[6pt] "
-
-
-def block(lines: list[str]) -> str:
-    """Display lines as one LaTeX block: one element for the browser to typeset, not one per line. Each
-    line with two or more relations is written one relation a row (:func:`perceptron.views.latex.stacked`),
-    so that on a phone its result has a row of its own instead of running off the screen."""
-    return r"\begin{gathered} " + LINE_BREAK.join(map(stacked, lines)) + r" \end{gathered}"
+    return [rf"\text{{all }} {L.n} \text{{ samples: }} \frac{{\partial C}}{{\partial w^{{(2)}}_{u + 1}}} = "
+            rf"{{\textstyle\sum_i}} \ldots = {num(L.dw2[u])}",
+            rf"\frac{{\partial C}}{{\partial W^{{(1)}}_{{{j + 1}{u + 1}}}}} = {{\textstyle\sum_i}} \ldots = {num(L.dW1[j, u])}"]
 
 
 def weight_names(lab: NetLab) -> tuple[str, str]:

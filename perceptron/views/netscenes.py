@@ -20,12 +20,11 @@ from ..session.netlab import NetLab
 from . import live
 from .geometry import level_curve, plane_bounds
 from .netlatex import (
-    LINE_BREAK,
+    FD_EPS_TEXT,
     backward_lines,
-    block,
     finite_differences,
     forward_lines,
-    gradient_line,
+    gradient_lines,
     ledger,
     weight_names,
 )
@@ -47,8 +46,8 @@ from .traces import (
 )
 
 __all__ = [  # the page's names; the LaTeX ones live in netlatex
-    "COST_DIGITS", "FIXED", "LINE_BREAK", "backward_lines", "block", "diagram", "diagram_spec", "figure",
-    "figure_spec", "finite_differences", "forward_lines", "frames", "gradient_line", "input_names", "ledger",
+    "COST_DIGITS", "FD_EPS_TEXT", "FIXED", "backward_lines", "diagram", "diagram_spec", "figure",
+    "figure_spec", "finite_differences", "forward_lines", "frames", "gradient_lines", "input_names", "ledger",
     "step_frame", "weight_names",
 ]
 

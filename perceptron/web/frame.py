@@ -34,7 +34,10 @@ FRAME_CSS = (
     " radial-gradient(farthest-side at 0 50%, rgba(38, 48, 61, 0.3), rgba(38, 48, 61, 0)) left / 0.9em 100% no-repeat,"
     " radial-gradient(farthest-side at 100% 50%, rgba(38, 48, 61, 0.3), rgba(38, 48, 61, 0)) right / 0.9em 100%"
     " no-repeat;}"
-    ".katex-display:focus-visible {outline: 2px solid #4a6fa5; outline-offset: 2px;}</style>"
+    ".katex-display:focus-visible {outline: 2px solid #4a6fa5; outline-offset: 2px;}"
+    # On a phone a worked line's numbers at the body text's size (KaTeX's own 1.21em made two signed
+    # products wider than the screen); the large-type setting still wins (!important).
+    "@media (max-width: 480px) {.katex-display > .katex {font-size: 1em;}}</style>"
 )
 
 

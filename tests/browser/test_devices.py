@@ -423,10 +423,16 @@ def test_no_request_leaves_the_app(device, app_url):
     assert any(urlsplit(u).path.endswith("plotly-cartesian.min.js") for u in seen)
 
 
+# Worked lines wider than their column (each would have to be scrolled sideways to be read), with their LaTeX.
+WIDE_FORMULAS = """() => [...document.querySelectorAll('.katex-display')]
+  .filter(d => d.scrollWidth > d.clientWidth + 1)
+  .map(d => `formula ${d.scrollWidth} px wide in ${d.clientWidth} px: ` + (d.querySelector('annotation') || {}).textContent)"""
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_every_page_at_phone_and_tablet_size(device, app_url, artifacts, profile):
-    """No text of a chart covers other text or the toolbar, nothing is cut off; the sidebar starts
-    collapsed; a screenshot of each page for a person to look at (artifacts/screens/)."""
+    """No text of a chart covers other text or the toolbar, nothing is cut off, every worked line fits
+    its column; the sidebar starts collapsed; a screenshot of each page for a person to look at (artifacts/screens/)."""
     page = device(PROFILES[profile])
     screens = artifacts / "screens"
     screens.mkdir(exist_ok=True)
@@ -440,6 +446,8 @@ def test_every_page_at_phone_and_tablet_size(device, app_url, artifacts, profile
         assert_no_app_error(page)
         if found := page.evaluate(TEXT_PROBLEMS):
             problems[path] = found
+        if wide := page.evaluate(WIDE_FORMULAS):
+            problems[path] = [*problems.get(path, []), *wide]
         screenshot(page, screens / f"{profile}-{name}.png")
     assert not problems, problems
 
