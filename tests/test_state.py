@@ -433,3 +433,29 @@ def test_a_chunk_of_play_is_bounded_by_a_count_of_updates(which):
         assert shown and shown[-1] == run.epoch and trained >= 1
         assert _units(costs, *args, trained) <= max(PLAY_UPDATES, _units(costs, *args, 1)), trained
         assert len(shown) <= 45 and all(b - a == shown[1] - shown[0] for a, b in zip(shown, shown[1:], strict=False))
+
+
+@pytest.mark.parametrize("page", ["neuron", "network"])
+def test_a_chunk_of_play_frames_keeps_one_epoch_axis(page):
+    """Every frame of a Play chunk has the same epoch axis, reaching past the chunk by as much again: the
+    browser redraws the whole figure when an axis changes (~100 ms), so not at 10, 20, 50, … nor at each chunk."""
+    from perceptron.views import netscenes, scenes
+    from perceptron.views.traces import epoch_axis_top
+
+    if page == "neuron":
+        run = Lab.from_settings(Settings.from_query({"stride": "2"})[0])
+        frames, axis = (lambda shown: scenes.descent_frames(run, shown)), "xaxis3"
+    else:
+        run = NetLab.from_settings(NetSettings.from_query({"hstride": "2"})[0])
+        frames, axis = (lambda shown: netscenes.frames(run, shown)), "xaxis2"
+    tops = []
+    for _ in range(4):
+        shown = run.play_chunk(60)
+        assert len(shown) == 60 and shown[1] - shown[0] == 2
+        ranges = {tuple(f["layout"][axis]["range"]) for f in frames(shown)}
+        assert len(ranges) == 1, ranges
+        (low, top), = ranges
+        assert low == 0 and top == epoch_axis_top(2 * shown[-1] - shown[0]) >= shown[-1] + 118
+        tops.append(top)
+    # epochs 2–120, …, 362–480: the axis changes once in 480 epochs (at 362), where 10, 20, 50, … changed it 5 times
+    assert tops == [500, 500, 500, 1000]

@@ -203,9 +203,10 @@ def _marker(cost, epoch):
                    name=f"epoch {epoch}", showlegend=False, marker=dict(size=12, color=ACCENT))
 
 
-def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False):
+def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False, axis_to=0):
     """The titles and the epoch note; with ``step`` (Rosenblatt's rule) the middle view is the
-    step activation and the number on the right is the misclassified fraction, not a cost."""
+    step activation and the number on the right is the misclassified fraction, not a cost. The epoch
+    axis reaches ``axis_to`` too (Play: the last epoch of the frames sent, so it changes once a chunk)."""
     middle, right = ("Step activation", "Misclassified fraction") if step else ("Sigmoid", "Cost")
     titles = [
         dict(text=t, x=x, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False, font=dict(size=14))
@@ -213,7 +214,7 @@ def _descent_layout_update(epoch, cost, accuracy, lim, status="", step=False):
     ]
     titles.append(epoch_note(epoch, cost, accuracy, status, y=1.13,
                              measure="misclassified fraction" if step else "cost"))
-    out = dict(annotations=titles, xaxis3=dict(range=[0, epoch_axis_top(epoch)]))
+    out = dict(annotations=titles, xaxis3=dict(range=[0, epoch_axis_top(max(epoch, axis_to))]))
     if lim is not None:  # else the browser ranges the z axis (web/forward.js)
         out["xaxis2"] = dict(range=[-lim, lim])
     return out
@@ -265,7 +266,7 @@ def descent_figure(*args, **kwargs) -> go.Figure:
     return as_figure(descent_spec(*args, **kwargs))
 
 
-def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False, params=None):
+def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False, params=None, axis_to=0):
     """A partial update of :func:`descent_figure` to another epoch, for in-browser playback.
 
     Returns ``{"data": [...], "traces": [0..4], "layout": {...}}`` (plain JSON-able dicts). With
@@ -276,13 +277,13 @@ def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False, pa
     if params is not None:
         marker = _marker(cost, epoch)
         return {"params": params, "data": [{k: marker[k] for k in ("x", "y", "name")}], "traces": [DESCENT_DYNAMIC - 1],
-                "layout": _descent_layout_update(epoch, cost, accuracy, None, status, step)}
+                "layout": _descent_layout_update(epoch, cost, accuracy, None, status, step, axis_to)}
     dynamic, lim = _descent_dynamic(grid, z, z_y, cost, epoch, step)
     keep = ("x", "y", "z", "name", "text")  # only what moves (the marker is named by its epoch); the style stays
     data = [{k: v for k, v in t.items() if k in keep} for t in dynamic]
     data[0].pop("x"), data[0].pop("y")  # the heatmap's grid stays put; only its values change
     return {"data": data, "traces": list(range(DESCENT_DYNAMIC)),
-            "layout": _descent_layout_update(epoch, cost, accuracy, lim, status, step)}
+            "layout": _descent_layout_update(epoch, cost, accuracy, lim, status, step, axis_to)}
 
 
 def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool, step=False,

@@ -178,8 +178,8 @@ def _annotations(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
     return notes
 
 
-def _layout_update(lab: NetLab, hist: net.NetHistory, k: int, status: str = ""):
-    return dict(annotations=_annotations(lab, hist, k, status), xaxis2=dict(range=[0, epoch_axis_top(k)]))
+def _layout_update(lab: NetLab, hist: net.NetHistory, k: int, status: str = "", axis_to: int = 0):
+    return dict(annotations=_annotations(lab, hist, k, status), xaxis2=dict(range=[0, epoch_axis_top(max(k, axis_to))]))
 
 
 def figure_spec(lab: NetLab, k: int | None = None, *, full: bool = False) -> dict:
@@ -240,17 +240,19 @@ def figure(lab: NetLab, k: int | None = None):
     return as_figure(figure_spec(lab, k, full=True))
 
 
-def _frame(lab: NetLab, hist: net.NetHistory, k: int, status: str = "") -> dict:
+def _frame(lab: NetLab, hist: net.NetHistory, k: int, status: str = "", axis_to: int = 0) -> dict:
     """The partial update of :func:`figure_spec` to epoch k of ``hist``: its weights (the browser draws
     the maps and lines from them), the cost marker and the titles."""
     marker = _marker(hist, k)
     return {"params": live.network_params(hist.params(k)), "data": [{key: marker[key] for key in ("x", "y", "name")}],
-            "traces": [FIXED - 1], "layout": _layout_update(lab, hist, k, status)}
+            "traces": [FIXED - 1], "layout": _layout_update(lab, hist, k, status, axis_to)}
 
 
 def frames(lab: NetLab, epochs) -> list[dict]:
     """Partial updates of :func:`figure_spec` to each of ``epochs``, for playback in the browser."""
-    return [_frame(lab, lab.history, k, " · playing") for k in epochs]
+    epochs = list(epochs)
+    last = 2 * max(epochs, default=0) - min(epochs, default=0)  # the epoch axis: see scenes.descent_frames
+    return [_frame(lab, lab.history, k, " · playing", last) for k in epochs]
 
 
 def step_frame(lab: NetLab) -> dict | None:

@@ -117,9 +117,12 @@ def descent(lab: Lab, k: int | None = None):
 def descent_frames(lab: Lab, epochs) -> list[dict]:
     """In-browser playback of ``epochs`` (one frame each): each frame is the epoch's weights (the browser
     draws the moving traces from them, :mod:`.live`), its cost marker and its titles."""
-    h = lab.history
+    h, epochs = lab.history, list(epochs)
+    # the epoch axis set for this chunk and the next (as long again): one full redraw now and then, not
+    # one at each of 10, 20, 50, … and at each chunk's start
+    last = 2 * max(epochs, default=0) - min(epochs, default=0)
     return [F.descent_frame(None, None, None, h.cost, h.accuracy, k, " · playing", step=_step(lab),
-                            params=live.neuron_params(*h.params(k)))
+                            params=live.neuron_params(*h.params(k)), axis_to=last)
             for k in epochs]
 
 
