@@ -438,6 +438,17 @@ export function frameDelay(fps, elapsed) {
   return Math.max(0, 1000 / Math.max(0.1, fps || 15) - elapsed);
 }
 
+// When the next frame is due and how long until then (ms), at ``fps``, after the frame due at ``due``
+// (null: the first). Frames keep a steady clock: a frame drawn late (the page was busy, e.g. with
+// the next chunk of frames arriving) makes the next one come sooner, so the rate holds. Lateness of
+// more than a frame is not made up (no burst of frames after a long stall): the clock restarts.
+export function frameSchedule(due, now, fps) {
+  const period = 1000 / Math.max(0.1, fps || 15);
+  let next = (due == null ? now : due) + period;
+  if (next < now - period) next = now;
+  return { due: next, delay: Math.max(0, next - now) };
+}
+
 // Playback stopped on frame ``index`` of ``frames``: ``paused`` before the end (a later Play
 // resumes after it) or by a Pause (``pause``: also on the last frame, where it may have been
 // waiting for more; the frame on screen is kept, planUpdate's "hold"), ``end`` at the last frame.
@@ -1244,6 +1255,7 @@ function play(st, Plotly, start) {
   if (st.timer) clearTimeout(st.timer);
   st.playing = true;
   st.waitFrom = null;
+  st.due = null;
   // prefers-reduced-motion: a change a second at most, skipping frames (playPace says why)
   const pace = playPace(st.data.fps, matches("(prefers-reduced-motion: reduce)"));
   const run = st.run = (st.run || 0) + 1;
@@ -1264,12 +1276,15 @@ function play(st, Plotly, start) {
     if (a.end) { stopPlayback(st, true); return; }
     if (a.wait) {  // nothing drawn: the frame on screen stays until the next frames come
       if (st.waitFrom == null) st.waitFrom = now;
+      st.due = null;  // the clock starts again with the next frame drawn
       st.timer = setTimeout(() => after(performance.now()), frameDelay(cur.fps, 0));
       return;
     }
     st.waitFrom = null;
     st.next = nextLabel(cur, st.shown, pace.stride);
-    st.timer = setTimeout(step, frameDelay(pace.fps, now - t0));
+    const s = frameSchedule(st.due == null ? t0 : st.due, now, pace.fps);
+    st.due = s.due;
+    st.timer = setTimeout(step, s.delay);
   };
   const step = () => {
     if (!live()) return;

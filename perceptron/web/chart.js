@@ -6,7 +6,7 @@
 // everything lasting lives in ``parentElement.__nlChart``. Only the cleanup returned by the
 // *latest* call runs, when the element unmounts.
 import {
-  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, isClick, needsResize,
+  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, isClick, needsResize,
   nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize,
   stopState, subplotAt,
 } from "./chart_logic.js";
@@ -269,6 +269,7 @@ function play(st, Plotly, start) {
   if (st.timer) clearTimeout(st.timer);
   st.playing = true;
   st.waitFrom = null;
+  st.due = null;
   // prefers-reduced-motion: a change a second at most, skipping frames (playPace says why)
   const pace = playPace(st.data.fps, matches("(prefers-reduced-motion: reduce)"));
   const run = st.run = (st.run || 0) + 1;
@@ -289,12 +290,15 @@ function play(st, Plotly, start) {
     if (a.end) { stopPlayback(st, true); return; }
     if (a.wait) {  // nothing drawn: the frame on screen stays until the next frames come
       if (st.waitFrom == null) st.waitFrom = now;
+      st.due = null;  // the clock starts again with the next frame drawn
       st.timer = setTimeout(() => after(performance.now()), frameDelay(cur.fps, 0));
       return;
     }
     st.waitFrom = null;
     st.next = nextLabel(cur, st.shown, pace.stride);
-    st.timer = setTimeout(step, frameDelay(pace.fps, now - t0));
+    const s = frameSchedule(st.due == null ? t0 : st.due, now, pace.fps);
+    st.due = s.due;
+    st.timer = setTimeout(step, s.delay);
   };
   const step = () => {
     if (!live()) return;

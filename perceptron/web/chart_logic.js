@@ -165,6 +165,17 @@ export function frameDelay(fps, elapsed) {
   return Math.max(0, 1000 / Math.max(0.1, fps || 15) - elapsed);
 }
 
+// When the next frame is due and how long until then (ms), at ``fps``, after the frame due at ``due``
+// (null: the first). Frames keep a steady clock: a frame drawn late (the page was busy, e.g. with
+// the next chunk of frames arriving) makes the next one come sooner, so the rate holds. Lateness of
+// more than a frame is not made up (no burst of frames after a long stall): the clock restarts.
+export function frameSchedule(due, now, fps) {
+  const period = 1000 / Math.max(0.1, fps || 15);
+  let next = (due == null ? now : due) + period;
+  if (next < now - period) next = now;
+  return { due: next, delay: Math.max(0, next - now) };
+}
+
 // Playback stopped on frame ``index`` of ``frames``: ``paused`` before the end (a later Play
 // resumes after it) or by a Pause (``pause``: also on the last frame, where it may have been
 // waiting for more; the frame on screen is kept, planUpdate's "hold"), ``end`` at the last frame.

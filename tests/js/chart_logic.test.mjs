@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import {
-  afterFrame, clickEvent, figureAt, figureKey, figureWith, frameDelay, frameEvent, frameIndex, isClick, merge,
+  afterFrame, clickEvent, figureAt, figureKey, figureWith, frameDelay, frameEvent, frameSchedule, frameIndex, isClick, merge,
   needsResize, nextFrame, planUpdate, pointInfo, previewPlan, resumeFrom, stopState, subplotAt, WAIT_FUSE,
 } from "../../perceptron/web/chart_logic.js";
 
@@ -315,6 +315,28 @@ describe("playback frames", () => {
     const d = chartData({ more_at: 2 });
     assert.equal(afterFrame(d, 3, "sig-a").more, false);
     assert.equal(afterFrame(chartData({ more_at: 2, frames_sig: "sig-b" }), 3, "sig-a").more, true);
+  });
+
+  test("frameSchedule: a steady clock that makes up a late frame, but not a long stall", () => {
+    // on time: the next frame one period after the last was due
+    assert.deepEqual(frameSchedule(1000, 1010, 20), { due: 1050, delay: 40 });
+    // the page was busy: the frame due at 1050 was drawn at 1080, so the next comes 20 ms later, at 1100
+    assert.deepEqual(frameSchedule(1050, 1080, 20), { due: 1100, delay: 20 });
+    // 1.5 periods late: one frame made up at once
+    assert.deepEqual(frameSchedule(1000, 1075, 20), { due: 1050, delay: 0 });
+    // a stall of several periods: the clock restarts now, no burst of catch-up frames
+    assert.deepEqual(frameSchedule(1000, 1400, 20), { due: 1400, delay: 0 });
+    assert.deepEqual(frameSchedule(1400, 1400, 20), { due: 1450, delay: 50 });
+    // the first frame: one period after now; a rate of 30 frames a second holds over many frames
+    assert.deepEqual(frameSchedule(null, 500, 10), { due: 600, delay: 100 });
+    let due = 0, now = 0, drawn = 0;
+    for (let k = 0; k < 300; k++) {
+      const s = frameSchedule(due, now, 30);
+      due = s.due;
+      now += s.delay + (k % 60 === 0 ? 50 : 5);  // a frame takes 5 ms to draw, every 60th 50 ms (a chunk arrives)
+      drawn += 1;
+    }
+    assert.ok(Math.abs(drawn / (now / 1000) - 30) < 0.2, `${drawn / (now / 1000)} frames a second`);
   });
 
   test("frameDelay: 1/fps seconds less the drawing time, never negative", () => {
