@@ -438,6 +438,25 @@ export function frameDelay(fps, elapsed) {
   return Math.max(0, 1000 / Math.max(0.1, fps || 15) - elapsed);
 }
 
+// A part of the figure sent once and then named by its id (chart.py's share_parts: the training
+// samples, ``{"$part": id, "value": ...}`` the first time, ``{"$part": id}`` after). Returns the spec
+// with the part's value, kept in ``cache`` (a Map, at most ``keep`` parts: the oldest go first), or
+// ``missing``: the id the cache lacks (the page is asked to send it again).
+export function resolveParts(spec, cache, keep = 8) {
+  const model = spec && spec.model;
+  const part = model && model.samples;
+  if (!part || typeof part !== "object" || !("$part" in part)) return { spec, missing: null };
+  const id = part.$part;
+  if ("value" in part) {
+    cache.delete(id);
+    cache.set(id, part.value);
+    while (cache.size > keep) cache.delete(cache.keys().next().value);
+  } else if (!cache.has(id)) {
+    return { spec: null, missing: id };
+  }
+  return { spec: { ...spec, model: { ...model, samples: cache.get(id) } }, missing: null };
+}
+
 // When the next frame is due and how long until then (ms), at ``fps``, after the frame due at ``due``
 // (null: the first). Frames keep a steady clock: a frame drawn late (the page was busy, e.g. with
 // the next chunk of frames arriving) makes the next one come sooner, so the rate holds. Lateness of
@@ -1370,9 +1389,17 @@ function pageOnce() {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
-  if (!data || !data.spec) return;
+  const { parentElement, setStateValue, setTriggerValue } = component;
+  if (!component.data || !component.data.spec) return;
   pageOnce();
+  // the training samples come once per session, then by name (chart.py's share_parts)
+  const parts = window.__nlParts || (window.__nlParts = new Map());
+  const { spec, missing } = resolveParts(component.data.spec, parts);
+  if (missing) {  // not kept here (a reload of the module, say): the page sends them again
+    setStateValue("missing", `${missing}@${Date.now()}`);
+    return;
+  }
+  const data = { ...component.data, spec };
   let st = parentElement.__nlChart;
   if (!st) {
     const div = document.createElement("div");

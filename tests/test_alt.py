@@ -49,7 +49,7 @@ def charts(at: AppTest) -> dict[str, dict]:
     out = {}
     for c in at.get("bidi_component"):
         if c.proto.component_name.endswith(component.COMPONENT_NAME):
-            out[c.proto.id.rsplit("-", 1)[-1]] = drawn(json.loads(c.proto.json))
+            out[c.proto.id.rsplit("-", 1)[-1]] = drawn(json.loads(c.proto.json), at)
     return out
 
 

@@ -78,7 +78,7 @@ def chart(at: AppTest, key: str) -> dict:
     """The data the chart component ``key`` received (``spec`` is the figure)."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"expected one chart {key!r}, found {[c.proto.id for c in at.get('bidi_component')]}"
-    return drawn(json.loads(found[0].proto.json))
+    return drawn(json.loads(found[0].proto.json), at)
 
 
 def trace(spec: dict, name: str) -> dict:
@@ -720,3 +720,39 @@ def test_play_asks_for_more_and_hears_when_there_is_no_more():
     data = chart(at, "descent")
     assert at.session_state["lab"].epoch == limit and data["playing"] and not data.get("more_at")
     assert len(data["frames"]) == limit - 21, "the frames still to play stay"
+
+
+def test_the_training_samples_are_sent_once_per_dataset():
+    """The descent figure's samples (the browser's inputs for drawing from the weights) travel on the first
+    run only; a Step names them by id; a new dataset sends the new ones (chart.py's share_parts)."""
+    def samples(at):
+        found = [c for c in at.get("bidi_component") if c.proto.id.endswith("-descent")]
+        return json.loads(found[0].proto.json)["spec"]["model"]["samples"]
+
+    at = open_app(DESCENT, query={"n": "300"})
+    first = samples(at)
+    assert set(first) == {"$part", "value"} and len(first["value"]["x1"]) == at.session_state["lab"].points.train_X.shape[0]
+    click(at, "step")
+    assert samples(at) == {"$part": first["$part"]}  # named, not sent
+    assert chart(at, "descent")["sent"]["model"]["samples"] == first["value"]  # and they are the same points
+    at = go(at, DATASET)
+    at.selectbox(key=f"ds_preset_{at.session_state['lab'].version}").set_value("moons").run()
+    at = go(ok(at), DESCENT)
+    moved = samples(at)
+    assert moved["$part"] != first["$part"] and "value" in moved
+
+
+def test_share_parts_remembers_a_few_ids():
+    from perceptron.web.chart import SHARED_PARTS_KEPT, share_parts
+
+    sent = []
+    for k in range(SHARED_PARTS_KEPT + 2):
+        spec, sent = share_parts({"data": [], "model": {"samples": {"x1": [k]}}}, sent)
+        assert "value" in spec["model"]["samples"]
+    assert len(sent) == SHARED_PARTS_KEPT
+    spec, again = share_parts({"data": [], "model": {"samples": {"x1": [SHARED_PARTS_KEPT + 1]}}}, sent)
+    assert set(spec["model"]["samples"]) == {"$part"} and again == sent
+    spec, _ = share_parts({"data": [], "model": {"samples": {"x1": [0]}}}, sent)  # forgotten: sent again
+    assert "value" in spec["model"]["samples"]
+    plain = {"data": [], "model": {"kind": "network"}}
+    assert share_parts(plain, sent) == (plain, sent)

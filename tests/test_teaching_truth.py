@@ -341,7 +341,7 @@ def result_of(lines: list[str], start: str) -> str:
 def chart(at: AppTest, key: str) -> dict:
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1
-    return drawn(json.loads(found[0].proto.json))
+    return drawn(json.loads(found[0].proto.json), at)
 
 
 def ledger_frame(at: AppTest):

@@ -7,7 +7,7 @@
 // *latest* call runs, when the element unmounts.
 import {
   adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, isClick, needsResize,
-  nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize,
+  nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize, resolveParts,
   stopState, subplotAt,
 } from "./chart_logic.js";
 import { heatRGBA, linePath, quickChanges, zoomed } from "./redraw.js";
@@ -384,9 +384,17 @@ function pageOnce() {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue, setTriggerValue } = component;
-  if (!data || !data.spec) return;
+  const { parentElement, setStateValue, setTriggerValue } = component;
+  if (!component.data || !component.data.spec) return;
   pageOnce();
+  // the training samples come once per session, then by name (chart.py's share_parts)
+  const parts = window.__nlParts || (window.__nlParts = new Map());
+  const { spec, missing } = resolveParts(component.data.spec, parts);
+  if (missing) {  // not kept here (a reload of the module, say): the page sends them again
+    setStateValue("missing", `${missing}@${Date.now()}`);
+    return;
+  }
+  const data = { ...component.data, spec };
   let st = parentElement.__nlChart;
   if (!st) {
     const div = document.createElement("div");

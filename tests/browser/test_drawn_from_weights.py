@@ -296,3 +296,27 @@ def test_a_step_drawn_by_the_chart_itself_is_what_plotly_draws(app_url, new_page
     assert moved, "nothing moved"
     np.testing.assert_allclose(quick["heat"], whole["heat"], atol=2)
     assert quick["heat"] != before["heat"]
+
+
+def test_samples_the_chart_lost_are_sent_again(app_url, new_page):
+    """The training samples come once per session, then by their id (chart.py's share_parts). A chart that
+    no longer has them (here: its store emptied) asks for them, and draws the next Step right."""
+    link = dict(dataset="moons", maps="x1*x2", standardize=1, init_seed=5, epoch=3, n=100)
+    settings, _ = Settings.from_query({k: str(v) for k, v in link.items()})
+    lab = Lab.from_settings(settings)
+    page = new_page()
+    page.goto(f"{app_url}/Gradient_descent?{urlencode(link)}")
+    check_neuron(read(page, SIGMOID_TRACE), settings, lab)
+    ids = page.evaluate("() => [...(window.__nlParts || new Map()).keys()]")
+    assert len(ids) == 1, ids
+    page.evaluate("() => window.__nlParts.clear()")
+    lab.step(1)
+    page.get_by_role("button", name="Step one epoch").click()
+    page.wait_for_function(f"() => (({READ})({json.dumps(SIGMOID_TRACE)}) || '').includes('\"epoch\":\"{lab.epoch}\"')")
+    page.wait_for_function("(id) => window.__nlParts.has(id)", arg=ids[0], timeout=60_000)  # sent again
+    page.wait_for_function(IDLE, timeout=60_000)
+    check_neuron(read(page, SIGMOID_TRACE), settings, lab)
+    lab.step(1)  # and the next Step names them again
+    page.get_by_role("button", name="Step one epoch").click()
+    page.wait_for_function(f"() => (({READ})({json.dumps(SIGMOID_TRACE)}) || '').includes('\"epoch\":\"{lab.epoch}\"')")
+    check_neuron(read(page, SIGMOID_TRACE), settings, lab)

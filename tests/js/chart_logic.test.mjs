@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import {
-  afterFrame, clickEvent, figureAt, figureKey, figureWith, frameDelay, frameEvent, frameSchedule, frameIndex, isClick, merge,
+  afterFrame, clickEvent, figureAt, figureKey, figureWith, frameDelay, frameEvent, frameSchedule, resolveParts, frameIndex, isClick, merge,
   needsResize, nextFrame, planUpdate, pointInfo, previewPlan, resumeFrom, stopState, subplotAt, WAIT_FUSE,
 } from "../../perceptron/web/chart_logic.js";
 
@@ -315,6 +315,25 @@ describe("playback frames", () => {
     const d = chartData({ more_at: 2 });
     assert.equal(afterFrame(d, 3, "sig-a").more, false);
     assert.equal(afterFrame(chartData({ more_at: 2, frames_sig: "sig-b" }), 3, "sig-a").more, true);
+  });
+
+  test("resolveParts: the samples once, then by their id; an unknown id is reported, not guessed", () => {
+    const cache = new Map();
+    const samples = { x1: [0.5, -1.25], x2: [2, 3], y: [0, 1] };
+    const first = resolveParts({ data: [], model: { kind: "neuron", samples: { $part: "a1", value: samples } } }, cache);
+    assert.equal(first.missing, null);
+    assert.deepEqual(first.spec.model, { kind: "neuron", samples });
+    const again = resolveParts({ data: [], model: { kind: "neuron", samples: { $part: "a1" } } }, cache);
+    assert.deepEqual(again.spec.model.samples, samples);
+    assert.deepEqual(resolveParts({ model: { samples: { $part: "zz" } } }, cache), { spec: null, missing: "zz" });
+    // a spec without parts is returned as it is
+    const plain = { data: [1], model: { samples: { x1: [1] } } };
+    assert.equal(resolveParts(plain, cache).spec, plain);
+    assert.equal(resolveParts({ data: [] }, cache).missing, null);
+    // at most ``keep`` parts, the oldest dropped first (re-sending one makes it the newest)
+    for (const id of ["b", "c", "a1"]) resolveParts({ model: { samples: { $part: id, value: [id] } } }, cache, 3);
+    resolveParts({ model: { samples: { $part: "d", value: ["d"] } } }, cache, 3);
+    assert.deepEqual([...cache.keys()], ["c", "a1", "d"]);
   });
 
   test("frameSchedule: a steady clock that makes up a late frame, but not a long stall", () => {
