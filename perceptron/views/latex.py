@@ -33,8 +33,7 @@ def stacked(line: str) -> str:
     already in rows (``aligned``, ``gathered``) is written again the same way; a line with one relation is
     returned as it is. A long sum or product broken across rows (a row that goes on with ``+`` or
     ``\cdot``: :data:`GO_ON`) keeps its breaks, indented under its relation; a left side with a sum
-    gets a row of its own. The arithmetic is unchanged,
-    so the line holds as before.
+    gets a row of its own. The arithmetic is unchanged, so the line holds as before.
     """
     flat = _GO_ON_IN.sub(_KEEP, line)
     if r"\begin{aligned}" in flat:
