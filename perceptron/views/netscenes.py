@@ -39,6 +39,7 @@ from .traces import (
     epoch_note,
     figure_layout,
     heatmap,
+    play_axis_reach,
     point_traces,
     rounded,
     scatter,
@@ -251,7 +252,7 @@ def _frame(lab: NetLab, hist: net.NetHistory, k: int, status: str = "", axis_to:
 def frames(lab: NetLab, epochs) -> list[dict]:
     """Partial updates of :func:`figure_spec` to each of ``epochs``, for playback in the browser."""
     epochs = list(epochs)
-    last = 2 * max(epochs, default=0) - min(epochs, default=0)  # the epoch axis: see scenes.descent_frames
+    last = play_axis_reach(epochs)
     return [_frame(lab, lab.history, k, " · playing", last) for k in epochs]
 
 

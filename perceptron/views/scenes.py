@@ -18,7 +18,7 @@ from . import live, worked
 from .geometry import linearly_separable, loss_slice, plane_bounds, probability_grid
 from .ledger_table import ledger_table  # noqa: F401 - the pages read it as scenes.ledger_table
 from .palette import ACCENT, GREY, RED
-from .traces import as_figure, figure_layout, new_figure, scatter
+from .traces import as_figure, figure_layout, new_figure, play_axis_reach, scatter
 
 GRID = 40  # heatmap resolution: drawn with bilinear smoothing, 40 × 40 looks smooth and stays light on the wire
 
@@ -118,9 +118,7 @@ def descent_frames(lab: Lab, epochs) -> list[dict]:
     """In-browser playback of ``epochs`` (one frame each): each frame is the epoch's weights (the browser
     draws the moving traces from them, :mod:`.live`), its cost marker and its titles."""
     h, epochs = lab.history, list(epochs)
-    # the epoch axis set for this chunk and the next (as long again): one full redraw now and then, not
-    # one at each of 10, 20, 50, … and at each chunk's start
-    last = 2 * max(epochs, default=0) - min(epochs, default=0)
+    last = play_axis_reach(epochs)
     return [F.descent_frame(None, None, None, h.cost, h.accuracy, k, " · playing", step=_step(lab),
                             params=live.neuron_params(*h.params(k)), axis_to=last)
             for k in epochs]

@@ -241,6 +241,14 @@ def epoch_axis_top(epoch: int) -> int:
     return top
 
 
+def play_axis_reach(epochs) -> int:
+    """The epoch the epoch axis must show during a Play chunk of ``epochs``: its last, plus as many again
+    (the next chunk's), so that the axis, whose change costs a whole redraw, changes once in a while and
+    not at each of 10, 20, 50, … nor at each chunk's start."""
+    epochs = list(epochs)
+    return 2 * max(epochs, default=0) - min(epochs, default=0)
+
+
 def cost_top(cost, test_cost) -> float:
     """The top of a cost axis: 5 % above the highest train or test cost."""
     top = max(float(np.max(cost)) if np.size(cost) else 1.0, 1e-9) * 1.05
