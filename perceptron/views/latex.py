@@ -73,6 +73,13 @@ def _sum(terms: list[str]) -> str:
     return " + ".join(terms)
 
 
+def rows_sum(terms, per_row: int = 1) -> str:
+    """Terms joined by +, ``per_row`` to a row (:data:`GO_ON`): a row of two signed products is about as
+    wide as a phone's screen, so a long sum stays on it (:func:`stacked` keeps the rows)."""
+    terms = list(terms)
+    return (GO_ON + "+ ").join(" + ".join(terms[r : r + per_row]) for r in range(0, len(terms), per_row))
+
+
 def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -> list[str]:
     r"""The three steps of forward propagation for one sample, with its numbers.
 
@@ -90,7 +97,7 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -
     products = x * w
     s = float(products.sum())
     z = s + float(b)
-    terms = (GO_ON + "+ ").join(rf"@{j}p \cdot @{d + j}p" for j in range(d))  # a product a row: both signed, wide
+    terms = rows_sum(rf"@{j}p \cdot @{d + j}p" for j in range(d))  # a product a row: both factors signed, wide
     prods = _sum([f"@{2 * d + j}p" for j in range(d)])
     weighted = equation(
         rf"\begin{{aligned}} x \cdot w &= {terms} \\ &@eq {prods} @eq @r \end{{aligned}}",

@@ -17,7 +17,7 @@ import numpy as np
 from ..engine import network as net
 from ..engine.neuron import sigmoid
 from ..session.netlab import NetLab
-from .latex import GO_ON, dC_dyhat_line
+from .latex import GO_ON, dC_dyhat_line, rows_sum
 from .worked import equation, num, sigmoid_of
 
 FD_EPS = 1e-6  # the step of the finite-difference check
@@ -37,13 +37,6 @@ def _x(lab: NetLab, j: int) -> str:
     return f"x_{{i{j + 1}}}"
 
 
-def _sum(terms, per_row: int = 2) -> str:
-    """Terms joined by +, ``per_row`` to a row (:data:`~perceptron.views.latex.GO_ON`): on a phone a row of
-    two products is about as wide as the screen, so a long sum stays on it."""
-    rows = [" + ".join(terms[r : r + per_row]) for r in range(0, len(terms), per_row)]
-    return (GO_ON + "+ ").join(rows)
-
-
 def _dot(n: int, bias: bool = True):
     """``sum(v[m] * v[n + m]) (+ v[2n])``: a weighted sum of the printed operands, as the line writes it."""
     return lambda *v: sum(v[m] * v[n + m] for m in range(n)) + (v[2 * n] if bias else 0)
@@ -59,14 +52,14 @@ def forward_lines(lab: NetLab, k: int | None = None) -> list[str]:
     lines = []
     for u in range(p.h):
         terms = [rf"@{j}p \cdot @{p.d + j}p" for j in range(p.d)] + [f"@{2 * p.d}p"]
-        z = equation(rf"z^{{(1)}}_{u + 1} &= {_sum(terms, per_row=1)} @eq @r", _dot(p.d),  # x·W: both signed, wide
+        z = equation(rf"z^{{(1)}}_{u + 1} &= {rows_sum(terms)} @eq @r", _dot(p.d),  # x·W: both signed, wide
                      [*x, *p.W1[:, u], float(p.b1[u])], float(L.z1[i, u]))
         a = equation(rf"a^{{(1)}}_{u + 1} = \sigma(@0) @eq @r", sigmoid_of, [float(L.z1[i, u])], float(L.a1[i, u]))
         lines.append(rf"\begin{{aligned}} {z}, \quad {a} \end{{aligned}}" if p.d <= 3
                      else rf"\begin{{aligned}} {z} \\ {a.replace(' = ', ' &= ', 1)} \end{{aligned}}")
     terms = [rf"@{u}p \cdot @{p.h + u}p" for u in range(p.h)] + [f"@{2 * p.h}p"]
     lines.append(equation(rf"\begin{{aligned}} z^{{(2)}} &= {{\textstyle\sum_k}} a^{{(1)}}_k w^{{(2)}}_k + b^{{(2)}} \\ "
-                          rf"&= {_sum(terms)} @eq @r \end{{aligned}}", _dot(p.h),
+                          rf"&= {rows_sum(terms, per_row=2)} @eq @r \end{{aligned}}", _dot(p.h),
                           [*L.a1[i], *p.w2, float(p.b2)], float(L.z2[i])))
     lines.append(equation(r"\hat y_i = \sigma(z^{(2)}) = \sigma(@0) @eq @r", sigmoid_of, [float(L.z2[i])],
                           float(L.y_hat[i])))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.backprop import pulled_out_slip, sign_slip
-from .latex import GO_ON
+from .latex import rows_sum
 from .teaching import apart, direction
 from .worked import equation, text
 
@@ -62,11 +62,11 @@ def indices(x, w, b, i: int) -> list[tuple[str, str]]:
     d = len(w)
     z = float(x @ w + b)
     right = equation(
-        rf"z_{{{i}}} = \sum_j x_{{{i}j}} w_j + b = " + (GO_ON + "+ ").join(f"@{j}p \\cdot @{d + j}p" for j in range(d))
-        + f"{GO_ON}+ @{2 * d}p @eq @r",  # a term a row (latex.GO_ON): on a phone two signed products overflow
+        rf"z_{{{i}}} = \sum_j x_{{{i}j}} w_j + b = "
+        + rows_sum([*(f"@{j}p \\cdot @{d + j}p" for j in range(d)), f"@{2 * d}p"]) + " @eq @r",  # a term a row
         lambda *v: sum(v[j] * v[d + j] for j in range(d)) + v[2 * d], [*x, *w, b], z)
     wrong = equation(
-        rf"\sum_j (x_{{{i}j}} w_j + b) = " + (GO_ON + "+ ").join(f"(@{j}p \\cdot @{d + j}p + @{2 * d}p)" for j in range(d))
+        rf"\sum_j (x_{{{i}j}} w_j + b) = " + rows_sum(f"(@{j}p \\cdot @{d + j}p + @{2 * d}p)" for j in range(d))
         + " @eq @r", lambda *v: sum(v[j] * v[d + j] + v[2 * d] for j in range(d)), [*x, *w, b], z + (d - 1) * b)
     return [
         ("markdown",
