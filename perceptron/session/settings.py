@@ -31,7 +31,7 @@ NET_DATASETS = ("xor", "circles", "moons", "yours")
 NET_MODES = ("batch", "minibatch", "sample")
 MAX_HIDDEN = 8
 PLAY_STRIDES = (1, 2, 5, 10)
-LINK_ONLY = ("pts", "page")  # link parameters that are not settings
+LINK_ONLY = ("pts", "page", "large")  # link parameters that are not settings (large: Large type, the projector)
 
 
 class _Declared:
