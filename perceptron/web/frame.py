@@ -18,6 +18,7 @@ from ..session.lab import Lab
 from ..session.netlab import NetLab
 from ..session.run import LINK_UPDATES
 from ..session.settings import NetSettings, Settings
+from ..views import plain
 from ..views.worked import text
 from . import keys
 from .focus import page_focus
@@ -99,7 +100,7 @@ def page(title: str, intro, key: str) -> Lab:
     said = intro(lab) if callable(intro) else intro
     place.markdown(said)
     for problem in st.session_state.get(keys.LINK_PROBLEMS, []):
-        st.warning(problem, icon=":material/link_off:")
+        st.warning(plain.markdown(problem), icon=":material/link_off:")
     # the lesson's place, filled by finish() once the page has applied the learner's choices (the sample)
     st.session_state[keys.LESSON_SLOT] = (st.container(), key, (place, intro, said) if callable(intro) else None)
     return lab
@@ -167,7 +168,7 @@ def finish(lab: Lab) -> None:
             st.caption("This link reopens the same dataset, weights, epoch and page. Copy it with the button.")
             st.code(address(link_query(lab)[0]), language=None, wrap_lines=True)
             if problem:
-                st.warning(problem)
+                st.warning(plain.markdown(problem))
         st.toggle("Large type (projector)", key=keys.LARGE_TYPE, persist_state="session")
         st.toggle("Keyboard shortcuts", value=True, key=keys.SHORTCUTS, persist_state="session",
                   help="Step →, Step ×10 Shift + →, Play/Pause Alt + P, Reset Alt + 0 (on the stepping pages). "

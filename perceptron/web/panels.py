@@ -12,20 +12,19 @@ import streamlit as st
 
 from ..data import csv_io
 from ..data import datasets as ds
+from ..data.quoting import quoted
 from ..session.lab import Lab
 from ..session.lesson import STEPS
-from ..views import worked
+from ..views import plain, worked
 from . import keys
 from .controls import CONTROLS
 from .site import PAGE_KEYS, PAGE_LABELS, PAGE_LINKS, PAGE_PATHS, address, link_query
 
 
-def text(value) -> str:
-    """User-given text (a file's column names, a class name) made safe to show in Markdown."""
-    escaped = str(value)
-    for ch in "\\`*_{}[]()#+-.!|<>$~&":
-        escaped = escaped.replace(ch, "\\" + ch)
-    return escaped
+def class_label(lab: Lab):
+    """A radio button's label for class 0 or 1: "class 1", with the file's or Iris' name for it as text."""
+    names = lab.dataset.class_names
+    return lambda c: f"class {c}" + ("" if names[c] == str(c) else " " + plain.markdown(quoted(names[c], 40)))
 
 
 def teacher_panel(lab: Lab) -> None:
@@ -39,7 +38,7 @@ def teacher_panel(lab: Lab) -> None:
     hide = tuple([p for p in pages if p not in shown_pages] + [c for c in CONTROLS if c not in free])
     query, problem = link_query(lab, hide=hide)
     if problem:
-        st.warning(problem)
+        st.warning(plain.markdown(problem))
     st.caption("Send this link to your students: it opens this dataset and these weights, with the rest locked.")
     st.code(address(query), language=None, wrap_lines=True)
 
@@ -117,10 +116,10 @@ def upload_panel(lab: Lab) -> None:
     if version != lab.version:
         return
     for note in notes:
-        st.info(text(note))
+        st.info(plain.markdown(note))
     if len(columns) > 3:
         with st.form("ds_columns"):
-            st.caption(f"{text(name)} has {len(columns)} columns: choose which to use.")
+            st.caption(plain.markdown(f"{quoted(name, 60)} has {len(columns)} columns: choose which to use."))
             a, b, c = st.columns(3)
             x1 = a.selectbox("x₁", columns, index=0, key="ds_col_x1")
             x2 = b.selectbox("x₂", columns, index=1, key="ds_col_x2")
@@ -133,10 +132,11 @@ def _load_csv(lab: Lab, name: str, data: bytes, **choice) -> None:
     try:
         result = csv_io.read_csv(data, **choice)
     except csv_io.CsvError as err:
-        st.error(f"{text(name)} was not loaded, and your points are unchanged. {text(err)}", icon=":material/error:")
+        st.error(plain.markdown(f"{quoted(name, 60)} was not loaded, and your points are unchanged. {err}"),
+                 icon=":material/error:")
         return
     lab.set_dataset(result.dataset)
-    notes = [f"Loaded {result.dataset.n} points from {name}.", *result.notes]
+    notes = [f"Loaded {result.dataset.n} points from {quoted(name, 60)}.", *result.notes]
     st.session_state[keys.CSV] = (lab.version, name, data, result.columns, notes)
     st.rerun()
 
@@ -178,7 +178,7 @@ def _coordinate(text: str, name: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{name} = “{text.strip()}” is not a number: type e.g. 0.5 or -1.2.") from None
+        raise ValueError(f"{name} = {quoted(text)} is not a number: type e.g. 0.5 or -1.2.") from None
     if not math.isfinite(number) or abs(number) > 1e6:
         raise ValueError(f"{name} must be a number between -1000000 and 1000000.")
     return number
@@ -204,7 +204,8 @@ def add_point_form(lab: Lab, label_names) -> None:
             point = (_coordinate(x1, "x₁"), _coordinate(x2, "x₂"))
             lab.set_dataset(ds.add_point(lab.dataset, *point, int(label), test=bool(test)))
         except ValueError as err:
-            st.error(f"The point was not added, and your points are unchanged. {text(err)}", icon=":material/error:")
+            st.error(plain.markdown(f"The point was not added, and your points are unchanged. {err}"),
+                     icon=":material/error:")
             return
         kind = " test" if test else ""
         n = lab.dataset.n
