@@ -19,6 +19,9 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ..data.iris import IRIS_FEATURES, IRIS_SPECIES
+from ..data.quoting import quoted
+
 DATASETS = ("blobs", "overlap", "and", "or", "xor", "circles", "moons", "function", "iris", "custom")
 LOSSES = ("mse", "bce")
 MODES = ("batch", "minibatch", "sample", "rosenblatt")
@@ -31,7 +34,11 @@ NET_DATASETS = ("xor", "circles", "moons", "yours")
 NET_MODES = ("batch", "minibatch", "sample")
 MAX_HIDDEN = 8
 PLAY_STRIDES = (1, 2, 5, 10)
-LINK_ONLY = ("pts", "page", "large")  # link parameters that are not settings (large: Large type, the projector)
+# what a teacher's link may lock (hide=...) besides a page: the settings students may not change
+LOCKABLE = ("dataset", "n", "noise", "seed", "test_fraction", "standardize", "maps", "lr", "loss", "mode",
+            "batch_size", "init", "init_seed", "w1", "w2", "b", "max_epochs", "tol_cost", "tol_grad", "h", "hdata",
+            "hlr", "hloss", "hmode", "hbatch", "stride", "hseed", "hstride")
+LINK_ONLY = ("pts", "large")  # link parameters that are not settings (large: Large type, the projector)
 
 
 class _Declared:
@@ -145,6 +152,8 @@ _RANGES = MappingProxyType({  # every number setting's range; whole-number bound
     "hepoch": (0, MAX_EPOCHS),
 })
 _CHOICES = MappingProxyType({"dataset": DATASETS, "loss": LOSSES, "mode": MODES, "init": INITS,
+                             "iris_x": IRIS_FEATURES, "iris_y": IRIS_FEATURES, "iris_a": IRIS_SPECIES,
+                             "iris_b": IRIS_SPECIES,
                              "hloss": LOSSES, "hmode": NET_MODES, "hdata": NET_DATASETS, "hstride": PLAY_STRIDES,
                              "stride": PLAY_STRIDES})
 NET_KEYS = tuple(f.name for f in fields(NetSettings))
@@ -167,30 +176,61 @@ def _check(name, value) -> str | None:
         return f"{name} must be one of {', '.join(map(str, _CHOICES[name]))}"
     if name == "maps" and any(m not in _MAPS for m in value):
         return f"maps must be among {', '.join(_MAPS)}"
+    if name == "hide" and any(h not in (*PAGES, *LOCKABLE) for h in value):
+        return "hide may only name pages and settings a teacher can lock"
     return None
+
+
+def _lockable(hide: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """The names of a link's hide list that a teacher can lock, and a problem naming the others: the
+    locks a link names right stay locked whatever else it names."""
+    bad = [h for h in hide if h not in (*PAGES, *LOCKABLE)]
+    if not bad:
+        return hide, None
+    named = ", ".join(quoted(h) for h in bad[:SHOWN_UNKNOWN]) + (f" and {len(bad) - SHOWN_UNKNOWN} more"
+                                                                  if len(bad) > SHOWN_UNKNOWN else "")
+    return tuple(h for h in hide if h not in bad), f"Ignored {named} in hide: not a page or a setting to lock."
+
+
+SHOWN_UNKNOWN = 3  # unknown keys named in the one message about them
 
 
 def _from_query(cls, query, known=None):
     """``cls`` from the query's values of its own fields, and the problems. Other keys are skipped,
-    or, when ``known`` is given, named as unknown unless they are in it."""
+    or, when ``known`` is given, summed up in one message unless they are in it."""
     kinds = {f.name: f for f in fields(cls)}
-    values, problems = {}, []
+    values, problems, unknown = {}, [], []
     for key in query:
         if key not in kinds:
             if known is not None and key not in known:
-                problems.append(f"Ignored the unknown link setting “{str(key)[:30]}”.")
+                unknown.append(key)
             continue
-        raw = query[key]
+        raw = str(query[key])
         try:
-            value = _decode(str(raw)[:400], type(kinds[key].default))
+            value = _decode(raw[:400], type(kinds[key].default))
+            if key == "hide":
+                value, unlockable = _lockable(value)
+                if unlockable:
+                    problems.append(unlockable)
             problem = _check(key, value)
         except (ValueError, OverflowError):
-            problem = f"“{str(raw)[:30]}” is not a valid {key}"
+            problem = f"{quoted(raw)} is not a valid {key}"
         if problem:
             problems.append(f"{problem}; using the default instead.")
         else:
             values[key] = value
+    if unknown:
+        more = len(unknown) - SHOWN_UNKNOWN
+        named = ", ".join(quoted(k) for k in unknown[:SHOWN_UNKNOWN]) + (f" and {more} more" if more > 0 else "")
+        problems.append(f"Ignored {len(unknown)} link setting{'s' if len(unknown) > 1 else ''} this app does not "
+                        f"know: {named}.")
+    if known is not None and "pts" in query and values.get("dataset") != "custom":
+        problems.append("Ignored the link's points (pts): they are read only with dataset=custom.")
     return cls(**values), problems
+
+
+_INT = re.compile(r"[+-]?[0-9]{1,30}")  # ASCII digits only: no "２０００", "٣٠٠" or "1_999"
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
 def _encode(value) -> str:
@@ -211,8 +251,12 @@ def _decode(raw: str, kind):
     if kind is tuple:
         return tuple(s for s in raw.split(",") if s)
     if kind is int:
+        if not _INT.fullmatch(raw):
+            raise ValueError(raw)
         return int(raw)
     if kind is float:
+        if not _FLOAT.fullmatch(raw):
+            raise ValueError(raw)
         return float(raw)
     return raw
 
@@ -253,6 +297,8 @@ def decode_points(text: str):
     rows = [struct.unpack("<ffB", raw[i : i + 9]) for i in range(0, len(raw), 9)]
     X = np.array([[a, c] for a, c, _ in rows], dtype=float).reshape(-1, 2)
     flags = np.array([f for *_, f in rows], dtype=np.uint8)
-    if not np.all(np.isfinite(X)) or np.any(flags > 3):
+    if not np.all(np.isfinite(X)):
         raise ValueError("The points in this link are damaged (a coordinate is not a finite number).")
+    if np.any(flags > 3):
+        raise ValueError("The points in this link are damaged (a point's class or test mark is not 0 or 1).")
     return X, (flags & 1).astype(int), (flags & 2).astype(bool)
