@@ -30,6 +30,9 @@ def code(text: str) -> str:
     text = flat(text)
     if not text:
         return ""
+    # Streamlit turns every ":material/" of a Markdown source into an icon's name, code spans included: an
+    # invisible word joiner keeps the text as it was on screen
+    text = text.replace(":material/", ":material\u2060/")
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
     pad = " " if text[0] in "` " or text[-1] in "` " else ""  # CommonMark strips one space at each end
     return f"{fence}{pad}{text}{pad}{fence}"
