@@ -24,13 +24,13 @@ KINDS = {"preset": "A preset", "iris": "Iris flowers", "custom": "My own points"
 controls, plot = st.columns([1, 2])
 with controls:
     current = "iris" if s.dataset == "iris" else "custom" if s.dataset == "custom" else "preset"
-    kind = current if hidden("dataset") else st.radio(
+    kind = current if hidden("points") else st.radio(
         "Start from", list(KINDS), index=list(KINDS).index(current), format_func=KINDS.get, key=f"ds_kind_{lab.version}",
         horizontal=True)
     changes = {}
     if kind == "preset":
         presets = list(ds.PRESETS)
-        changes["dataset"] = s.dataset if hidden("dataset") else st.selectbox(
+        changes["dataset"] = s.dataset if hidden("points") else st.selectbox(
             "Preset", presets, index=presets.index(s.dataset) if s.dataset in presets else 0,
             format_func=lambda p: f"{p}: {ds.PRESETS[p]}", key=f"ds_preset_{lab.version}")
         changes["n"] = setting(st.slider, "Number of points", "n", lab, min_value=4, max_value=2000, step=2)
@@ -60,7 +60,7 @@ with controls:
     except ValueError as err:
         st.error(plain.markdown(str(err)))
 
-locked = hidden("dataset")  # a teacher's link fixed the points
+locked = hidden("points")  # a teacher's link fixed the points
 # the plot's text alternative: what it shows, counted from the points (perceptron/views/alt.py)
 ALT = alt.dataset_alt(lab.dataset.X, lab.dataset.y, lab.dataset.test, scenes.class_names(lab))
 with plot:

@@ -32,7 +32,7 @@ def test_a_hidden_page_says_so_and_shows_nothing_else():
 
 
 def test_only_the_allowed_control_is_drawn_and_locked_values_hold():
-    hide = "dataset,n,noise,seed,test_fraction,standardize,maps,loss,mode,batch_size,init,init_seed,max_epochs"
+    hide = "points,n,noise,seed,test_fraction,standardize,maps,loss,mode,batch_size,init,init_seed,max_epochs"
     at = opened({"hide": hide, "lr": "3.0", "loss": "bce"}, "pages/4_Gradient_descent.py")
     keys = {w.key for w in at.number_input} | {w.key for w in at.radio} | {w.key for w in at.selectbox}
     assert "setting_lr" in keys

@@ -34,11 +34,14 @@ NET_DATASETS = ("xor", "circles", "moons", "yours")
 NET_MODES = ("batch", "minibatch", "sample")
 MAX_HIDDEN = 8
 PLAY_STRIDES = (1, 2, 5, 10)
-# what a teacher's link may lock (hide=...) besides a page: the settings students may not change
-LOCKABLE = ("dataset", "n", "noise", "seed", "test_fraction", "standardize", "maps", "lr", "loss", "mode",
+# what a teacher's link may lock (hide=...) besides a page: the settings students may not change ("points": the
+# dataset's choice and its points, named apart from the Dataset page, which a lock never hides)
+LOCKABLE = ("points", "n", "noise", "seed", "test_fraction", "standardize", "maps", "lr", "loss", "mode",
             "batch_size", "init", "init_seed", "w1", "w2", "b", "max_epochs", "tol_cost", "tol_grad", "h", "hdata",
             "hlr", "hloss", "hmode", "hbatch", "stride", "hseed", "hstride")
-LINK_ONLY = ("pts", "large")  # link parameters that are not settings (large: Large type, the projector)
+# link parameters that are not settings: the hand-made points, Large type (a projector's), the teacher's task for the
+# students (text, shown as text) and the guided lesson's step (1, 2, ...)
+LINK_ONLY = ("pts", "large", "task", "lesson")
 
 
 class _Declared:

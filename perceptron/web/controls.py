@@ -29,7 +29,7 @@ MODE_LABELS = MappingProxyType({
 LOSS_LABELS = MappingProxyType({"mse": "MSE (the article's)", "bce": "Cross-entropy"})
 # the settings a teacher's link may lock, as the teacher panel lists them
 CONTROLS = MappingProxyType({
-    "dataset": "dataset choice and clicking points", "n": "number of points", "noise": "noise", "seed": "data seed",
+    "points": "dataset choice and clicking points", "n": "number of points", "noise": "noise", "seed": "data seed",
     "test_fraction": "test fraction", "standardize": "standardize", "maps": "feature maps", "lr": "learning rate",
     "loss": "cost", "mode": "update mode", "batch_size": "mini-batch size", "init": "initial weights",
     "init_seed": "weight seed", "w1": "w₁ by hand", "w2": "w₂ by hand", "b": "b by hand",
