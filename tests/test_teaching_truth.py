@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 
 from chart_js import drawn
 from perceptron.session.lab import Lab
+from perceptron.session.lesson import STEPS
 from perceptron.session.settings import Settings
 from perceptron.views.latex import GO_ON
 
@@ -861,7 +862,7 @@ def test_the_lesson_asks_before_the_forward_page_shows_the_answer():
     at.switch_page(FORWARD)
     ok(at.run())
     text = markdown(at)
-    assert "**Lesson · step 5 of 9: The sigmoid**" in text
+    assert f"**Lesson · step 5 of {len(STEPS)}: The activation**" in text
     assert "above 0.5" not in text and "below 0.5" not in text and "the neuron says" not in text, text
     sigma_line = next(line for line in formulas(at) if line.startswith(r"\hat y = \sigma(z)"))
     assert sigma_line.endswith(r"= \;?") and "0.5813" not in sigma_line, sigma_line

@@ -10,25 +10,49 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..engine.backprop import chain_rule, cost_at
 from ..engine.neuron import sigmoid
+from ..engine.training import train
+from ..views.geometry import linearly_separable
 from ..views.teaching import accuracy_text, apart, direction, side_of_half, verdict
 from ..views.worked import equation, text
+from .netlab import DATASET_LABELS
 
 
 @dataclass(frozen=True)
 class Question:
-    prompt: str
-    choices: tuple[str, ...]
-    answer: Callable  # lab -> (index of the right choice, explanation with numbers)
+    prompt: str | Callable  # or lab -> the prompt (the words may depend on the update mode)
+    choices: tuple[str, ...] | Callable  # or lab -> the choices
+    answer: Callable  # lab (and net, on the Hidden layer page) -> (index of the right choice, explanation)
+
+    def asked(self, lab) -> tuple[str, tuple[str, ...]]:
+        """The prompt and the choices for this lab."""
+        prompt = self.prompt(lab) if callable(self.prompt) else self.prompt
+        return prompt, tuple(self.choices(lab) if callable(self.choices) else self.choices)
 
 
 @dataclass(frozen=True)
 class Step:
-    page: str  # a page key of ui.PAGE_KEYS
+    page: str  # a page key (perceptron.session.settings.PAGES)
     title: str
-    body: Callable  # lab -> Markdown with the live numbers
+    body: Callable  # lab -> Markdown with the live numbers (a step on the Hidden layer page: lab, net -> ...)
     question: Question | None = None
+
+    def say(self, lab, net=None) -> str:
+        """The step's words for this lab (and the network, on the Hidden layer page)."""
+        return self.body(lab, net) if self.page == "hidden" else self.body(lab)
+
+    def answer(self, lab, net=None) -> tuple[int, str]:
+        """The right choice of the step's question and why, from the same numbers."""
+        return self.question.answer(lab, net) if self.page == "hidden" else self.question.answer(lab)
+
+
+def reachable(hide: tuple[str, ...]) -> tuple[int, ...]:
+    """The steps a learner can reach: those on pages a teacher's link does not hide (a lock never ends the
+    lesson: it goes on past a hidden page's steps)."""
+    return tuple(k for k, step in enumerate(STEPS) if step.page not in hide)
 
 
 def _sample(lab):
@@ -81,9 +105,11 @@ def _body_neuron(lab):
 
 def _body_data(lab):
     c = lab.dataset.counts
+    what = ("Your teacher chose these points for the lesson." if "points" in lab.settings.hide else
+            "Try another preset, or click on the plot to add points.")
     return (f"The neuron learns from labelled points. This dataset has {c['train'][0]} + {c['train'][1]} "
             f"training points of class 0 and 1 (and {c['test'][0] + c['test'][1]} held-out test points). "
-            "Try another preset, or click on the plot to add points, then press **Next**.")
+            f"{what} Then press **Next**.")
 
 
 def _body_sum(lab):
@@ -104,16 +130,32 @@ def _body_bias(lab):
 
 def _body_sigmoid(lab):
     _, _, _, _, _, z, _ = _forward(lab)
+    if _rosenblatt(lab):
+        return (f"**The activation.** Rosenblatt's rule, your update mode, uses the step function: ŷ = step(z) is 1 "
+                f"where z ≥ 0 and 0 elsewhere. Here z = {text(z)}. (The other modes use the sigmoid "
+                "σ(z) = 1/(1+e⁻ᶻ), a smooth step between 0 and 1.)")
     return (f"**The sigmoid** σ(z) = 1/(1+e⁻ᶻ) squashes z = {text(z)} into a number between 0 and 1, "
             "read as the neuron's confidence that the sample is class 1.")
 
 
 def _answer_sigmoid(lab):
     _, y, _, _, _, z, y_hat = _forward(lab)
-    choice = 1 if z == 0 else 2 if z > 0 else 0
     predicted, right = verdict(z, y)
-    return choice, (f"{side_of_half(z, y_hat)}. The neuron says class {predicted}; the label is {int(y)}: "
-                    f"{'right' if right else 'wrong'}.")
+    said = f"The neuron says class {predicted}; the label is {int(y)}: {'right' if right else 'wrong'}."
+    if _rosenblatt(lab):
+        why = "z = 0 exactly, and step(0) = 1" if z == 0 else f"z = {text(z)} is {'positive' if z > 0 else 'negative'}"
+        return predicted, f"ŷ = step(z) = {predicted}, because {why}. {said}"
+    choice = 1 if z == 0 else 2 if z > 0 else 0
+    return choice, f"{side_of_half(z, y_hat)}. {said}"
+
+
+def _choices_sigmoid(lab) -> tuple[str, ...]:
+    return (("0 (class 0)", "1 (class 1)") if _rosenblatt(lab) else
+            ("below 0.5 (class 0)", "exactly 0.5 (class 1)", "above 0.5 (class 1)"))
+
+
+def _prompt_sigmoid(lab) -> str:
+    return "Is this sample's ŷ = step(z) 0 or 1?" if _rosenblatt(lab) else "Is this sample's ŷ above or below 0.5?"
 
 
 def _body_cost(lab):
@@ -205,6 +247,110 @@ def _answer_update(lab):
     return choice, why
 
 
+def _body_overlap(lab):
+    d, h, k = lab.dataset, lab.history, lab.epoch
+    now = f"At epoch {k} the neuron gets {accuracy_text(h.accuracy[k], lab.n_train)} of the training points right."
+    if lab.settings.maps:
+        return (f"**When can a neuron be right everywhere?** With feature maps its boundary is a curve in the "
+                f"plane, so it can bend around classes that no straight line separates. {now}")
+    if linearly_separable(d.train_X, d.train_y):
+        other = ("" if "points" in lab.settings.hide or "dataset" in lab.settings.hide else
+                 " Choose the preset *overlap* on the Dataset page to see classes no line separates.")
+        return (f"**When can a neuron be right everywhere?** A straight line separates these {lab.n_train} training "
+                f"points (checked exactly), so some weights classify every one of them right. {now}{other}")
+    return (f"**When classes overlap.** No straight line separates these {lab.n_train} training points (checked "
+            "exactly: the two classes' convex hulls overlap), and a neuron's boundary is a straight line, so no "
+            f"weights get all of them right. {now} The cost can still go down: the neuron makes its right answers "
+            "more confident and its wrong ones less so.")
+
+
+def _answer_overlap(lab):
+    d = lab.dataset
+    if lab.settings.maps:
+        best = float(max(lab.history.accuracy[: lab.epoch + 1]))
+        return (0 if best == 1 else 1), ("With feature maps the boundary is a curve, and a straight-line check "
+                                         "does not decide it; " + ("this run has already got every training point "
+                                                                   "right." if best == 1 else
+                                                                   "this run has not got every training point right "
+                                                                   "so far."))
+    if linearly_separable(d.train_X, d.train_y):
+        return 0, "Yes: a straight line separates the two classes (checked exactly), so some weights get 100 %."
+    return 1, ("No: the two classes' convex hulls overlap (checked exactly), so every straight line leaves some "
+               "training point on the wrong side.")
+
+
+def overshoot_rate(lab, epochs: int = 60, rates=(0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)):
+    """The smallest of ``rates`` at which full-batch descent from the lab's starting weights makes the cost go up
+    at some epoch within ``epochs`` (the learning rate "too large": the step jumps over the valley), and that
+    run; ``(None, None)`` when none of them does."""
+    X, y, *_ = lab.design()
+    w0, b0 = lab.initial_params()
+    for a in rates:
+        run = train(X, y, w0, b0, lr=a, epochs=epochs, loss=lab.settings.loss)
+        if rises(run.cost):
+            return a, run
+    return None, None
+
+
+def rises(cost) -> list[int]:
+    """The epochs k at which the cost went up from epoch k − 1 (more than rounding: RISE, relative)."""
+    cost = np.asarray(cost, dtype=float)
+    return [k for k in range(1, len(cost)) if direction(cost[k - 1], cost[k]) == "goes up"]
+
+
+def _body_landscape(lab):
+    X, y, *_ = lab.design()
+    return ("**The loss landscape.** The cost is a surface over the weights; gradient descent walks downhill on "
+            f"it, and α sets the length of each step. This page trains full batch from the same starting weights "
+            f"with three learning rates, on your {len(y)} training points: a small α crawls, a good one walks down the "
+            "valley, and one too large jumps over the valley to its other side, where the cost can be higher.")
+
+
+def _landscape_prompt(lab) -> str:
+    a, _ = overshoot_rate(lab)
+    return (f"With α = {text(a)}, full batch from the same start, will the cost go down at every epoch?"
+            if a is not None else "Will a larger α always make the cost go down faster?")
+
+
+def _answer_landscape(lab):
+    a, run = overshoot_rate(lab)
+    if a is None:
+        return 1, ("Not always: a step that is too long jumps over the valley. On these points even α = 1000 "
+                   "went down at every one of 60 epochs, but the cost's slope bounds how long a safe step is.")
+    up = rises(run.cost)
+    k = up[0]
+    b, c = apart(run.cost[k - 1], run.cost[k])
+    more = f" (and at {len(up) - 1} more of the first 60)" if len(up) > 1 else ""
+    return 1, (f"No: with α = {text(a)} the cost goes up from {b} to {c} at epoch {k}{more}: the step jumped over "
+               "the valley.")
+
+
+def _body_hidden(lab, net):
+    d, h, k = net.points, net.history, net.epoch
+    line = ("No straight line separates these points (checked exactly), so a single neuron cannot get them all "
+            "right." if not linearly_separable(d.train_X, d.train_y) else
+            "A straight line does separate these points, so a single neuron could already do it.")
+    return (f"**A hidden layer.** This page's network trains on {_net_data(net)}. {line} The network puts "
+            f"{net.h} hidden unit{'s' if net.h > 1 else ''} between the inputs and the output: each is a neuron with "
+            "its own line, and the output neuron combines their answers, so the boundary can bend. At epoch "
+            f"{k}: cost {text(h.cost[k])}, {accuracy_text(h.accuracy[k], net.n_train)} of the training points "
+            "right. Press **Play** and watch the units' lines turn.")
+
+
+def _net_data(net) -> str:
+    """The network's dataset in words: "XOR (four corners)", or the learner's own."""
+    name = DATASET_LABELS[net.settings.hdata]
+    return "your own dataset (the neuron's, from the Dataset page)" if net.settings.hdata == "yours" else name
+
+
+def _answer_hidden(lab, net):
+    d = net.points
+    if linearly_separable(d.train_X, d.train_y):
+        return 0, "Yes, for these points: one straight line separates the two classes (checked exactly)."
+    return 1, ("No: the two classes' convex hulls overlap (checked exactly), so every straight line leaves some "
+               "point on the wrong side. The hidden units' lines together can enclose a class.")
+
+
 def _body_repeat(lab):
     h, k = lab.history, lab.epoch
     return (f"**Repeat until convergence.** You are at epoch {k}: {_quantity(lab)} {text(h.cost[k])}, training "
@@ -217,9 +363,8 @@ STEPS = (
     Step("dataset", "The data", _body_data),
     Step("forward", "The weighted sum", _body_sum),
     Step("forward", "The bias", _body_bias),
-    Step("forward", "The sigmoid", _body_sigmoid,
-         Question("Is this sample's ŷ above or below 0.5?",
-                  ("below 0.5 (class 0)", "exactly 0.5 (class 1)", "above 0.5 (class 1)"), _answer_sigmoid)),
+    Step("forward", "The activation", _body_sigmoid,
+         Question(_prompt_sigmoid, _choices_sigmoid, _answer_sigmoid)),
     Step("backprop", "The cost", _body_cost),
     Step("backprop", "The chain rule", _body_chain,
          Question("If w₁ grows a little, does the cost go up or down?", ("down", "neither", "up"), _answer_chain)),
@@ -227,4 +372,11 @@ STEPS = (
          Question("After one more Step, will the number training reports go down or up?",
                   ("down", "stay the same", "up"), _answer_update)),
     Step("descent", "Repeat until convergence", _body_repeat),
+    Step("descent", "Classes that overlap", _body_overlap,
+         Question("Can one neuron get every one of these training points right?", ("yes", "no"), _answer_overlap)),
+    Step("landscape", "The learning rate on the landscape", _body_landscape,
+         Question(_landscape_prompt, ("yes, at every epoch", "no, it goes up at some epoch"), _answer_landscape)),
+    Step("hidden", "A hidden layer", _body_hidden,
+         Question("Can a single neuron, with no hidden layer, get every one of these points right?", ("yes", "no"),
+                  _answer_hidden)),
 )

@@ -14,7 +14,7 @@ from ..data import csv_io
 from ..data import datasets as ds
 from ..data.quoting import quoted
 from ..session.lab import Lab
-from ..session.lesson import STEPS
+from ..session.lesson import STEPS, reachable
 from ..views import plain, worked
 from . import keys
 from .controls import CONTROLS
@@ -44,40 +44,59 @@ def teacher_panel(lab: Lab) -> None:
 
 
 def lesson_panel(lab: Lab, key: str) -> None:
-    """The guided lesson's current step, on top of the page it belongs to."""
+    """The guided lesson's current step, on top of the page it belongs to. A teacher's link that hides a page
+    leaves out that page's steps: the lesson goes on past them and never points at a hidden page."""
     k = st.session_state.get(keys.LESSON)
-    if k is None or not 0 <= k < len(STEPS):
+    steps = reachable(lab.settings.hide)
+    if k is None or not steps or not 0 <= k < len(STEPS):
         return
-    step = STEPS[k]
+    if k not in steps:  # a step on a page this link hides: the next one the learner can reach
+        k = st.session_state[keys.LESSON] = next((j for j in steps if j > k), steps[-1])
+    step, at = STEPS[k], steps.index(k)
+    net = st.session_state.get(keys.NETLAB)
     with st.container(border=True, key="lesson_panel"):
-        st.markdown(f"**Lesson · step {k + 1} of {len(STEPS)}: {step.title}**")
+        st.markdown(f"**Lesson · step {at + 1} of {len(steps)}: {step.title}**")
+        answered = True
         if step.page != key:
             path = PAGE_PATHS[step.page]
             st.page_link(path, label=f"Continue the lesson on {PAGE_LABELS[path]}", icon=":material/school:")
         else:
-            st.markdown(step.body(lab))
+            st.markdown(step.say(lab, net))
             if step.question:
-                q = step.question
-                choice = st.radio(q.prompt, q.choices, index=None, key=f"lesson_choice_{k}", horizontal=True)
-                # a callback: the answer is recorded before the page reruns, so the page above (drawn first)
-                # shows what it held back in the same rerun (lesson_asks)
+                prompt, choices = step.question.asked(lab)
+                choice = st.radio(prompt, choices, index=None, key=f"lesson_choice_{k}", horizontal=True)
                 st.button("Reveal", key=f"lesson_reveal_{k}", disabled=choice is None, on_click=_reveal, args=(k,))
-                if st.session_state.get(f"lesson_shown_{k}"):
-                    right, why = q.answer(lab)
-                    guessed = st.session_state[f"lesson_shown_{k}"] == q.choices[right]
-                    (st.success if guessed else st.warning)(("Right. " if guessed else "Not this time. ") + why)
+                # the verdict as it was at the reveal, for the state the learner predicted (a Step since then
+                # does not change which answer was right)
+                shown = st.session_state.get(f"lesson_shown_{k}")
+                answered = shown is not None
+                if answered:
+                    guess, right, why = shown
+                    (st.success if guess == right else st.warning)(("Right. " if guess == right else "Not this time. ")
+                                                                   + why)
         cols = st.columns([1, 1, 1, 5])
-        if cols[0].button("Back", key="lesson_back", disabled=k == 0):
-            _lesson_go(k - 1, key)
-        if cols[1].button("Next", key="lesson_next", type="primary", disabled=k == len(STEPS) - 1):
-            _lesson_go(k + 1, key)
+        if cols[0].button("Back", key="lesson_back", disabled=at == 0):
+            _lesson_go(steps[at - 1], key)
+        last = at == len(steps) - 1
+        if cols[1].button("Next" if answered else "Skip", key="lesson_next", type="primary" if answered else "secondary",
+                          disabled=last, help=None if answered else "Answer and press Reveal first, or skip the "
+                                                                     "question: the lesson goes on either way."):
+            _lesson_go(steps[at + 1], key)
         if cols[2].button("End lesson", key="lesson_end"):
             st.session_state[keys.LESSON] = None
             st.rerun()
+        if not answered:
+            st.caption("Predict first: choose an answer and press Reveal. Skip moves on without one.")
 
 
 def _reveal(k: int) -> None:
-    st.session_state[f"lesson_shown_{k}"] = st.session_state.get(f"lesson_choice_{k}")
+    """Judge the learner's choice now, against the state it was made for."""
+    lab, net = st.session_state[keys.LAB], st.session_state.get(keys.NETLAB)
+    step = STEPS[k]
+    _, choices = step.question.asked(lab)
+    right, why = step.answer(lab, net)
+    picked = st.session_state.get(f"lesson_choice_{k}")
+    st.session_state[f"lesson_shown_{k}"] = (choices.index(picked) if picked in choices else -1, right, why)
 
 
 def lesson_asks(key: str):

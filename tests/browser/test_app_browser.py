@@ -385,7 +385,8 @@ def test_guided_lesson_runs_start_to_end(page, app_url):
     page.get_by_role("button", name=re.compile("Start the guided lesson")).click()
     settle(page)
     paths = {"home": "/", "dataset": "/Dataset", "forward": "/Forward_propagation",
-             "backprop": "/Backpropagation", "descent": "/Gradient_descent"}
+             "backprop": "/Backpropagation", "descent": "/Gradient_descent", "landscape": "/Loss_landscape",
+             "hidden": "/Hidden_layer"}
     for k, lesson_step in enumerate(STEPS):
         panel = page.locator(".st-key-lesson_panel")
         panel.get_by_text(f"step {k + 1} of {len(STEPS)}: {lesson_step.title}").wait_for(timeout=60_000)
@@ -393,7 +394,7 @@ def test_guided_lesson_runs_start_to_end(page, app_url):
         body = panel.inner_text()
         assert re.search(r"\d", body) and "{" not in body, body  # live numbers, no template left
         if lesson_step.question:
-            panel.get_by_role("radiogroup").get_by_text(lesson_step.question.choices[0]).click()
+            panel.get_by_role("radiogroup").locator("label").first.click()
             settle(page)
             panel.get_by_role("button", name="Reveal").click()
             panel.get_by_text(re.compile(r"^(Right\.|Not this time\.)")).wait_for(timeout=60_000)
