@@ -1,5 +1,7 @@
 """Neuron Lab: the home page, and the frame every page shares (see perceptron/web/frame.py)."""
 
+from types import MappingProxyType
+
 import streamlit as st
 
 from perceptron.views import alt, figures
@@ -7,7 +9,16 @@ from perceptron.web import keys
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, summary
 from perceptron.web.panels import start_lesson, teacher_panel
-from perceptron.web.site import PAGE_LINKS
+from perceptron.web.site import PAGE_KEYS, PAGE_LINKS, hidden
+
+PAGE_HINTS = MappingProxyType({
+    "dataset": "Pick a preset, or click to place your own points.",
+    "forward": "Follow one sample through x·w + b = z, σ(z) = ŷ.",
+    "backprop": "Every factor of the chain rule, with numbers.",
+    "descent": "Step, Play, and watch the boundary move.",
+    "landscape": "The cost as a surface, and what the learning rate does.",
+    "hidden": "A hidden layer bends the boundary: XOR, circles, moons.",
+})
 
 lab = page(
     "Neuron Lab",
@@ -29,14 +40,10 @@ with right:
     st.button("Start the guided lesson", key="lesson_start", type="primary", icon=":material/school:",
               on_click=start_lesson, disabled=st.session_state.get(keys.LESSON) is not None)
     for path, label, icon in PAGE_LINKS[1:]:
-        st.page_link(path, label=label, icon=icon)
-    st.markdown(
-        "1. **Dataset**: pick a preset, or click to place your own points.\n"
-        "2. **Forward propagation**: follow one sample through x·w + b = z, σ(z) = ŷ.\n"
-        "3. **Backpropagation**: every factor of the chain rule, with numbers.\n"
-        "4. **Gradient descent**: Step, Play, and watch the boundary move.\n"
-        "5. **Loss landscape**: the cost as a surface, and what the learning rate does."
-    )
-with st.expander("For teachers: share a locked-down exercise", icon=":material/school:"):
-    teacher_panel(lab)
+        if not hidden(PAGE_KEYS[path]):
+            st.page_link(path, label=label, icon=icon)
+            st.caption(PAGE_HINTS[PAGE_KEYS[path]])
+if not lab.settings.hide:  # a teacher's locked link: the students do not see how it was made
+    with st.expander("For teachers: share a locked-down exercise", icon=":material/school:"):
+        teacher_panel(lab)
 finish(lab)

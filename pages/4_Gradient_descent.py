@@ -46,8 +46,9 @@ if lab.n_train == 0:
 
 if note := scenes.separability_note(lab):
     st.warning(note)
-    st.page_link("pages/6_Hidden_layer.py", label="See what a hidden layer does with these points",
-                 icon=":material/hub:")
+    if "hidden" not in lab.settings.hide:
+        st.page_link("pages/6_Hidden_layer.py", label="See what a hidden layer does with these points",
+                     icon=":material/hub:")
 
 
 @st.fragment

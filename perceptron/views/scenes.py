@@ -222,11 +222,13 @@ def separability_note(lab: Lab) -> str | None:
     d = lab.dataset
     if lab.settings.maps or not d.train_y.size or linearly_separable(d.train_X, d.train_y):
         return None
-    return (
-        "No straight line separates these training points (checked exactly: the two classes' convex hulls "
-        "overlap): a single neuron draws one line, so some points stay wrong whatever the weights. Two ways "
-        "out: add curved **feature maps** (x₁², x₂², x₁x₂) on the Dataset page, or use a hidden layer."
-    )
+    locked = lab.settings.hide  # a teacher's link: no advice to use what it locked
+    ways = ([] if {"maps", "dataset"} & set(locked) else
+            ["add curved **feature maps** (x₁², x₂², x₁x₂) on the Dataset page"]) + \
+           ([] if "hidden" in locked else ["use a hidden layer"])
+    out = f" Two ways out: {ways[0]}, or {ways[1]}." if len(ways) == 2 else f" A way out: {ways[0]}." if ways else ""
+    return ("No straight line separates these training points (checked exactly: the two classes' convex hulls "
+            "overlap): a single neuron draws one line, so some points stay wrong whatever the weights." + out)
 
 
 def held_fixed(lab: Lab, w, b) -> str:

@@ -14,7 +14,9 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
+from ..data.quoting import flat, quoted
 from ..session.lab import Lab
+from ..session.lesson import reachable
 from ..session.netlab import NetLab
 from ..session.run import LINK_UPDATES
 from ..session.settings import NetSettings, Settings
@@ -22,10 +24,12 @@ from ..views import plain
 from ..views.worked import text
 from . import keys
 from .focus import page_focus
-from .panels import lesson_panel
+from .panels import TASK_CHARS, lesson_panel
 from .site import PAGE_KEYS, PAGE_LINKS, address, hidden, link_query
 
 ICON = Path(__file__).resolve().parents[2] / "static" / "neuron-lab-icon.png"  # served as the favicon
+FOCUS = "#4a6fa5"  # the focus ring: 4.95:1 on the page (#fbfbfd), 4.51:1 on the sidebar (#eef1f6)
+RING = f"outline: 2px solid {FOCUS} !important; outline-offset: 2px !important;"
 # Formulas wider than the column scroll sideways (focus.js makes them focusable), with a shadow at
 # an edge that hides more of the formula (the "local" backgrounds cover the shadows at the ends).
 FRAME_CSS = (
@@ -35,10 +39,33 @@ FRAME_CSS = (
     " radial-gradient(farthest-side at 0 50%, rgba(38, 48, 61, 0.3), rgba(38, 48, 61, 0)) left / 0.9em 100% no-repeat,"
     " radial-gradient(farthest-side at 100% 50%, rgba(38, 48, 61, 0.3), rgba(38, 48, 61, 0)) right / 0.9em 100%"
     " no-repeat;}"
-    ".katex-display:focus-visible {outline: 2px solid #4a6fa5; outline-offset: 2px;}"
     # On a phone a worked line's numbers at the body text's size (KaTeX's own 1.21em made two signed
     # products wider than the screen); the large-type setting still wins (!important).
-    "@media (max-width: 480px) {.katex-display > .katex {font-size: 1em;}}</style>"
+    "@media (max-width: 480px) {.katex-display > .katex {font-size: 1em;}}"
+    # WCAG 2.4.7 and 1.4.11: every element the keyboard reaches shows a 2 px ring in FOCUS, 2 px off
+    # it (Streamlit's own: a 15 % tint, 1.12:1). A visually hidden input (a toggle's, a checkbox's, a
+    # radio's, a slider's) rings what stands for it; a text field keeps Streamlit's own (its border
+    # in the primary colour, 4.5:1). Only :focus-visible: a click or a tap shows no ring.
+    f":focus-visible:not(input, textarea) {{{RING}}}"
+    f":has(> :is(span, div) > input:is([type=checkbox], [type=radio], [type=range]):focus-visible) {{{RING}"
+    " border-radius: 0.25rem;}"
+    # a table's cells are a canvas inside a box that clips: the table's box is ringed
+    f"[data-testid='stDataFrame']:has(canvas:focus-visible, .dvn-scroller:focus-visible) {{{RING}}}"
+    # the focus that focus.js moves to a page's heading shows only after a key press (focus.js marks it)
+    "h1[tabindex='-1']:focus-visible {outline: none !important;}"
+    f"h1[tabindex='-1'][data-nl-keyboard]:focus {{{RING}}}"
+    # what shows only under the mouse shows under the keyboard too: the toolbars of tables (where the
+    # mouse shows them: above the table, not over its first row) and charts, a heading's link
+    "[data-testid='stElementToolbar']:focus-within {opacity: 1 !important; top: -2.75rem !important;"
+    " z-index: 1 !important;}"
+    "[data-testid='stHeaderActionElements'] a:focus-visible, [data-testid='stHeaderActionElements']:focus-within"
+    " {opacity: 1 !important; visibility: visible !important;}"
+    ".js-plotly-plot .plotly .modebar:focus-within > :not(.watermark) {opacity: 1 !important;}"
+    # the chart's toolbar buttons sit at the chart's edge, which clips what is drawn outside it
+    f".js-plotly-plot .modebar-btn:focus-visible {{{RING} outline-offset: -2px !important;}}"
+    # touch screens: no keyboard hints (a button's shortcut, the shortcuts toggle)
+    "@media (pointer: coarse), (hover: none) {button kbd, .st-key-shortcuts {display: none !important;}}"
+    "</style>"
 )
 
 
@@ -59,13 +86,25 @@ def ensure_state() -> Lab:
             lab = Lab.from_settings(Settings())
         budget -= lab.epoch * lab.epoch_cost
         st.session_state[keys.LAB] = lab
-        st.session_state[keys.LINK_PROBLEMS] = problems
+        st.session_state[keys.TASK] = flat(st.query_params.get("task", ""))[:TASK_CHARS].strip()
+        st.session_state[keys.LESSON], problem = _lesson_step(st.query_params.get("lesson"), settings.hide)
+        st.session_state[keys.LINK_PROBLEMS] = problems + ([problem] if problem else [])
     if keys.NETLAB not in st.session_state:
         lab = st.session_state[keys.LAB]
         net_settings, problems = NetSettings.from_query(st.query_params.to_dict())
         st.session_state[keys.NETLAB] = NetLab.from_settings(net_settings, (lab.dataset, lab.features), budget)
         st.session_state[keys.LINK_PROBLEMS] = st.session_state.get(keys.LINK_PROBLEMS, []) + problems
     return st.session_state[keys.LAB]
+
+
+def _lesson_step(raw: str | None, hide: tuple[str, ...]) -> tuple[int | None, str]:
+    """The guided lesson's step a link opens (``lesson=3``: the third step the learner can reach), and a problem."""
+    if raw is None:
+        return None, ""
+    steps = reachable(hide)
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= len(steps):
+        return steps[int(raw) - 1], ""
+    return None, f"Ignored lesson={quoted(raw)}: the lesson has steps 1 to {len(steps)}."
 
 
 def network() -> NetLab:
@@ -87,6 +126,8 @@ def page(title: str, intro, key: str) -> Lab:
                        initial_sidebar_state="auto")
     st.html(FRAME_CSS)
     lab = ensure_state()
+    if keys.LARGE_TYPE not in st.session_state:  # a new session: Large type as its link says (large=1)
+        st.session_state[keys.LARGE_TYPE] = st.query_params.get("large") == "1"
     if st.session_state.get(keys.LARGE_TYPE, False):
         st.html("<style>.stMarkdown p, .stCaption, .stMetric, label p {font-size: 1.3rem !important}"
                 ".katex {font-size: 1.45em !important}</style>")
@@ -99,6 +140,8 @@ def page(title: str, intro, key: str) -> Lab:
     place = st.empty()  # a callable intro follows the settings: written again by finish() if the page changed them
     said = intro(lab) if callable(intro) else intro
     place.markdown(said)
+    if task := st.session_state.get(keys.TASK):
+        st.info(f"**Your task:** {plain.escape(task)}", icon=":material/assignment:")
     for problem in st.session_state.get(keys.LINK_PROBLEMS, []):
         st.warning(plain.markdown(problem), icon=":material/link_off:")
     # the lesson's place, filled by finish() once the page has applied the learner's choices (the sample)

@@ -16,6 +16,7 @@ LAB = "lab"  # the single neuron's experiment (perceptron.session.lab.Lab)
 NETLAB = "netlab"  # the hidden-layer network's (perceptron.session.netlab.NetLab)
 LINK_PROBLEMS = "link_problems"  # what the link that opened the session got wrong, shown on every page
 LESSON = "lesson"  # the guided lesson's step, or None
+TASK = "task"  # the teacher's task for the students, from the link (text, shown as text), or ""
 LESSON_SLOT = "_lesson_slot"  # the lesson panel's place at the top of the page, filled at its end
 LARGE_TYPE = "large_type"  # the projector toggle
 FIGURE_FORMAT = "figure_format"  # png or svg, for the figures' camera button

@@ -7,6 +7,7 @@ under the names of :mod:`perceptron.web.keys`.
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -16,6 +17,7 @@ from ..data.quoting import quoted
 from ..session.lab import Lab
 from ..session.lesson import STEPS, reachable
 from ..views import plain, worked
+from ..views.share import local_only, qr_svg
 from . import keys
 from .controls import CONTROLS
 from .site import PAGE_KEYS, PAGE_LABELS, PAGE_LINKS, PAGE_PATHS, address, link_query
@@ -27,20 +29,61 @@ def class_label(lab: Lab):
     return lambda c: f"class {c}" + ("" if names[c] == str(c) else " " + plain.markdown(quoted(names[c], 40)))
 
 
+# The teacher panel's starting points: (label, the settings students may change); every page stays open.
+TEACHER_PRESETS = MappingProxyType({
+    "lr": ("Only the learning rate", ("lr", "hlr")),
+    "demo": ("Read-only demonstration", ()),
+    "all": ("Everything", tuple(CONTROLS)),
+})
+TASK_CHARS = 200  # the most a task line may say
+
+
+def _apply_preset() -> None:
+    """The preset chosen: the pages and settings below start from it (the teacher may still change them)."""
+    _, free = TEACHER_PRESETS[st.session_state["teacher_preset"]]
+    st.session_state["teacher_pages"] = [PAGE_KEYS[p] for p, *_ in PAGE_LINKS[1:]]
+    st.session_state["teacher_controls"] = list(free)
+
+
 def teacher_panel(lab: Lab) -> None:
-    """Build a locked-down exercise: the link reopens this experiment (the neuron's and the network's)
-    with chosen pages and controls hidden."""
+    """Build a locked-down exercise: the link reopens this experiment (the neuron's and the network's) with chosen
+    pages hidden and settings locked, a task for the students and, if chosen, the guided lesson at a step; its QR
+    code for the projector."""
     pages = {PAGE_KEYS[p]: label for p, label, _ in PAGE_LINKS[1:]}
-    shown_pages = st.multiselect("Pages students may open", list(pages), default=list(pages),
-                                 format_func=pages.get, key="teacher_pages")
-    free = st.multiselect("Settings students may change", list(CONTROLS), default=list(CONTROLS),
-                          format_func=CONTROLS.get, key="teacher_controls")
+    if "teacher_preset" not in st.session_state:
+        st.session_state["teacher_preset"] = "lr"
+        _apply_preset()
+    st.radio("Students may change", list(TEACHER_PRESETS), format_func=lambda k: TEACHER_PRESETS[k][0],
+             key="teacher_preset", horizontal=True, on_change=_apply_preset)
+    with st.expander("Choose pages and settings one by one"):
+        shown_pages = st.multiselect("Pages students may open", list(pages), format_func=pages.get,
+                                     key="teacher_pages")
+        free = st.multiselect("Settings students may change", list(CONTROLS), format_func=CONTROLS.get,
+                              key="teacher_controls")
+    task = st.text_input("A task for your students (optional; shown at the top of every page)", key="teacher_task",
+                         max_chars=TASK_CHARS, placeholder="e.g. Find a learning rate that reaches cost 0.05 in 20 epochs")
+    open_steps = [k for k in reachable(tuple(p for p in pages if p not in shown_pages))]
+    lesson = st.selectbox("Open the guided lesson", [None, *open_steps], key="teacher_lesson",
+                          format_func=lambda k: "no" if k is None else f"at step {open_steps.index(k) + 1}: "
+                                                                        f"{STEPS[k].title}")
     hide = tuple([p for p in pages if p not in shown_pages] + [c for c in CONTROLS if c not in free])
     query, problem = link_query(lab, hide=hide)
+    if task.strip():
+        query["task"] = task.strip()
+    if lesson is not None:
+        query["lesson"] = str(open_steps.index(lesson) + 1)
     if problem:
         st.warning(plain.markdown(problem))
-    st.caption("Send this link to your students: it opens this dataset and these weights, with the rest locked.")
-    st.code(address(query), language=None, wrap_lines=True)
+    link = address(query)
+    st.caption("Send this link to your students: it opens this dataset and these weights, with the rest locked. "
+               "A lock is a convenience, not security: it is written in the link, and a student who edits the "
+               "address can remove it.")
+    st.code(link, language=None, wrap_lines=True)
+    if why := local_only(link):
+        st.warning(f"Students' devices cannot open this link: {why}. Run the app with "
+                   "`--server.address 0.0.0.0` and share this computer's network address, or use a hosted copy.",
+                   icon=":material/wifi_off:")
+    st.image(qr_svg(link), caption="The same link as a QR code, for the projector", width=240)
 
 
 def lesson_panel(lab: Lab, key: str) -> None:
@@ -74,15 +117,15 @@ def lesson_panel(lab: Lab, key: str) -> None:
                     guess, right, why = shown
                     (st.success if guess == right else st.warning)(("Right. " if guess == right else "Not this time. ")
                                                                    + why)
-        cols = st.columns([1, 1, 1, 5])
-        if cols[0].button("Back", key="lesson_back", disabled=at == 0):
+        row = st.container(horizontal=True)  # each button as wide as its label: none is cut
+        if row.button("Back", key="lesson_back", disabled=at == 0):
             _lesson_go(steps[at - 1], key)
         last = at == len(steps) - 1
-        if cols[1].button("Next" if answered else "Skip", key="lesson_next", type="primary" if answered else "secondary",
+        if row.button("Next" if answered else "Skip", key="lesson_next", type="primary" if answered else "secondary",
                           disabled=last, help=None if answered else "Answer and press Reveal first, or skip the "
                                                                      "question: the lesson goes on either way."):
             _lesson_go(steps[at + 1], key)
-        if cols[2].button("End lesson", key="lesson_end"):
+        if row.button("End lesson", key="lesson_end"):
             st.session_state[keys.LESSON] = None
             st.rerun()
         if not answered:

@@ -2,8 +2,9 @@
 
 ``PAGE_LINKS`` lists every page (its file, its label with a number, its icon) in the order of the
 sidebar; ``PAGE_KEYS`` names each for a teacher's link (``hide=landscape,lr``). :func:`link_query`
-is the query that reopens the session's experiments, :func:`hidden` says whether the session's
-link hides a page or a control. Nothing mutable at module level.
+is the query that reopens the session's experiments (and Large type, a projector's setting:
+``large=1``), :func:`follow_link` writes it while a run plays, :func:`hidden` says whether the
+session's link hides a page or a control. Nothing mutable at module level.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ..session.lab import Lab
+from ..session.lesson import reachable
+from ..session.run import Run
 from . import keys
 
 PAGE_LINKS = (
@@ -37,10 +40,13 @@ def hidden(name: str) -> bool:
     return lab is not None and name in lab.settings.hide
 
 
-def link_query(lab: Lab, **changes) -> tuple[dict[str, str], str]:
-    """The query that reopens the experiment (the neuron's settings with ``changes``, its points and
-    the network's settings), and why the hand-made points could not go in, if so."""
-    query = lab.link_settings().with_(**changes).to_query()
+def link_query(lab: Lab, playing: tuple[Run, int] | None = None, **changes) -> tuple[dict[str, str], str]:
+    """The query that reopens the experiment (the neuron's settings with ``changes``, its points,
+    the network's settings, ``large=1`` under Large type), and why the hand-made points could not go
+    in, if so. ``playing``: a run that plays (the neuron or the network) and the epoch on screen,
+    which the link names instead of the epoch the run has trained ahead to."""
+    run, shown = playing or (None, 0)
+    query = lab.link_settings().with_(**({"epoch": int(shown)} if run is lab else {}), **changes).to_query()
     problem = ""
     try:
         query.update(lab.points_query())
@@ -48,8 +54,26 @@ def link_query(lab: Lab, **changes) -> tuple[dict[str, str], str]:
         problem = str(err)
     net = st.session_state.get(keys.NETLAB)
     if net is not None:
-        query.update(net.query())
+        query.update(net.settings.with_(**{net.ROLES["epoch"]: int(shown)}).to_query() if run is net else net.query())
+    if st.session_state.get(keys.LARGE_TYPE):
+        query["large"] = "1"
+    if task := st.session_state.get(keys.TASK):  # the teacher's task, as the link gave it
+        query["task"] = task
+    if (k := st.session_state.get(keys.LESSON)) is not None and k in (steps := reachable(lab.settings.hide)):
+        query["lesson"] = str(steps.index(k) + 1)  # the guided lesson's step, as the learner counts them
     return query, problem
+
+
+def follow_link(run: Run, shown: int) -> None:
+    """While ``run`` plays: the address bar names the epoch on screen, ``shown`` (else it would keep the
+    epoch where Play started, and a reload, or the tab's reconnection after a restart of the server,
+    would open that)."""
+    lab = st.session_state.get(keys.LAB)
+    if lab is None:
+        return
+    query, _ = link_query(lab, playing=(run, shown))
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
 
 
 def address(query: dict[str, str]) -> str:

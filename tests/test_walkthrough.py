@@ -1,0 +1,139 @@
+"""A teacher's walkthrough: the teacher panel's presets, the link they make, and a student walking the whole
+guided lesson on that link, page by page, with no dead end and no advice to change what the link locked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import streamlit.config
+from streamlit.testing.v1 import AppTest
+
+from perceptron.session.lesson import STEPS, reachable
+from perceptron.session.settings import LOCKABLE, PAGES
+from perceptron.views.share import local_only, qr_svg
+from perceptron.web.controls import CONTROLS
+from perceptron.web.panels import TEACHER_PRESETS
+from perceptron.web.site import PAGE_PATHS
+
+streamlit.config.set_option("client.showErrorDetails", "full")
+ROOT = Path(__file__).resolve().parents[1]
+# what a page may advise, and the lock that makes the advice void
+ADVICE = {"maps": "add curved **feature maps**", "points": "click on the plot", "lr": "smaller learning rate",
+          "standardize": "Standardize the inputs", "loss": "use cross-entropy", "hidden": "use a hidden layer"}
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def home() -> AppTest:
+    return ok(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run())
+
+
+def link_of(at: AppTest) -> dict[str, str]:
+    """The teacher panel's link, as its query."""
+    panel = next(e for e in at.expander if "For teachers" in e.label)
+    link = panel.code[0].value
+    return {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+
+
+def test_the_controls_a_teacher_locks_are_the_settings_declared_lockable():
+    assert list(CONTROLS) == list(LOCKABLE)
+
+
+@pytest.mark.parametrize("preset", list(TEACHER_PRESETS))
+def test_each_preset_makes_its_link(preset):
+    at = home()
+    ok(at.radio(key="teacher_preset").set_value(preset).run())
+    query = link_of(at)
+    locked = set(query.get("hide", "").split(",")) - {""}
+    free = set(TEACHER_PRESETS[preset][1])
+    assert locked == set(CONTROLS) - free  # every page stays open; the settings the preset leaves free
+    assert not locked & set(PAGES)
+
+
+def test_a_task_and_a_lesson_step_travel_in_the_link_and_the_task_shows_as_text():
+    at = home()
+    ok(at.text_input(key="teacher_task").set_value("Reach cost ![](http://e.invalid/x.png) **now**").run())
+    ok(at.selectbox(key="teacher_lesson").set_value(7).run())
+    query = link_of(at)
+    assert query["task"] == "Reach cost ![](http://e.invalid/x.png) **now**" and query["lesson"] == "8"
+    student = opened(query, "descent")
+    said = [i.value for i in student.info if i.value.startswith("**Your task:**")]
+    assert said == ["**Your task:** Reach cost \\!\\[\\]\\(http\\:\\/\\/e\\.invalid\\/x\\.png\\) \\*\\*now\\*\\*"]
+    assert student.session_state["lesson"] == 7  # "step 8 of 12": the update, on this page
+    assert any(m.value.startswith(f"**Lesson · step 8 of {len(STEPS)}: The update**") for m in student.markdown)
+    assert student.query_params["lesson"] == "8" and student.query_params["task"] == query["task"]  # kept
+
+
+def test_a_locked_link_keeps_the_teacher_panel_out_of_sight():
+    at = opened({"hide": "lr"}, "home")
+    assert not [e for e in at.expander if "For teachers" in e.label]
+    assert not [r for r in at.radio if r.key == "teacher_preset"]
+    assert [e for e in home().expander if "For teachers" in e.label]
+
+
+def test_the_qr_code_and_the_local_address_warning():
+    svg = qr_svg("https://neuron-lab.example.org/?hide=lr")
+    assert svg.startswith("<svg") and "path" in svg
+    assert local_only("http://127.0.0.1:8501/?x=1") and local_only("http://localhost:8501/")
+    assert local_only("http://[::1]:8501/") and local_only("http://0.0.0.0:8501/")
+    assert local_only("https://neuron-lab.example.org/") is None and local_only("http://192.168.1.20:8501/") is None
+
+
+def opened(query: dict, page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    if page != "home":
+        at.switch_page(PAGE_PATHS[page])
+    return ok(at.run())
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join(e.value for e in [*at.markdown, *at.warning, *at.info, *at.caption, *at.error, *at.success])
+
+
+@pytest.mark.parametrize("preset", list(TEACHER_PRESETS))
+def test_a_student_walks_the_whole_lesson_on_each_preset_link(preset):
+    at = opened({"dataset": "overlap"}, "home")  # classes no line separates: the pages have advice to give
+    ok(at.radio(key="teacher_preset").set_value(preset).run())
+    query = link_of(at)
+    locked = set(query.get("hide", "").split(",")) - {""}
+    student = opened(query, "home")
+    ok(student.button(key="lesson_start").click().run())
+    steps = reachable(tuple(locked))
+    assert len(steps) == len(STEPS)  # no preset hides a page: the whole lesson
+    advised = set()
+    for n, k in enumerate(steps):
+        page = STEPS[k].page
+        if page != "home":
+            student = opened(query | {"lesson": str(n + 1)}, page)  # the step's page, as its link opens it
+        text = _texts(student)
+        advised |= {lock for lock, advice in ADVICE.items() if advice in text}
+        assert f"**Lesson · step {n + 1} of {len(steps)}: {STEPS[k].title}**" in text, text[:400]
+        assert "hides this page" not in text and "Continue the lesson on" not in text
+        for lock, advice in ADVICE.items():
+            assert lock not in locked or advice not in text, (preset, page, advice)
+        if STEPS[k].question:
+            radio = next(r for r in student.radio if r.key == f"lesson_choice_{k}")
+            ok(radio.set_value(radio.options[0]).run())
+            ok(student.button(key=f"lesson_reveal_{k}").click().run())
+            assert [m for m in [*student.success, *student.warning]
+                    if m.value.startswith(("Right.", "Not this time."))]
+        nxt = student.button(key="lesson_next")
+        assert nxt.disabled == (n == len(steps) - 1)
+    assert advised == {"hidden"} | ({"maps", "points"} - locked)  # the advice the pages had, none locked
+
+
+def test_a_hidden_page_leaves_its_steps_out_and_never_points_there():
+    query = {"hide": "backprop,landscape,lr", "lesson": "5"}
+    steps = reachable(("backprop", "landscape", "lr"))
+    assert [STEPS[k].page for k in steps].count("backprop") == 0 and len(steps) == len(STEPS) - 3
+    at = opened(query, "descent")
+    text = _texts(at)
+    assert f"step 5 of {len(steps)}" in text and "Backpropagation" not in text.split("**Lesson")[1][:300]
+    assert at.session_state["lesson"] == steps[4]
