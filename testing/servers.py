@@ -6,6 +6,9 @@ port, in a process group of its own, with its output in a log file; it is usable
 group). The health check waits with a deadline that raises: a fuse against a hang, never a
 speed limit (how fast things are is ``python -m bench``'s business).
 
+:class:`Replicas` runs ``deploy/replicas.sh`` (nginx in front of N servers) the same way and reads
+nginx's access log, where alone it says which replica answered.
+
 Used by ``tests/servers.py`` (which adds pytest's skip-or-fail rule for missing tools),
 ``bench/`` and ``loadtest/``. Imports the standard library only (Playwright inside
 :func:`chromium`).
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +26,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -205,6 +210,106 @@ def chromium(executable: str = CHROMIUM):
             yield browser
         finally:
             browser.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# deploy/replicas.sh: nginx in front of N servers
+# ---------------------------------------------------------------------------------------------
+REPLICAS_SCRIPT = ROOT / "deploy" / "replicas.sh"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # /usr/sbin is often not on a normal user's PATH
+REPLICAS_STOP_TIMEOUT = 20.0  # the script itself gives its children 10 s before SIGKILL
+ACCESS_LOG_TIMEOUT = 15.0  # a fuse: nginx writes a request's line once the request is over
+# One line of deploy/nginx.conf.template's "neuron_lab" log format. $upstream_addr lists every
+# replica tried ("a, b") when the first one failed.
+_ACCESS_LINE = re.compile(r'^(?P<client>\S+) \[(?P<time>[^\]]*)\] "(?P<request>[^"]*)" (?P<status>\d{3}) '
+                          r'(?P<bytes>\d+) replica=(?P<replica>.*) route=(?P<route>\S*) rt=(?P<rt>\S+)$')
+
+
+class Replicas:
+    """``deploy/replicas.sh N <free port>`` in a process group of its own, with its prefix in ``prefix``.
+
+    ``url`` is nginx's ``http://127.0.0.1:<port>``; ``replicas`` the replicas' ``127.0.0.1:<port>``, as
+    nginx's access log names them (``replica=...``). :meth:`stop` ends the script by its PID, the way an
+    operator does (SIGTERM: the script stops nginx and every replica by PID), and returns what of its
+    group did not stop by itself. Responses do not say which replica answered (no internal address
+    goes to visitors): :meth:`access` reads it from ``<prefix>/logs/access.log``.
+    """
+
+    def __init__(self, n: int, prefix: Path, *, port: int | None = None, nginx: str = NGINX,
+                 health_timeout: float = HEALTH_TIMEOUT):
+        self.n, self.prefix, self.nginx = n, Path(prefix), nginx
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.health_timeout = health_timeout
+        self.replicas: list[str] = []
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Replicas:
+        env = dict(os.environ, PYTHON=sys.executable, NGINX=self.nginx, NL_PREFIX=str(self.prefix))
+        env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)  # the script makes one, shared by its replicas
+        with open(self.prefix / "script.log", "wb") as log:
+            # start_new_session: the script leads a new process group; nginx and the replicas join it
+            self.proc = subprocess.Popen(["bash", str(REPLICAS_SCRIPT), str(self.n), str(self.port)], cwd=ROOT,
+                                         env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+        try:
+            wait_healthy(self.url, self.proc, self.log_text, self.health_timeout, what="replicas.sh (nginx)")
+            lines = (self.prefix / "replicas").read_text().splitlines()
+            self.replicas = [line.split()[1] for line in lines if line and " nginx " not in line]
+            if len(self.replicas) != self.n:
+                raise RuntimeError(f"replicas.sh listed {self.replicas}, not {self.n} replicas:\n{self.log_text()}")
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> list[str]:
+        return stop(self.proc, timeout=REPLICAS_STOP_TIMEOUT) if self.proc is not None else []
+
+    def log_text(self, lines: int = 25) -> str:
+        """The last lines of the script's output, nginx's error log and each replica's log."""
+        parts = []
+        for f in [self.prefix / "script.log", *sorted((self.prefix / "logs").glob("*.log"))]:
+            if f.exists():
+                tail = f.read_text(errors="replace").splitlines()[-lines:]
+                parts.append(f"--- {f.name} ---\n" + "\n".join(tail))
+        return "\n".join(parts)
+
+    def replica_log(self, i: int = 0) -> str:
+        """Everything replica ``i`` (0-based) has written."""
+        return (self.prefix / "logs" / f"replica-{i + 1}.log").read_text(errors="replace")
+
+    # --- nginx's access log: which replica answered ------------------------------------------
+    def access(self) -> list[dict[str, str]]:
+        """Every request nginx has logged so far: client, time, request, status, bytes, replica, route, rt."""
+        path = self.prefix / "logs" / "access.log"
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return [m.groupdict() for m in map(_ACCESS_LINE.match, text.splitlines()) if m]
+
+    def wait_access(self, match: Callable[[dict[str, str]], bool], count: int = 1,
+                    timeout: float = ACCESS_LOG_TIMEOUT) -> list[dict[str, str]]:
+        """The logged requests that ``match``, once there are ``count`` of them (TimeoutError after ``timeout`` s)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [e for e in self.access() if match(e)]
+            if len(found) >= count:
+                return found
+            if time.monotonic() > deadline:
+                tail = "\n".join(f"{e['request']} {e['status']} replica={e['replica']} route={e['route']}"
+                                 for e in self.access()[-20:])
+                raise TimeoutError(f"{count} matching request(s) not in nginx's access log after {timeout:.0f} s; "
+                                   f"found {len(found)}. Its last lines:\n{tail}")
+            time.sleep(0.05)
+
+    def replica_for(self, cookie: str | None) -> str:
+        """The replica nginx picks for a request carrying ``nl_replica=cookie`` (from its access log)."""
+        probe = uuid.uuid4().hex
+        req = urllib.request.Request(f"{self.url}/_stcore/health?probe={probe}",
+                                     headers={"Cookie": f"nl_replica={cookie}"} if cookie else {})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            r.read()
+        (entry,) = self.wait_access(lambda e: f"probe={probe} " in e["request"])
+        return entry["replica"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,8 +2,10 @@
 
 A real Chromium goes through nginx: two browsers whose ``nl_replica`` cookies hash to different
 replicas each keep their own session; one browser's page, websocket and static files all reach one
-replica; a browser without the cookie gets it on its first response. The fixture stops the script
-by its PID and checks that it left no process behind (its nginx and replicas share its process group).
+replica; a browser without the cookie gets it on its first response. Which replica answered is read
+from nginx's access log (``replica=...``): no response says it, since it is an internal address. The
+fixture (:class:`testing.servers.Replicas`) stops the script by its PID and checks that it left no
+process behind (its nginx and replicas share its process group).
 
 Skips only when Chromium or nginx is missing (``apt-get install chromium nginx``); with
 ``NEURON_LAB_REQUIRE_BROWSER=1`` (CI) that is a failure instead.
@@ -11,89 +13,37 @@ Skips only when Chromium or nginx is missing (``apt-get install chromium nginx``
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from servers import CHROMIUM, ROOT, VIEWPORT, chromium, free_port, require, stop, wait_healthy
+from servers import CHROMIUM, VIEWPORT, chromium, require
+from testing.servers import NGINX, Replicas
 
 pytestmark = pytest.mark.browser
 
-SCRIPT = ROOT / "deploy" / "replicas.sh"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 MISSING = "Chromium or nginx not found: apt-get install chromium nginx (Debian) to run the multi-replica test"
 COOKIE = "nl_replica"
-REPLICA_HEADER = "x-neuron-lab-replica"
-START_TIMEOUT = 120.0  # fuses against a hang, never speed limits
-STOP_TIMEOUT = 20.0
-
-
-def _require_tools() -> None:
-    require(CHROMIUM, NGINX, message=MISSING)
-
-
-def _logs(prefix: Path) -> str:
-    parts = []
-    for f in sorted((prefix / "logs").glob("*.log")) + [prefix / "script.log"]:
-        if f.exists():
-            parts.append(f"--- {f.name} ---\n" + "\n".join(f.read_text(errors="replace").splitlines()[-25:]))
-    return "\n".join(parts)
-
-
-def _get(url: str, cookie: str | None = None, timeout: float = 5):
-    req = urllib.request.Request(url, headers={"Cookie": f"{COOKIE}={cookie}"} if cookie else {})
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        r.read()
-        return r
-
-
-class Cluster:
-    def __init__(self, base: str, prefix: Path, replicas: list[str]):
-        self.base, self.prefix, self.replicas = base, prefix, replicas
-
-    def replica_for(self, cookie: str | None) -> str:
-        """The upstream nginx picks for a request carrying ``nl_replica=cookie``."""
-        return _get(f"{self.base}/_stcore/health", cookie).headers[REPLICA_HEADER]
+REPLICA_HEADER = "x-neuron-lab-replica"  # sent to every visitor before issue 20; now in nginx's access log only
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """``deploy/replicas.sh 2 <free port>`` in its own process group; stopped, and checked, at the end."""
-    _require_tools()
-    prefix = tmp_path_factory.mktemp("replicas")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PYTHON=sys.executable, NGINX=NGINX, NL_PREFIX=str(prefix))
-    env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)  # the script generates one, shared by the replicas
-    log = open(prefix / "script.log", "wb")  # noqa: SIM115 - closed in the finalizer
-    proc = subprocess.Popen(["bash", str(SCRIPT), "2", str(port)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    # start_new_session: the script leads a new process group; nginx and the replicas join it
+    require(CHROMIUM, NGINX, message=MISSING)
+    cluster = Replicas(2, tmp_path_factory.mktemp("replicas")).start()
+    yield cluster
+    leftovers = cluster.stop()
+    assert not leftovers, f"processes left running after replicas.sh stopped: {leftovers}\n{cluster.log_text()}"
 
-    def finish() -> None:
-        # The way an operator does it: SIGTERM to the script, which stops nginx and every replica
-        # by PID. Whatever is left in its process group after that is killed, and reported.
-        try:
-            leftovers = stop(proc, timeout=STOP_TIMEOUT)
-        finally:
-            log.close()
-        assert not leftovers, f"processes left running after replicas.sh stopped: {leftovers}\n{_logs(prefix)}"
 
-    try:
-        wait_healthy(base, proc, lambda: _logs(prefix), START_TIMEOUT, what="replicas.sh (nginx)")
-        lines = (prefix / "replicas").read_text().split("\n")
-        replicas = [line.split()[1] for line in lines if line and "nginx" not in line]
-        assert len(replicas) == 2, lines
-    except BaseException:
-        finish()
-        raise
-    yield Cluster(base, prefix, replicas)
-    finish()
+def _answered_by(cluster: Replicas, route: str, request: str, status: str | None = None) -> str:
+    """The replica that answered ``request`` ("GET /path", with or without its query) for the browser whose
+    route (its cookie) is ``route``: nginx's access log says it, responses do not."""
+    def match(e: dict[str, str]) -> bool:
+        method, target = e["request"].split(" ")[:2]
+        return (e["route"] == route and status in (None, e["status"])
+                and request in (f"{method} {target}", f"{method} {target.split('?')[0]}"))
+
+    return cluster.wait_access(match)[0]["replica"]
 
 
 @pytest.fixture(scope="module")
@@ -161,9 +111,10 @@ def test_two_browsers_on_two_replicas_keep_their_own_sessions(cluster, new_conte
 
     pages = {}
     for upstream, value in chosen.items():  # both replicas run their first script at the same time
-        page = new_context(value, cluster.base).new_page()
-        response = _goto_descent(page, cluster.base)
-        assert response.headers[REPLICA_HEADER] == upstream
+        page = new_context(value, cluster.url).new_page()
+        response = _goto_descent(page, cluster.url)
+        assert REPLICA_HEADER not in response.headers, "which replica answered is not the visitor's business"
+        assert _answered_by(cluster, value, "GET /Gradient_descent") == upstream
         assert not _sets_cookie(response), "a preset cookie must not be replaced"
         pages[upstream] = page
     a, b = pages.values()
@@ -179,37 +130,38 @@ def test_two_browsers_on_two_replicas_keep_their_own_sessions(cluster, new_conte
 def test_one_browser_stays_on_one_replica(cluster, new_context):
     ctx = new_context()
     page = ctx.new_page()
-    seen: list[tuple[str, str]] = []  # (url, replica) of every HTTP response from nginx
-    page.on("response", lambda r: seen.append((r.url, r.headers.get(REPLICA_HEADER, ""))))
+    seen: list[tuple[str, dict]] = []  # (url, headers) of every HTTP response from nginx
+    page.on("response", lambda r: seen.append((r.url, r.headers)))
     # Playwright reports no headers for a websocket; Chromium's devtools protocol does.
-    sockets: list[str] = []
+    handshakes: list[dict] = []
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.on("Network.webSocketCreated", lambda e: sockets.append(e["url"]))
-    handshakes: list[dict] = []
     cdp.on("Network.webSocketHandshakeResponseReceived", lambda e: handshakes.append(e["response"]))
 
-    _goto_descent(page, cluster.base)
+    _goto_descent(page, cluster.url)
     _wait_descent(page)  # plotly.js loaded, the websocket open and the session's script run
+    route = next(c["value"] for c in ctx.cookies() if c["name"] == COOKIE)  # the first request's id
+    page.close()  # nginx logs a websocket when it closes
 
-    ours = [(u, h) for u, h in seen if u.startswith(cluster.base)]
-    page_hits = [h for u, h in ours if u == f"{cluster.base}/Gradient_descent"]
-    static_hits = [h for u, h in ours if "/app/static/plotly-cartesian.min.js" in u]
-    assert page_hits and static_hits, f"no page or plotly.js response through nginx: {ours}"
-    assert any("/_stcore/stream" in u for u in sockets), f"no websocket to /_stcore/stream: {sockets}"
-    ws_hits = [{k.lower(): v for k, v in r["headers"].items()}.get(REPLICA_HEADER, "") for r in handshakes
-               if r.get("status") == 101]
-    assert ws_hits, f"no websocket handshake seen: {handshakes}"
+    ours = [(u, h) for u, h in seen if u.startswith(cluster.url)]
+    assert ours and not [u for u, h in ours if REPLICA_HEADER in h], f"a response names its replica: {ours}"
+    upgraded = [r for r in handshakes if r.get("status") == 101]
+    assert upgraded, f"no websocket handshake seen: {handshakes}"
+    assert not [r for r in upgraded if REPLICA_HEADER in {k.lower() for k in r["headers"]}]
 
-    replica = page_hits[0]
+    # nginx's access log, for this browser's route: the page, plotly.js and the websocket, all on one replica.
+    replica = _answered_by(cluster, route, "GET /Gradient_descent")
     assert replica in cluster.replicas
-    assert {h for _, h in ours} | set(ws_hits) == {replica}, f"requests spread over replicas: {ours}, ws {ws_hits}"
+    assert _answered_by(cluster, route, "GET /app/static/plotly-cartesian.min.js") == replica
+    assert _answered_by(cluster, route, "GET /_stcore/stream", status="101") == replica
+    spread = {e["replica"] for e in cluster.access() if e["route"] == route}
+    assert spread == {replica}, f"one browser's requests spread over replicas: {spread}"
 
 
 def test_first_response_sets_the_cookie(cluster, new_context):
     ctx = new_context()
     page = ctx.new_page()
-    response = page.goto(f"{cluster.base}/")
+    response = page.goto(f"{cluster.url}/")
     assert response is not None and response.ok
     ours = _sets_cookie(response)
     assert len(ours) == 1, response.headers_array()
@@ -218,10 +170,12 @@ def test_first_response_sets_the_cookie(cluster, new_context):
     cookie = next(c for c in ctx.cookies() if c["name"] == COOKIE)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
     assert len(cookie["value"]) == 32 and int(cookie["value"], 16) >= 0  # nginx's $request_id
-    assert response.headers[REPLICA_HEADER] == cluster.replica_for(cookie["value"])
+    # The first request was routed by the id it then set as the cookie, to the replica that id picks.
+    first = _answered_by(cluster, cookie["value"], "GET /")
+    assert first == cluster.replica_for(cookie["value"])
 
     # The browser now sends the cookie: nginx routes by it and does not set it again.
-    again = ctx.request.get(f"{cluster.base}/_stcore/health")
+    again = ctx.request.get(f"{cluster.url}/_stcore/health?again=1")
     assert again.ok
-    assert again.headers[REPLICA_HEADER] == response.headers[REPLICA_HEADER]
+    assert _answered_by(cluster, cookie["value"], "GET /_stcore/health?again=1") == first
     assert not _sets_cookie(again)
