@@ -58,6 +58,8 @@ text_table(scenes.ledger_table(L, y), height=260)
 st.caption("Every product and sum in this table holds for its numbers as printed: a number gets more than 4 "
            "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly.")
 dw, db = L.dw, L.db
+if note := teaching.disagreement(L.dC_dw_i[:, 0], dw[0], i):  # the contrast a teacher wants the class to see
+    st.info(note, icon=":material/compare_arrows:")
 for j, g in enumerate(dw):
     st.latex(latex.stacked(rf"\frac{{\partial C}}{{\partial w_{j + 1}}} = \sum_i \frac{{\partial C}}{{\partial z_i}} "
                            rf"x_{{i{j + 1}}} = {latex.num(g)}"))

@@ -44,6 +44,7 @@ with st.sidebar:
 
 if net.n_train == 0:
     stop(lab, "Your dataset has no training points yet. Build one on the **Dataset** page, or pick a preset.")
+st.info(S.data_line(net), icon=":material/dataset:")  # the sidebar's summary is the single neuron's dataset
 
 
 @st.fragment

@@ -137,3 +137,44 @@ def test_a_hidden_page_leaves_its_steps_out_and_never_points_there():
     text = _texts(at)
     assert f"step 5 of {len(steps)}" in text and "Backpropagation" not in text.split("**Lesson")[1][:300]
     assert at.session_state["lesson"] == steps[4]
+
+
+def test_the_backpropagation_page_points_out_a_sample_that_pulls_against_the_sum():
+    """A sample's ∂C/∂w₁ term against the sum over all samples, recomputed here from σ: said for a sample that
+    pulls against the sum, not for one that pulls with it."""
+    from perceptron.engine.neuron import sigmoid
+    from perceptron.views.teaching import disagreement
+
+    at = opened({"dataset": "overlap", "epoch": "20"}, "backprop")  # overlapping classes: samples disagree
+    lab = at.session_state["lab"]
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    p = sigmoid(X @ w + b)
+    terms = -2 / len(y) * (y - p) * p * (1 - p) * X[:, 0]  # MSE: ∂C/∂ŷ · ∂ŷ/∂z · x₁, per sample
+    against = [i for i in range(len(y)) if terms[i] * terms.sum() < 0]
+    along = [i for i in range(len(y)) if terms[i] * terms.sum() > 0]
+    assert against and along
+    for i in (against[0], along[0]):
+        box = next(s for s in at.selectbox if str(s.key).startswith("bp_sample_"))
+        ok(box.set_value(i).run())
+        said = [m.value for m in at.info if "pulls the other way" in m.value]
+        if i in against:
+            assert said == [disagreement(terms, terms.sum(), i)]
+            assert f"{len(along)} samples pull with the sum and {len(against)} against it" in said[0]
+        else:
+            assert not said
+
+
+def test_the_hidden_layer_page_names_its_own_dataset():
+    """The sidebar says the neuron's dataset ("overlap: 80 train"); the page says which points the network trains on."""
+    from perceptron.views.geometry import linearly_separable
+
+    at = opened({"dataset": "overlap", "hdata": "circles"}, "hidden")
+    net = at.session_state["netlab"]
+    d = net.points
+    said = [i.value for i in at.info if i.value.startswith("This network trains on its own dataset")]
+    assert said == [f"This network trains on its own dataset: Circles (a ring around a disc), {int((~d.test).sum())} "
+                    f"training and {int(d.test.sum())} held-out points; "
+                    f"{'no' if not linearly_separable(d.train_X, d.train_y) else 'one'} straight line separates them "
+                    "(checked exactly)."]
+    assert "no straight line" in said[0]  # a ring around a disc

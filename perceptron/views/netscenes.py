@@ -16,9 +16,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import network as net
-from ..session.netlab import NetLab
+from ..session.netlab import DATASET_LABELS, NetLab
 from . import live
-from .geometry import level_curve, plane_bounds
+from .geometry import level_curve, linearly_separable, plane_bounds
 from .netlatex import (
     FD_EPS_TEXT,
     backward_lines,
@@ -357,3 +357,14 @@ def diagram_spec(lab: NetLab, k: int | None = None) -> dict:
 def diagram(lab: NetLab, k: int | None = None):
     """:func:`diagram_spec` as a ``go.Figure``."""
     return as_figure(diagram_spec(lab, k))
+
+
+def data_line(lab: NetLab) -> str:
+    """The network's own dataset in one line (the sidebar's summary is the single neuron's): its name, its training
+    and held-out points, counted, and whether one straight line could separate the training points."""
+    d = lab.points
+    train, test = int(np.sum(~d.test)), int(np.sum(d.test))
+    name = DATASET_LABELS[lab.settings.hdata]
+    line = ("no straight line separates them (checked exactly)" if not linearly_separable(d.train_X, d.train_y)
+            else "one straight line separates them (checked exactly)")
+    return f"This network trains on its own dataset: {name}, {train} training and {test} held-out points; {line}."

@@ -193,3 +193,22 @@ def fd_floor(cost: float, eps: float = 1e-6) -> float:
     """What a central difference with step ``eps`` can resolve at cost ``cost``: C's rounding (10 ulp)
     divided by 2ε, plus the curvature's ε²."""
     return 10 * np.finfo(float).eps * max(abs(float(cost)), np.finfo(float).tiny) / (2 * eps) + eps**2
+
+
+def disagreement(contributions, total: float, i: int, name: str = "w₁") -> str | None:
+    r"""What a teacher points out on the Backpropagation page: sample ``i``'s own contribution to
+    :math:`\partial C/\partial` ``name`` against the sum over every sample, when their signs differ, and how many
+    samples pull each way. ``contributions`` : ndarray of shape (n,), each sample's term; ``total`` their sum.
+    None when sample i pulls the same way as the sum (or either is 0)."""
+    c = np.asarray(contributions, dtype=float)
+    mine, total = float(c[i]), float(total)
+    if mine == 0 or total == 0 or (mine > 0) == (total > 0):
+        return None
+    along = int(np.sum(np.sign(c) == np.sign(total)))
+    against = int(np.sum(np.sign(c) == -np.sign(total)))
+    return (f"Sample #{i} alone pulls the other way: its contribution to ∂C/∂{name} is {text(mine)}, while the sum "
+            f"over all {c.size} samples is {text(total)}. The gradient is a sum: {along} sample"
+            f"{'s' if along != 1 else ''} pull{'' if along != 1 else 's'} with the sum and {against} against it "
+            f"(sample #{i} among them), and the step follows the sum: {name} moves "
+            f"{'down' if total > 0 else 'up'}, a change that on its own raises sample #{i}'s part of the cost (to first "
+            "order).")
