@@ -5,7 +5,11 @@
 // st.components.v1 iframe cannot reach its parent. One component, three jobs:
 //
 // * ``data.page`` (mounted by every page's frame): when the page changes (a sidebar link, a lesson
-//   step on another page, the first load), the keyboard focus moves to the new page's heading.
+//   step on another page, the first load), the keyboard focus moves to the new page's heading. The
+//   heading shows its focus ring only when the last thing the user did was press a key (the page's
+//   CSS rings ``h1[data-nl-keyboard]``): after a click, a tap or a fresh load the focus moves as
+//   well, for screen readers, but no box is drawn around the title (Chrome counts a focus a script
+//   moves on a fresh load as :focus-visible, and drew its black box for every visitor).
 //   Once per browser tab it also starts a watch: when the focused element disappears or is
 //   disabled by a rerun (a lesson button, Start the guided lesson), the focus goes to the element
 //   with the same key once it is back, else to the lesson panel, else to the heading; never to
@@ -20,7 +24,7 @@ const HIDDEN_STYLE = "position:absolute;width:1px;height:1px;margin:-1px;padding
 const HEADING_WAIT = 15000;  // ms to wait for the new page's heading to be drawn (a fuse, not a speed limit)
 
 function state() {
-  if (!window.__nlA11y) window.__nlA11y = { page: null, last: null, installed: false, timer: null };
+  if (!window.__nlA11y) window.__nlA11y = { page: null, last: null, installed: false, timer: null, keyboard: false };
   return window.__nlA11y;
 }
 
@@ -29,9 +33,14 @@ function heading(title) {
   return all.find((h) => !title || h.textContent.trim().startsWith(title)) || null;
 }
 
+// A key that moves or acts (not a modifier pressed alone): the user is on the keyboard.
+const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta", "CapsLock", "AltGraph"]);
+
 function focusHeading(h) {
   if (!h) return false;
   if (!h.hasAttribute("tabindex")) h.setAttribute("tabindex", "-1");
+  if (state().keyboard) h.setAttribute("data-nl-keyboard", "");
+  else h.removeAttribute("data-nl-keyboard");
   h.focus();
   return document.activeElement === h;
 }
@@ -110,6 +119,9 @@ function install(s) {
       scrollables();
     }, 60);
   };
+  // how the user acts now: the keyboard (its focus is shown) or a pointer (a mouse, a finger, a pen)
+  document.addEventListener("keydown", (ev) => { if (!MODIFIERS.has(ev.key)) s.keyboard = true; }, true);
+  document.addEventListener("pointerdown", () => { s.keyboard = false; }, true);
   document.addEventListener("focusin", (ev) => {
     if (ev.target && ev.target !== document.body) s.last = { el: ev.target, key: keyOf(ev.target) };
   }, true);
