@@ -16,10 +16,16 @@ the fragment. What the controller does:
   next chunk came, the browser waits on the last frame for it; when nothing more can be trained
   (the epoch limit, a stop rule) the page says so (``more_at`` 0) and the browser stops there.
 
+While it plays, the address bar follows: each request for the next chunk writes the epoch on screen
+into the link (``follow_link``), and Pause the epoch it stopped on, so a reload (or the tab's
+reconnection after a restart of the server) loses at most a chunk of playing. The live region says
+"Playing from epoch k" once, when Play starts, and the epoch on screen when it stops.
+
 The playback in progress lives in ``st.session_state[keys.playback]``: ``start`` (the epoch of
-the figure under the frames), ``epochs`` (one per frame), ``first`` (frame 0's label), ``frames``,
-``paused``, ``resume``, ``final`` (no more chunks will come) and ``sent`` (the frames went to the browser:
-a Pause before that ends the playback at once, since no report will come). Nothing mutable at module level.
+the figure under the frames), ``since`` (the epoch Play was pressed at), ``epochs`` (one per frame),
+``first`` (frame 0's label), ``frames``, ``paused``, ``resume``, ``final`` (no more chunks will come)
+and ``sent`` (the frames went to the browser: a Pause before that ends the playback at once, since no
+report will come). Nothing mutable at module level.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from .controls import epoch_metrics
 from .draw import show
 from .focus import announce
 from .keys import StepperKeys
+from .site import follow_link
 
 PLAY_FPS = 30  # at most this many frames shown per second while playing (fewer if drawing takes longer)
 PLAY_CHUNK = 60  # frames trained and sent to the browser at once (2 s of playback)
@@ -84,8 +91,8 @@ def stepper(run: Run, page: Stepper) -> bool:
                       disabled=playing and key in (k.step, k.step10),
                       shortcut=shortcut if on else None,
                       help=f"Keyboard: {shortcut.replace('+', ' + ').replace('Right', '→')}" if on else None)
-        # read by screen readers when it changes: the result of Step, Play and Pause
-        announce(f"Playing from epoch {state['start']}." if playing else _status(run), key=f"{k.chart}_status")
+        # read by screen readers when it changes: the result of Step, Play (once, not at every chunk) and Pause
+        announce(f"Playing from epoch {state.get('since', state['start'])}." if playing else _status(run), key=f"{k.chart}_status")
     if run.history.epochs > 0 and not playing:
         key = f"{k.rewind}{run.history.epochs}"
         st.slider("Rewind to epoch", 0, run.history.epochs, run.epoch, key=key, on_change=_rewind, args=(run, key))
@@ -101,8 +108,9 @@ def _status(run: Run) -> str:
     return status(h.cost, h.accuracy, run.epoch, run.n_train, h.test_accuracy, run.measure)
 
 
-def toggle(run: Run, page: Stepper, play: bool = True) -> None:
-    """Play/Pause button, with what its label said when it was clicked (``play``)."""
+def toggle(run: Run, page: Stepper, play: bool = True, since: int | None = None) -> None:
+    """Play/Pause button, with what its label said when it was clicked (``play``); ``since``: the epoch
+    where the playing went on from (the browser ran out of frames before the next chunk came)."""
     state = st.session_state.get(page.keys.playback)
     if state and not play and not state.get("sent"):
         # Pause before the frames were ever sent (a quick Play, Pause, e.g. by keyboard): nothing plays
@@ -117,7 +125,8 @@ def toggle(run: Run, page: Stepper, play: bool = True) -> None:
     start = run.epoch
     epochs = run.play_chunk(PLAY_CHUNK)
     if epochs:  # frame i is labelled first + i; the figure under the frames shows epoch `start`
-        st.session_state[page.keys.playback] = {"start": start, "epochs": epochs, "first": 1, "paused": False,
+        st.session_state[page.keys.playback] = {"start": start, "since": start if since is None else since,
+                                                "epochs": epochs, "first": 1, "paused": False,
                                                 "frames": page.frames(run, epochs)}
 
 
@@ -168,11 +177,13 @@ def _chart(run: Run, page: Stepper, state: dict | None) -> None:
                          frames=state["frames"][keep:] + page.frames(run, more))
         else:  # nothing more to train (the epoch limit, a stop rule): the browser stops at the last frame
             state["final"] = True
+        follow_link(run, epoch)  # a reload now reopens the epoch on screen, not the one Play started at
         _rerun()
-    run.rewind(epoch)
+    run.rewind(epoch)  # the page's own sync_link writes it into the link
     st.session_state[k.playback] = None
     if (event.get("end") and not state["paused"]) or state.get("resume"):
-        toggle(run, page)  # the browser ran out before the next chunk came, or Play was clicked meanwhile
+        # the browser ran out before the next chunk came (it plays on, announced once), or Play was clicked meanwhile
+        toggle(run, page, since=None if state.get("resume") else state.get("since"))
     _rerun()
 
 
