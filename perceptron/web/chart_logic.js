@@ -420,7 +420,8 @@ function bottomSlack(c, layout, plotW, oldH) {
   return Number.isFinite(slack) ? Math.max(0, slack) : 0;
 }
 
-// ``layout`` for a chart ``width`` px wide: unchanged at STACK_BELOW px and wider. Narrower, the
+// ``layout`` for a chart ``width`` px wide: unchanged at ``below`` px (STACK_BELOW by default) and wider.
+// Narrower, the
 // toolbar gets TOOLBAR_ROOM px above the figure, and side-by-side panels (columnsOf: e.g. the
 // Gradient descent page's boundary, sigmoid and cost; the Hidden layer page's boundary beside the
 // cost and the units' thumbnails) are stacked top to bottom, left column first, each across the
@@ -429,11 +430,13 @@ function bottomSlack(c, layout, plotW, oldH) {
 //   * a column of several panels keeps its height, so the text between them keeps its room
 //     (less the empty band that panels drawn at a fixed aspect ratio leave at its bottom);
 //   * the columns are STACK_GAP px apart and the figure grows to hold them.
+// ``grow``: text that many times larger (Large type), so a column of several panels and the gaps
+// between columns are as many times taller.
 // Annotations placed on the paper move with their column (titles stay above their panel); those
 // above or below the plot area (the epoch line, a legend) keep their distance from it in pixels.
 // The Python figure builders stay as they are: this is the only place that knows about phones.
-export function narrowLayout(layout, width) {
-  if (!(width > 0) || width >= STACK_BELOW) return layout;
+export function narrowLayout(layout, width, { below = STACK_BELOW, grow = 1 } = {}) {
+  if (!(width > 0) || width >= below) return layout;
   const m = { ...PLOTLY_MARGIN, ...(layout.margin || {}) };
   const height = layout.height || 450;
   const out = { ...layout, margin: { ...m, t: m.t + TOOLBAR_ROOM }, height: height + TOOLBAR_ROOM };
@@ -443,19 +446,21 @@ export function narrowLayout(layout, width) {
   const oldH = Math.max(1, height - m.t - m.b), plotW = Math.max(1, width - m.l - m.r);
   const heights = cols.map((c) => {
     const was = Math.max(1, (c.y1 - c.y0) * oldH);
-    return c.subs.length > 1 ? Math.max(1, was - bottomSlack(c, layout, plotW, oldH)) : Math.min(was, plotW);
+    return c.subs.length > 1 ? Math.max(1, was * grow - bottomSlack(c, layout, plotW, oldH * grow))
+      : Math.min(was, plotW);
   });
-  const newH = heights.reduce((a, b) => a + b, 0) + STACK_GAP * (cols.length - 1);
+  const gap = STACK_GAP * grow;
+  const newH = heights.reduce((a, b) => a + b, 0) + gap * (cols.length - 1);
   let top = newH;
   cols.forEach((c, i) => {
     c.to = [(top - heights[i]) / newH, top / newH];
-    top -= heights[i] + STACK_GAP;
+    top -= heights[i] + gap;
   });
   const fx = (c, x) => round4((x - c.x0) / (c.x1 - c.x0 || 1));
   // one panel: scaled to its new height; several: the same px from the column's top (down to its
   // new bottom, where a panel drawn at a fixed aspect ratio loses what it did not use)
   const fy = (c, y) => round4(c.subs.length > 1
-    ? Math.max(c.to[0], c.to[1] - ((c.y1 - y) * oldH) / newH)
+    ? Math.max(c.to[0], c.to[1] - ((c.y1 - y) * oldH * grow) / newH)
     : c.to[0] + ((y - c.y0) / (c.y1 - c.y0 || 1)) * (c.to[1] - c.to[0]));
   for (const c of cols) {
     for (const s of c.subs) {
@@ -521,11 +526,33 @@ export function textWidth(text, size) {
 // The smallest font (px) fitNotes gives a note.
 export const MIN_NOTE_SIZE = 10;
 
+// A note's text (lines split by <br>) with its lines broken at spaces so that each is at most ``avail``
+// px wide at ``size`` px (textWidth's estimate); a word longer than that stays whole, on a line of its own.
+export function wrapNote(text, size, avail) {
+  const most = Math.max(1, Math.floor(avail / (size * 0.55)));  // characters a line holds (textWidth's 0.55 em)
+  const shown = (s) => [...s.replace(/<[^>]*>/g, "").replace(/&[a-z]+;|&#\d+;/gi, "x")].length;
+  return String(text ?? "").split(/<br\s*\/?>/i).map((line) => {
+    const out = [];
+    let cur = "";
+    for (const word of line.split(" ")) {
+      if (cur && shown(cur) + 1 + shown(word) > most) {
+        out.push(cur);
+        cur = word;
+      } else {
+        cur = cur ? `${cur} ${word}` : word;
+      }
+    }
+    return [...out, cur].join("<br>");
+  }).join("<br>");
+}
+
 // ``layout`` for a chart ``width`` px wide, with every note placed on the paper (an annotation with
 // xref and yref "paper": titles, the epoch line, explanations) that would be cut off at the chart's
-// edge given a smaller font, just small enough (not below MIN_NOTE_SIZE px): on a phone, or a
-// tablet's column, a long line is read smaller rather than not at all. Unchanged when all fit.
-export function fitNotes(layout, width) {
+// edge given a smaller font, just small enough (not below ``least`` px, MIN_NOTE_SIZE by default): on a
+// phone, or a tablet's column, a long line is read smaller rather than not at all. With ``wrap`` (Large
+// type: ``least`` is LARGE_TEXT.least, a projector's text never smaller) a note that does not fit at
+// ``least`` px is broken onto more lines instead (wrapNote). Unchanged when all fit.
+export function fitNotes(layout, width, { least = MIN_NOTE_SIZE, wrap = false } = {}) {
   if (!(width > 0) || !Array.isArray(layout.annotations)) return layout;
   const m = { ...PLOTLY_MARGIN, ...(layout.margin || {}) };
   const plotW = Math.max(1, width - m.l - m.r), size = (isObj(layout.font) && layout.font.size) || 12;
@@ -538,9 +565,11 @@ export function fitNotes(layout, width) {
     const avail = anchor === "left" ? plotW + m.r - pos
       : anchor === "right" ? pos + m.l : 2 * Math.min(pos + m.l, plotW + m.r - pos);
     const want = textWidth(a.text, px);
-    if (want <= avail || px <= MIN_NOTE_SIZE) return a;
+    if (want <= avail || px <= least) return a;
     changed = true;
-    return { ...a, font: { ...font, size: Math.max(MIN_NOTE_SIZE, Math.floor((px * avail) / want)) } };
+    const fit = Math.floor((px * avail) / want);
+    if (fit >= least || !wrap) return { ...a, font: { ...font, size: Math.max(least, fit) } };
+    return { ...a, text: wrapNote(a.text, least, avail), font: { ...font, size: least } };
   });
   return changed ? { ...layout, annotations } : layout;
 }
@@ -553,19 +582,72 @@ export function relayoutOnResize(drawnWidth, width) {
   return b > 0 && a !== b;
 }
 
+// The toolbar's colours (plotly.js's own icons are rgba(68, 68, 68, 0.3) on white, 1.7:1, and a touch
+// screen always shows them): icons 7.3:1 on its white, the hovered or active one 13.4:1 (WCAG 1.4.11,
+// tests/test_contrast.py).
+export const MODEBAR = Object.freeze({ color: "#4d5766", activecolor: "#26303d", bgcolor: "rgba(255, 255, 255, 0.95)" });
+
+// ---------------------------------------------------------------------------------------------
+// Large type (the sidebar's toggle, for a projector): every text of a chart larger
+// ---------------------------------------------------------------------------------------------
+// Every text is LARGE_TEXT.scale times its size and at least LARGE_TEXT.least px: the layout's font
+// (what tick labels, axis titles, legends and notes without a size of their own inherit; plotly.js's
+// default is 12 px) and every font the figure names (a title's, a note's, an axis's tickfont, a
+// trace's textfont, ...); the margins the figure names at the top, bottom and left as much larger.
+export const LARGE_TEXT = Object.freeze({ scale: 1.5, least: 18 });
+const PLOTLY_FONT = 12;
+const FONT_KEY = /font$/i;
+
+function largerFonts(v, grow) {
+  if (Array.isArray(v)) return v.length && isObj(v[0]) ? v.map((x) => largerFonts(x, grow)) : v;
+  if (!isObj(v)) return v;
+  const out = {};
+  for (const [k, x] of Object.entries(v)) {
+    const font = FONT_KEY.test(k) && isObj(x) && x.size !== undefined && x.size !== null;
+    out[k] = font ? { ...largerFonts(x, grow), size: grow(x.size) } : largerFonts(x, grow);
+  }
+  return out;
+}
+
+// ``fig`` ({data, layout}) with every text larger (see LARGE_TEXT); ``fig`` is not changed.
+export function largeText(fig, { scale, least } = LARGE_TEXT) {
+  const grow = (size) => (Array.isArray(size) ? size.map(grow)
+    : typeof size === "number" ? Math.max(least, Math.round(size * scale)) : size);
+  const own = fig.layout || {};
+  const layout = largerFonts(own, grow);
+  if (!(isObj(own.font) && typeof own.font.size === "number")) {
+    layout.font = { ...(isObj(own.font) ? own.font : {}), size: grow(PLOTLY_FONT) };
+  }
+  // room for the larger tick labels, axis titles and the notes above the plot (margins the figure names)
+  if (isObj(own.margin)) {
+    layout.margin = { ...own.margin };
+    for (const side of ["t", "b", "l"]) {
+      if (typeof own.margin[side] === "number") layout.margin[side] = Math.round(own.margin[side] * scale);
+    }
+  }
+  return { ...fig, data: (fig.data || []).map((t) => largerFonts(t, grow)), layout };
+}
+
 // What a chart draws: the figure ``fig`` (the base figure, or a frame over it) made fit for the
 // screen (``env``: the chart's ``width`` in px, ``coarse`` for a touch screen) and for the page's
-// data ``d`` (``select``, ``config``): the drag mode, the zoom reset by a new ``view``, the narrow
-// layout, the legend under the title, notes that fit, the trimmed toolbar (unless the page's config names its buttons). ``fig`` is not changed.
+// data ``d`` (``select``, ``config``, ``large``): larger text under Large type, the drag mode, the
+// zoom reset by a new ``view``, the narrow layout, the legend under the title, notes that fit, the
+// trimmed toolbar (unless the page's config names its buttons) in its colours. ``fig`` is not changed.
 export function adaptFigure(fig, d, env = {}, view = d.view) {
   const select = Boolean(d.select), coarse = Boolean(env.coarse);
-  let layout = structuredClone(fig.layout || {});
+  const sized = d.large ? largeText(fig) : fig;
+  let layout = structuredClone(sized.layout || {});
   const dragmode = dragmodeFor(layout.dragmode, { select, coarse });
   if (dragmode !== undefined) layout.dragmode = dragmode;
-  layout = fitNotes(legendUnderTitle(narrowLayout(withViewRevision(layout, view), env.width)), env.width);
+  layout.modebar = { ...MODEBAR, ...(isObj(layout.modebar) ? layout.modebar : {}) };
+  // Large type: text 1.5 times larger needs a chart as much wider to sit side by side, and as much
+  // more room between stacked panels
+  const narrow = d.large ? { below: STACK_BELOW * LARGE_TEXT.scale, grow: LARGE_TEXT.scale } : {};
+  layout = fitNotes(legendUnderTitle(narrowLayout(withViewRevision(layout, view), env.width, narrow)), env.width,
+    d.large ? { least: LARGE_TEXT.least, wrap: true } : {});
   const config = { ...(d.config || {}) };
   if (!config.modeBarButtons) config.modeBarButtons = modebarButtons(layout, { select, coarse });
-  return { data: fig.data, layout, config };
+  return { data: sized.data, layout, config };
 }
 
 // ---------------------------------------------------------------------------------------------

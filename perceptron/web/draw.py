@@ -1,7 +1,8 @@
 """Figures on the page, and what the user did to them.
 
 :func:`show` draws a figure (a ``go.Figure`` or a plain figure dict of :mod:`perceptron.views`)
-with the app's chart component (:mod:`perceptron.web.chart`), larger on the projector and with the
+with the app's chart component (:mod:`perceptron.web.chart`), larger on the projector (taller, and
+every text larger: the browser scales it, see ``largeText`` in chart_logic.js) and with the
 chosen download format; :func:`clicked_point` and :func:`selected_points` read the events it
 returns. Nothing mutable at module level.
 """
@@ -19,15 +20,12 @@ def show(fig, key: str, **kwargs):
 
     plain = isinstance(fig, dict)  # a figures.spec dict, drawn as it is
     height = kwargs.pop("height", None) or (fig["layout"].get("height") if plain else fig.layout.height) or 450
-    if st.session_state.get(keys.LARGE_TYPE):
-        if plain:
-            fig = {**fig, "layout": {**fig["layout"], "font": {**fig["layout"].get("font", {}), "size": 19}}}
-        else:
-            fig.update_layout(font=dict(size=19))
+    large = bool(st.session_state.get(keys.LARGE_TYPE))  # the browser draws every text larger (tick labels too)
+    if large:
         height = int(height * 1.15)
     fmt = st.session_state.get(keys.FIGURE_FORMAT, "png")
     config = {"toImageButtonOptions": {"format": fmt, "filename": f"neuron_lab_{key}", "scale": 2}}
-    return plotly_chart(fig, key=key, height=int(height), config=config, **kwargs)
+    return plotly_chart(fig, key=key, height=int(height), config=config, large=large, **kwargs)
 
 
 def clicked_point(event) -> int | None:
