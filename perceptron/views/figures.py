@@ -307,31 +307,36 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
 
     ``paths`` maps a label to an ndarray of shape (k, 2+) of successive weights
     (the first two columns are drawn); ``ends`` maps a label to ``(hover, note)`` for its end marker,
-    the note written beside it (e.g. a projected run's true cost, which the surface there does not show).
+    the note (e.g. a projected run's true cost, which the surface there does not show) kept as the
+    marker's text and written in a key under the plot, one line a run in its colour: beside the marker
+    another run's marker or path could cover it (WCAG 1.4.3).
     """
     fig = new_figure(contour(x=rounded(w1s), y=rounded(w2s), z=rounded(C, 5), colorscale=LANDSCAPE,
                              contours=dict(showlabels=True, labelfont=dict(color=INK)), colorbar=dict(title=dict(text="C")), name="cost"))
     palette = PATH_COLOURS  # dark on the light landscape (palette.py)
+    key = []
     for i, (label, path) in enumerate((paths or {}).items()):
         path = np.asarray(path, dtype=float)
         colour = palette[i % len(palette)]
         fig.add_trace(scatter(x=rounded(path[:, 0]), y=rounded(path[:, 1]), mode="lines+markers", name=label,
                               line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
         hover, note = (ends or {}).get(label, (f"{label}: end", None))
-        fig.add_trace(scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers+text" if note else "markers",
-                              showlegend=False, name=f"{label}: end", text=[note] if note else [],
-                              textposition=_beside(path[-1, 0], w1s, i), textfont=dict(color=colour, size=12),
+        fig.add_trace(scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False, name=f"{label}: end",
+                              text=[note] if note else [],
                               marker=dict(size=13, color=colour, symbol="x", line=dict(width=1, color="#333")),
                               hovertemplate=f"{hover}<extra></extra>"))
-    fig.update_layout(figure_layout(large, height=480, title=title), xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
+        if note:
+            key.append(f'<span style="color:{colour}">× end of {label.split(" (")[0]}: {note}</span>')
+    layout = figure_layout(large, height=480, title=title)
+    if key:  # under the axis title, one line a run
+        layout["margin"] = {**layout["margin"], "b": layout["margin"]["b"] + KEY_LINE * len(key) + 8}
+        fig.add_annotation(text="<br>".join(key), x=0, y=0, xref="paper", yref="paper", xanchor="left",
+                           yanchor="top", yshift=-KEY_BELOW, align="left", showarrow=False, font=dict(size=12))
+    fig.update_layout(layout, xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
     return fig
 
 
-def _beside(x, xs, i: int) -> str:
-    """Where a marker's note goes: towards the middle of the plot (not cut at its edge), above or below by turns."""
-    xs = np.asarray(xs, dtype=float)
-    side = "left" if x > (float(xs.min()) + float(xs.max())) / 2 else "right"
-    return f"{'top' if i % 2 == 0 else 'bottom'} {side}"
+KEY_LINE, KEY_BELOW = 17, 40  # px a line of the landscape's key takes, and from the plot's bottom to the key
 
 
 def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
@@ -380,7 +385,8 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
         dict(x=0.49, y=0.5, text="Σ", showarrow=False, font=dict(size=26)),
         dict(x=0.49, y=0.26, text=f"+ b = {printed(b)}", showarrow=False, font=dict(size=13)),
         dict(x=0.71, y=0.5, text=activation, showarrow=False, font=dict(size=26 if len(activation) == 1 else 13)),
-        dict(x=0.6, y=0.6, text="z" + (f" = {printed(z)}" if z is not None else ""), showarrow=False, yanchor="bottom"),
+        # above the line from Σ to σ and above both shapes, which a long value would cross beside them
+        dict(x=0.6, y=0.66, text="z" + (f" = {printed(z)}" if z is not None else ""), showarrow=False, yanchor="bottom"),
         dict(x=0.85, y=0.5, text="ŷ" + (f" = {printed(y_hat)}" if y_hat is not None else ""), showarrow=False,
              xanchor="left", font=dict(size=16)),
     ]
