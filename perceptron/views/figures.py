@@ -336,7 +336,7 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     return fig
 
 
-KEY_LINE, KEY_BELOW = 17, 40  # px a line of the landscape's key takes, and from the plot's bottom to the key
+KEY_LINE, KEY_BELOW = 17, 60  # px a line of the landscape's key takes, and from the plot's bottom to the key (under the axis title)
 
 
 def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
