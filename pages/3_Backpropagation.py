@@ -6,10 +6,11 @@ import streamlit as st
 from perceptron.engine.backprop import chain_rule, gradient_check
 from perceptron.engine.costs import get_cost
 from perceptron.views import alt, latex, scenes, slips, teaching
+from perceptron.views.handout import handout_html
 from perceptron.views.ledger_table import fd_table
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
-from perceptron.web.frame import finish, page, stop
+from perceptron.web.frame import finish, page, stop, summary
 from perceptron.web.panels import numbers, text_table
 
 lab = page(
@@ -81,7 +82,13 @@ with st.expander("Three slips in the article, shown live"):
 
 if np.any(~np.isfinite(L.dC_dyhat)):
     st.warning("Some ∂C/∂ŷ are too large to show: the sigmoid has saturated for those samples.")
-st.download_button("Download this sample's ledger (Markdown + LaTeX)", key="bp_export", file_name=f"ledger_sample_{i}.md",
-                   data=latex.ledger_markdown("Neuron Lab: one sample's forward and backward pass",
-                                                X[i], y[i], w, b, L, i, loss), mime="text/markdown")
+row = st.container(horizontal=True)
+row.download_button("Printable handout of these numbers", key="bp_handout", file_name=f"handout_sample_{i}.html",
+                    data=lambda: handout_html("Neuron Lab: one sample's forward and backward pass",
+                                              f"{summary(lab)} Open it in a browser and print it, or save it as PDF.",
+                                              X[i], y[i], w, b, L, i, loss, lab.settings.lr),
+                    mime="text/html", icon=":material/print:", type="primary")
+row.download_button("The same as Markdown + LaTeX", key="bp_export", file_name=f"ledger_sample_{i}.md",
+                    data=lambda: latex.ledger_markdown("Neuron Lab: one sample's forward and backward pass",
+                                                       X[i], y[i], w, b, L, i, loss), mime="text/markdown")
 finish(lab)

@@ -28,8 +28,8 @@ RULES = {
     "engine": ({"numpy"}, {"engine"}),
     "data": ({"numpy"}, {"engine", "data"}),
     "session": ({"numpy"}, {"engine", "data", "session", "views"}),
-    "views": ({"numpy", "plotly", "pandas", "segno"}, {"engine", "data", "session", "views"}),
-    "web": ({"numpy", "plotly", "pandas", "segno", "streamlit"}, {"engine", "data", "session", "views", "web"}),
+    "views": ({"numpy", "plotly", "pandas", "segno", "latex2mathml"}, {"engine", "data", "session", "views"}),
+    "web": ({"numpy", "plotly", "pandas", "segno", "latex2mathml", "streamlit"}, {"engine", "data", "session", "views", "web"}),
 }
 
 
