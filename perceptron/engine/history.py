@@ -10,6 +10,7 @@ Imports numpy only; nothing mutable at module level.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 
@@ -112,7 +113,9 @@ class Recorder:
         self.y_test = np.asarray(y_test, dtype=float).reshape(-1) if self.has_test else None
         if self.has_test and self.X_test.shape[0] != self.y_test.shape[0]:
             raise ValueError(f"X_test has {self.X_test.shape[0]} rows but y_test has {self.y_test.shape[0]} labels.")
+        self.y1_test = self.y_test == 1 if self.has_test else None  # made once, not every epoch
         self.tol_cost, self.tol_grad = tol_cost, tol_grad
+        self.names = kind.param_names()  # the dataclass fields, read once (every epoch adds a row)
         self.rows = {name: [] for name in kind.row_names()}
         self.stopped, self.message = None, ""
 
@@ -124,7 +127,7 @@ class Recorder:
         """One row: the parameters (in the order of ``kind.param_names()``), the training data's cost,
         accuracy and gradient norm there."""
         r = self.rows
-        for name, value in zip(self.kind.param_names(), params, strict=True):
+        for name, value in zip(self.names, params, strict=True):
             r[name].append(np.array(value, dtype=float))
         r["cost"].append(cost)
         r["accuracy"].append(acc)
@@ -132,7 +135,7 @@ class Recorder:
         if self.has_test:
             z = self.output(self.X_test, *params)
             r["test_cost"].append(self.cost(self.y_test, z))
-            r["test_accuracy"].append(float(np.mean((z >= 0) == (self.y_test == 1))))
+            r["test_accuracy"].append(np.count_nonzero((z >= 0) == self.y1_test) / self.y1_test.size)
         if self.tol_cost is not None and cost <= self.tol_cost:
             self.stop("cost threshold", f"Stopped: the cost reached {cost:.4g} ≤ {self.tol_cost:g}.")
         elif self.tol_grad is not None and gnorm <= self.tol_grad:
@@ -150,8 +153,15 @@ class Recorder:
 
 
 def finite(*xs) -> bool:
-    """Whether every number in every argument is finite."""
-    return all(np.all(np.isfinite(x)) for x in xs)
+    """Whether every number in every argument is finite (a float by ``math.isfinite``, an array at once: this
+    runs after every epoch, and after every mini-batch of the network)."""
+    for x in xs:
+        if isinstance(x, float):
+            if not math.isfinite(x):
+                return False
+        elif not np.isfinite(x).all():
+            return False
+    return True
 
 
 def check_rate(lr) -> None:

@@ -398,9 +398,16 @@ def _backward(X, y, W1, b1, w2, b2, cost):
     z1, a1, z2, y_hat = _forward(X, W1, b1, w2, b2)
     c = cost(y, z2, y_hat)
     acc = float(np.mean((z2 >= 0) == (y == 1))) if n else 0.0
+    return (c, acc, *_gradients(X, y, z1, a1, z2, y_hat, w2, cost))
+
+
+def _gradients(X, y, z1, a1, z2, y_hat, w2, cost):
+    """The four gradients from a forward pass (``_forward``'s arrays): what a mini-batch's update needs (its cost
+    and accuracy are not: an epoch records them once, over every point)."""
+    n = X.shape[0]
     dC_dz2 = cost.dL_dz(y, z2, y_hat) / n if n else np.zeros(0)
     dC_dz1 = dC_dz2[:, None] * w2 * sigmoid_prime(z1)
-    return c, acc, X.T @ dC_dz1, dC_dz1.sum(axis=0), a1.T @ dC_dz2, float(dC_dz2.sum())
+    return X.T @ dC_dz1, dC_dz1.sum(axis=0), a1.T @ dC_dz2, float(dC_dz2.sum())
 
 
 def gradients(X, y, p: Params, loss="mse") -> Params:
@@ -496,7 +503,8 @@ def _epoch_of_batches(X, y, W1, b1, w2, b2, lr, cost, batch_size, seed, epoch):
     """One pass of mini-batch (or single-sample) updates in the seeded order."""
     W1, b1, w2 = W1.copy(), b1.copy(), w2.copy()
     for idx in batches(X.shape[0], batch_size, seed, epoch):
-        _, _, dW1, db1, dw2, db2 = _backward(X[idx], y[idx], W1, b1, w2, b2, cost)
+        Xb, yb = X[idx], y[idx]
+        dW1, db1, dw2, db2 = _gradients(Xb, yb, *_forward(Xb, W1, b1, w2, b2), w2, cost)
         W1 -= lr * dW1
         b1 -= lr * db1
         w2 -= lr * dw2
