@@ -284,24 +284,43 @@ def rosenblatt(X, y, w, b, *, lr=1.0, epochs, seed=0, start_epoch=0, X_test=None
     y = np.asarray(y, dtype=float).reshape(-1)
     w = np.array(w, dtype=float).reshape(-1)
     b = float(b)
-    n = X.shape[0]
 
     def misclassified(X_, y_, w_, b_):
         return float(np.mean(step(X_ @ w_ + b_) != y_)) if len(y_) else 0.0
 
     rec = Recorder(History, _z, lambda y_, z_: float(np.mean(step(z_) != y_)), w.shape[0], X_test, y_test)
     rec.add((w, b), misclassified(X, y, w, b), 1 - misclassified(X, y, w, b), 0.0)
+    floats = _Floats(X, y)
     for k in range(int(epochs)):
-        updates = 0
-        for i in seeded_order(n, seed, start_epoch + k):
-            error = y[i] - step(X[i] @ w + b)
-            if error != 0:
-                w += lr * error * X[i]
-                b += lr * float(error)
-                updates += 1
+        w, b, updates = _rosenblatt_epoch(floats, w, b, lr, seed, start_epoch + k)
         err = misclassified(X, y, w, b)
         rec.add((w, b), err, 1 - err, float(updates))
         if updates == 0:
             rec.stop("converged", "Converged: a whole epoch made no mistake.")
             break
     return rec.history()
+
+
+def _rosenblatt_epoch(f: _Floats, w, b, lr, seed, epoch):
+    r"""One epoch of Rosenblatt's rule in the seeded order, in plain Python floats (as :func:`_epoch_in_floats`:
+    numpy's per-call overhead dominates one-row arrays, 3× slower here): for each sample,
+    :math:`z = x \cdot w + b` and, on a mistake, :math:`w_j \leftarrow w_j + (\alpha\,(y - \hat y))\,x_j`,
+    :math:`b \leftarrow b + \alpha\,(y - \hat y)`, the same products numpy formed. Returns ``(w, b, updates)``."""
+    rows, ys = f.rows, f.y
+    ws = [float(v) for v in w]
+    b, lr = float(b), float(lr)
+    d = range(len(ws))
+    updates = 0
+    for i in seeded_order(f.n, seed, epoch).tolist():
+        x = rows[i]
+        z = 0.0
+        for j in d:
+            z += x[j] * ws[j]
+        error = ys[i] - (1.0 if z + b >= 0 else 0.0)
+        if error != 0:
+            change = lr * error
+            for j in d:
+                ws[j] += change * x[j]
+            b += change
+            updates += 1
+    return np.array(ws), b, updates
