@@ -20,9 +20,12 @@ STEPPER = Stepper(keys.DESCENT, spec=scenes.descent_spec, ahead=scenes.descent_p
                   alt=lambda run, k: alt.descent_alt(*run.design()[:2], run.history, run.epoch if k is None else k,
                                                      measure=run.measure, n_test=run.points.test_y.size))
 
-with st.sidebar:
-    st.markdown("**Training settings**")
+# the learning rate, the cost and the update mode beside Step, where a phone shows them with the figure; the rest
+# in the sidebar
+with st.container(horizontal=True, vertical_alignment="bottom", key="training_row"):
     changes = training(lab, MODES)
+with st.sidebar:
+    st.markdown("**More training settings**")
     changes["init"] = setting(st.radio, "Initial weights", "init", lab, options=["random", "zeros", "manual"],
                               horizontal=True)
     if changes["init"] == "random":

@@ -28,14 +28,16 @@ net.adopt(lab.dataset, lab.features)
 # the combined figure, its frames while playing (one every `hstride` epochs), and the next Step's frame
 STEPPER = Stepper(keys.HIDDEN, spec=S.figure_spec, frames=S.frames, ahead=S.step_frame, alt=alt.hidden_alt)
 
+about = st.empty()  # the network's own dataset, said once the settings below are applied
+with st.container(horizontal=True, vertical_alignment="bottom", key="training_row"):  # beside Step
+    changes = training(net, NET_MODES)
 with st.sidebar:
     st.markdown("**Network settings**")
     st.caption("This page trains its own network; the dataset above is the single neuron's.")
-    changes = {
+    changes |= {
         "h": setting(st.slider, "Hidden units h", "h", net, min_value=1, max_value=MAX_HIDDEN),
         "hdata": setting(st.selectbox, "Dataset", "hdata", net, options=NET_DATASETS,
                          format_func=DATASET_LABELS.get),
-        **training(net, NET_MODES),
         "hseed": setting(st.number_input, "Weight seed", "hseed", net, min_value=0, max_value=2**31 - 1,
                          help="The starting weights. Another seed can end in another solution."),
         "hstride": setting(st.select_slider, "Play: epochs per frame", "hstride", net, options=PLAY_STRIDES),
@@ -44,7 +46,7 @@ with st.sidebar:
 
 if net.n_train == 0:
     stop(lab, "Your dataset has no training points yet. Build one on the **Dataset** page, or pick a preset.")
-st.info(S.data_line(net), icon=":material/dataset:")  # the sidebar's summary is the single neuron's dataset
+about.info(S.data_line(net), icon=":material/dataset:")  # the sidebar's summary is the single neuron's dataset
 
 
 @st.fragment

@@ -15,13 +15,14 @@ import streamlit as st
 
 from ..session.run import Run
 from ..session.settings import LOSSES
+from ..views import plain
 from ..views.teaching import accuracy_text, accuracy_value, percent, signed
 from ..views.worked import text
 from . import keys
 from .site import hidden
 
 MODE_LABELS = MappingProxyType({
-    "batch": "Full batch: one update per epoch (the article)",
+    "batch": "Full batch (the article's)",
     "minibatch": "Mini-batch",
     "sample": "Single sample (stochastic)",
     "rosenblatt": "Rosenblatt's perceptron rule (step activation)",
@@ -45,9 +46,11 @@ def setting(widget, label: str, name: str, run: Run, **kwargs):
     key across reruns. Returns the widget's value (the setting's own when a teacher's link hides
     it); the page hands changed values to ``run.update``."""
     current = getattr(run.settings, name)
-    if hidden(name):
-        return current  # a teacher's link fixed this setting
     kind = getattr(widget, "__name__", "")
+    if hidden(name):  # a teacher's link fixed this setting: shown read-only where its widget would be
+        st.caption(plain.escape(f"{label}: {_shown(current, kwargs.get('format_func'))}") + " (fixed by your "
+                   "teacher's link)", width="content")
+        return current
     if kind in ("selectbox", "radio"):
         options = kwargs["options"]
         kwargs["index"] = list(options).index(current) if current in options else 0
@@ -57,6 +60,17 @@ def setting(widget, label: str, name: str, run: Run, **kwargs):
         kwargs["value"] = current
     value = widget(label, key=f"{keys.SETTING}{name}", **kwargs)
     return tuple(value) if kind == "multiselect" else value
+
+
+def _shown(value, format_func=None) -> str:
+    """A setting's value as its widget would show it."""
+    if format_func is not None:
+        return str(format_func(value))
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return ", ".join(value) or "none"
+    return text(value) if isinstance(value, float) else str(value)
 
 
 def training(run: Run, modes) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -68,3 +69,27 @@ def test_a_student_walks_the_lesson_on_a_teachers_link(new_page, app_url, preset
             panel.get_by_role("button", name="Next").click()
             settle(page)
     assert panel.get_by_role("button", name="Next").is_disabled()
+
+
+def test_on_a_phone_the_one_free_setting_sits_beside_step(new_page, app_url):
+    """The "only the learning rate" link on a 390×844 phone: α is in one screen with Step (no sidebar to open),
+    a tap changes it and Step trains with it; the locked cost and mode are said, read-only, in their place."""
+    link = teacher_link(new_page(), app_url, "Only the learning rate")
+    page = new_page(PHONE)
+    page.goto(f"{app_url}/Gradient_descent?{urlsplit(link).query}")
+    settle(page, min_charts=1)
+    step = page.get_by_role("button", name="Step one epoch")
+    rate = page.get_by_label("Learning rate α")
+    step.scroll_into_view_if_needed()
+    top, bottom = rate.bounding_box(), step.bounding_box()
+    assert 0 <= top["y"] and bottom["y"] + bottom["height"] <= 844, (top, bottom)  # one screen, no scrolling
+    assert page.get_by_text("Cost: MSE (the article's) (fixed by your teacher's link)").is_visible()
+    rate.tap()
+    rate.fill("2")
+    rate.press("Enter")
+    settle(page, min_charts=1)
+    step.tap()
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+                              .some((m) => m.innerText.trim() === '1')""")
+    settle(page, min_charts=1)
+    assert "lr=2.0" in page.url and "hide=" in page.url, page.url
