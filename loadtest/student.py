@@ -297,8 +297,8 @@ class Student:
         self.expected_summary = custom_summary(self.n_points)
         self.expected_epoch = 0  # new points restart the run
         loaded = [a for a in self.s.alerts("INFO") if a.startswith("Loaded ")]
-        # the page escapes Markdown in the note: "Loaded 5 points from student\\_1\\.csv\\."
-        if not any(a.startswith(f"Loaded {self.n_points} points from student") for a in loaded):
+        # the page shows the file's name as code: "Loaded 5 points from `student_1.csv`\\."
+        if not any(a.startswith(f"Loaded {self.n_points} points from `{name}`") for a in loaded):
             self.error("isolation", f"upload: expected 'Loaded {self.n_points} points', saw {loaded}")
         self.check_summary("upload")
         self.check_counts_table("upload")
