@@ -16,7 +16,7 @@ from perceptron.web.playback import Stepper, stepper
 
 lab = page(
     "Hidden layer",
-    "One neuron draws **one straight line**. On **XOR** the class 1 corners (−1, +1) and (+1, −1) sit "
+    "One neuron draws **one straight line**. On **XOR**, this page's first dataset, the class 1 corners (−1, +1) and (+1, −1) sit "
     "diagonally between the class 0 corners, so every line leaves some point on the wrong side. "
     "A **hidden layer** of h neurons draws h lines (the small green maps below); the output neuron then "
     "weighs their answers, e.g. *“past line 1 but not past line 2”*, and its boundary can bend around "
@@ -55,6 +55,8 @@ def views():
     if stepper(net, STEPPER):
         return
     notice(net)
+    if chance := S.chance_note(net):
+        st.info(chance, icon=":material/balance:")
 
     st.subheader("Inside the network, for one sample")
     names = S.input_names(net)

@@ -178,3 +178,19 @@ def test_the_hidden_layer_page_names_its_own_dataset():
                     f"{'no' if not linearly_separable(d.train_X, d.train_y) else 'one'} straight line separates them "
                     "(checked exactly)."]
     assert "no straight line" in said[0]  # a ring around a disc
+
+
+def test_the_hidden_layer_says_when_the_network_is_still_at_chance():
+    """At the defaults the network's cross-entropy sits at ln 2 with half the points right; after training it is
+    well below: the note comes and goes with the numbers (ln 2 recomputed here)."""
+    import math
+
+    at = opened({}, "hidden")
+    net = at.session_state["netlab"]
+    said = [i.value for i in at.info if i.value.startswith("Still at chance")]
+    cost = float(net.history.cost[0])
+    assert cost >= math.log(2) * (1 - 1e-3) and len(said) == 1 and "(ln 2)" in said[0]
+    at = opened({"hepoch": "300"}, "hidden")
+    net = at.session_state["netlab"]
+    assert float(net.history.cost[net.epoch]) < math.log(2) * (1 - 1e-3)
+    assert not [i for i in at.info if i.value.startswith("Still at chance")]

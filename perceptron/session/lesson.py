@@ -182,9 +182,9 @@ def _body_chain(lab):
     line = equation(r"\frac{\partial C}{\partial \hat y_i} \cdot \frac{\partial \hat y_i}{\partial z_i} \cdot x_{i1}"
                     r" = @0p \cdot @1p \cdot @2p @eq @r", lambda a, c, e: a * c * e,
                     [float(L.dC_dyhat[i]), float(L.dyhat_dz[i]), float(L.dz_dw[i, 0])], float(L.dC_dw_i[i, 0]))
+    # the sum over every sample is the question's answer: it is said with the answer, not above the question
     return (f"**The chain rule** ({_cost_name(lab)}). For sample #{i}, ∂C/∂w₁ has three factors, "
-            f"∂C/∂ŷ, ∂ŷ/∂z and ∂z/∂w₁ = x₁: ${line}$. Added over every sample: "
-            f"∂C/∂w₁ = **{text(L.dw[0])}**.")
+            f"∂C/∂ŷ, ∂ŷ/∂z and ∂z/∂w₁ = x₁: ${line}$. The gradient ∂C/∂w₁ adds such a term for every sample.")
 
 
 def _answer_chain(lab):
@@ -192,9 +192,9 @@ def _answer_chain(lab):
     g = float(L.dw[0])
     choice = 1 if g == 0 else 2 if g > 0 else 0
     if g == 0:
-        why = "∂C/∂w₁ = 0: a small change of w₁ leaves the cost as it is (to first order)."
+        why = "Added over every sample, ∂C/∂w₁ = 0: a small change of w₁ leaves the cost as it is (to first order)."
     else:
-        why = (f"∂C/∂w₁ = {text(g)} is {'positive' if g > 0 else 'negative'}: raising w₁ a little "
+        why = (f"Added over every sample, ∂C/∂w₁ = {text(g)} is {'positive' if g > 0 else 'negative'}: raising w₁ a little "
                f"{'raises' if g > 0 else 'lowers'} the cost, so a full-batch descent step moves w₁ "
                f"{'down' if g > 0 else 'up'} (w₁ − α·∂C/∂w₁).")
     return choice, why + _next_w1(lab)

@@ -29,6 +29,7 @@ from .netlatex import (
     weight_names,
 )
 from .palette import ACCENT, C0, C1, CLASS_COLOURS, GREEN, GREY, HEAT, SYMBOLS, UNIT_HEAT
+from .teaching import accuracy_text
 from .traces import (
     add_cost_lines,
     as_figure,
@@ -45,6 +46,7 @@ from .traces import (
     scatter,
     spec,
 )
+from .worked import text
 
 __all__ = [  # the page's names; the LaTeX ones live in netlatex
     "COST_DIGITS", "FD_EPS_TEXT", "FIXED", "backward_lines", "diagram", "diagram_spec", "figure",
@@ -368,3 +370,28 @@ def data_line(lab: NetLab) -> str:
     line = ("no straight line separates them (checked exactly)" if not linearly_separable(d.train_X, d.train_y)
             else "one straight line separates them (checked exactly)")
     return f"This network trains on its own dataset: {name}, {train} training and {test} held-out points; {line}."
+
+
+def chance_note(lab: NetLab) -> str | None:
+    r"""Said while the network is still at chance: its cost at the epoch on screen is within 0.1 % of the cost of
+    the best answer that ignores the inputs, the training points' class share :math:`\bar y` for every point
+    (cross-entropy: :math:`-[\bar y \ln \bar y + (1-\bar y)\ln(1-\bar y)]`, ln 2 for balanced classes; MSE:
+    :math:`\bar y(1-\bar y)`). None otherwise."""
+    y = np.asarray(lab.points.train_y, dtype=float)
+    if not y.size or lab.settings.hloss not in ("bce", "mse"):
+        return None
+    share = float(y.mean())
+    if share in (0.0, 1.0):
+        return None
+    chance = (-(share * np.log(share) + (1 - share) * np.log(1 - share)) if lab.settings.hloss == "bce"
+              else share * (1 - share))
+    k, h = lab.epoch, lab.history
+    cost = float(h.cost[k])
+    if cost < chance * (1 - 1e-3):
+        return None
+    named = "ln 2" if lab.settings.hloss == "bce" and share == 0.5 else "the cost of that constant answer"
+    how = "no lower than" if cost >= chance else "within 0.1 % of"
+    return (f"Still at chance: at epoch {k} the cost, {text(cost)}, is {how} {text(chance)} ({named}), "
+            f"the cost of answering ŷ = {text(share)} (the share of class 1) for every point without looking at "
+            f"it; {accuracy_text(h.accuracy[k], lab.n_train)} of the training points are right. The hidden units "
+            "start from small random weights and first have to turn their lines apart.")
