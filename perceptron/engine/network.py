@@ -40,7 +40,7 @@ import numpy as np
 from .backprop import chain_rule as neuron_chain_rule
 from .costs import get_cost
 from .history import DIVERGED, Record, Recorder, batches, check_rate, check_start, finite
-from .neuron import sigmoid, sigmoid_prime
+from .neuron import sigmoid, sigmoid_prime, sigmoid_silenced
 
 # --- parameters -------------------------------------------------------------------------------
 
@@ -199,16 +199,6 @@ def _forward(X, W1, b1, w2, b2, sig=sigmoid):
     a1 = sig(z1)
     z2 = a1 @ w2 + b2
     return z1, a1, z2, sig(z2)
-
-
-def _sig(z):
-    """σ(z) as :func:`~perceptron.engine.neuron.sigmoid` computes it (the same operations, the same bits), for the
-    mini-batch loop, whose caller silences overflow: a single sample's update called σ three times, and numpy's
-    error-state context in each was a tenth of the update."""
-    out = np.negative(z)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
 
 
 def forward(X, p: Params) -> Forward:
@@ -414,7 +404,8 @@ def _backward(X, y, W1, b1, w2, b2, cost):
 def _gradients(X, y, z1, a1, z2, y_hat, w2, cost, sig=None):
     """The four gradients from a forward pass (``_forward``'s arrays): what a mini-batch's update needs (its cost
     and accuracy are not: an epoch records them once, over every point). ``sig``: σ for σ'(z1) = a1·σ(−z1)
-    (``_sig`` in the mini-batch loop; by default :func:`~perceptron.engine.neuron.sigmoid_prime`, the same bits)."""
+    (``sigmoid_silenced`` in the mini-batch loop; by default
+    :func:`~perceptron.engine.neuron.sigmoid_prime`, the same bits)."""
     n = X.shape[0]
     dC_dz2 = cost.dL_dz(y, z2, y_hat) / n if n else np.zeros(0)
     dC_dz1 = dC_dz2[:, None] * w2 * (sigmoid_prime(z1) if sig is None else a1 * sig(-z1))
@@ -515,7 +506,8 @@ def _epoch_of_batches(X, y, W1, b1, w2, b2, lr, cost, batch_size, seed, epoch):
     W1, b1, w2 = W1.copy(), b1.copy(), w2.copy()
     for idx in batches(X.shape[0], batch_size, seed, epoch):
         Xb, yb = X[idx], y[idx]
-        dW1, db1, dw2, db2 = _gradients(Xb, yb, *_forward(Xb, W1, b1, w2, b2, _sig), w2, cost, _sig)
+        dW1, db1, dw2, db2 = _gradients(Xb, yb, *_forward(Xb, W1, b1, w2, b2, sigmoid_silenced), w2, cost,
+                                        sigmoid_silenced)
         W1 -= lr * dW1
         b1 -= lr * db1
         w2 -= lr * dw2

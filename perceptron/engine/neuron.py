@@ -41,6 +41,15 @@ def sigmoid(z, out=None):
     return out[()]  # a float for a scalar z, an array otherwise
 
 
+def sigmoid_silenced(z):
+    """:func:`sigmoid` for a loop that silences numpy's overflow itself, once around many calls: the same
+    operations, the same bits, without an error-state context per call (a tenth of a one-sample update)."""
+    out = np.negative(z)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
 def sigmoid_prime(z):
     r"""The sigmoid's derivative :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from .costs import BCE, MSE, get_cost
 from .history import DIVERGED, Record, Recorder, batches, check_rate, check_start, finite, seeded_order
-from .neuron import sigmoid, step
+from .neuron import sigmoid, sigmoid_silenced, step
 
 MODES = ("batch", "minibatch", "sample")
 
@@ -206,7 +206,7 @@ def _epoch_of_batches(X, y, w, b, lr, cost, batch_size, seed, epoch):
         for idx in batches(X.shape[0], batch_size, seed, epoch):
             Xb, yb = X[idx], y[idx]
             z = Xb @ w + b
-            dC_dz = cost.dL_dz(yb, z, sigmoid(z)) / len(idx)
+            dC_dz = cost.dL_dz(yb, z, sigmoid_silenced(z)) / len(idx)
             w -= lr * (Xb.T @ dC_dz)
             b -= lr * float(dC_dz.sum())
             if not np.isfinite(b):
