@@ -29,7 +29,10 @@ RULES = {
     "data": ({"numpy"}, {"engine", "data"}),
     "session": ({"numpy"}, {"engine", "data", "session", "views"}),
     "views": ({"numpy", "plotly", "pandas", "segno", "latex2mathml"}, {"engine", "data", "session", "views"}),
-    "web": ({"numpy", "plotly", "pandas", "segno", "latex2mathml", "streamlit"}, {"engine", "data", "session", "views", "web"}),
+    # the live class's store: a database through SQLAlchemy (psycopg under it, never imported by name); no web
+    "classroom": ({"numpy", "sqlalchemy", "psycopg"}, {"engine", "data", "session", "classroom"}),
+    "web": ({"numpy", "plotly", "pandas", "segno", "latex2mathml", "streamlit"},
+            {"engine", "data", "session", "views", "classroom", "web"}),
 }
 
 
