@@ -86,6 +86,10 @@ class Run:
     # seconds from the BackMsg to the first arrival of each widget element (by id) in this run: when the
     # browser could first draw it (e.g. the chart's first frame of a Play), before the run has finished
     arrived: dict[str, float] = field(default_factory=dict)
+    # every arrival of a bidi component (the chart) in this run, in order: (seconds after sending, widget id,
+    # its JSON data); a run cut short by st.rerun() sends the chart twice, and the browser draws each
+    components: list[tuple[float, str, str]] = field(default_factory=list)
+    sent_at: float = 0.0  # time.perf_counter() when the BackMsg was sent
 
     def arrival(self, suffix: str) -> float | None:
         """When the first element whose id ends with ``-<suffix>`` arrived (seconds after sending), or None."""
@@ -249,10 +253,19 @@ class Session:
         await self.ws.send(msg.SerializeToString())
         return await self._collect(t0, timeout)
 
+    async def goto(self, page: str, **kw) -> Run:
+        """Open another page as the sidebar's link does (Streamlit 1.67's ``onPageChange``): by the page's
+        script hash, with the query string the browser keeps on a page change (only parameters bound to
+        widgets, and this app binds none: so none; the page writes its link again) and no widget state of
+        the page left behind. ``page`` is a URL path (``""`` for the main page, Home)."""
+        self.query_string = ""
+        self.persistent.clear()
+        return await self.rerun(page=page, **kw)
+
     async def _collect(self, t0: float, timeout: float) -> Run:
         _, ForwardMsg = _protos()
         deadline = time.monotonic() + timeout
-        run = Run()
+        run = Run(sent_at=t0)
         touched: set[tuple] = set()
         run_fragments: set[str] = set()
         while True:
@@ -293,6 +306,8 @@ class Session:
                     wid = getattr(getattr(el, el.WhichOneof("type") or "", None), "id", "")
                     if wid and wid not in run.arrived:
                         run.arrived[wid] = time.perf_counter() - t0
+                    if el.WhichOneof("type") == "bidi_component":
+                        run.components.append((time.perf_counter() - t0, wid, el.bidi_component.json))
                     if el.WhichOneof("type") == "exception":
                         ex = el.exception
                         run.exceptions.append(f"{ex.type}: {ex.message}".strip(": "))
@@ -323,6 +338,8 @@ class Session:
         for name in (p.url_pathname, p.page_name):
             if name:
                 self.pages[name] = p.page_script_hash
+        if p.is_default:
+            self.pages[""] = p.page_script_hash  # the main page's URL path is empty
 
     def _drop_under(self, path: tuple) -> None:
         n = len(path)
