@@ -122,6 +122,8 @@ def refill_figures(refills: list, plays: list[dict]) -> dict | None:
         "stalls": len(late), "stall_fraction": len(late) / len(refills) if refills else float("nan"),
         "late_p50": percentile(late, 0.5), "late_p95": percentile(late, 0.95), "late_max": max(late, default=0.0),
         "no_answer": sum(r.answer is None for r in refills), "final": sum(r.final for r in refills),
+        "sent_late_p95": percentile([r.sent_late for r in refills], 0.95),
+        "sent_late_max": max((r.sent_late for r in refills), default=0.0),
         "frames_added_mean": statistics.fmean([r.added for r in refills]) if refills else float("nan"),
         "watched_s": watched, "frozen_s": frozen, "frozen_fraction": frozen / watched if watched else float("nan"),
         "plays": len(plays), "fuse": sum(p.get("fuse") or 0 for p in plays),

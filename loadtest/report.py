@@ -56,6 +56,9 @@ def refill_lines(f: dict, what: str = "") -> list[str]:
         f"{f['refills_per_play_max']} refills in one Play; {f['frames_added_mean']:.0f} new frames a refill on average; "
         f"answers without new frames: {f['no_answer']}; final answers (nothing more to come): {f['final']}; "
         f"waits past the chart's {WAIT_FUSE:g} s fuse: {f['fuse']}",
+        f"- answers are timed from the moment the browser would have asked; the student's request left after it by "
+        f"p95 {_ms(f.get('sent_late_p95'))} ms, max {_ms(f.get('sent_late_max'))} ms (the previous run still finishing, "
+        "or the client busy)",
     ]
 
 
@@ -88,7 +91,7 @@ def format_report(r: dict, title: str = "Classroom") -> str:
         lines.append(f"- server CPU per action, every kind together: {r['server_cpu_per_action_ms']:.0f} ms "
                      f"({r['server_cpu_s']:.1f} s / {r['actions']} actions"
                      + (f"; per refill, if refills were all it did: {1000 * r['server_cpu_s'] / r['refills']['n']:.0f} ms"
-                        if r.get("refills") and r["refills"]["n"] else "") + ")")
+                        if r.get("scenario") == "watching" and r.get("refills") and r["refills"]["n"] else "") + ")")
     if r.get("burst"):
         lines += ["", *format_burst(r)]
     if r.get("refills"):

@@ -205,9 +205,7 @@ class Student:
         await self.s.connect()
         if self.cfg.link_max_epochs():
             self.s.query_string = f"max_epochs={self.cfg.link_max_epochs()}"
-        self.sent += 1
-        run = await self.s.rerun(page=page, timeout=OPEN_TIMEOUT)
-        self.record("open", run)
+        await self.act("open", self.s.rerun(page=page, timeout=OPEN_TIMEOUT))
         if not self.s.session_id:
             self.error("protocol", "no new_session.initialize.session_id")
         for name in (DESCENT_PAGE, DATASET_PAGE):
@@ -403,7 +401,7 @@ class Student:
                 if stopped:
                     break
                 continue
-            await self.refill(pb, info)
+            await self.refill(pb, info, at)
             if not pb.playing:
                 stopped = True
                 break
@@ -435,8 +433,9 @@ class Student:
             self.error("isolation", f"{action}: still playing after the frame report ({play.label!r})")
         self.check_epoch(action)
 
-    async def refill(self, pb: Playback, info: dict) -> None:
-        """The chart asks for more frames now; time the answer (the chart with the new frames) and go on with it."""
+    async def refill(self, pb: Playback, info: dict, asked: float) -> None:
+        """The chart asked for more frames at ``asked`` (perf_counter; now, unless the student's previous answer
+        came later): time the answer (the chart with the new frames) from then, and go on with it."""
         old = pb.data
         left = pb.left()
         run = await self.send_frame("refill", pb.report(end=False, more=True))
@@ -448,8 +447,9 @@ class Student:
         else:
             data = answer[1]
         r = Refill(student=self.k, phase=self.phase, left=left, budget=left / max(0.1, old.fps),
-                   answer=None if answer is None else answer[0] - run.sent_at, finished=run.seconds,
-                   added=max(0, data.last - old.last) if data.playing else 0, final=data.playing and not data.more_at)
+                   answer=None if answer is None else answer[0] - asked, finished=done_at - asked,
+                   added=max(0, data.last - old.last) if data.playing else 0, final=data.playing and not data.more_at,
+                   sent_late=max(0.0, run.sent_at - asked))
         self.refills.append(r)
         info["refills"] += 1
         info["stalls"] += r.stalled

@@ -95,6 +95,9 @@ class Refill:
     finished: float  # seconds from the request to the run's final script_finished
     added: int  # frames past the old last one that the answer brought
     final: bool  # the answer says nothing more will come (more_at 0)
+    # seconds the student sent the request after the browser would have (its previous answer's run was still
+    # finishing, or the client was busy): counted in ``answer``, which runs from the browser's moment
+    sent_late: float = 0.0
 
     @property
     def late_by(self) -> float:
