@@ -18,9 +18,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import io
 import json
 import os
+import shutil
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,6 +61,19 @@ def wait_quiet(limit: float, most: float) -> str:
             f"(it was {first:.2f}, then {now:.2f}); the run went ahead, and its numbers are pessimistic.")
 
 
+def export_commit(ref: str) -> tuple[str, str]:
+    """The app as committed at ``ref``, exported into a fresh temporary folder (read-only on the repository):
+    (the folder, the full commit hash)."""
+    root = Path(__file__).resolve().parents[1]
+    commit = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=root, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    folder = tempfile.mkdtemp(prefix="neuron-lab-loadtest-app-")
+    archive = subprocess.run(["git", "archive", "--format=tar", commit], cwd=root, check=True, capture_output=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder, commit
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m loadtest", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -82,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--burst-spread", type=float, default=BURST_SPREAD,
                     help=f"seconds over which the burst's Plays are spread (default {BURST_SPREAD:g})")
     ap.add_argument("--url", help="an already running server (default: start one on a free loopback port)")
+    ap.add_argument("--app-commit", metavar="REF",
+                    help="serve the app as committed at REF (git archive into a temporary folder), not this "
+                         "working tree with whatever is being edited in it")
+    ap.add_argument("--note", default="", help="a sentence written into the record under the machine line")
     ap.add_argument("--pid", type=int, help="that server's PID, to sample its memory and CPU (with --url)")
     ap.add_argument("--think", type=float, default=1.0, help="mean think time between actions, seconds")
     ap.add_argument("--pace", type=float, default=1.0,
@@ -102,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
                           burst_spread=args.burst_spread, profile=args.profile, watch=watch,
                           play_watch=args.play_watch, weights=weights, max_epochs=args.max_epochs,
                           pace=args.pace)
+    served = ""
+    if args.app_commit:
+        cfg.app_dir, commit = export_commit(args.app_commit)
+        served = f" The app was served as committed at {commit[:10]} (`git archive`), not from the working tree."
     waited = wait_quiet(args.wait_quiet, args.wait_most) if args.wait_quiet is not None else ""
     now = datetime.datetime.now()
     before = machine()
@@ -120,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         failed = bool(data["errors"])
         title = {"burst": "Burst", "watching": "Watching", "walkthrough": "Walkthrough"}.get(
             cfg.scenario(), "Mixed profile") + ": " + headline(data)
-    text = machine_line(before, machine(), waited) + "\n\n" + text
+    if cfg.app_dir:
+        shutil.rmtree(cfg.app_dir, ignore_errors=True)
+    text = machine_line(before, machine(), waited + served) + (f"\n\n{args.note}" if args.note else "") + "\n\n" + text
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / (f"{now:%Y-%m-%d}-{args.tag}.md" if args.tag else f"{now:%Y-%m-%d}.md")
     header = "" if path.exists() else f"# Neuron Lab load test, {now:%Y-%m-%d}" + (f" ({args.tag})" if args.tag else "") + "\n\n"

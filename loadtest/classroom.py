@@ -16,6 +16,7 @@ import os
 import re
 import statistics
 import time
+from pathlib import Path
 
 from testing.servers import StreamlitServer, cpu_seconds, rss_kib, threads
 
@@ -317,7 +318,7 @@ def run_classroom(cfg: ClassroomConfig) -> dict:
         report = asyncio.run(run_students(cfg.url, cfg, cfg.pid))
         report["server_log_problems"] = []
         return report
-    server = StreamlitServer(tag="loadtest")
+    server = StreamlitServer(tag="loadtest", **({"cwd": Path(cfg.app_dir)} if cfg.app_dir else {}))
     with server:
         report = asyncio.run(run_students(server.url, cfg, server.pid))
         time.sleep(0.5)

@@ -56,6 +56,7 @@ class ClassroomConfig:
     max_epochs: int | None = None  # open with ?max_epochs=N (None: the default link; watching uses 5000)
     cpu_per_action: bool = False  # read the server's CPU around every action (1 student alone: its cost)
     pace: float = 1.0  # the walkthrough's spreads, pauses and looks × pace (the tests shorten them)
+    app_dir: str | None = None  # serve the app from this folder (an export of a commit) instead of this tree
 
     def ramp_seconds(self) -> float:
         return self.ramp if self.ramp is not None else min(5.0, self.seconds / 6)
