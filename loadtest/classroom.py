@@ -264,7 +264,7 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
     return {
         "scenario": scenario, "burst": burst, "profile": scenario,
         "sessions": n, "seconds": cfg.seconds, "watch": cfg.watch, "play_watch": cfg.play_watch,
-        "weights": dict(cfg.weights), "max_epochs": cfg.link_max_epochs(),
+        "weights": dict(cfg.weights), "max_epochs": cfg.link_max_epochs(), "think": cfg.think,
         "ramp": ramp, "wall": wall, "seed": cfg.seed, "url": url,
         "actions_sent": sum(s.sent for s in students),
         "actions_finished": sum(s.finished for s in students),

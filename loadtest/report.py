@@ -37,7 +37,7 @@ def mix_line(r: dict) -> str:
     play = (f"Play watches {r['play_watch']:g} s with refills, then Pause" if r.get("play_watch")
             else "Play / ~1 s within the first frames / Pause")
     return ("- mix: " + ", ".join(f"{names.get(k, k)} {100 * v / total:.0f} %" for k, v in w.items())
-            + f"; {play}; about one action a second each")
+            + f"; {play}; an action every {r.get('think', 1.0):g} s or so (uniform 0.5-1.5 × that) each")
 
 
 def refill_lines(f: dict, what: str = "") -> list[str]:

@@ -125,6 +125,7 @@ class Student:
         self.opened = asyncio.Event()
         self.uploads = 0
         self.visits = 0
+        self.deck: list[str] = []  # the pages still to visit before any repeats (every page in turn, shuffled)
         self.played_to_end = 0  # Pause came back after the browser had played every frame
         self.sent = 0
         self.finished = 0
@@ -331,10 +332,13 @@ class Student:
             await self.play_and_watch(self.cfg.play_seconds * self.rng.uniform(0.8, 1.2), refills=False)
 
     async def do_visit(self, name: str | None = None, back: bool = True) -> None:
-        """Another page (``name``, a key of PAGES; one of VISITS at random by default) as the sidebar's link opens
-        it, then (``back``) Gradient descent again: each page ran to its end without an exception or error on
+        """Another page (``name``, a key of PAGES; by default the next of VISITS in a shuffled deck: every page once
+        before any twice) as the sidebar's link opens it, then (``back``) Gradient descent again: each page ran to its end without an exception or error on
         screen and showed this student's data; Gradient descent shows the epoch this student left it at."""
-        name = name or self.rng.choice(list(VISITS))
+        if name is None:
+            if not self.deck:
+                self.deck = self.rng.sample(list(VISITS), len(VISITS))
+            name = self.deck.pop()
         run = await self.act(f"visit {name}", self.s.goto(PAGES[name]))
         self.visits += 1
         if run.fragment:
