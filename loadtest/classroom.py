@@ -153,6 +153,8 @@ async def run_students(url: str, cfg: ClassroomConfig, pid: int | None) -> dict:
     if scenario not in ("mixed", "watching", "walkthrough", "burst"):
         raise ValueError(f"unknown profile {scenario!r}")
     default_summary, limit = app_defaults()
+    if cfg.app_dir:  # another version of the app than this tree's code: each student's first view is the reference
+        default_summary = ""
     xsrf = await asyncio.to_thread(xsrf_check, url)
     records: list[Record] = []
     errors: list[dict] = []
