@@ -45,7 +45,8 @@ def state_of(run, page: str, playing: bool = False) -> dict:
     network = isinstance(run.settings, NetSettings)
     k = int(run.epoch)
     hist = run.history
-    params = np.concatenate([np.ravel(np.asarray(p, dtype=float)) for p in run.params()])
+    # the record's parameters in the order it declares them (w, b; W1, b1, w2, b2), each flattened
+    params = np.concatenate([np.ravel(np.asarray(getattr(hist, name)[k], dtype=float)) for name in hist.param_names()])
     held = hist.test_accuracy if hist.test_accuracy is not None and hist.test_accuracy.size > k else None
     accuracy = _finite(held[k]) if held is not None else _finite(hist.accuracy[k])
     try:
@@ -68,7 +69,7 @@ def state_of(run, page: str, playing: bool = False) -> dict:
     }
     if not network and train_y.size:
         X = run.design()[0]
-        w, b = run.params()
+        w, b = (getattr(hist, name)[k] for name in hist.param_names())
         with np.errstate(over="ignore", invalid="ignore"):
             z = X @ np.asarray(w, dtype=float) + float(b)
         state["saturated"] = bool(np.mean(~(np.abs(z) < SATURATED_Z)) > SATURATED_SHARE)

@@ -77,7 +77,7 @@ MAX_CACHED_CLASSES = 512
 # rate limits, per process (see limits.py): wrong codes, keys and tokens per client; reports per seat;
 # classes created per client
 FAILURES = (0.5, 30)  # 30 at once, then one every 2 s (a class behind one address mistyping the code)
-REPORTS = (10.0, 30)  # 30 at once, then 10 a second
+REPORTS = (50.0, 120)  # 120 at once, then 50 a second: a flood stops, a page rerunning often does not
 CREATIONS = (1 / 60, 10)  # 10 at once, then one a minute
 # link keys that change the view, not the run: a change of them does not start a new curve
 _VIEW_KEYS = frozenset((*LAB_VIEW_KEYS, *NetLab.VIEW_KEYS, *LINK_ONLY))
@@ -133,7 +133,10 @@ def make_engine(url: str) -> sa.Engine:
     if u.get_backend_name() == "sqlite":
         memory = u.database in (None, "", ":memory:")
         if not memory:
-            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError:  # not creatable: the first call says the store is unreachable
+                pass
         pool = {"poolclass": sa.pool.StaticPool} if memory else {"pool_pre_ping": True}
         engine = sa.create_engine(u, connect_args={"check_same_thread": False, "timeout": 10}, **pool)
 
@@ -953,7 +956,7 @@ class ClassStore:
                 piece = entry_text(entry)
                 entries = [*old, entry]
                 if memo.trace_chars + len(piece) > MAX_CHARS:
-                    entries, piece = thin(entries), None
+                    entries, piece = thin(entries, MAX_CHARS), None
             elif not old or entry != old[-1]:  # a new run, a rewind, or the same epoch with other numbers
                 entries = [*(e for e in old if e[0] < entry[0]), entry]
         if piece is not None:
