@@ -7,8 +7,9 @@ endpoint, give each pod one CPU, and keep a browser on one pod with the same coo
 deploy/replicas.sh's nginx. The Ingress declares the security headers and refusals of
 deploy/nginx.conf.template (the same Content-Security-Policy, whose one inline-script hash must match the
 installed Streamlit), and so does its no-snippets alternative; the pods' outside requests fail at once;
-Streamlit's config makes it look up no outside address at start. Schema validation and hadolint are in
-deploy/README.md (run by hand).
+Streamlit's config makes it look up no outside address at start; the pods read the live class's
+database URL from the example Secret's name and key, under the name the class store reads, and the image
+installs the store's pinned driver. Schema validation and hadolint are in deploy/README.md (run by hand).
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def test_the_manifests_select_probe_and_size_their_pods():
     assert container["resources"]["requests"]["cpu"] == "1"  # one process uses about one core
     assert pod["spec"]["securityContext"]["runAsNonRoot"] is True
     kust = docs["Kustomization"]
-    assert {f.name for f in (DEPLOY / "k8s").glob("*.yaml")} - {"kustomization.yaml"} == set(kust["resources"])
+    examples = {f.name for f in (DEPLOY / "k8s").glob("*.example.yaml")}
+    assert {f.name for f in (DEPLOY / "k8s").glob("*.yaml")} - {"kustomization.yaml"} - examples == set(kust["resources"])
+    assert not examples & set(kust["resources"])  # an example's placeholder is never applied by apply -k
     assert kust["images"][0]["name"] == container["image"]
 
 
@@ -225,3 +228,33 @@ def test_streamlit_looks_up_no_outside_address_at_start():
     assert _outside_requests_at_start("as-configured") == "[]"
     # The control: without browser.serverAddress, the same start asks checkip.amazonaws.com.
     assert "checkip.amazonaws.com" in _outside_requests_at_start("without-server-address")
+
+
+def test_the_pods_read_the_live_class_database_from_the_secret():
+    """Every replica gets the same PostgreSQL URL, from the Secret the example shows (required: without it
+    each pod would keep a class of its own in SQLite), under the variable the class store reads."""
+    from perceptron.classroom import store
+
+    docs = _manifests()
+    (container,) = docs["Deployment"]["spec"]["template"]["spec"]["containers"]
+    env = {e["name"]: e for e in container["env"]}
+    ref = env[store.ENV_URL]["valueFrom"]["secretKeyRef"]
+    secret = docs["Secret"]
+    assert ref["name"] == secret["metadata"]["name"] and ref["key"] in secret["stringData"]
+    assert ref.get("optional") is False
+    url = store.database_url({store.ENV_URL: secret["stringData"][ref["key"]]})
+    assert url.startswith("postgresql+psycopg://") and "CHANGE-ME" in url  # a placeholder, never a password
+    assert store.class_hours({store.ENV_HOURS: env[store.ENV_HOURS]["value"]}) == store.DEFAULT_HOURS
+    readme = (DEPLOY / "README.md").read_text()
+    for name in (store.ENV_URL, store.ENV_FILE, store.ENV_HOURS, secret["metadata"]["name"]):
+        assert name in readme, name
+
+
+def test_the_image_installs_the_class_stores_pinned_driver():
+    """requirements.txt pins SQLAlchemy and psycopg with its binary libpq (the slim image has no libpq), at the
+    versions installed here, which the tests ran against."""
+    from importlib.metadata import version
+
+    pins = dict(re.findall(r"^([A-Za-z0-9_.\-\[\]]+)==(\S+)", (ROOT / "requirements.txt").read_text(), re.M))
+    assert pins["SQLAlchemy"] == version("sqlalchemy")
+    assert pins["psycopg[binary]"] == version("psycopg") == version("psycopg-binary")
