@@ -65,6 +65,12 @@ FRAME_CSS = (
     f".js-plotly-plot .modebar-btn:focus-visible {{{RING} outline-offset: -2px !important;}}"
     # touch screens: no keyboard hints (a button's shortcut, the shortcuts toggle)
     "@media (pointer: coarse), (hover: none) {button kbd, .st-key-shortcuts {display: none !important;}}"
+    # WCAG 1.4.10 at 320 px: a label wraps at its spaces instead of ending in "…" (a toggle or a button in a
+    # row, a chosen page in a list), and a title's longest word fits its line (2.75 rem broke "Backpropagation")
+    ".stMarkdownEllipsis, .stMarkdownEllipsis p, [data-testid='stMultiSelectTagsContainer'] [data-tag],"
+    " [data-testid='stMultiSelectTagsContainer'] [data-tag] > span {white-space: normal !important;"
+    " overflow: visible !important; text-overflow: clip !important; height: auto !important;}"
+    "@media (max-width: 480px) {[data-testid='stMain'] h1 {font-size: clamp(1.75rem, 9vw, 2.75rem) !important;}}"
     "</style>"
 )
 
@@ -126,8 +132,9 @@ def page(title: str, intro, key: str) -> Lab:
                        initial_sidebar_state="auto")
     st.html(FRAME_CSS)
     lab = ensure_state()
-    if keys.LARGE_TYPE not in st.session_state:  # a new session: Large type as its link says (large=1)
-        st.session_state[keys.LARGE_TYPE] = st.query_params.get("large") == "1"
+    # Large type: in a new session as its link says (large=1), then as it is; set again on every run, since
+    # a switch of page would bring back the toggle's own value when the app, not a click, had set it
+    st.session_state[keys.LARGE_TYPE] = bool(st.session_state.get(keys.LARGE_TYPE, st.query_params.get("large") == "1"))
     if st.session_state.get(keys.LARGE_TYPE, False):
         st.html("<style>.stMarkdown p, .stCaption, .stMetric, label p {font-size: 1.3rem !important}"
                 ".katex {font-size: 1.45em !important}</style>")
