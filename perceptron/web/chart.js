@@ -6,9 +6,9 @@
 // everything lasting lives in ``parentElement.__nlChart``. Only the cleanup returned by the
 // *latest* call runs, when the element unmounts.
 import {
-  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, isClick, needsResize,
-  nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan, relayoutOnResize, resolveParts,
-  stopState, subplotAt,
+  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, isClick, LINK_EVERY,
+  linkEpoch, needsResize, nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan,
+  relayoutOnResize, resolveParts, stopState, subplotAt, withParam,
 } from "./chart_logic.js";
 import { heatRGBA, linePath, quickChanges, zoomed } from "./redraw.js";
 
@@ -258,6 +258,23 @@ function stopPlayback(st, report, pause = false) {
   }
 }
 
+// The address bar names the epoch of frame ``k`` of ``d`` on screen (chart_logic's linkEpoch), at most every
+// LINK_EVERY ms; replaceState: no entry in the history, and Streamlit's own writes (at every chunk, at
+// Pause) still win.
+function followLink(st, d, k) {
+  const epoch = linkEpoch(d, k), now = performance.now();
+  if (epoch == null || (st.linkedAt != null && now - st.linkedAt < LINK_EVERY)) return;
+  st.linkedAt = now;
+  try {
+    const search = withParam(window.location.search, d.link.param, epoch);
+    if (search !== window.location.search) {
+      window.history.replaceState(window.history.state, "", window.location.pathname + search + window.location.hash);
+    }
+  } catch {
+    // a page that may not change its address (a sandbox): the server's writes remain
+  }
+}
+
 // Plays from frame ``start`` of the current list, one frame per 1/fps s, on whatever list is
 // current when each frame is due (``data.first`` labels them); with ``data.more_at`` frames
 // left it asks the page for more (a "frame" event with ``more: true``) without stopping, so the
@@ -309,6 +326,7 @@ function play(st, Plotly, start) {
     Promise.resolve(draw(st, Plotly, k)).then(() => {
       if (!live()) return;
       st.shown = first + k;  // the frame on screen, by label
+      followLink(st, d, k);
       after(t0);
     });
   };

@@ -246,7 +246,8 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
                frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                config: dict | None = None, src: str | None = None, play_token: int = 0,
                view=None, preview: dict | None = None, first: int = 0, more_at: int = 0, alt: str | None = None,
-               stop_on: str | None = None, module: str | None = None, large: bool = False) -> dict:
+               stop_on: str | None = None, module: str | None = None, large: bool = False,
+               link: dict | None = None) -> dict:
     """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``)."""
     spec = figure_spec(fig)
     layout = spec["layout"]
@@ -276,6 +277,8 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         "stop_on": str(stop_on) if stop_on else None,
         "alt": str(alt) if alt else None,
         "large": bool(large),  # Large type: every text of the figure larger (chart_logic.js's largeText)
+        # while playing, the address bar's epoch follows the frame on screen (chart.js's followLink)
+        "link": {"param": str(link["param"]), "epochs": [int(e) for e in link["epochs"]]} if link and frame_specs else None,
         # A double-click would rescale the axes between two quick clicks that add points.
         "config": {**DEFAULT_CONFIG, **({"doubleClick": False} if click else {}), **(config or {})},
         "src": src or _static_url(),
@@ -291,7 +294,8 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
                  frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                  config: dict | None = None, renderer: str = "component", view=None,
                  preview: dict | None = None, first: int = 0, more_at: int = 0,
-                 stop_on: str | None = None, alt: str | None = None, large: bool = False) -> dict | None:
+                 stop_on: str | None = None, alt: str | None = None, large: bool = False,
+                 link: dict | None = None) -> dict | None:
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
@@ -318,6 +322,10 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     ``alt``: the chart's text alternative, what it shows now in a sentence or two; screen readers
     read it instead of the plot's tick labels (``role="figure"`` with that ``aria-label``; the SVG drawing hidden).
 
+    ``link``: ``{"param": "epoch", "epochs": [the epoch of each frame]}``: while the frames play, the
+    browser writes the epoch on screen into the address bar's ``param`` (at most once a second), so a
+    reload reopens about where the run was.
+
     ``large``: Large type (a projector): the browser draws every text of the figure 1.5 times its size
     and at least 18 px (``largeText`` in chart_logic.js), frames and the Step drawn ahead included.
 
@@ -342,7 +350,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
                       playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
-                      first=first, more_at=more_at, stop_on=stop_on, alt=alt, large=large)
+                      first=first, more_at=more_at, stop_on=stop_on, alt=alt, large=large, link=link)
     missing = (st.session_state.get(key) or {}).get("missing")
     if missing and missing != memory.get("missing"):  # the browser lacks a part it was sent: send it again
         memory["missing"], memory["parts"] = missing, []

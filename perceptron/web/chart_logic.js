@@ -195,6 +195,28 @@ export function frameSchedule(due, now, fps) {
   return { due: next, delay: Math.max(0, next - now) };
 }
 
+// While it plays, the address bar names the epoch on screen (``d.link``: the query parameter, e.g. "epoch",
+// and the epoch each frame shows), at most every LINK_EVERY ms: a reload reopens about where the run was,
+// not where Play started. The server writes it too, at every chunk and at Pause (playback.py).
+export const LINK_EVERY = 1000;
+
+// The epoch frame ``k`` of ``d`` shows for its link, or null (no link, no such frame).
+export function linkEpoch(d, k) {
+  const epochs = d && d.link && Array.isArray(d.link.epochs) ? d.link.epochs : [];
+  return Number.isInteger(k) && k >= 0 && k < epochs.length ? epochs[k] : null;
+}
+
+// The query string ``search`` ("?a=1&epoch=3", or "") with ``name`` set to ``value``: its pair replaced
+// where it is, else added at the end; every other pair as it was, byte for byte.
+export function withParam(search, name, value) {
+  const pairs = String(search || "").replace(/^\?/, "").split("&").filter(Boolean);
+  const pair = `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`;
+  const at = pairs.findIndex((p) => decodeURIComponent(p.split("=")[0].replace(/\+/g, " ")) === name);
+  if (at >= 0) pairs[at] = pair;
+  else pairs.push(pair);
+  return `?${pairs.join("&")}`;
+}
+
 // Playback stopped on frame ``index`` of ``frames``: ``paused`` before the end (a later Play
 // resumes after it) or by a Pause (``pause``: also on the last frame, where it may have been
 // waiting for more; the frame on screen is kept, planUpdate's "hold"), ``end`` at the last frame.

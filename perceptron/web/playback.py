@@ -16,9 +16,10 @@ the fragment. What the controller does:
   next chunk came, the browser waits on the last frame for it; when nothing more can be trained
   (the epoch limit, a stop rule) the page says so (``more_at`` 0) and the browser stops there.
 
-While it plays, the address bar follows: each request for the next chunk writes the epoch on screen
-into the link (``follow_link``), and Pause the epoch it stopped on, so a reload (or the tab's
-reconnection after a restart of the server) loses at most a chunk of playing. The live region says
+While it plays, the address bar follows: the browser writes the epoch on screen into it once a second
+(``link``), each request for the next chunk writes the epoch on screen then (``follow_link``: what the
+tab sends again when it reconnects after a restart of the server), and Pause the epoch it stopped on,
+so a reload loses at most a second of playing and a restart at most a chunk. The live region says
 "Playing from epoch k" once, when Play starts, and the epoch on screen when it stops.
 
 The playback in progress lives in ``st.session_state[keys.playback]``: ``start`` (the epoch of
@@ -160,7 +161,7 @@ def _chart(run: Run, page: Stepper, state: dict | None) -> None:
     event = show(page.spec(run, state["start"]), key=k.chart, frames=state["frames"], fps=PLAY_FPS,
                  playing=not state["paused"], first=state["first"],
                  more_at=0 if state.get("final") else PLAY_MORE_AT,
-                 stop_on=f".st-key-{k.play} button",
+                 stop_on=f".st-key-{k.play} button", link={"param": run.ROLES["epoch"], "epochs": state["epochs"]},
                  alt=page.alt and page.alt(run, state["start"]) + " Playing: pause to read the epoch on screen.")
     if not state["paused"]:
         state["sent"] = True  # the browser has the frames: a Pause now waits for its report of the frame on screen
