@@ -75,6 +75,19 @@ def test_chart_data_cleans_frames_and_sizes_the_layout():
     assert chart.chart_data(go.Figure(), playing=True, src="x")["playing"] is False  # nothing to play
 
 
+def test_large_type_and_the_address_bar_epoch_travel_with_the_chart():
+    """Large type: the browser draws the figure's every text larger (chart_logic.largeText); ``link``: while
+    frames play, the epoch of each, which the browser writes into the address bar (only with frames)."""
+    fig = go.Figure(go.Scatter(y=[0, 1]))
+    assert chart.chart_data(fig, src="x")["large"] is False
+    assert chart.chart_data(fig, src="x", large=True)["large"] is True
+    link = {"param": "epoch", "epochs": [np.int64(2), 4]}
+    frames = [{"data": [{"y": [1, 0]}]}, {"data": [{"y": [0, 0]}]}]
+    assert chart.chart_data(fig, src="x", frames=frames, playing=True, link=link)["link"] == {
+        "param": "epoch", "epochs": [2, 4]}
+    assert chart.chart_data(fig, src="x", link=link)["link"] is None  # nothing plays
+
+
 def test_plotly_js_is_not_inlined_and_never_written_by_the_app():
     assert len(chart.JS) < 100_000 and "app/static" not in chart.JS  # plotly.js is 1.5 MB
     # the committed bundle is what the browser loads; the app has no code that copies or writes it

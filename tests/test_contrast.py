@@ -145,6 +145,9 @@ def _figures():
     yield "neuron diagram", figures.neuron_diagram(w, b, ["x1", "x2"], X[0], 0.3, 0.57).to_dict()
     yield "neuron diagram, negative weights", figures.neuron_diagram(-np.abs(w) - 1, b).to_dict()
     yield "landscape", scenes.landscape(lab, {f"path {i}": lab.history.w[: i + 2] for i in range(4)}).to_dict()
+    h = lab.history  # runs with their costs: each end's note in the key under the plot, in the run's colour
+    yield "landscape with end notes", scenes.landscape(lab, {f"run {i}": (h.w[: i + 2], h.b[: i + 2], h.cost[: i + 2])
+                                                             for i in range(4)}).to_dict()
     yield "curves", figures.curves_figure({f"c{i}": np.linspace(1, 0, 5) for i in range(5)}, "t").to_dict()
     yield "hidden layer", netscenes.figure_spec(net)
     yield "network diagram", netscenes.diagram_spec(net)
@@ -195,6 +198,9 @@ def _drawn(fig: dict):
         colour = (a.get("font") or {}).get("color")
         if isinstance(colour, str):
             yield f"annotation {a.get('text', '')[:30]!r}", colour, TEXT
+        where = OUTSIDE if _outside(a) else ""
+        for part in re.findall(r"color:\s*([^;\"'>]+)", str(a.get("text", ""))):  # a line in its own colour
+            yield f"{where}a coloured part of annotation {a.get('text', '')[:30]!r}", part.strip(), TEXT
         if a.get("showarrow") and isinstance(a.get("arrowcolor"), str):
             yield f"arrow {a.get('text', '')[:30]!r}", a["arrowcolor"], GRAPHIC
     for s in layout.get("shapes") or []:
@@ -209,14 +215,50 @@ def _drawn(fig: dict):
             yield "contour labels", colour, TEXT
 
 
+OUTSIDE = "outside the plot: "  # drawn on the paper around the plot (white) and the page, not on a heatmap
+
+
+def _outside(a: dict) -> bool:
+    """Whether a paper annotation sits wholly below or above the plot area (a key under the axis title)."""
+    if a.get("xref") != "paper" or a.get("yref") != "paper" or not isinstance(a.get("y"), int | float):
+        return False
+    below = a["y"] <= 0 and a.get("yanchor") == "top" and (a.get("yshift") or 0) <= 0
+    return below or (a["y"] >= 1 and a.get("yanchor") == "bottom" and (a.get("yshift") or 0) >= 0)
+
+
 @pytest.mark.parametrize("name,fig", list(_figures()), ids=[n for n, _ in _figures()])
 def test_every_colour_a_figure_draws_contrasts_with_its_backgrounds(name, fig):
     backgrounds = _backgrounds(fig)
     low = []
     for what, colours, needed in _drawn(fig):
         colours = colours if isinstance(colours, tuple) else (colours,)  # a fill and its outline: either will do
-        for bg in sorted(backgrounds):
+        for bg in sorted({"#ffffff", palette.PAGE} if what.startswith(OUTSIDE) else backgrounds):
             best = max(ratio(over(c, "#ffffff"), bg) for c in colours)
             if best < needed:
                 low.append(f"{what}: {'/'.join(colours)} on {bg} is {best:.2f}:1 (needs {needed})")
     assert not low, f"{name}:\n" + "\n".join(sorted(set(low)))
+
+
+# --- what frames every page: the focus ring, the chart toolbar ------------------------------------------------
+
+def test_the_focus_ring_reaches_3_to_1_on_the_page_the_sidebar_and_a_chart():
+    """WCAG 2.4.7 and 1.4.11: frame.py's ring, drawn 2 px off every focused element, on what is around it."""
+    from perceptron.web.frame import FOCUS, RING
+
+    theme = tomllib.loads((ROOT / ".streamlit/config.toml").read_text())["theme"]
+    for bg in (theme["backgroundColor"], theme["secondaryBackgroundColor"], palette.PLOT):
+        assert ratio(FOCUS, bg) >= GRAPHIC, (FOCUS, bg, ratio(FOCUS, bg))
+    assert "2px solid" in RING and FOCUS in RING and "outline-offset: 2px" in RING
+
+
+def test_the_chart_toolbar_icons_reach_3_to_1():
+    """WCAG 1.4.11: chart_logic.js's MODEBAR (plotly.js's own icons, rgba(68, 68, 68, 0.3) on white, are 1.7:1)."""
+    js = (ROOT / "perceptron/web/chart_logic.js").read_text()
+    m = re.search(r"MODEBAR = Object\.freeze\(\{([^}]*)\}\)", js)
+    assert m, "MODEBAR in chart_logic.js"
+    colours = dict(re.findall(r'(\w+): "([^"]+)"', m.group(1)))
+    assert ratio(over("rgba(68,68,68,0.3)", "#ffffff"), "#ffffff") < GRAPHIC  # what it was
+    for paper in (palette.PLOT, palette.PAGE):
+        ground = over(colours["bgcolor"], paper)
+        for key in ("color", "activecolor"):
+            assert ratio(colours[key], ground) >= GRAPHIC, (key, colours[key], ground, ratio(colours[key], ground))
