@@ -242,6 +242,52 @@ def test_the_database_keeps_hashes_never_keys_or_tokens(store):
     assert codes.digest(new.key) in stored and codes.digest(secret) in stored
 
 
+def test_sessions_in_threads_share_one_store(url, clock):
+    """Streamlit runs each session in a thread of its own: replicas migrating at once, students joining at
+    once (each gets a place of their own) and reporting at once, one store for all."""
+    import threading
+
+    stores = [ClassStore(url, clock=clock) for _ in range(3)]
+    try:
+        errors = []
+
+        def each(work, args):
+            def run(*a):
+                try:
+                    work(*a)
+                except Exception as err:  # noqa: BLE001 - reported below with the thread's work
+                    errors.append(err)
+            threads = [threading.Thread(target=run, args=a) for a in args]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            assert not errors, errors
+
+        each(lambda st: st.migrate(), [(st,) for st in stores])  # three replicas start together
+        with stores[0].engine.connect() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(schema.migrations)).scalar() == 1
+        store = stores[0]
+        new = store.create_class()
+        seats = {}
+        each(lambda i: seats.setdefault(i, stores[i % 3].join(new.code, f"S{i}")), [(i,) for i in range(12)])
+        assert sorted(s.place for s in seats.values()) == list(range(12))
+
+        def play(i):
+            for k in range(40):
+                store.report(seats[i].token, report(epoch=k, cost=1 / (k + 1), weights=(k, i)))
+
+        each(play, [(i,) for i in range(12)])
+        clock.advance(MIN_WRITE_INTERVAL)
+        store.flush()
+        roster = stores[1].roster(new.code, new.key)
+        assert sorted(s.get("epoch") for s in roster.seats) == [39] * 12
+        assert all(s.curve.params[-1].tolist() == [39, int(s.nickname[1:])] for s in roster.seats)
+    finally:
+        for st in stores:
+            st.engine.dispose()
+
+
 # --- what a student can and cannot do ---------------------------------------------------------------------
 def test_a_student_can_neither_read_another_seat_nor_command_the_class(store):
     new = store.create_class()

@@ -846,6 +846,8 @@ class ClassStore:
 
     def _directive(self, memo: _Memo, now: float) -> Directive:
         view = self._view(memo.class_id, now)
+        if view is None or memo.seat_id not in view.values:  # a cached view may predate the seat: read again
+            view = self._view(memo.class_id, now, fresh=True)
         if view is None or now >= view.expires_at or memo.seat_id not in view.values:
             with self._lock:
                 memo.gone = True
@@ -857,11 +859,12 @@ class ClassStore:
                          paused=view.paused, spotlit=view.spotlight == memo.seat_id, experiment=exp,
                          value=exp.decode(view.values[memo.seat_id]) if exp else None, expires_at=view.expires_at)
 
-    def _view(self, class_id: int, now: float) -> _View | None:
-        """The class's pacing and its seats' values, read in one query at most every ``VIEW_TTL`` s."""
+    def _view(self, class_id: int, now: float, fresh: bool = False) -> _View | None:
+        """The class's pacing and its seats' values, read in one query at most every ``VIEW_TTL`` s (``fresh``:
+        now)."""
         with self._lock:
             cached = self._views.touch(class_id)
-            if class_id in self._views and (cached is None or now - cached.fetched < VIEW_TTL):
+            if not fresh and class_id in self._views and (cached is None or now - cached.fetched < VIEW_TTL):
                 return cached
         with self._db() as conn:
             rows = conn.execute(
