@@ -517,6 +517,21 @@ def test_a_report_from_a_real_run_is_accepted_and_drawn_back(store, clock):
     assert t.get("model") == "network" and t.get("hidden") == net.settings.h and t.get("epoch") == 3
     p = net.params()
     assert list(t.get("weights")) == [*p.W1.ravel(), *p.b1, *p.w2, p.b2]
+    # what the class page draws them over, and "open this run" in the teacher's own lab
+    assert np.array_equal(s.dataset().X, lab.points.X.astype(np.float32)) and np.array_equal(t.dataset().X, net.data.X)
+    reopened = Lab.from_settings(*_settings_and_points(s.link_query()))
+    assert reopened.epoch == 5 and np.array_equal(reopened.params()[0], lab.params()[0])
+    other = store.join(new.code, "Preset")
+    blobs = Lab.from_settings(Settings(n=40, seed=3, noise=0.3))
+    store.report(other.token, state_of(blobs, "dataset"))
+    store.flush()
+    assert np.array_equal(store.roster(new.code, new.key).seats[2].dataset().X, blobs.points.X)
+
+
+def _settings_and_points(query):
+    settings, problems = Settings.from_query(query)
+    assert not problems, problems
+    return settings, query.get("pts")
 
 
 # --- the teacher's commands ------------------------------------------------------------------------------

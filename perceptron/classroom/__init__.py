@@ -35,7 +35,9 @@ the web so that wrong codes, keys and tokens are rate-limited per client.
 
 **The teacher's class page:** :meth:`ClassStore.create_class` once; every ~2 s :meth:`ClassStore.roster`
 (ONE query: every :class:`SeatView` with its last report, :class:`~perceptron.classroom.trace.Curve` and
-:mod:`~perceptron.classroom.flags`); the buttons call :meth:`~ClassStore.pace`, :meth:`~ClassStore.pause`,
+:mod:`~perceptron.classroom.flags`; draw a seat's boundary from ``seat.get("weights")`` over
+``seat.dataset()``, which rebuilds its points without training; "open this run" opens ``seat.link_query()``
+in the teacher's own lab); the buttons call :meth:`~ClassStore.pace`, :meth:`~ClassStore.pause`,
 :meth:`~ClassStore.spotlight`, :meth:`~ClassStore.start_experiment` / :meth:`~ClassStore.stop_experiment`,
 :meth:`~ClassStore.results` / :meth:`~ClassStore.results_csv`, :meth:`~ClassStore.snapshot` /
 :meth:`~ClassStore.snapshots`, :meth:`~ClassStore.remove_seat` and :meth:`~ClassStore.end_class`.

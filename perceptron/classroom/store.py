@@ -35,12 +35,16 @@ from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import parse_qsl
 
+import numpy as np
 import sqlalchemy as sa
 
+from ..data import datasets as ds
 from ..data.csv_io import spreadsheet_text
 from ..session.lab import VIEW_KEYS as LAB_VIEW_KEYS
+from ..session.lab import build_dataset
 from ..session.netlab import NetLab
-from ..session.settings import LINK_ONLY
+from ..session.netlab import preset as net_preset
+from ..session.settings import LINK_ONLY, NetSettings, Settings, decode_points
 from . import codes, schema, validate
 from .errors import (
     ClassFull,
@@ -126,8 +130,8 @@ def class_hours(environ=os.environ) -> float:
 
 
 def make_engine(url: str) -> sa.Engine:
-    """An engine for ``url``: SQLite (a file, made with its folder, or ``sqlite://`` in memory) or PostgreSQL
-    through psycopg 3. Connections are checked before use (``pool_pre_ping``): one the server dropped is
+    """An engine for ``url``: SQLite (a file, made with its folder, or ``sqlite://`` in memory: one connection,
+    for one thread, as in a notebook) or PostgreSQL through psycopg 3. Connections are checked before use (``pool_pre_ping``): one the server dropped is
     thrown away, never reused, so the store reconnects by itself once the database is back."""
     u = sa.make_url(url)
     if u.get_backend_name() == "sqlite":
@@ -271,6 +275,28 @@ class SeatView:
     def get(self, name, default=None):
         """A field of the last report (``default`` before the first)."""
         return default if self.state is None else self.state.get(name, default)
+
+    def link_query(self) -> dict[str, str]:
+        """The query parameters that reopen this student's run in a lab ("open this run"): their link with
+        their points (``pts``) back in it."""
+        query = dict(parse_qsl(self.query, keep_blank_values=True))
+        return {**query, "pts": self.points} if self.points else query
+
+    def dataset(self) -> ds.Dataset:
+        """The points this student's boundary is drawn over, without training anything: their hand-made
+        points, the network page's preset, or the preset their settings name (cheap: no run is rebuilt)."""
+        query = dict(parse_qsl(self.query, keep_blank_values=True))
+        if self.get("model") == "network":
+            net, _ = NetSettings.from_query(query)
+            if net.hdata != "yours":
+                return net_preset(net.hdata)
+        if self.points:
+            X, y, test = decode_points(self.points)
+            return ds.Dataset(X=X, y=y, test=test, source="custom")
+        settings, _ = Settings.from_query(query)
+        if settings.dataset == "custom":
+            return ds.Dataset(X=np.zeros((0, 2)), y=np.zeros(0, dtype=int), test=np.zeros(0, dtype=bool))
+        return build_dataset(settings)
 
 
 @dataclass(frozen=True)
