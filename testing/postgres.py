@@ -14,6 +14,7 @@ have deadlines that raise: fuses against a hang, never speed limits. Standard li
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -100,6 +101,7 @@ class PostgresCluster:
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t",
                   str(START_TIMEOUT), "start", timeout=START_TIMEOUT + 10)
         self.running = True
+        atexit.register(self.close)  # a run that ends without its fixture's teardown leaves no server behind
         return self
 
     def stop(self) -> None:
@@ -110,11 +112,12 @@ class PostgresCluster:
             self.running = False
 
     def close(self) -> None:
-        """Stop the server and delete the cluster's folder."""
+        """Stop the server and delete the cluster's folder (again: nothing)."""
         try:
             self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+            atexit.unregister(self.close)
 
     def url(self, database: str = "postgres") -> str:
         """The SQLAlchemy URL of ``database`` in this cluster (psycopg 3, over 127.0.0.1)."""
