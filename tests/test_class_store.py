@@ -34,6 +34,7 @@ from perceptron.classroom import (
     UnknownClass,
     codes,
     flags,
+    reports,
     schema,
     state_of,
     trace,
@@ -526,6 +527,15 @@ def test_a_report_from_a_real_run_is_accepted_and_drawn_back(store, clock):
     store.report(other.token, state_of(blobs, "dataset"))
     store.flush()
     assert np.array_equal(store.roster(new.code, new.key).seats[2].dataset().X, blobs.points.X)
+
+
+def test_a_report_says_what_chance_costs_and_when_the_sigmoid_is_saturated():
+    assert reports.chance([0, 0, 0, 1], "mse", "batch") == 0.1875
+    assert math.isclose(reports.chance([0, 0, 0, 1], "bce", "batch"), -(0.25 * math.log(0.25) + 0.75 * math.log(0.75)))
+    assert reports.chance([0, 0, 0, 1], "mse", "rosenblatt") == 0.25 and reports.chance([], "mse", "batch") is None
+    flat = state_of(Lab.from_settings(Settings(n=40, init="manual", w1=500.0, w2=-500.0)), "descent")
+    assert flat["saturated"] and validate.report(flat)["saturated"]
+    assert not state_of(Lab.from_settings(Settings(n=40)), "descent")["saturated"]
 
 
 def _settings_and_points(query):
