@@ -557,7 +557,9 @@ def check_lesson(at: AppTest, lab: Lab) -> None:
     assert close(z, equations(math_in_markdown(body)[0])[-1][2]), (z, body)
     _, answers = lesson_text(at, 4)
     assert answers, "no revealed answer"
-    if z > 0:
+    if s.mode == "rosenblatt":  # the step activation, never σ: ŷ = step(z) is 1 where z ≥ 0
+        assert f"ŷ = step(z) = {int(z >= 0)}" in answers[0] and "σ" not in answers[0] and "0.5" not in answers[0]
+    elif z > 0:
         assert "above 0.5" in answers[0]
     elif z < 0:
         assert "below 0.5" in answers[0]
@@ -570,7 +572,8 @@ def check_lesson(at: AppTest, lab: Lab) -> None:
     body, answers = lesson_text(at, 6)  # the chain rule with the chosen cost; the sign of ∂C/∂w₁
     assert all(check_line(m) >= 1 for m in math_in_markdown(body)), body
     g = grad(X, y, w, b, s.loss)[0][0]
-    printed = re.search(r"∂C/∂w₁ = \*\*(\S+)\*\*", body).group(1)
+    assert "∂C/∂w₁ = " not in body.split("$")[-1]  # the sum is the question's answer: said with it, not above
+    printed = re.search(r"Added over every sample, ∂C/∂w₁ = (\S+)", answers[0]).group(1)
     assert close(g, printed), (g, printed)
     if abs(g) > 1e-12:
         assert (f"is {'positive' if g > 0 else 'negative'}") in answers[0], answers
@@ -839,7 +842,9 @@ def test_a_wide_result_has_a_row_of_its_own_on_a_phone():
                     assert r"\begin{aligned}" in e.value, line
             for rows in rows_of(e.value):
                 result = [r for r in rows if not r.startswith(r"&\quad")][-1]
-                assert re.fullmatch(r"&(=|\\approx) \S+( \\times 10\^\{-?\d+\})?", result) or result.endswith(r"\;?"), rows
+                # a result of its own, or σ's "1 - 6.179 × 10⁻³²" (σ never reaches 1: latex.sigmoid_line)
+                assert re.fullmatch(r"&(=|\\approx) (1 - )?\S+( \\times 10\^\{-?\d+\})?", result) \
+                    or result.endswith(r"\;?"), rows
                 assert all(r.count("=") <= 1 or r"\text" in r or r"\sum_{i=1}" in r for r in rows), rows
                 found += 1
     assert found >= 8

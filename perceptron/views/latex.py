@@ -109,8 +109,23 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -
     elif hide:
         third = rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} = \;?"
     else:
-        third = equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq @r", sigmoid_of, [z], float(sigmoid(z)))
+        third = sigmoid_line(z)
     return [weighted, equation(r"z = x \cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [s, float(b)], z), third]
+
+
+def sigmoid_line(z: float) -> str:
+    r"""The line :math:`\hat y = \sigma(z) = 1/(1+e^{-z})` with its numbers. σ never reaches 1: where ŷ would print
+    as 1 at 4 digits, it is written :math:`1 - \sigma(-z)`, the tiny gap computed as such (``= 1 - 3.137 \times
+    10^{-6}``), never ``= 1``."""
+    y_hat, gap = float(sigmoid(z)), float(sigmoid(-z))
+    if y_hat == 0:  # σ(z) below the smallest float: σ is never 0, so no "= 0"
+        return rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} \approx 0"
+    if num(y_hat) != "1":
+        return equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq @r", sigmoid_of, [z], y_hat)
+    if gap == 0:  # 1 − ŷ below the smallest float: no digits to show, and no "= 1"
+        return rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} \approx 1"
+    return equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq 1 - @r", lambda v: sigmoid_of(-v), [z],
+                    float(sigmoid(-z)))
 
 
 def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str = "i") -> str:

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..engine.neuron import sigmoid
 from .worked import text
 
 RISE = 1e-12  # a cost that changes by no more than this (relative) "does not change"
@@ -35,15 +36,33 @@ def apart(a: float, c: float) -> tuple[str, str]:
     return text(a), text(c)
 
 
+TOO_SMALL = "is below the smallest number the computer stores"
+
+
+def probability(z: float, y_hat: float | None = None) -> str:
+    r""":math:`\hat y = \sigma(z)` as plain text after "ŷ": "= 0.5744"; where it would print as 1 (σ never reaches
+    1) "= 1 − 3.137×10⁻⁶", the gap :math:`\sigma(-z)` computed as such; "≈ 1" or "≈ 0" where even that
+    underflows (σ is never 0 or 1, but the computer's numbers end there)."""
+    z = float(z)
+    y_hat = float(sigmoid(z)) if y_hat is None else float(y_hat)
+    if y_hat == 0:
+        return f"≈ 0 (ŷ {TOO_SMALL})"
+    shown = text(y_hat)
+    if shown != "1":
+        return f"= {shown}"
+    gap = float(sigmoid(-z))
+    return f"= 1 − {text(gap)}" if gap else f"≈ 1 (1 − ŷ {TOO_SMALL})"
+
+
 def side_of_half(z: float, y_hat: float | None = None) -> str:
     r"""Where :math:`\hat y = \sigma(z)` is against 0.5, and why: from the sign of z, with z = 0 exactly
     giving ŷ = 0.5 exactly (the neuron says class 1 there, since it predicts 1 where z ≥ 0)."""
     z = float(z)
-    shown = text(y_hat if y_hat is not None else 1 / (1 + math.exp(-min(max(z, -700), 700))))
+    shown = probability(z, y_hat)
     if z > 0:
-        return f"ŷ = {shown} is above 0.5, because z = {text(z)} is positive"
+        return f"ŷ {shown} is above 0.5, because z = {text(z)} is positive"
     if z < 0:
-        return f"ŷ = {shown} is below 0.5, because z = {text(z)} is negative"
+        return f"ŷ {shown} is below 0.5, because z = {text(z)} is negative"
     return "ŷ = 0.5 exactly, because z = 0 exactly (a tie, which the neuron counts as class 1: it predicts 1 where z ≥ 0)"
 
 

@@ -93,7 +93,9 @@ def ensure_state() -> Lab:
         budget -= lab.epoch * lab.epoch_cost
         st.session_state[keys.LAB] = lab
         st.session_state[keys.TASK] = flat(st.query_params.get("task", ""))[:TASK_CHARS].strip()
-        st.session_state[keys.LESSON], problem = _lesson_step(st.query_params.get("lesson"), settings.hide)
+        step, problem = _lesson_step(st.query_params.get("lesson"), settings.hide)
+        if step is not None:  # the link opens the guided lesson at a step
+            st.session_state[keys.LESSON] = step
         st.session_state[keys.LINK_PROBLEMS] = problems + ([problem] if problem else [])
     if keys.NETLAB not in st.session_state:
         lab = st.session_state[keys.LAB]

@@ -1,0 +1,64 @@
+"""Teaching truth, round 3 (issue 22): lines that contradicted their own numbers, each with a regression test that
+recomputes the number independently (the standard library's math, in exact or high precision where it matters)."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, getcontext
+from pathlib import Path
+
+import pytest
+import streamlit.config
+from streamlit.testing.v1 import AppTest
+
+from perceptron.views.latex import sigmoid_line
+from perceptron.views.teaching import side_of_half
+
+streamlit.config.set_option("client.showErrorDetails", "full")
+ROOT = Path(__file__).resolve().parents[1]
+getcontext().prec = 60
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sigma_exact(z: float) -> Decimal:
+    return 1 / (1 + (-Decimal(z)).exp())
+
+
+@pytest.mark.parametrize("z", [12.6712, 20.0, 36.0, 40.0, 100.0, 700.0])
+def test_a_saturated_sigmoid_is_never_printed_as_one(z):
+    """σ(12.67) = 0.99999686…: "= 1" and "ŷ = 1 is above 0.5" said what σ never reaches; the gap is printed."""
+    line, said = sigmoid_line(z), side_of_half(z)
+    assert not re.search(r"= 1$", line) and "ŷ = 1 is" not in said, (line, said)
+    rest = sigma_exact(-z)  # 1 − σ(z) = σ(−z), without the cancellation
+    m = re.search(r"1 - ([\d.]+) \\times 10\^\{(-\d+)\}$", line)
+    assert m, line
+    printed = Decimal(m.group(1)) * Decimal(10) ** int(m.group(2))
+    assert abs(printed - rest) <= rest * Decimal("5e-4"), (printed, rest)  # 4 digits of the true 1 − σ(z)
+
+
+@pytest.mark.parametrize("z", [800.0, -800.0])
+def test_beyond_the_floats_the_sigmoid_says_approximately(z):
+    line, said = sigmoid_line(z), side_of_half(z)
+    assert line.endswith(r"\approx 1" if z > 0 else r"\approx 0"), line
+    assert said.startswith("ŷ ≈ 1" if z > 0 else "ŷ ≈ 0") and "smallest number" in said, said
+
+
+def test_the_forward_page_never_says_y_hat_is_one():
+    """The issue's link: every sample of blobs at w = (45, −38), b = 14 has |z| > 10; no line or verdict says ŷ = 1."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/2_Forward_propagation.py")
+    ok(at.run())
+    lines = [e.value for e in at.latex] + [m.value for m in at.markdown]
+    assert not [t for t in lines if re.search(r"(\\hat y|ŷ) = \\sigma\(z\).*= 1$|ŷ = 1 is", t)], lines
+    lab = at.session_state["lab"]
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    z = float(X[lab.sample] @ w + b)
+    assert abs(z) > 10 and math.isfinite(z)
