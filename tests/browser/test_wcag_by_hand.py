@@ -160,6 +160,55 @@ def test_every_focus_indicator_reaches_3_to_1(new_page, app_url):
     assert_no_app_error(page)
 
 
+# What shows the focus now: the focused element's opacity (with its ancestors'), and its ring: on itself, on
+# what stands for a visually hidden input (a toggle's label, a slider's thumb), on a table's box for its cells;
+# a text field shows Streamlit's own border in the primary colour.
+TAB_STOP = """(focus) => {
+  const a = document.activeElement;
+  if (!a || a === document.body || a === document.documentElement) return null;
+  // the state a fade or a colour change is heading for: every finite transition and animation at its end
+  document.getAnimations().forEach((t) => {
+    if (t.effect && t.effect.getComputedTiming().iterations !== Infinity) t.finish();
+  });
+  let opacity = 1;
+  for (let e = a; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+  const hidden = a.tagName === 'INPUT' && ['checkbox', 'radio', 'range'].includes(a.type);
+  const proxy = hidden ? a.parentElement.parentElement
+    : a.matches('canvas, .dvn-scroller') ? a.closest('[data-testid="stDataFrame"]') : a;
+  const s = getComputedStyle(proxy);
+  let shown = s.outlineStyle === 'solid' && parseFloat(s.outlineWidth) >= 2 && s.outlineColor === focus;
+  if (!shown && ['INPUT', 'TEXTAREA'].includes(a.tagName) && !hidden) {
+    for (let e = a, k = 0; e && k < 4 && !shown; e = e.parentElement, k++) shown = getComputedStyle(e).borderTopColor === focus;
+  }
+  return {what: `${a.tagName} ${(a.getAttribute('aria-label') || a.innerText || '').trim().slice(0, 40)}`,
+          opacity: Math.round(opacity * 100) / 100, shown};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/Dataset", "/Gradient_descent"])
+def test_every_tab_stop_shows_where_the_focus_is(new_page, app_url, path):
+    """Tab through the whole page: every stop is fully opaque and ringed (16 of the Dataset page's 103 showed
+    nothing: the tables' toolbar buttons, a heading's link)."""
+    page = new_page(DESKTOP)
+    open_page(page, app_url, path)
+    page.locator('[data-testid="stMain"] h1').first.focus()
+    hidden, stops, ends = [], 0, 0
+    for _ in range(300):  # the main area, past its end (the browser's own controls), the sidebar, the main area
+        page.keyboard.press("Tab")
+        still(page)
+        stop = page.evaluate(TAB_STOP, FOCUS_COLOUR)
+        if stop is None:
+            ends += 1
+            if ends == 2:  # once round the whole page
+                break
+            continue
+        stops += 1
+        if stop["opacity"] < 0.99 or not stop["shown"]:
+            hidden.append(stop)
+    assert stops >= 30, f"only {stops} tab stops reached on {path}"
+    assert not hidden, f"{len(hidden)} of {stops} tab stops on {path} show no focus: {hidden}"
+
+
 def test_a_table_toolbar_shows_while_it_has_the_focus(new_page, app_url):
     """Tab reached the invisible toolbar buttons of every table (16 of the Dataset page's tab stops): the
     toolbar shows while one of its buttons has the focus, where the mouse shows it (above the table)."""
