@@ -70,6 +70,8 @@ st.subheader("Check: the same gradient by finite differences")
 check = gradient_check(X, y, w, b, loss)
 text_table(fd_table(check))  # by the printing rule, not the dataframe's long plain decimals
 st.markdown(teaching.fd_check(check, L.cost))
+if few := teaching.few_carry(L.dC_dz, L.z, y):  # "They agree." and yet most samples add nothing
+    st.info(few, icon=":material/bolt:")
 
 with st.expander("Three slips in the article, shown live"):
     st.markdown(slips.sign(X, y, w, b, lab.settings.lr))

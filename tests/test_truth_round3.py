@@ -62,3 +62,31 @@ def test_the_forward_page_never_says_y_hat_is_one():
     w, b = lab.params()
     z = float(X[lab.sample] @ w + b)
     assert abs(z) > 10 and math.isfinite(z)
+
+
+def test_the_check_says_when_a_few_samples_carry_the_gradient():
+    """"They agree." while 52 of 80 samples have |z| > 10: the page now says how few carry the gradient, from the
+    numbers recomputed here (σ′ and ∂C/∂z for MSE in 60-digit decimals)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/3_Backpropagation.py")
+    ok(at.run())
+    lab = at.session_state["lab"]
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    n = len(y)
+    zs = [Decimal(float(X[i] @ w)) + Decimal(b) for i in range(n)]
+    terms = [abs(Decimal(-2) / n * (Decimal(int(y[i])) - sigma_exact(float(z))) * sigma_exact(float(z))
+                 * sigma_exact(-float(z))) for i, z in enumerate(zs)]
+    total, running, carry = sum(terms), Decimal(0), 0
+    for t in sorted(terms, reverse=True):
+        running, carry = running + t, carry + 1
+        if running >= Decimal("0.9") * total:
+            break
+    flat = [i for i, z in enumerate(zs) if abs(z) > 10]
+    wrong = [i for i in flat if int(zs[i] >= 0) != int(y[i])]
+    said = [m.value for m in at.info if m.value.startswith("Most of this gradient comes from a few samples")]
+    assert said and f"{carry} of the {n} carry 90 %" in said[0], (carry, said)
+    assert f"{len(flat)} samples have |z| > 10" in said[0] and f"gets {len(wrong)} of them wrong" in said[0]
+    assert carry <= n // 4 and len(flat) == 52

@@ -148,6 +148,6 @@ def test_the_finite_difference_verdict_is_computed_from_its_numbers():
 def test_a_metric_value_is_short_exact_and_signed_by_the_rule():
     from perceptron.views.teaching import accuracy_value, signed
 
-    assert accuracy_value(319 / 320, 320) == "319 of 320" and accuracy_value(1.0, 320) == "100 %"
+    assert accuracy_value(319 / 320, 320) == "319 of 320" and accuracy_value(1.0, 320) == "320 of 320"
     assert accuracy_value(1599 / 1600, 1600) == "1,599 of 1,600"
     assert signed(-1.1791e-33) == "-1.18×10⁻³³" and signed(0.0123) == "+0.0123"  # ASCII "-": the arrow goes down

@@ -92,12 +92,11 @@ def percent(fraction: float) -> str:
 
 
 def accuracy_text(fraction: float, n: int) -> str:
-    """An accuracy over n samples: "100 %" when all are right, else the exact count,
-    e.g. "1,596 of 1,600 (99.75 %)"."""
+    """An accuracy over n samples, always in one form: the exact count and its percentage, e.g.
+    "1,596 of 1,600 (99.75 %)", "80 of 80 (100 %)" (a percentage alone, or "100 %" beside "19 of 20",
+    mixed two forms)."""
     n = int(n)
     right = int(round(float(fraction) * n))
-    if n and right == n:
-        return "100 %"
     if not n:
         return "no samples"
     for decimals in range(3):  # exact when it ends within 2 decimals (83.75 %), else rounded and said so
@@ -108,12 +107,10 @@ def accuracy_text(fraction: float, n: int) -> str:
 
 
 def accuracy_value(fraction: float, n: int) -> str:
-    """An accuracy short enough for a metric on a phone, and exact: "100 %" when all n are right, else the
-    count, "79 of 80" (never a percentage rounded up to 100 %)."""
+    """An accuracy short enough for a metric on a phone, and exact: the count, "79 of 80", "80 of 80" (never a
+    percentage rounded up to 100 %; the percentage is in the metric's help)."""
     n = int(n)
     right = int(round(float(fraction) * n))
-    if n and right == n:
-        return "100 %"
     return f"{right:,} of {n:,}" if n else "no samples"
 
 
@@ -231,3 +228,26 @@ def disagreement(contributions, total: float, i: int, name: str = "w₁") -> str
             f"(sample #{i} among them), and the step follows the sum: {name} moves "
             f"{'down' if total > 0 else 'up'}, a change that on its own raises sample #{i}'s part of the cost (to first "
             "order).")
+
+
+def few_carry(dC_dz, z, y, share: float = 0.9) -> str | None:
+    r"""Said when most of the gradient comes from a few samples: the fewest samples whose
+    :math:`|\partial C/\partial z_i|` make up ``share`` of :math:`\sum_i |\partial C/\partial z_i|`, when they are
+    at most a quarter of the n samples (n ≥ 10), and how many of the others are saturated (:math:`|z_i| > 10`,
+    where σ′ < 5·10⁻⁵) and how many of those the neuron gets wrong. ``dC_dz``, ``z``, ``y``: ndarrays of shape (n,).
+    None otherwise."""
+    g, z, y = np.abs(np.asarray(dC_dz, dtype=float)), np.asarray(z, dtype=float), np.asarray(y)
+    n, total = g.size, float(np.sum(np.abs(np.asarray(dC_dz, dtype=float))))
+    if n < 10 or not total > 0:
+        return None
+    carry = int(np.searchsorted(np.cumsum(np.sort(g)[::-1]), share * total) + 1)
+    if carry > n // 4:
+        return None
+    flat = np.abs(z) > 10
+    wrong = int(np.sum(flat & ((z >= 0).astype(int) != y.astype(int))))
+    smallest = float(np.min(g[flat])) if np.any(flat) else None
+    tail = (f" {int(flat.sum())} samples have |z| > 10, where σ′(z) < 5×10⁻⁵: each adds almost nothing (down to "
+            f"{text(smallest, 3)})" + (f", although the neuron gets {wrong} of them wrong" if wrong else "") + "."
+            if smallest is not None else "")
+    return (f"Most of this gradient comes from a few samples: {carry} of the {n} carry {percent(share)} of "
+            f"Σ|∂C/∂zᵢ|.{tail} A saturated sigmoid barely moves its weights, even for a sample it gets wrong.")
