@@ -63,8 +63,12 @@ FRAME_CSS = (
     ".js-plotly-plot .plotly .modebar:focus-within > :not(.watermark) {opacity: 1 !important;}"
     # the chart's toolbar buttons sit at the chart's edge, which clips what is drawn outside it
     f".js-plotly-plot .modebar-btn:focus-visible {{{RING} outline-offset: -2px !important;}}"
-    # touch screens: no keyboard hints (a button's shortcut, the shortcuts toggle)
-    "@media (pointer: coarse), (hover: none) {button kbd, .st-key-shortcuts {display: none !important;}}"
+    # touch screens: no keyboard hints (a button's shortcut, the shortcuts toggle), no projector's Large type
+    "@media (pointer: coarse), (hover: none) {button kbd, .st-key-shortcuts, .st-key-large_type"
+    " {display: none !important;}}"
+    # a link's copy button in sight, not only under the mouse ("Copy it with the button")
+    "[data-testid='stCode'] > div:last-child, [data-testid='stCode'] > div:last-child *"
+    " {opacity: 1 !important; visibility: visible !important;}"
     # WCAG 1.4.10 at 320 px: a label wraps at its spaces instead of ending in "…" (a toggle or a button in a
     # row, a chosen page in a list), and a title's longest word fits its line (2.75 rem broke "Backpropagation")
     ".stMarkdownEllipsis, .stMarkdownEllipsis p, [data-testid='stMultiSelectTagsContainer'] [data-tag],"

@@ -29,6 +29,11 @@ def teacher_link(page, base: str, preset: str) -> str:
     panel = page.locator('[data-testid="stExpander"]').filter(has_text="Send this link to your students")
     link = panel.locator('[data-testid="stCode"]').inner_text().strip()
     assert link.startswith(base), link
+    page.mouse.move(0, 0)  # the copy button is in sight without the mouse over the link
+    seen = panel.locator('[data-testid="stCode"] button[aria-label="Copy to clipboard"]').evaluate(
+        """(b) => { let o = 1; for (let e = b; e; e = e.parentElement) { const s = getComputedStyle(e);
+                    o *= +s.opacity; if (s.visibility === 'hidden' || s.display === 'none') return 0; } return o; }""")
+    assert seen == 1, seen
     qr = panel.locator('[data-testid="stImage"] img')
     qr.scroll_into_view_if_needed()
     pixels = np.asarray(Image.open(io.BytesIO(qr.screenshot())).convert("L"))
@@ -84,6 +89,8 @@ def test_on_a_phone_the_one_free_setting_sits_beside_step(new_page, app_url):
     top, bottom = rate.bounding_box(), step.bounding_box()
     assert 0 <= top["y"] and bottom["y"] + bottom["height"] <= 844, (top, bottom)  # one screen, no scrolling
     assert page.get_by_text("Cost: MSE (the article's) (fixed by your teacher's link)").is_visible()
+    # no projector's toggle and no keyboard hints on a touch screen
+    assert page.evaluate("getComputedStyle(document.querySelector('.st-key-large_type')).display") == "none"
     rate.tap()
     rate.fill("2")
     rate.press("Enter")
