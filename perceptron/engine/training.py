@@ -285,20 +285,24 @@ def rosenblatt(X, y, w, b, *, lr=1.0, epochs, seed=0, start_epoch=0, X_test=None
     w = np.array(w, dtype=float).reshape(-1)
     b = float(b)
 
-    def misclassified(X_, y_, w_, b_):
-        return float(np.mean(step(X_ @ w_ + b_) != y_)) if len(y_) else 0.0
-
     rec = Recorder(History, _z, lambda y_, z_: float(np.mean(step(z_) != y_)), w.shape[0], X_test, y_test)
-    rec.add((w, b), misclassified(X, y, w, b), 1 - misclassified(X, y, w, b), 0.0)
+    err = _misclassified(X, y, w, b)
+    rec.add((w, b), err, 1 - err, 0.0)
     floats = _Floats(X, y)
     for k in range(int(epochs)):
         w, b, updates = _rosenblatt_epoch(floats, w, b, lr, seed, start_epoch + k)
-        err = misclassified(X, y, w, b)
+        err = _misclassified(X, y, w, b)
         rec.add((w, b), err, 1 - err, float(updates))
         if updates == 0:
             rec.stop("converged", "Converged: a whole epoch made no mistake.")
             break
     return rec.history()
+
+
+def _misclassified(X, y, w, b) -> float:
+    """Rosenblatt's record of an epoch: the fraction of the points (X, y) on the wrong side of w·x + b = 0
+    (0 for none); one pass over them."""
+    return float(np.mean(step(X @ w + b) != y)) if len(y) else 0.0
 
 
 def _rosenblatt_epoch(f: _Floats, w, b, lr, seed, epoch):

@@ -22,13 +22,31 @@ from ..engine.history import Record
 from ..views.teaching import apart
 from .settings import MAX_EPOCHS
 
-# What a link may ask the server to train on opening, counted in single-sample updates of the neuron
-# (the budget's unit); other work counts as a declared number of them (``LinkCosts``). The bench's
-# "worst link" rows (``python -m bench links``) measure the dearest links the app accepts: 0.2–0.7 s of
-# server CPU on the busy 2-core reference machine, against 1–6.5 s before this bound (200,000 plain updates).
-LINK_UPDATES = 120_000
-# the most one chunk of Play may train, in the same units: about a sixth of a second of CPU in the dearest mode
-# (bench: python -m bench links, µs per unit), so that a class pressing Play does not hold the shared server
+# What a link may ask the server to train on opening, counted in single-sample updates of the neuron with
+# 7 inputs (the budget's unit, ~1.6 µs of CPU on the busy 2-core reference machine); every other kind of work
+# counts as its measured number of them (``LinkCosts``). With what a page computes after training
+# (``PAGE_UNITS``), the dearest link of every page costs at most ~0.5 s of server CPU (``python -m bench links``,
+# each page run whole in process), against up to 3.8 s when a full-batch epoch counted 22 units (it costs
+# ~200) and a network's update 14 (it cost ~45; ~30 since issue 20's engine changes).
+LINK_UPDATES = 80_000
+# What a page may compute after training, in the same units, at the largest link (2,000 points, 7 inputs,
+# 5,000 epochs): the loss landscape's two surfaces and five comparison runs, the Backpropagation page's
+# ledger rows, the points of a path drawn. Each page bounds its own work (``views.scenes.landscape_res``,
+# ``compare_epochs`` and ``PATH_POINTS``, ``LEDGER_ROWS``); ``tests/test_links_budget.py`` counts it, the engine
+# instrumented, against this.
+PAGE_UNITS = 60_000
+# the Backpropagation page's ledger: the most samples it prints (the chosen sample and those around it past that),
+# and what printing one costs (every number by the printing rule, decided exactly where floats cannot: up to
+# ~0.25 ms a row with 7 inputs, the sigmoid saturated)
+LEDGER_ROWS = 200
+LEDGER_ROW_UNITS = 200
+# the loss landscape's surface (``engine.backprop.cost_slice``): grid points × samples per unit (~10 ns a cell
+# with cross-entropy, ~4 with MSE)
+SLICE_CELLS_PER_UNIT = 150
+# the most the next Step's picture, drawn ahead on every run of a stepping page (``Run.preview``), may train
+PREVIEW_UNITS = 10_000
+# the most one chunk of Play may train, in the same units: under a tenth of a second of CPU (bench: python -m
+# bench links, µs per unit), so that a class pressing Play does not hold the shared server
 PLAY_UPDATES = 30_000
 RISE = 1e-12  # a cost that grows by more than this from one epoch to the next went up
 
@@ -40,10 +58,11 @@ class LinkCosts:
     ``update``: one update on one sample; ``batch_update``: one update on a mini-batch of more than one
     sample, or on the whole batch, and besides it one unit per ``batch_rows_per_unit`` samples in the
     mini-batch (an epoch's mini-batches hold every training sample once); ``epoch``: the bookkeeping every
-    epoch does whatever its size (its record, the seeded order); ``rows_per_unit``: every epoch also passes
-    over all the points, training and held-out (the cost, accuracy and gradient its record keeps): one
-    unit per this many points. Measured by ``python -m bench links`` (CPU per unit, by mode), rounded to
-    the safe side.
+    epoch does whatever its size (its record, the seeded order, the held-out set's call); ``rows_per_unit``:
+    every epoch also passes over all the points, training and held-out (the cost, accuracy and gradient its
+    record keeps): one unit per this many points. Measured by ``python -m bench links`` (CPU per unit, by
+    mode, at the most inputs, hidden units and points a link can name), rounded to the safe side: no kind of
+    work costs more CPU per unit than a single-sample update of the neuron.
     """
 
     update: int = 1
@@ -53,9 +72,24 @@ class LinkCosts:
     rows_per_unit: int = 1
 
 
-# the neuron: a sample ~1–4.5 µs (plain floats), a numpy mini-batch ~15 µs and ~0.06 µs a sample in it, an
-# epoch's bookkeeping ~45 µs, its pass ~0.02 µs a point (2 to 7 inputs)
-NEURON_COSTS = LinkCosts(update=1, batch_update=4, batch_rows_per_unit=50, epoch=10, rows_per_unit=250)
+# the neuron, 7 inputs, n = 2,000 (bench, load ~6): a sample ~1.3–1.6 µs (plain floats; Rosenblatt's rule ~1 µs),
+# a numpy mini-batch ~18 µs and up to ~1 µs a sample in it, a full-batch epoch 0.05 ms at n = 20 and 0.14–0.29 ms
+# at n = 2,000 (cross-entropy the dearer; ~0.07 µs a point, held-out points included)
+NEURON_COSTS = LinkCosts(update=1, batch_update=20, batch_rows_per_unit=8, epoch=30, rows_per_unit=10)
+
+
+def epoch_units(costs: LinkCosts, mode: str, n: int, rows: int, batch_size: int) -> int:
+    """What one epoch over ``n`` training points (``rows`` with the held-out ones) costs of a link's budget, in
+    ``costs``: its updates, its bookkeeping and its pass over every point. ``mode`` is ``"batch"``,
+    ``"minibatch"`` (of ``batch_size``), ``"sample"`` or ``"rosenblatt"`` (one sample an update)."""
+    n = max(int(n), 0)
+    every_epoch = costs.epoch + -(-int(rows) // costs.rows_per_unit)
+    per = updates_per_epoch(n, mode, batch_size)
+    if mode in ("sample", "rosenblatt") or (mode == "minibatch" and int(batch_size) == 1):
+        return costs.update * per + every_epoch
+    if per > 1:  # mini-batches: every training sample is in one of them
+        every_epoch += -(-n // costs.batch_rows_per_unit)
+    return costs.batch_update * per + every_epoch
 
 
 def updates_per_epoch(n: int, mode: str, batch_size: int) -> int:
@@ -160,13 +194,9 @@ class Run:
     def epoch_cost(self) -> int:
         """What one epoch costs of a link's budget (``LINK_UPDATES``): its updates, its bookkeeping and its
         pass over the training and held-out points, in single-sample updates of the neuron (``COSTS``)."""
-        c, n, per = self.COSTS, self.n_train, self.updates_per_epoch
-        every_epoch = c.epoch + -(-(n + int(self.points.test_y.size)) // c.rows_per_unit)
-        if self.batch == 1 or self.setting("mode") == "rosenblatt":  # one sample an update
-            return c.update * per + every_epoch
-        if per > 1:  # mini-batches: every training sample is in one of them
-            every_epoch += -(-n // c.batch_rows_per_unit)
-        return c.batch_update * per + every_epoch
+        n = self.n_train
+        return epoch_units(self.COSTS, self.setting("mode"), n, n + int(self.points.test_y.size),
+                           self.setting("batch_size"))
 
     @property
     def limit(self) -> int:
@@ -211,11 +241,16 @@ class Run:
         return more.epochs
 
     def preview(self, epochs: int = 1) -> Record | None:
-        """The history :meth:`step` would leave (the run itself unchanged), or None if it would not train.
+        """The history :meth:`step` would leave (the run itself unchanged), or None if it would not train, or
+        if those epochs cost more than ``PREVIEW_UNITS``.
 
         The page sends the next epoch's picture ahead, so that the browser can draw it
-        the moment Step is pressed; the server's answer then only confirms it.
+        the moment Step is pressed; the server's answer then only confirms it. Every run of a stepping page
+        trains it, the link's first included: where an epoch is dear (a network's single-sample epoch over
+        2,000 points is ~71,000 units, ~0.1 s) the Step is drawn when the server answers instead.
         """
+        if epochs * self.epoch_cost > PREVIEW_UNITS:
+            return None
         nxt = self._next(epochs)
         return None if isinstance(nxt, str) else nxt[0].extend(nxt[1])
 
