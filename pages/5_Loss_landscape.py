@@ -30,13 +30,23 @@ label, e = f"descent, α = {lab.settings.lr:g}", lab.epoch + 1
 path, costs = {label: h.w[:e]}, {label: h.cost[:e]}
 fig = scenes.landscape(lab, {label: (h.w[:e], h.b[:e], h.cost[:e])})  # a slice through the weights on screen
 show(fig, key="ls_run", alt=alt.landscape_alt(fig, path, b_now, costs))
-numbers(alt.paths_table(path, costs), "your run's path", hide_index=True)
+if e > scenes.PATH_POINTS:  # a long run: the plot and its table show evenly spaced epochs, the first and last among them
+    st.caption(f"The path is drawn at {scenes.PATH_POINTS} of its {e:,} epochs, evenly spaced (hover for each one's epoch).")
+numbers(scenes.path_table(path, costs), "your run's path", hide_index=True)
 
 st.subheader("Three learning rates from the same start")
 cols = st.columns(4)
 rates = [cols[j].number_input(label, min_value=1e-4, max_value=1000.0, value=v, format="%.4g", key=f"ls_lr{j}")
          for j, (label, v) in enumerate([("α, run 1", 0.05), ("α, run 2", 1.0), ("α, run 3", 40.0)])]
-epochs = cols[3].number_input("Epochs", 5, 500, 60, key="ls_epochs")
+# each epoch of these five runs passes over every training point: fewer epochs where there are many
+first, most = scenes.compare_epochs(y.size)
+if st.session_state.get("ls_epochs", first) > most:
+    st.session_state["ls_epochs"] = most
+epochs = cols[3].number_input("Epochs", 5, most, first, key="ls_epochs",
+                              help=f"At most {most} with {y.size:,} training points (every epoch passes over all of them).")
+if first < scenes.COMPARE_EPOCHS and epochs == first:
+    st.caption(f"{first} epochs with {y.size:,} training points (60 with fewer points): more in the Epochs field, "
+               f"up to {most}.")
 w0, b0 = lab.initial_params()
 runs = {f"α = {a:g}": train(X, y, w0, b0, lr=a, epochs=epochs, loss=lab.settings.loss) for a in rates}
 left, right = st.columns(2)
@@ -49,7 +59,7 @@ with right:
     fig = scenes.landscape(lab, {k: (r.w, r.b, r.cost) for k, r in runs.items()}, at=(w0, b0),
                            where="the starting weights")
     show(fig, key="ls_paths", alt=alt.landscape_alt(fig, paths, b0, costs))  # this slice holds the start's b
-    numbers(alt.paths_table(paths, costs), "the three paths", hide_index=True)
+    numbers(scenes.path_table(paths, costs), "the three paths", hide_index=True)
 st.markdown("\n".join(f"- {v}" for v in scenes.rate_verdicts(runs)))  # from what each run did
 for k, r in runs.items():
     if r.stopped:

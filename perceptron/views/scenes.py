@@ -11,11 +11,12 @@ import html
 import numpy as np
 import pandas as pd
 
-from ..engine.backprop import chain_rule, cost_at, gradients
+from ..engine.backprop import chain_rule, cost_at, cost_slice, gradients
 from ..session.lab import Lab
+from ..session.run import NEURON_COSTS, SLICE_CELLS_PER_UNIT, epoch_units
+from . import alt, live, worked
 from . import figures as F
-from . import live, worked
-from .geometry import linearly_separable, loss_slice, plane_bounds, probability_grid
+from .geometry import linearly_separable, plane_bounds, probability_grid
 from .ledger_table import ledger_table  # noqa: F401 - the pages read it as scenes.ledger_table
 from .palette import ACCENT, GREY, RED
 from .traces import as_figure, figure_layout, new_figure, play_axis_reach, scatter
@@ -243,16 +244,67 @@ def _sub(k: int) -> str:
     return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
-def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, where: str = "the current weights"):
+PATH_POINTS = 121  # the most points of one path the landscape draws (and tabulates): each epoch up to 120 epochs
+
+
+def path_epochs(count: int, most: int = PATH_POINTS) -> np.ndarray:
+    """The epochs of a path of ``count`` points that the landscape draws: all of them up to ``most``, else
+    ``most`` evenly spaced ones, the first and the last among them. A run of 5,000 epochs drew 5,001 markers
+    with a hover note each (and a table row each) where a few hundred show the same path on a 480-px plot."""
+    if count <= most:
+        return np.arange(max(count, 0))
+    return np.unique(np.round(np.linspace(0, count - 1, most)).astype(int))
+
+
+# What the loss landscape page computes after training, bounded (``perceptron.session.run.PAGE_UNITS``):
+SLICE_UNITS = 10_000  # one surface: 41 × 41 grid points up to ~890 samples, fewer a side past that
+COMPARE_RUNS = 5  # the comparison runs: three learning rates, then MSE and cross-entropy at the run's own
+COMPARE_EPOCHS = 60  # their epochs where they fit ...
+COMPARE_UNITS = 20_000  # ... what a page opens with (the learner's Epochs field may ask up to COMPARE_MAX_UNITS)
+COMPARE_MAX_UNITS = 170_000
+COMPARE_MOST = 500  # the Epochs field's top at a few points
+
+
+def landscape_res(n: int, most: int = 41) -> int:
+    """Grid points a side of a landscape's surface over ``n`` samples: ``most`` where ``res² × n`` fits
+    ``SLICE_UNITS``, fewer past that (27 at 2,000 samples), at least 21. Each grid point's cost passes over
+    every sample (``engine.backprop.cost_slice``)."""
+    fit = int(np.sqrt(SLICE_UNITS * SLICE_CELLS_PER_UNIT / max(int(n), 1)))
+    return int(np.clip(fit, 21, most))
+
+
+def slice_units(n: int, res: int) -> int:
+    """What one surface of ``res × res`` grid points over ``n`` samples counts (``SLICE_CELLS_PER_UNIT``)."""
+    return -(-res * res * max(int(n), 0) // SLICE_CELLS_PER_UNIT)
+
+
+def compare_epoch_units(n: int) -> int:
+    """What one epoch of a comparison run counts: full batch over the ``n`` training points (no held-out set)."""
+    return epoch_units(NEURON_COSTS, "batch", n, n, max(int(n), 1))
+
+
+def compare_epochs(n: int) -> tuple[int, int]:
+    """``(default, most)`` epochs of the page's five comparison runs over ``n`` training points: 60 and 500
+    where they fit ``COMPARE_UNITS`` and ``COMPARE_MAX_UNITS``, fewer at many points (each epoch passes
+    over all of them: 16 and 136 at 2,000), at least 5."""
+    per = COMPARE_RUNS * compare_epoch_units(n)
+    return (int(np.clip(COMPARE_UNITS // per, 5, COMPARE_EPOCHS)), int(np.clip(COMPARE_MAX_UNITS // per, 5, COMPARE_MOST)))
+
+
+def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int | None = None, at=None,
+              where: str = "the current weights"):
     r"""The cost over (w₁, w₂) around the paths: a slice through ``at`` (``(w, b)``, the weights on screen by
-    default), every other weight and b held at their values there (:func:`perceptron.views.geometry.loss_slice`).
+    default), every other weight and b held at their values there (:func:`perceptron.engine.backprop.cost_slice`).
 
     ``paths`` maps a label to the weights per epoch (an array of shape (k, d)), or to ``(W, B, costs)``: then
     the hover of each point gives its true cost, and a path whose b or other weights leave the slice is
     named a projection onto it (its points' true costs are not the surface's). The slice's own point is
-    marked: there the surface shows the model's cost.
+    marked: there the surface shows the model's cost. A long path is drawn at :func:`path_epochs` (its hover
+    notes name each point's epoch); its extent, its end and whether it left the slice are the whole path's.
+    ``res``: grid points a side (:func:`landscape_res` of the training points by default).
     """
     X, y, *_ = lab.design()
+    res = landscape_res(y.size) if res is None else int(res)
     w, b = lab.params() if at is None else at
     w = np.asarray(w, dtype=float)
     weights = {k: np.asarray(v[0] if isinstance(v, tuple) else v, dtype=float) for k, v in paths.items()}
@@ -260,8 +312,8 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, 
     pts = pts[np.all(np.isfinite(pts), axis=1)]
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     pad = np.maximum((hi - lo) * 0.25, span / 2)
-    w1s, w2s, C = loss_slice(X, y, w, b, lab.settings.loss, (lo[0] - pad[0], hi[0] + pad[0]),
-                             (lo[1] - pad[1], hi[1] + pad[1]), res)
+    w1s, w2s = np.linspace(lo[0] - pad[0], hi[0] + pad[0], res), np.linspace(lo[1] - pad[1], hi[1] + pad[1], res)
+    C = cost_slice(X, y, w, b, lab.settings.loss, w1s, w2s)
     shown, notes, ends = {}, {}, {}
     for label, v in paths.items():
         W = weights[label]
@@ -270,12 +322,13 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, 
             off = ~(np.all(np.isclose(W[:, 2:], w[2:], rtol=0, atol=1e-12), axis=1)
                     & np.isclose(B, b, rtol=0, atol=1e-12))
             name = label + (" (projected onto this slice)" if off.any() else "")
+            ks = path_epochs(min(len(W), len(costs)))
             notes[name] = [f"epoch {k}: true cost {worked.text(costs[k])}" + (" (off the slice)" if off[k] else " (on the slice)")
-                           for k in range(min(len(W), len(costs)))]
+                           for k in ks]
             ends[name] = _end_note(X, y, lab.settings.loss, w, b, W, costs, off, label)
         else:
-            name = label + " (projected onto this slice)"
-        shown[name] = W
+            name, ks = label + " (projected onto this slice)", path_epochs(len(W))
+        shown[name] = W[ks]
     title = f"Cost over (w₁, w₂): a slice through {where}, with {held_fixed(lab, w, b)} held fixed"
     fig = F.landscape_figure(w1s, w2s, C, shown, title=title, ends=ends)
     for name, text in notes.items():
@@ -287,6 +340,16 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int = 41, at=None, 
                        marker=dict(size=11, symbol="diamond", color="#ffffff", line=dict(width=2, color="#000000")),
                        hovertemplate=f"{where}: C = {worked.text(here)}<extra></extra>"))
     return fig
+
+
+def path_table(paths: dict, costs: dict) -> pd.DataFrame:
+    """The numbers of the points :func:`landscape` draws of each path (:func:`path_epochs`): w₁, w₂ and the cost
+    (:func:`perceptron.views.alt.paths_table`), the "step" column each point's epoch."""
+    epochs = {k: path_epochs(len(p)) for k, p in paths.items()}
+    cut = {k: np.asarray(p)[epochs[k]] for k, p in paths.items()}
+    table = alt.paths_table(cut, {k: np.asarray(c)[epochs[k][epochs[k] < len(c)]] for k, c in costs.items()})
+    table["step"] = np.concatenate([epochs[k] for k in cut] or [np.zeros(0, dtype=int)])
+    return table
 
 
 def _end_note(X, y, loss, w, b, W, costs, off, label):
