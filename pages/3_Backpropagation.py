@@ -1,10 +1,13 @@
 """Backpropagation: the chain rule, factor by factor, with a sample's real numbers."""
 
+from dataclasses import fields, replace
+
 import numpy as np
 import streamlit as st
 
-from perceptron.engine.backprop import chain_rule, gradient_check
+from perceptron.engine.backprop import Ledger, chain_rule, gradient_check
 from perceptron.engine.costs import get_cost
+from perceptron.session.run import LEDGER_ROWS
 from perceptron.views import alt, latex, scenes, slips, teaching
 from perceptron.views.handout import handout_html
 from perceptron.views.ledger_table import fd_table
@@ -12,6 +15,21 @@ from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop, summary
 from perceptron.web.panels import numbers, text_table
+
+
+def ledger_window(i: int, n: int, most: int) -> tuple[int, int]:
+    """The samples the ledger prints, ``range(first, last)``: all n, or ``most`` of them around sample i."""
+    if n <= most:
+        return 0, n
+    first = min(max(i - most // 2, 0), n - most)
+    return first, first + most
+
+
+def ledger_rows(L: Ledger, first: int, last: int) -> Ledger:
+    """Samples ``first`` to ``last − 1`` of a ledger, their sums (dw, db) theirs: the contributions of these rows."""
+    cut = {f.name: getattr(L, f.name)[first:last] for f in fields(Ledger) if f.name not in ("dw", "db", "cost")}
+    return replace(L, **cut, dw=cut["dC_dw_i"].sum(axis=0), db=float(cut["dC_db_i"].sum()))
+
 
 lab = page(
     "Backpropagation",
@@ -55,7 +73,17 @@ st.markdown(r"Each row is one sample $i$: $\frac{\partial C}{\partial z_i} = \fr
             r"to each $\partial C/\partial w_j$. The $\frac{1}{n}$ of the mean already sits inside $\partial C/\partial "
             r"\hat y_i$, so the contributions **add up** to the gradient (equivalently: the gradient is the *average* "
             r"of each sample's own gradient), and the $\partial C/\partial z_i$ column adds up to $\partial C/\partial b$.")
-text_table(scenes.ledger_table(L, y), height=260)
+# every row is printed by the printing rule (up to ~0.25 ms a row): past LEDGER_ROWS samples, those around the chosen one
+first, last = ledger_window(i, L.n, LEDGER_ROWS)
+if (first, last) == (0, L.n):
+    text_table(scenes.ledger_table(L, y), height=260)
+else:
+    table = scenes.ledger_table(ledger_rows(L, first, last), y[first:last])
+    table.index = [f"#{k}" for k in range(first, last)] + ["sum of these rows"]
+    table.iloc[-1, list(table.columns).index("∂C/∂z")] = table.iloc[-1]["∂C/∂z"].split("  (")[0]
+    text_table(table, height=260)
+    st.caption(f"Samples #{first} to #{last - 1} of the {L.n:,}, around sample #{i}: their contributions add up to "
+               "the last row, their part of the gradient; the sums below add all of them.")
 st.caption("Every product and sum in this table holds for its numbers as printed: a number gets more than 4 "
            "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly.")
 dw, db = L.dw, L.db
