@@ -133,8 +133,22 @@ function install(s) {
   setInterval(() => restore(s), 250);  // the browser's own move to the body fires no event to wait for
 }
 
+// On a phone the open sidebar covers the page: after a page change it closes, as a menu does (Streamlit
+// leaves it open over the new page). Not on the first load (it starts collapsed there) nor on wider screens.
+const NARROW = "(max-width: 640px)";
+
+export function closeSidebar(doc, narrow) {
+  const bar = doc.querySelector('[data-testid="stSidebar"]');
+  if (!narrow || !bar || bar.getAttribute("data-collapsed") !== "false") return false;
+  const button = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (!button) return false;
+  button.click();
+  return true;
+}
+
 // A new page: focus its heading once it is drawn.
 function arrive(s, page, title) {
+  if (s.page !== null) closeSidebar(document, window.matchMedia(NARROW).matches);
   s.page = page;
   s.title = title;
   const start = performance.now();

@@ -100,3 +100,19 @@ def test_on_a_phone_the_one_free_setting_sits_beside_step(new_page, app_url):
                               .some((m) => m.innerText.trim() === '1')""")
     settle(page, min_charts=1)
     assert "lr=2.0" in page.url and "hide=" in page.url, page.url
+
+
+def test_on_a_phone_the_sidebar_closes_after_a_page_link(new_page, app_url):
+    """Streamlit leaves the sidebar open over the new page; on a phone it closes, as a menu does."""
+    page = new_page(PHONE)
+    open_page(page, app_url, "/Gradient_descent")
+    bar = page.locator('[data-testid="stSidebar"]')
+    assert bar.get_attribute("data-collapsed") == "true"  # a phone starts with it closed
+    page.locator('[data-testid="stExpandSidebarButton"]').tap()
+    page.wait_for_function("""() => document.querySelector('[data-testid="stSidebar"]')
+                              .getAttribute('data-collapsed') === 'false'""")
+    bar.locator('[data-testid="stPageLink-NavLink"]').filter(has_text="2 · Forward propagation").tap()
+    page.wait_for_url(re.compile(r"/Forward_propagation(\?|$)"))
+    settle(page, min_charts=1)
+    page.wait_for_function("""() => document.querySelector('[data-testid="stSidebar"]')
+                              .getAttribute('data-collapsed') === 'true'""")
