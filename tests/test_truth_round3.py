@@ -90,3 +90,20 @@ def test_the_check_says_when_a_few_samples_carry_the_gradient():
     assert said and f"{carry} of the {n} carry 90 %" in said[0], (carry, said)
     assert f"{len(flat)} samples have |z| > 10" in said[0] and f"gets {len(wrong)} of them wrong" in said[0]
     assert carry <= n // 4 and len(flat) == 52
+
+
+def test_a_learning_rate_too_small_to_move_a_weight_is_named_as_such():
+    """`lr=1e-320&epoch=50` said "the sigmoid is saturated"; α·∂C/∂w rounds to nothing, which the page now says."""
+    from perceptron.engine.backprop import gradients
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lr"], at.query_params["epoch"] = "1e-320", "50"
+    at.switch_page("pages/4_Gradient_descent.py")
+    ok(at.run())
+    lab = at.session_state["lab"]
+    X, y, *_ = lab.design()
+    w, b = lab.params(0)
+    dw, db = gradients(X, y, w, b, "mse")
+    assert all(float(v) - 1e-320 * float(g) == float(v) for v, g in zip([*w, b], [*dw, db], strict=True))
+    said = " ".join(m.value for m in [*at.warning, *at.info, *at.error])
+    assert "so small that α times the gradient" in said and "saturated" not in said, said

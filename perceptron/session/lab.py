@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import datasets as ds
+from ..engine.backprop import gradients
 from ..engine.training import rosenblatt, train
+from ..views.worked import text
 from .run import Run
 from .settings import MAX_EPOCHS, Settings, decode_points, encode_points
 
@@ -115,14 +117,28 @@ class Lab(Run):
         self.sample = min(self.sample, max(self.n_train - 1, 0))
 
     def _stuck(self, before) -> str:
-        """A warning when Step changed nothing although the cost is not zero: the sigmoid saturated."""
+        """A warning when Step changed nothing although the cost is not zero, with the reason the numbers give:
+        a learning rate so small that α times the gradient leaves every weight as it was in floating point, or a
+        saturated sigmoid whose gradient is practically 0. Advice names only what the teacher's link left free."""
         w, b = before.params()
         w1, b1 = self.history.params()
-        if self.settings.lr > 0 and self.history.cost[-1] > 1e-9 and np.allclose(w1, w, rtol=1e-12, atol=0) \
-                and b1 == b and self.settings.mode != "rosenblatt":
-            return ("The weights did not move: the sigmoid is saturated (|z| is huge), so its slope and the gradient "
-                    "are practically 0. Standardize the inputs on the Dataset page, or use cross-entropy.")
-        return ""
+        s = self.settings
+        if not (s.lr > 0 and self.history.cost[-1] > 1e-9 and np.allclose(w1, w, rtol=1e-12, atol=0) and b1 == b
+                and s.mode != "rosenblatt"):
+            return ""
+        X, y, *_ = self.design()
+        dw, db = gradients(X, y, np.asarray(w, dtype=float), float(b), s.loss)
+        g = float(np.max(np.abs([*dw, db])))
+        if g > 0 and np.all(np.asarray(w, dtype=float) - s.lr * dw == w) and float(b) - s.lr * db == b:
+            return (f"The weights did not move: the learning rate α = {text(s.lr)} is so small that α times the gradient "
+                    f"(its largest part {text(g)}) changes no weight in the computer's numbers. Choose a larger α."
+                    if "lr" not in s.hide else
+                    f"The weights did not move: the learning rate α = {text(s.lr)} is so small that α times the gradient "
+                    f"(its largest part {text(g)}) changes no weight in the computer's numbers.")
+        ways = [what for lock, what in (("standardize", "standardize the inputs on the Dataset page"),
+                                        ("loss", "use cross-entropy")) if lock not in s.hide]
+        return ("The weights did not move: the sigmoid is saturated (|z| is huge), so its slope and the gradient "
+                f"are practically 0 (its largest part {text(g)})." + (f" To go on, {' or '.join(ways)}." if ways else ""))
 
     def _load(self) -> None:
         if self.settings.dataset != "custom":
