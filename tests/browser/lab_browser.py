@@ -255,3 +255,41 @@ def full_screenshot(page, path, max_height: int = 9000) -> None:
         page.screenshot(path=str(path), full_page=True)
     finally:
         page.set_viewport_size(size)
+
+
+LESSON_PATHS = {"home": "/", "dataset": "/Dataset", "forward": "/Forward_propagation",
+                "backprop": "/Backpropagation", "descent": "/Gradient_descent", "landscape": "/Loss_landscape",
+                "hidden": "/Hidden_layer"}
+
+
+def walk_lesson(page) -> None:
+    """Press Start on Home and walk the whole guided lesson as a student: each step on its page (following the
+    lesson's own link where it names another page), live numbers in it, each question answered and revealed,
+    no page hidden from it, no app error, Next to the end, where Next is disabled."""
+    from perceptron.session.lesson import STEPS
+
+    page.get_by_role("button", name=re.compile("Start the guided lesson")).click()
+    settle(page)
+    for k, step in enumerate(STEPS):
+        panel = page.locator(".st-key-lesson_panel")
+        title = panel.get_by_text(f"step {k + 1} of {len(STEPS)}: {step.title}")
+        title.wait_for(timeout=60_000)
+        go = panel.get_by_role("link", name=re.compile("Continue the lesson on"))
+        if go.count():  # the step lives on another page: the lesson's own link goes there
+            go.click()
+            settle(page)
+            title.wait_for(timeout=60_000)
+        assert page.url.split("?")[0].rstrip("/").endswith(LESSON_PATHS[step.page].rstrip("/")), page.url
+        assert not page.get_by_text("hides this page").count()
+        body = panel.inner_text()
+        assert re.search(r"\d", body) and "{" not in body, body  # live numbers, no template left
+        if step.question:
+            panel.get_by_role("radiogroup").locator("label").first.click()
+            settle(page)
+            panel.get_by_role("button", name="Reveal").click()
+            panel.get_by_text(re.compile(r"^(Right\.|Not this time\.)")).wait_for(timeout=60_000)
+        assert_no_app_error(page)
+        if k < len(STEPS) - 1:
+            panel.get_by_role("button", name="Next").click()
+            settle(page)
+    assert panel.get_by_role("button", name="Next").is_disabled()

@@ -22,6 +22,7 @@ from lab_browser import (
     settle,
     step,
     wait_counts,
+    walk_lesson,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
@@ -379,27 +380,5 @@ def test_sidebar_summary_follows_a_preset_change(page, app_url):
 # 9. The guided lesson runs from start to end, on the live numbers
 # --------------------------------------------------------------------------------------------
 def test_guided_lesson_runs_start_to_end(page, app_url):
-    from perceptron.session.lesson import STEPS
-
     open_page(page, app_url, "/", min_charts=1)
-    page.get_by_role("button", name=re.compile("Start the guided lesson")).click()
-    settle(page)
-    paths = {"home": "/", "dataset": "/Dataset", "forward": "/Forward_propagation",
-             "backprop": "/Backpropagation", "descent": "/Gradient_descent", "landscape": "/Loss_landscape",
-             "hidden": "/Hidden_layer"}
-    for k, lesson_step in enumerate(STEPS):
-        panel = page.locator(".st-key-lesson_panel")
-        panel.get_by_text(f"step {k + 1} of {len(STEPS)}: {lesson_step.title}").wait_for(timeout=60_000)
-        assert page.url.split("?")[0].rstrip("/").endswith(paths[lesson_step.page].rstrip("/")), page.url
-        body = panel.inner_text()
-        assert re.search(r"\d", body) and "{" not in body, body  # live numbers, no template left
-        if lesson_step.question:
-            panel.get_by_role("radiogroup").locator("label").first.click()
-            settle(page)
-            panel.get_by_role("button", name="Reveal").click()
-            panel.get_by_text(re.compile(r"^(Right\.|Not this time\.)")).wait_for(timeout=60_000)
-        assert_no_app_error(page)
-        if k < len(STEPS) - 1:
-            panel.get_by_role("button", name="Next").click()
-            settle(page)
-    assert panel.get_by_role("button", name="Next").is_disabled()
+    walk_lesson(page)

@@ -12,12 +12,10 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 import zxingcpp
-from lab_browser import assert_no_app_error, open_page, settle
+from lab_browser import open_page, settle, walk_lesson
 from PIL import Image
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
-PATHS = {"home": "/", "dataset": "/Dataset", "forward": "/Forward_propagation", "backprop": "/Backpropagation",
-         "descent": "/Gradient_descent", "landscape": "/Loss_landscape", "hidden": "/Hidden_layer"}
 
 
 def teacher_link(page, base: str, preset: str) -> str:
@@ -45,35 +43,12 @@ def teacher_link(page, base: str, preset: str) -> str:
 @pytest.mark.parametrize(("preset", "device"), [("Only the learning rate", "desktop"),
                                                 ("Read-only demonstration", "phone")])
 def test_a_student_walks_the_lesson_on_a_teachers_link(new_page, app_url, preset, device):
-    from perceptron.session.lesson import STEPS
-
     link = teacher_link(new_page(), app_url, preset)
     page = new_page(PHONE if device == "phone" else None)
     page.goto(link)
     settle(page, min_charts=1)
     assert not page.get_by_text("For teachers").count()  # the locked link keeps the panel out of sight
-    page.get_by_role("button", name=re.compile("Start the guided lesson")).click()
-    settle(page)
-    for k, step in enumerate(STEPS):
-        panel = page.locator(".st-key-lesson_panel")
-        panel.get_by_text(f"step {k + 1} of {len(STEPS)}: {step.title}").wait_for(timeout=60_000)
-        go = panel.get_by_role("link", name=re.compile("Continue the lesson on"))
-        if go.count():  # the step lives on another page: the lesson's own link goes there
-            go.click()
-            settle(page)
-            panel.get_by_text(f"step {k + 1} of {len(STEPS)}: {step.title}").wait_for(timeout=60_000)
-        assert page.url.split("?")[0].rstrip("/").endswith(PATHS[step.page].rstrip("/")), page.url
-        assert not page.get_by_text("hides this page").count()
-        if step.question:
-            panel.get_by_role("radiogroup").locator("label").first.click()
-            settle(page)
-            panel.get_by_role("button", name="Reveal").click()
-            panel.get_by_text(re.compile(r"^(Right\.|Not this time\.)")).wait_for(timeout=60_000)
-        assert_no_app_error(page)
-        if k < len(STEPS) - 1:
-            panel.get_by_role("button", name="Next").click()
-            settle(page)
-    assert panel.get_by_role("button", name="Next").is_disabled()
+    walk_lesson(page)
 
 
 def test_on_a_phone_the_one_free_setting_sits_beside_step(new_page, app_url):
