@@ -107,3 +107,36 @@ def test_a_learning_rate_too_small_to_move_a_weight_is_named_as_such():
     assert all(float(v) - 1e-320 * float(g) == float(v) for v, g in zip([*w, b], [*dw, db], strict=True))
     said = " ".join(m.value for m in [*at.warning, *at.info, *at.error])
     assert "so small that α times the gradient" in said and "saturated" not in said, said
+
+
+@pytest.mark.parametrize("dataset", ["blobs", "overlap", "xor"])
+def test_the_lessons_learning_rate_answer_is_what_the_engine_does(dataset):
+    """The landscape step's answer, recomputed: full batch from the lab's start, 60 epochs at each rate of the grid,
+    the first rate at which the cost goes up (in plain Python floats here, not the engine's numpy)."""
+    from perceptron.session.lab import Lab
+    from perceptron.session.lesson import STEPS
+    from perceptron.session.settings import Settings
+
+    lab = Lab.from_settings(Settings(dataset=dataset))
+    X, y, *_ = lab.design()
+    w0, b0 = lab.initial_params()
+
+    def costs(a):
+        w, b, out = [float(v) for v in w0], float(b0), []
+        for _ in range(61):
+            p = [1 / (1 + math.exp(-(sum(wj * xj for wj, xj in zip(w, x, strict=True)) + b))) for x in X.tolist()]
+            out.append(sum((float(t) - q) ** 2 for t, q in zip(y, p, strict=True)) / len(p))
+            d = [-2 / len(p) * (float(t) - q) * q * (1 - q) for t, q in zip(y, p, strict=True)]
+            w = [wj - a * sum(di * x[j] for di, x in zip(d, X.tolist(), strict=True)) for j, wj in enumerate(w)]
+            b -= a * sum(d)
+        return out
+
+    def rises(c):
+        return [k for k in range(1, len(c)) if c[k] > c[k - 1] * (1 + 1e-9)]
+
+    first = next((a for a in (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if rises(costs(a))), None)
+    step = next(s for s in STEPS if s.page == "landscape")
+    right, why = step.answer(lab)
+    assert right == (0 if first is not None else 1), (first, why)
+    if first is not None:
+        assert why.startswith(f"Yes: with α = {first:g},"), why

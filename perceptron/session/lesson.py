@@ -306,23 +306,21 @@ def _body_landscape(lab):
             "valley, and one too large jumps over the valley to its other side, where the cost can be higher.")
 
 
-def _landscape_prompt(lab) -> str:
-    a, _ = overshoot_rate(lab)
-    return (f"With α = {text(a)}, full batch from the same start, will the cost go down at every epoch?"
-            if a is not None else "Will a larger α always make the cost go down faster?")
-
-
 def _answer_landscape(lab):
+    """Trained at the reveal only (up to 11 runs of 60 epochs): the question itself needs no run."""
     a, run = overshoot_rate(lab)
     if a is None:
-        return 1, ("Not always: a step that is too long jumps over the valley. On these points even α = 1000 "
-                   "went down at every one of 60 epochs, but the cost's slope bounds how long a safe step is.")
+        other = "" if {"points", "dataset"} & set(lab.settings.hide) else " (try the preset *overlap*)"
+        return 1, ("No, not on these points: full batch from the same start, each α tried (0.5, 1, 2, 5, 10, 20, 50, "
+                   "…, 1000) makes the cost go down at every one of the first 60 epochs. On points where the classes "
+                   f"overlap a step that is too long can jump over the valley{other}.")
     up = rises(run.cost)
     k = up[0]
     b, c = apart(run.cost[k - 1], run.cost[k])
     more = f" (and at {len(up) - 1} more of the first 60)" if len(up) > 1 else ""
-    return 1, (f"No: with α = {text(a)} the cost goes up from {b} to {c} at epoch {k}{more}: the step jumped over "
-               "the valley.")
+    return 0, (f"Yes: with α = {text(a)}, full batch from the same start, the cost goes up from {b} to {c} at epoch "
+               f"{k}{more}: the step jumped over the valley. (The smallest α that does so of 0.5, 1, 2, 5, 10, 20, 50, "
+               "…, 1000.)")
 
 
 def _body_hidden(lab, net):
@@ -375,7 +373,8 @@ STEPS = (
     Step("descent", "Classes that overlap", _body_overlap,
          Question("Can one neuron get every one of these training points right?", ("yes", "no"), _answer_overlap)),
     Step("landscape", "The learning rate on the landscape", _body_landscape,
-         Question(_landscape_prompt, ("yes, at every epoch", "no, it goes up at some epoch"), _answer_landscape)),
+         Question("On your points, does a large enough α make the cost go up at some epoch?",
+                  ("yes, at some epoch", "no, it goes down at every epoch"), _answer_landscape)),
     Step("hidden", "A hidden layer", _body_hidden,
          Question("Can a single neuron, with no hidden layer, get every one of these points right?", ("yes", "no"),
                   _answer_hidden)),
