@@ -8,7 +8,8 @@ the fragment. What the controller does:
   browser draws the moment the button is pressed (``preview``), the server's answer confirming it.
 * **Play** trains ``PLAY_CHUNK`` frames at once (``Run.play_chunk``: ``stride`` epochs a frame)
   and sends them; the browser plays them at ``PLAY_FPS``. ``PLAY_MORE_AT`` frames before the end
-  it asks for more (a ``more`` event) and plays on; the next chunk follows from the frame on screen.
+  it asks for more (a ``more`` event) and plays on; the next chunk, ``PLAY_REFILL`` frames, follows from the
+  frame on screen.
 * **Pause** stops the browser at the click (``stop_on``, before the server hears of it); the
   browser reports the frame on screen, and the run shows that epoch (the epochs trained past it
   are dropped by the next Step). A Play clicked before that report came (a quick Pause, Play) is
@@ -47,10 +48,13 @@ from .keys import StepperKeys
 from .site import follow_link
 
 PLAY_FPS = 30  # at most this many frames shown per second while playing (fewer if drawing takes longer)
-PLAY_CHUNK = 60  # frames trained and sent to the browser at once (2 s of playback)
-# frames left (1 s) when the browser asks for the next chunk: while it plays, the answer takes up to
-# ~0.7 s to arrive (measured; the browser handles the messages between frames), so it never waits
-PLAY_MORE_AT = 30
+PLAY_CHUNK = 60  # frames trained and sent at Play (2 s of playback: a class pressing Play at once waits little)
+# frames trained and sent when the browser asks for more (10 s of playback): a class watching Play together asks
+# the shared server once in ten seconds each, not every two (issue 21's watching profile: 30 students' refills
+# queued behind each other and 97 % came after the frames had run out)
+PLAY_REFILL = 300
+# frames left (2 s) when the browser asks for more: the answer has that long to arrive before the picture stops
+PLAY_MORE_AT = 60
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,7 @@ def _chart(run: Run, page: Stepper, state: dict | None) -> None:
     if event.get("more"):  # still playing, nearly out of frames: the next chunk, after the frame on screen
         if state["paused"] or state.get("final"):
             return
-        if run.epoch == state["epochs"][-1] and (more := run.play_chunk(PLAY_CHUNK)):
+        if run.epoch == state["epochs"][-1] and (more := run.play_chunk(PLAY_REFILL)):
             keep = max(shown + 1, 0)
             state.update(start=epoch, epochs=state["epochs"][keep:] + more, first=state["first"] + keep,
                          frames=state["frames"][keep:] + page.frames(run, more))
