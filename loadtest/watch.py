@@ -153,7 +153,10 @@ class Playback:
         self.epoch_of.update(self.data.epochs())
         self._draw(self.data.first + min(self.start, max(0, self.data.n - 1)), self.at)
         self.next_at = self.at
-        self._after(self.at)
+        if self._after(self.at) == "more":
+            # the chart asks at its first frame when the list is no longer than ``more_at`` (a short first chunk):
+            # the emulation asks at its first tick, one frame later, where advance() reports it
+            self.asked_for, self.outstanding = None, False
 
     @property
     def period(self) -> float:
