@@ -18,10 +18,14 @@ def _pages() -> dict[str, str]:
     out = {"/": "home"}
     for f in sorted((ROOT / "pages").glob("*.py"), key=order):
         name = re.sub(r"^\d+_", "", f.stem)
-        out[f"/{name}"] = name.lower()
+        if f"/{name}" not in TEACHER_ONLY:
+            out[f"/{name}"] = name.lower()
     return out
 
 
+# pages a student's link does not open (the live class's page needs the teacher's key, and draws no chart
+# without it): tests/browser/test_live_class.py opens it as the teacher
+TEACHER_ONLY = ("/Class",)
 PAGES = _pages()
 
 # True once the app has been connected, idle (no script run, no running indicator) and every
