@@ -21,11 +21,11 @@ from ..engine import network as net
 from .run import LINK_UPDATES, LinkCosts, Run
 from .settings import NetSettings
 
-# one network update on one sample (h = 8, 7 inputs: ~43 µs, 27–32 units) costs this many single-sample updates
-# of the neuron, the unit of a link's budget (LINK_UPDATES); one on a mini-batch ~35–50 µs and ~0.3 µs a sample
+# one network update on one sample (h = 8, 7 inputs: ~43–60 µs, 27–40 units) costs this many single-sample updates
+# of the neuron, the unit of a link's budget (LINK_UPDATES); one on a mini-batch ~35–100 µs and ~0.3 µs a sample
 # in it; an epoch's bookkeeping ~0.1 ms, its pass over every point ~0.45 µs a point (bench, load ~6)
-NET_UPDATE_COST = 35
-NET_COSTS = LinkCosts(update=NET_UPDATE_COST, batch_update=50, batch_rows_per_unit=4, epoch=60, rows_per_unit=2)
+NET_UPDATE_COST = 40
+NET_COSTS = LinkCosts(update=NET_UPDATE_COST, batch_update=65, batch_rows_per_unit=3, epoch=60, rows_per_unit=2)
 DATASET_LABELS = MappingProxyType({
     "xor": "XOR (four corners)",
     "circles": "Circles (a ring around a disc)",

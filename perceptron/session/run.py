@@ -28,7 +28,7 @@ from .settings import MAX_EPOCHS
 # (``PAGE_UNITS``), the dearest link of every page costs at most ~0.5 s of server CPU (``python -m bench links``,
 # each page run whole in process), against up to 3.8 s when a full-batch epoch counted 22 units (it costs
 # ~200) and a network's update 14 (it cost ~45; ~30 since issue 20's engine changes).
-LINK_UPDATES = 80_000
+LINK_UPDATES = 85_000
 # What a page may compute after training, in the same units, at the largest link (2,000 points, 7 inputs,
 # 5,000 epochs): the loss landscape's two surfaces and five comparison runs, the Backpropagation page's
 # ledger rows, the points of a path drawn. Each page bounds its own work (``views.scenes.landscape_res``,
@@ -37,12 +37,12 @@ LINK_UPDATES = 80_000
 PAGE_UNITS = 60_000
 # the Backpropagation page's ledger: the most samples it prints (the chosen sample and those around it past that),
 # and what printing one costs (every number by the printing rule, decided exactly where floats cannot: up to
-# ~0.25 ms a row with 7 inputs, the sigmoid saturated)
+# ~0.35 ms a row with 7 inputs, the sigmoid saturated, on a busy machine)
 LEDGER_ROWS = 200
-LEDGER_ROW_UNITS = 200
+LEDGER_ROW_UNITS = 250
 # the loss landscape's surface (``engine.backprop.cost_slice``): grid points × samples per unit (~10 ns a cell
 # with cross-entropy, ~4 with MSE)
-SLICE_CELLS_PER_UNIT = 150
+SLICE_CELLS_PER_UNIT = 130
 # the most the next Step's picture, drawn ahead on every run of a stepping page (``Run.preview``), may train
 PREVIEW_UNITS = 10_000
 # the most one chunk of Play may train, in the same units: under a tenth of a second of CPU (bench: python -m
@@ -247,7 +247,7 @@ class Run:
         The page sends the next epoch's picture ahead, so that the browser can draw it
         the moment Step is pressed; the server's answer then only confirms it. Every run of a stepping page
         trains it, the link's first included: where an epoch is dear (a network's single-sample epoch over
-        2,000 points is ~71,000 units, ~0.1 s) the Step is drawn when the server answers instead.
+        2,000 points is ~81,000 units, ~0.1 s) the Step is drawn when the server answers instead.
         """
         if epochs * self.epoch_cost > PREVIEW_UNITS:
             return None

@@ -257,7 +257,7 @@ def path_epochs(count: int, most: int = PATH_POINTS) -> np.ndarray:
 
 
 # What the loss landscape page computes after training, bounded (``perceptron.session.run.PAGE_UNITS``):
-SLICE_UNITS = 10_000  # one surface: 41 × 41 grid points up to ~890 samples, fewer a side past that
+SLICE_UNITS = 10_000  # one surface: 41 × 41 grid points up to ~770 samples, fewer a side past that
 COMPARE_RUNS = 5  # the comparison runs: three learning rates, then MSE and cross-entropy at the run's own
 COMPARE_EPOCHS = 60  # their epochs where they fit ...
 COMPARE_UNITS = 20_000  # ... what a page opens with (the learner's Epochs field may ask up to COMPARE_MAX_UNITS)
@@ -267,7 +267,7 @@ COMPARE_MOST = 500  # the Epochs field's top at a few points
 
 def landscape_res(n: int, most: int = 41) -> int:
     """Grid points a side of a landscape's surface over ``n`` samples: ``most`` where ``res² × n`` fits
-    ``SLICE_UNITS``, fewer past that (27 at 2,000 samples), at least 21. Each grid point's cost passes over
+    ``SLICE_UNITS``, fewer past that (25 at 2,000 samples), at least 21. Each grid point's cost passes over
     every sample (``engine.backprop.cost_slice``)."""
     fit = int(np.sqrt(SLICE_UNITS * SLICE_CELLS_PER_UNIT / max(int(n), 1)))
     return int(np.clip(fit, 21, most))
