@@ -73,7 +73,7 @@ st.markdown(r"Each row is one sample $i$: $\frac{\partial C}{\partial z_i} = \fr
             r"to each $\partial C/\partial w_j$. The $\frac{1}{n}$ of the mean already sits inside $\partial C/\partial "
             r"\hat y_i$, so the contributions **add up** to the gradient (equivalently: the gradient is the *average* "
             r"of each sample's own gradient), and the $\partial C/\partial z_i$ column adds up to $\partial C/\partial b$.")
-# every row is printed by the printing rule (up to ~0.25 ms a row): past LEDGER_ROWS samples, those around the chosen one
+# every row is printed by the printing rule (up to ~0.5 ms a row): past LEDGER_ROWS samples, those around the chosen one
 first, last = ledger_window(i, L.n, LEDGER_ROWS)
 if (first, last) == (0, L.n):
     text_table(scenes.ledger_table(L, y), height=260)

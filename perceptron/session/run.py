@@ -35,11 +35,11 @@ LINK_UPDATES = 85_000
 # ``compare_epochs`` and ``PATH_POINTS``, ``LEDGER_ROWS``); ``tests/test_links_budget.py`` counts it, the engine
 # instrumented, against this.
 PAGE_UNITS = 60_000
-# the Backpropagation page's ledger: the most samples it prints (the chosen sample and those around it past that),
-# and what printing one costs (every number by the printing rule, decided exactly where floats cannot: up to
-# ~0.35 ms a row with 7 inputs, the sigmoid saturated, on a busy machine)
-LEDGER_ROWS = 200
-LEDGER_ROW_UNITS = 250
+# the Backpropagation page's ledger: the most samples it prints (all of the default 200 points' 160 training ones;
+# the chosen sample and those around it past that), and what printing one costs (every number by the printing
+# rule, decided exactly where floats cannot: up to ~0.5 ms a row with 7 inputs, the sigmoid saturated, load 13)
+LEDGER_ROWS = 160
+LEDGER_ROW_UNITS = 320
 # the loss landscape's surface (``engine.backprop.cost_slice``): grid points × samples per unit (~10 ns a cell
 # with cross-entropy, ~4 with MSE)
 SLICE_CELLS_PER_UNIT = 130
