@@ -25,6 +25,17 @@ SUMMARY_SLOT = "_summary_slot"  # the sidebar's dataset line, filled at the end 
 CSV = "ds_csv"  # the last CSV upload: (points version, name, bytes, columns, notes)
 SELECTED = "ds_selected"  # the points a box or lasso caught on the Dataset page: (points version, rows)
 SETTING = "setting_"  # + a setting's name: the widget bound to it (see perceptron.web.controls.setting)
+# the live class (perceptron/web/classroom.py, classpage.py)
+SEAT = "class_seat"  # a student's seat: {"token", "code", "nickname", "title"}; the token is also in their link
+TEACHER = "class_teacher"  # a teacher's class: (code, key), from "Start a live class" or the teacher's link
+JOINING = "class_joining"  # the class code of a join link (?class=CODE), until the student has joined
+CLASS_LINK = "class_link_read"  # the link's class, teacher and seat were read (the session's first run)
+CLASS_APPLIED = "class_applied"  # what of the teacher's directive this session has followed
+CLASS_NOTES = "class_notes"  # what the class changed (moved here, a value given), said once at the page's top
+OWN_HIDE = "class_own_hide"  # the session's own link's hide, to which the class's locks are added
+HOLD = "class_hold"  # the teacher paused the class: the note the stepping pages show while Step and Play rest
+CLASS_HERE = "class_here"  # the page this run draws (a page key), for the reports
+CLASS_SLOT = "_class_slot"  # the sidebar's place for the class's status, filled at the end of the page
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,14 @@ The playback in progress lives in ``st.session_state[keys.playback]``: ``start``
 the figure under the frames), ``since`` (the epoch Play was pressed at), ``epochs`` (one per frame),
 ``first`` (frame 0's label), ``frames``, ``paused``, ``resume``, ``final`` (no more chunks will come)
 and ``sent`` (the frames went to the browser: a Pause before that ends the playback at once, since no
-report will come). Nothing mutable at module level.
+report will come). While the live class is paused (``st.session_state[keys.HOLD]``, the note to show, set
+by :mod:`perceptron.web.classroom`) a playback stops as a click on Pause stops it, and Step, Step ×10 and Play
+rest. Nothing mutable at module level.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,6 +58,9 @@ PLAY_CHUNK = 60  # frames trained and sent at Play (2 s of playback: a class pre
 PLAY_REFILL = 300
 # frames left (2 s) when the browser asks for more: the answer has that long to arrive before the picture stops
 PLAY_MORE_AT = 60
+# s a playback the teacher's pause stopped waits for the browser's report of the frame on screen: none comes when
+# the pause reached the browser before its frames did (it never started), and the run then shows where Play began
+HOLD_WAIT = 3.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,15 @@ def stepper(run: Run, page: Stepper) -> bool:
     """The buttons, the epoch's numbers, the rewind slider and the figure; returns whether it is playing."""
     k = page.keys
     state = _playback(run, page)
+    hold = st.session_state.get(keys.HOLD)  # the teacher paused the live class
+    if hold and state and not state["paused"]:
+        toggle(run, page, False)  # as a click on Pause: the browser stops and reports the frame on screen
+        state = _playback(run, page)
+        if state:
+            state["held_at"] = time.monotonic()
+    elif state and state.get("held_at") and time.monotonic() - state["held_at"] > HOLD_WAIT:
+        run.rewind(state["start"])  # no report came: the browser shows the figure under the frames
+        state = st.session_state[k.playback] = None
     playing = bool(state)
     controls = st.container(horizontal=True)  # filled after the numbers, which so reach the browser first
     if not playing:  # above the figure: the numbers of the epoch on screen come first
@@ -93,14 +108,17 @@ def stepper(run: Run, page: Stepper) -> bool:
             ("Reset", k.reset, reset, (run, page), "Alt+0", "secondary"),
         ):
             st.button(label, key=key, type=kind, on_click=click, args=args,
-                      disabled=playing and key in (k.step, k.step10),
+                      disabled=(playing and key in (k.step, k.step10)) or (bool(hold) and key != k.reset),
                       shortcut=shortcut if on else None,
                       help=f"Keyboard: {shortcut.replace('+', ' + ').replace('Right', '→')}" if on else None)
         # read by screen readers when it changes: the result of Step, Play (once, not at every chunk) and Pause
         announce(f"Playing from epoch {state.get('since', state['start'])}." if playing else _status(run), key=f"{k.chart}_status")
+    if hold:
+        st.info(hold, icon=":material/pause_circle:")
     if run.history.epochs > 0 and not playing:
         key = f"{k.rewind}{run.history.epochs}"
-        st.slider("Rewind to epoch", 0, run.history.epochs, run.epoch, key=key, on_change=_rewind, args=(run, key))
+        st.slider("Rewind to epoch", 0, run.history.epochs, run.epoch, key=key, on_change=_rewind,
+                  args=(run, key, run.history.epochs))
     _chart(run, page, state)
     if playing:
         st.caption("Playing: the epoch, cost and accuracy are written above the figure.")
@@ -141,9 +159,12 @@ def reset(run: Run, page: Stepper) -> None:
     st.session_state[page.keys.playback] = None
 
 
-def _rewind(run: Run, key: str) -> None:
-    """Rewind slider: show the epoch the slider points at."""
-    run.rewind(st.session_state[key])
+def _rewind(run: Run, key: str, epochs: int) -> None:
+    """Rewind slider: show the epoch the slider points at. Only the slider of the record as it is now: a rerun
+    that left the browser before a Step's answer came back (the live class's 2-second ticker sends one) still
+    carries the slider of the record before that Step, whose value would undo the Step."""
+    if epochs == run.history.epochs:
+        run.rewind(st.session_state[key])
 
 
 def _playback(run: Run, page: Stepper) -> dict | None:
@@ -199,3 +220,11 @@ def _rerun() -> None:
         st.rerun(scope="fragment")
     except StreamlitInvalidLayoutContextError:
         st.rerun()
+
+
+def held_too_long() -> bool:
+    """Whether a playback the teacher's pause stopped still waits for a report after ``HOLD_WAIT`` s (the live
+    class's ticker then reruns the page, which ends it)."""
+    now = time.monotonic()
+    return any((state := st.session_state.get(k.playback)) and state.get("held_at")
+               and now - state["held_at"] > HOLD_WAIT for k in (keys.DESCENT, keys.HIDDEN))
