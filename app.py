@@ -5,11 +5,12 @@ from types import MappingProxyType
 import streamlit as st
 
 from perceptron.views import alt, figures
-from perceptron.web import keys
+from perceptron.web import classroom, keys
+from perceptron.web.classpage import start_panel
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, summary
 from perceptron.web.panels import start_lesson, teacher_panel
-from perceptron.web.site import PAGE_KEYS, PAGE_LINKS, hidden
+from perceptron.web.site import LAB_LINKS, PAGE_KEYS, hidden
 
 PAGE_HINTS = MappingProxyType({
     "dataset": "Pick a preset, or click to place your own points.",
@@ -39,11 +40,15 @@ with right:
     st.subheader("Where to go next")
     st.button("Start the guided lesson", key="lesson_start", type="primary", icon=":material/school:",
               on_click=start_lesson, disabled=st.session_state.get(keys.LESSON) is not None)
-    for path, label, icon in PAGE_LINKS[1:]:
+    for path, label, icon in LAB_LINKS:
         if not hidden(PAGE_KEYS[path]):
             st.page_link(path, label=label, icon=icon)
             st.caption(PAGE_HINTS[PAGE_KEYS[path]])
+classroom.home_panel()  # join a live class with its code (a join link shows the form at the top instead)
 if not lab.settings.hide:  # a teacher's locked link: the students do not see how it was made
     with st.expander("For teachers: share a locked-down exercise", icon=":material/school:"):
         teacher_panel(lab)
+    with st.expander("For teachers: run a live class", icon=":material/groups:",
+                     expanded=keys.TEACHER in st.session_state):
+        start_panel()
 finish(lab)

@@ -40,8 +40,9 @@ LOCKABLE = ("points", "n", "noise", "seed", "test_fraction", "standardize", "map
             "batch_size", "init", "init_seed", "w1", "w2", "b", "max_epochs", "tol_cost", "tol_grad", "h", "hdata",
             "hlr", "hloss", "hmode", "hbatch", "stride", "hseed", "hstride")
 # link parameters that are not settings: the hand-made points, Large type (a projector's), the teacher's task for the
-# students (text, shown as text) and the guided lesson's step (1, 2, ...)
-LINK_ONLY = ("pts", "large", "task", "lesson")
+# students (text, shown as text), the guided lesson's step (1, 2, ...) and the live class's (a student's seat
+# token, a join link's class code, the teacher's key)
+LINK_ONLY = ("pts", "large", "task", "lesson", "seat", "class", "teacher")
 
 
 class _Declared:

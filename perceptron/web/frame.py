@@ -22,7 +22,7 @@ from ..session.run import LINK_UPDATES
 from ..session.settings import NetSettings, Settings
 from ..views import plain
 from ..views.worked import text
-from . import keys
+from . import classroom, keys
 from .focus import page_focus
 from .panels import TASK_CHARS, lesson_panel
 from .site import PAGE_KEYS, PAGE_LINKS, address, hidden, link_query
@@ -138,6 +138,7 @@ def page(title: str, intro, key: str) -> Lab:
                        initial_sidebar_state="auto")
     st.html(FRAME_CSS)
     lab = ensure_state()
+    classroom.arrive(key, lab)  # the live class: the teacher's locks, pause, experiment, and the page they chose
     # Large type: in a new session as its link says (large=1), then as it is; set again on every run, since
     # a switch of page would bring back the toggle's own value when the app, not a click, had set it
     st.session_state[keys.LARGE_TYPE] = bool(st.session_state.get(keys.LARGE_TYPE, st.query_params.get("large") == "1"))
@@ -148,6 +149,7 @@ def page(title: str, intro, key: str) -> Lab:
     with st.sidebar:
         page_focus(key, title)  # after navigation the focus moves to the heading (focus.js)
     st.title(title)
+    classroom.notes(key)  # what the live class changed, said once; the join form of a join link
     if hidden(key):
         stop(lab, "Your teacher's link hides this page. Use the pages in the sidebar.")
     place = st.empty()  # a callable intro follows the settings: written again by finish() if the page changed them
@@ -165,8 +167,11 @@ def page(title: str, intro, key: str) -> Lab:
 def sidebar() -> None:
     """Our own navigation (labels with numbers, pages a teacher hid left out) and the summary."""
     with st.sidebar:
+        if keys.SEAT in st.session_state:  # a student's live class: its status, filled by finish()
+            st.session_state[keys.CLASS_SLOT] = st.container()
         for path, label, icon in PAGE_LINKS:
-            if not hidden(PAGE_KEYS[path]):
+            # the class page is the teacher's: listed only in a teacher's session (others it tells so)
+            if not hidden(PAGE_KEYS[path]) and (PAGE_KEYS[path] != "class" or keys.TEACHER in st.session_state):
                 st.page_link(path, label=label, icon=icon)
         st.divider()
         st.markdown("**Dataset**")
@@ -222,7 +227,7 @@ def finish(lab: Lab) -> None:
     with st.sidebar:
         with st.popover("Share this experiment", icon=":material/share:", width="stretch"):
             st.caption("This link reopens the same dataset, weights, epoch and page. Copy it with the button.")
-            st.code(address(link_query(lab)[0]), language=None, wrap_lines=True)
+            st.code(address(link_query(lab, personal=False)[0]), language=None, wrap_lines=True)
             if problem:
                 st.warning(plain.markdown(problem))
         st.toggle("Large type (projector)", key=keys.LARGE_TYPE, persist_state="session")
@@ -231,3 +236,4 @@ def finish(lab: Lab) -> None:
                        "Turn them off if they get in the way of your screen reader or other keys.")
         st.selectbox("Download figures as", ["png", "svg"], key=keys.FIGURE_FORMAT, persist_state="session",
                      help="The camera icon above each figure downloads it.")
+    classroom.ticker()  # a student's live class: reported now and every 2 s, followed when the teacher acts

@@ -20,7 +20,7 @@ from ..views import plain, worked
 from ..views.share import local_only, qr_svg
 from . import keys
 from .controls import CONTROLS
-from .site import PAGE_KEYS, PAGE_LABELS, PAGE_LINKS, PAGE_PATHS, address, link_query
+from .site import LAB_LINKS, PAGE_KEYS, PAGE_LABELS, PAGE_PATHS, address, link_query
 
 
 def class_label(lab: Lab):
@@ -41,7 +41,7 @@ TASK_CHARS = 200  # the most a task line may say
 def _apply_preset() -> None:
     """The preset chosen: the pages and settings below start from it (the teacher may still change them)."""
     _, free = TEACHER_PRESETS[st.session_state["teacher_preset"]]
-    st.session_state["teacher_pages"] = [PAGE_KEYS[p] for p, *_ in PAGE_LINKS[1:]]
+    st.session_state["teacher_pages"] = [PAGE_KEYS[p] for p, *_ in LAB_LINKS]
     st.session_state["teacher_controls"] = list(free)
 
 
@@ -49,7 +49,7 @@ def teacher_panel(lab: Lab) -> None:
     """Build a locked-down exercise: the link reopens this experiment (the neuron's and the network's) with chosen
     pages hidden and settings locked, a task for the students and, if chosen, the guided lesson at a step; its QR
     code for the projector."""
-    pages = {PAGE_KEYS[p]: label for p, label, _ in PAGE_LINKS[1:]}
+    pages = {PAGE_KEYS[p]: label for p, label, _ in LAB_LINKS}
     if "teacher_preset" not in st.session_state:
         st.session_state["teacher_preset"] = "lr"
         _apply_preset()
@@ -67,7 +67,7 @@ def teacher_panel(lab: Lab) -> None:
                           format_func=lambda k: "no" if k is None else f"at step {open_steps.index(k) + 1}: "
                                                                         f"{STEPS[k].title}")
     hide = tuple([p for p in pages if p not in shown_pages] + [c for c in CONTROLS if c not in free])
-    query, problem = link_query(lab, hide=hide)
+    query, problem = link_query(lab, hide=hide, personal=False)  # never the teacher's own key or seat
     if task.strip():
         query["task"] = task.strip()
     if lesson is not None:

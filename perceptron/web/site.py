@@ -1,10 +1,12 @@
 """The app's pages, the link that reopens an experiment, and what a teacher's link hides.
 
 ``PAGE_LINKS`` lists every page (its file, its label with a number, its icon) in the order of the
-sidebar; ``PAGE_KEYS`` names each for a teacher's link (``hide=landscape,lr``). :func:`link_query`
-is the query that reopens the session's experiments (and Large type, a projector's setting:
-``large=1``), :func:`follow_link` writes it while a run plays, :func:`hidden` says whether the
-session's link hides a page or a control. Nothing mutable at module level.
+sidebar; ``PAGE_KEYS`` names each for a teacher's link (``hide=landscape,lr``); ``LAB_LINKS`` are the pages a
+student works on (all but Home and the teacher's class page). :func:`link_query` is the query that reopens the
+session's experiments (and Large type, a projector's setting: ``large=1``; and the live class's seat or
+teacher key, which only the session's own address bar carries), :func:`follow_link` writes it while a run
+plays, :func:`hidden` says whether the session's link (or the live class) hides a page or a control.
+Nothing mutable at module level.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import streamlit as st
 from ..session.lab import Lab
 from ..session.lesson import reachable
 from ..session.run import Run
+from ..session.settings import PAGES
 from . import keys
 
 PAGE_LINKS = (
@@ -27,9 +30,12 @@ PAGE_LINKS = (
     ("pages/4_Gradient_descent.py", "4 · Gradient descent", ":material/trending_down:"),
     ("pages/5_Loss_landscape.py", "5 · Loss landscape", ":material/landscape:"),
     ("pages/6_Hidden_layer.py", "6 · Hidden layer", ":material/hub:"),
+    ("pages/7_Class.py", "7 · Class", ":material/groups:"),  # the teacher's live class (with the teacher's link)
 )
 PAGE_KEYS = MappingProxyType(dict(zip([p for p, *_ in PAGE_LINKS], ("home", "dataset", "forward", "backprop",
-                                                               "descent", "landscape", "hidden"), strict=True)))
+                                                               "descent", "landscape", "hidden", "class"),
+                                      strict=True)))
+LAB_LINKS = tuple(link for link in PAGE_LINKS[1:] if PAGE_KEYS[link[0]] in PAGES)  # what a teacher may hide
 PAGE_PATHS = MappingProxyType({key: path for path, key in PAGE_KEYS.items()})
 PAGE_LABELS = MappingProxyType({path: label for path, label, _ in PAGE_LINKS})
 
@@ -40,12 +46,17 @@ def hidden(name: str) -> bool:
     return lab is not None and name in lab.settings.hide
 
 
-def link_query(lab: Lab, playing: tuple[Run, int] | None = None, **changes) -> tuple[dict[str, str], str]:
+def link_query(lab: Lab, playing: tuple[Run, int] | None = None, *, personal: bool = True,
+               **changes) -> tuple[dict[str, str], str]:
     """The query that reopens the experiment (the neuron's settings with ``changes``, its points,
     the network's settings, ``large=1`` under Large type), and why the hand-made points could not go
     in, if so. ``playing``: a run that plays (the neuron or the network) and the epoch on screen,
-    which the link names instead of the epoch the run has trained ahead to."""
+    which the link names instead of the epoch the run has trained ahead to. ``personal``: with the live
+    class's seat token or teacher key (the session's own address bar); False for a link to share.
+    The live class's locks never go in: the class adds them again to whoever opens the link in it."""
     run, shown = playing or (None, 0)
+    if keys.OWN_HIDE in st.session_state and "hide" not in changes:
+        changes["hide"] = st.session_state[keys.OWN_HIDE]
     query = lab.link_settings().with_(**({"epoch": int(shown)} if run is lab else {}), **changes).to_query()
     problem = ""
     try:
@@ -61,6 +72,13 @@ def link_query(lab: Lab, playing: tuple[Run, int] | None = None, **changes) -> t
         query["task"] = task
     if (k := st.session_state.get(keys.LESSON)) is not None and k in (steps := reachable(lab.settings.hide)):
         query["lesson"] = str(steps.index(k) + 1)  # the guided lesson's step, as the learner counts them
+    if personal:  # a reload, or a restart of the server, puts the student back in their seat, the teacher in the class
+        if seat := st.session_state.get(keys.SEAT):
+            query["seat"] = seat["token"]
+        elif code := st.session_state.get(keys.JOINING):
+            query["class"] = code
+        if teacher := st.session_state.get(keys.TEACHER):
+            query["class"], query["teacher"] = teacher
     return query, problem
 
 
