@@ -124,13 +124,15 @@ class StreamlitServer:
 
     Use as a context manager (or :meth:`start` and :meth:`stop`). ``url`` is
     ``http://127.0.0.1:<port>``; the server's output goes to ``log_path`` (a fresh temp file
-    unless given).
+    unless given). ``env``: variables set for the server on top of this process's (e.g. the live
+    class's database, ``NEURON_LAB_DB``).
     """
 
     def __init__(self, script: str = "app.py", *, cwd: Path = ROOT, port: int | None = None,
                  extra_args=(), log_path: Path | None = None, health_timeout: float = HEALTH_TIMEOUT,
-                 tag: str = "server"):
+                 tag: str = "server", env: dict[str, str] | None = None):
         self.script, self.cwd = script, Path(cwd)
+        self.env = dict(env or {})
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.extra_args = list(extra_args)
@@ -154,7 +156,8 @@ class StreamlitServer:
     def start(self) -> StreamlitServer:
         with open(self.log_path, "wb") as log:
             self.proc = subprocess.Popen(self.command(), cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+                                         stdin=subprocess.DEVNULL, start_new_session=True,
+                                         env={**os.environ, **self.env} if self.env else None)
         try:
             wait_healthy(self.url, self.proc, self.log_path, self.health_timeout)
         except BaseException:
