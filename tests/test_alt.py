@@ -27,6 +27,7 @@ streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]
 HOME = "app.py"
 PAGES = [HOME] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES.remove("pages/7_Class.py")  # the teacher's, chartless without the key: tests/test_live_class.py checks it
 DATASET, FORWARD, BACKPROP, DESCENT, LANDSCAPE, HIDDEN = PAGES[1:7]
 TICKS = re.compile(r"^[\s\d.,−\-+eE×^]*$")  # what plotly.js names a chart by: its tick labels
 

@@ -474,3 +474,21 @@ def test_an_unreachable_store_leaves_every_page_working(monkeypatch, tmp_path):
     home.text_input(key="class_join_name").set_value("Bo")
     ok(home.button(key="FormSubmitter:class_join-Join").click().run())
     assert any("unreachable" in e.value for e in home.error)
+
+
+def test_the_class_pages_charts_are_drawable_and_described():
+    """What tests/test_plotlyjs.py and tests/test_alt.py check on every page, on the class page with a class in it:
+    only the cartesian bundle's trace types, titles plotly.js draws, and a text alternative for every chart."""
+    from test_alt import assert_describes
+    from test_plotlyjs import _assert_drawable, _charts
+
+    _, code, key = start()
+    for name in ("Ada", "Bea"):
+        ok(join(code, name, DESCENT).button(key="step10").click().run())
+    page = class_page(code, key)
+    page.selectbox(key="class_exp_setting").set_value("lr")
+    ok(page.button(key="class_exp_start").click().run())
+    ok(page.button(key="class_spot_on").click().run())
+    assert _assert_drawable(page, CLASS) == 4  # the spotlight, the small multiples, the curves, the results
+    for data in _charts(page):
+        assert_describes(data["alt"], data["spec"]["layout"].get("title", {}).get("text", "a chart"))

@@ -16,6 +16,7 @@ from perceptron.web import chart, plotlyjs
 streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["app.py"] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES.remove("pages/7_Class.py")  # the teacher's, chartless without the key: tests/test_live_class.py checks it
 
 
 def test_the_vendored_bundle_is_the_named_file():
