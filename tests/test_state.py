@@ -446,8 +446,10 @@ def test_the_link_budget_is_spent_not_wasted():
     lab = Lab.from_settings(Settings.from_query({"mode": "sample", "n": "200", "epoch": "100"})[0])
     assert lab.epoch == 100 and lab.notice == ""
     assert _units(NEURON_COSTS, "sample", lab.dataset.train_y.size, 200, 1, 100) <= LINK_UPDATES
-    full = Lab.from_settings(Settings.from_query({"n": "2000", "max_epochs": "5000", "epoch": "5000"})[0])
-    assert full.epoch == 5000 and full.notice == ""  # full batch: every epoch a link can name, at the most points
+    full = Lab.from_settings(Settings.from_query({"n": "200", "max_epochs": "5000", "epoch": "1200"})[0])
+    assert full.epoch == 1200 and full.notice == ""  # full batch at 200 points: 1,200 epochs of ~70 units fit
+    dear = Lab.from_settings(Settings.from_query({"n": "2000", "max_epochs": "5000", "epoch": "5000"})[0])
+    assert 0 < dear.epoch < 5000 and f"opened at epoch {dear.epoch}" in dear.notice  # priced in truth: said
 
 
 PLAYS = {  # (neuron settings, network settings): the dearest chunks of Play a student can ask for
