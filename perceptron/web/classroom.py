@@ -91,12 +91,6 @@ class Service:
                 self._retry_at = time.monotonic() + RETRY
             raise
 
-    @property
-    def down(self) -> bool:
-        """Whether the last call found the database unreachable (and the process is leaving it alone)."""
-        with self._lock:
-            return time.monotonic() < self._retry_at
-
 
 @st.cache_resource(show_spinner=False)
 def _service(url: str) -> Service:
