@@ -68,8 +68,9 @@ def format_report(r: dict, title: str = "Classroom") -> str:
              f"- server: {r['url']} ({r['cpus']} CPUs; load average after the run "
              f"{', '.join(f'{x:.2f}' for x in r['loadavg'])})",
              f"- actions: {r['actions']} finished with script_finished of {r['actions_sent']} sent "
-             f"({r['uploads']} uploads, {r.get('visits', 0)} page visits); wall {r['wall']:.1f} s incl. "
-             f"{r['ramp']:.1f} s ramp-up" + (f"; link ?max_epochs={r['max_epochs']}" if r.get("max_epochs") else ""),
+             f"({r['uploads']} uploads, {r.get('visits', 0)} page visits); wall {r['wall']:.1f} s"
+             + (f", the students arriving over {r['ramp']:.1f} s" if r["sessions"] > 1 else "")
+             + (f"; link ?max_epochs={r['max_epochs']}" if r.get("max_epochs") else ""),
              f"- errors: **{len(r['errors'])}**, of which isolation violations: **{r['isolation_violations']}**;"
              f" stray messages outside an action: {r['stray_messages']} {r.get('stray_kinds') or ''};"
              f" server log problems: {len(r.get('server_log_problems') or [])}",
