@@ -147,16 +147,16 @@ class Playback:
     events: list[tuple[str, float]] = field(default_factory=list)  # ("more" | "end", when)
     epoch_of: dict[int, int] = field(default_factory=dict)  # label -> epoch, over every list seen
     mismatches: list[str] = field(default_factory=list)  # labels whose epoch changed between lists
+    pending: tuple[str, float] | None = None  # what the chart did at the first frame of a playback, not yet reported
     frames_seen: int = 0  # labels drawn
 
     def __post_init__(self) -> None:
         self.epoch_of.update(self.data.epochs())
         self._draw(self.data.first + min(self.start, max(0, self.data.n - 1)), self.at)
         self.next_at = self.at
-        if self._after(self.at) == "more":
-            # the chart asks at its first frame when the list is no longer than ``more_at`` (a short first chunk):
-            # the emulation asks at its first tick, one frame later, where advance() reports it
-            self.asked_for, self.outstanding = None, False
+        # the chart looks at the list right after its first frame: with a list no longer than ``more_at`` it asks
+        # then (or, one frame long and final, stops); advance() reports that first
+        self._first_look(self.at)
 
     @property
     def period(self) -> float:
@@ -227,9 +227,18 @@ class Playback:
                 self._draw(d.first + k, t)
         return self._after(t)
 
+    def _first_look(self, t: float) -> None:
+        event = self._after(t)
+        if event:
+            self.pending = (event, t)
+
     def advance(self, until: float) -> tuple[str, float] | None:
         """Run the chart's timer up to ``until``; stop at the first moment the page must hear of: ``("more", t)``
         (it asks for more frames at ``t``) or ``("end", t)`` (it stopped on the last frame and reports it)."""
+        if self.pending:
+            event, self.pending = self.pending, None
+            self.events.append(event)
+            return event
         while self.playing and self.next_at <= until:
             t = self.next_at
             event = self._tick()
@@ -259,7 +268,7 @@ class Playback:
             self.data, self.playing, self.wait_from, self.asked_for = data, True, None, None
             self._draw(data.first + start, t)
             self.next_at = t
-            self._after(t)
+            self._first_look(t)
             return "play"
         return "hold"
 

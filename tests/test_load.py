@@ -86,6 +86,16 @@ def test_playback_asks_with_more_at_frames_left_and_goes_on_after_the_frame_on_s
     assert msg == {"event": "frame", "index": pb.index, "view": 93, "end": False} and pb.epoch(93) == 186
 
 
+def test_playback_asks_at_its_first_frame_when_the_first_list_is_short():
+    """A first list no longer than ``more_at`` (a short first chunk): the chart asks right after its first frame."""
+    pb = Playback(_chart(1, 20, "a"), at=5.0)
+    assert pb.advance(100.0) == ("more", 5.0) and pb.shown == 1 and pb.left() == 19
+    assert pb.report(end=False, more=True)["more"] is True
+    assert pb.advance(100.0) is None  # then it plays on and waits on its last frame for the answer
+    pb = Playback(_chart(1, 1, "a", more_at=0), at=5.0)  # one frame, nothing more to come: it stops there
+    assert pb.advance(100.0) == ("end", 5.0) and not pb.playing
+
+
 def test_playback_counts_a_late_answer_as_a_stall_and_the_picture_as_frozen():
     pb = Playback(_chart(1, 60, "a"), at=0.0)
     kind, at = pb.advance(100.0)
