@@ -5,7 +5,10 @@ import streamlit as st
 
 from perceptron.engine.costs import get_cost
 from perceptron.engine.training import train
+from perceptron.session import rates as rate_choice
 from perceptron.views import alt, figures, scenes
+from perceptron.views.geometry import linearly_separable
+from perceptron.web import memo
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop
@@ -36,10 +39,19 @@ numbers(scenes.path_table(path, costs), "your run's path", hide_index=True)
 
 st.subheader("Three learning rates from the same start")
 cols = st.columns(4)
-rates = [cols[j].number_input(label, min_value=1e-4, max_value=1000.0, value=v, format="%.4g", key=f"ls_lr{j}")
-         for j, (label, v) in enumerate([("α, run 1", 0.05), ("α, run 2", 1.0), ("α, run 3", 40.0)])]
+w0, b0 = lab.initial_params()
 # each epoch of these five runs passes over every training point: fewer epochs where there are many
 first, most = scenes.compare_epochs(y.size)
+# the rates come from the data: run 3 is the smallest that overshoots on these points from this start
+search = scenes.search_epochs(y.size)
+found = memo.overshoot(X, y, w0, b0, lab.settings.loss, search)
+defaults = rate_choice.compare(found)
+for j, v in enumerate(defaults):
+    if st.session_state.get("ls_defaults") != defaults or f"ls_lr{j}" not in st.session_state:
+        st.session_state[f"ls_lr{j}"] = v
+st.session_state["ls_defaults"] = defaults
+rates = [cols[j].number_input(f"α, run {j + 1}", min_value=1e-4, max_value=1000.0, format="%.4g", key=f"ls_lr{j}")
+         for j in range(3)]
 if st.session_state.get("ls_epochs", first) > most:
     st.session_state["ls_epochs"] = most
 epochs = cols[3].number_input("Epochs", 5, most, first, key="ls_epochs",
@@ -47,7 +59,6 @@ epochs = cols[3].number_input("Epochs", 5, most, first, key="ls_epochs",
 if first < scenes.COMPARE_EPOCHS and epochs == first:
     st.caption(f"{first} epochs with {y.size:,} training points (60 with fewer points): more in the Epochs field, "
                f"up to {most}.")
-w0, b0 = lab.initial_params()
 runs = {f"α = {a:g}": train(X, y, w0, b0, lr=a, epochs=epochs, loss=lab.settings.loss) for a in rates}
 left, right = st.columns(2)
 with left:
@@ -60,7 +71,10 @@ with right:
                            where="the starting weights")
     show(fig, key="ls_paths", alt=alt.landscape_alt(fig, paths, b0, costs))  # this slice holds the start's b
     numbers(scenes.path_table(paths, costs), "the three paths", hide_index=True)
-st.markdown("\n".join(f"- {v}" for v in scenes.rate_verdicts(runs)))  # from what each run did
+turned = {k: rate_choice.turns(r) for k, r in runs.items()}
+st.markdown("\n".join(f"- {v}" for v in scenes.rate_verdicts(runs, turned)))  # from what each run did
+separable = X.shape[1] == 2 and linearly_separable(X, y)
+st.caption(scenes.overshoot_note(found, separable, rate_choice.GRID, search))
 for k, r in runs.items():
     if r.stopped:
         st.warning(f"{k}: {r.message}")

@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..engine.backprop import chain_rule, cost_at
 from ..engine.neuron import sigmoid
-from ..engine.training import train
 from ..views.geometry import linearly_separable
 from ..views.teaching import accuracy_text, apart, direction, side_of_half, verdict
 from ..views.worked import equation, text
+from . import rates
 from .netlab import DATASET_LABELS
 
 
@@ -279,25 +277,6 @@ def _answer_overlap(lab):
                "training point on the wrong side.")
 
 
-def overshoot_rate(lab, epochs: int = 60, rates=(0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)):
-    """The smallest of ``rates`` at which full-batch descent from the lab's starting weights makes the cost go up
-    at some epoch within ``epochs`` (the learning rate "too large": the step jumps over the valley), and that
-    run; ``(None, None)`` when none of them does."""
-    X, y, *_ = lab.design()
-    w0, b0 = lab.initial_params()
-    for a in rates:
-        run = train(X, y, w0, b0, lr=a, epochs=epochs, loss=lab.settings.loss)
-        if rises(run.cost):
-            return a, run
-    return None, None
-
-
-def rises(cost) -> list[int]:
-    """The epochs k at which the cost went up from epoch k − 1 (more than rounding: RISE, relative)."""
-    cost = np.asarray(cost, dtype=float)
-    return [k for k in range(1, len(cost)) if direction(cost[k - 1], cost[k]) == "goes up"]
-
-
 def _body_landscape(lab):
     X, y, *_ = lab.design()
     return ("**The loss landscape.** The cost is a surface over the weights; gradient descent walks downhill on "
@@ -308,19 +287,30 @@ def _body_landscape(lab):
 
 def _answer_landscape(lab):
     """Trained at the reveal only (up to 11 runs of 60 epochs): the question itself needs no run."""
-    a, run = overshoot_rate(lab)
-    if a is None:
-        other = "" if {"points", "dataset"} & set(lab.settings.hide) else " (try the preset *overlap*)"
-        return 1, ("No, not on these points: full batch from the same start, each α tried (0.5, 1, 2, 5, 10, 20, 50, "
-                   "…, 1000) makes the cost go down at every one of the first 60 epochs. On points where the classes "
-                   f"overlap a step that is too long can jump over the valley{other}.")
-    up = rises(run.cost)
+    X, y, *_ = lab.design()
+    w0, b0 = lab.initial_params()
+    found = rates.overshoot(X, y, w0, b0, lab.settings.loss)
+    grid = "0.5, 1, 2, 5, 10, 20, 50, …, 1000"
+    if not found.rises:
+        if found.rate is not None:
+            k = found.turns[0]
+            why = (f"at α = {text(found.rate)} the path turns back across the valley at epoch {k} (the step "
+                   "went past the lowest point along its line), but the far side is lower, so the cost still falls")
+        elif X.shape[1] == 2 and linearly_separable(X, y):
+            why = ("a straight line separates these points (checked exactly), so the cost has no lowest point at "
+                   "finite weights and no valley floor to jump over: a longer step only gets down faster")
+        else:
+            why = "no rate of the grid makes a step go past the lowest point along its line"
+        other = "" if {"points", "dataset"} & set(lab.settings.hide) else " (try the preset *overlap* or *xor*)"
+        return 1, (f"No, not on these points: full batch from the same start, each α tried ({grid}) makes the cost "
+                   f"go down at every one of the first {rates.EPOCHS} epochs; {why}. On points where the classes "
+                   f"overlap a step that is too long can jump over the valley to where the cost is higher{other}.")
+    up = found.rises
     k = up[0]
-    b, c = apart(run.cost[k - 1], run.cost[k])
-    more = f" (and at {len(up) - 1} more of the first 60)" if len(up) > 1 else ""
-    return 0, (f"Yes: with α = {text(a)}, full batch from the same start, the cost goes up from {b} to {c} at epoch "
-               f"{k}{more}: the step jumped over the valley. (The smallest α that does so of 0.5, 1, 2, 5, 10, 20, 50, "
-               "…, 1000.)")
+    b, c = apart(found.run.cost[k - 1], found.run.cost[k])
+    more = f" (and at {len(up) - 1} more of the first {rates.EPOCHS})" if len(up) > 1 else ""
+    return 0, (f"Yes: with α = {text(found.rate)}, full batch from the same start, the cost goes up from {b} to {c} "
+               f"at epoch {k}{more}: the step jumped over the valley. (The smallest α that does so of {grid}.)")
 
 
 def _body_hidden(lab, net):

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.backprop import chain_rule, cost_at, cost_slice, gradients
+from ..session import rates
 from ..session.lab import Lab
 from ..session.run import NEURON_COSTS, SLICE_CELLS_PER_UNIT, epoch_units
 from . import alt, live, worked
@@ -291,6 +292,13 @@ def compare_epochs(n: int) -> tuple[int, int]:
     return (int(np.clip(COMPARE_UNITS // per, 5, COMPARE_EPOCHS)), int(np.clip(COMPARE_MAX_UNITS // per, 5, COMPARE_MOST)))
 
 
+def search_epochs(n: int) -> int:
+    """The epochs each rate of the search for run 3's rate trains over ``n`` training points (at most
+    :data:`perceptron.session.rates.EPOCHS`, within ``SEARCH_UNITS``, at least 5)."""
+    per = len(rates.GRID) * compare_epoch_units(n)
+    return int(np.clip(rates.SEARCH_UNITS // per - 1, 5, rates.EPOCHS))
+
+
 def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int | None = None, at=None,
               where: str = "the current weights"):
     r"""The cost over (w₁, w₂) around the paths: a slice through ``at`` (``(w, b)``, the weights on screen by
@@ -366,10 +374,12 @@ def _end_note(X, y, loss, w, b, W, costs, off, label):
             f"the slice at this point shows {there}", f"true C = {true}")
 
 
-def rate_verdicts(runs: dict) -> list[str]:
+def rate_verdicts(runs: dict, turned: dict | None = None) -> list[str]:
     """What each of several runs did, from its own cost record: whether it diverged, went up at some epoch
     (overshot and bounced) or went down every epoch, how far it got, and which ended lowest. ``runs`` maps
-    a label ("α = 0.05") to a training History; returns one sentence per run."""
+    a label ("α = 0.05") to a training History; ``turned`` the label to the epochs at which its path turned
+    back across the valley (:func:`perceptron.session.rates.turns`); returns one sentence per run."""
+    turned = turned or {}
     finals = {k: float(r.cost[-1]) for k, r in runs.items() if not r.diverged and np.isfinite(r.cost[-1])}
     best = min(finals, key=finals.get) if finals else None
     gains = {k: float(r.cost[0]) - finals[k] for k, r in runs.items() if k in finals}
@@ -384,6 +394,12 @@ def rate_verdicts(runs: dict) -> list[str]:
         elif rises:
             verdict = (f"going **up** at {rises} of them: it overshoots and bounces"
                        + (", and still ended lowest of the three" if k == best else " (too large)"))
+        elif turned.get(k):
+            n = len(turned[k])
+            verdict = ("going down every epoch, though its path turned back across the valley at "
+                       + (f"epoch {turned[k][0]}" if n == 1 else f"{n} epochs, first at {turned[k][0]}")
+                       + ": the step went past the lowest point along its line (it overshoots; the far side was lower)"
+                       + (", and it ended lowest of the three" if k == best else ""))
         elif k == best:
             verdict = "going down every epoch, and ended lowest of the three"
         elif top > 0 and gains.get(k, 0.0) < 0.25 * top:
@@ -392,6 +408,24 @@ def rate_verdicts(runs: dict) -> list[str]:
             verdict = "going down every epoch"
         out.append(f"{what}, {verdict}.")
     return out
+
+
+def overshoot_note(found, separable: bool, grid, epochs: int) -> str:
+    """Why run 3 has the rate it has: the smallest rate of ``grid`` that overshoots on these points from this
+    start (``found``: a :class:`perceptron.session.rates.Overshoot`), or why none does; ``separable``: a
+    straight line separates the training points (in the plane, checked exactly)."""
+    tried = f"{', '.join(f'{a:g}' for a in grid[:6])}, …, {grid[-1]:g}"
+    where = f"full batch from the same start, {epochs} epochs each"
+    if found.rate is None:
+        why = (" A straight line separates these points (checked exactly), so the cost has no lowest point at "
+               "finite weights: it keeps falling as the weights grow, there is no valley floor to jump over, and a "
+               "longer step only gets down faster. On points whose classes overlap (the presets overlap, xor) a "
+               "step that is too long jumps over the valley." if separable else "")
+        return f"No α of {tried} overshoots on these points ({where}).{why}"
+    how = (f"its cost goes up at epoch {found.rises[0]}" if found.rises else
+           f"its path turns back across the valley at epoch {found.turns[0]}, though the cost still falls")
+    return (f"Run 3's rate, {found.rate:g}, is the smallest α of {tried} that overshoots on these points ({where}): "
+            f"{how}.")
 
 
 RISE_TOL = 1e-12  # a cost that grows by more than this (relative) from one epoch to the next went up
