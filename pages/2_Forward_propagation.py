@@ -43,11 +43,14 @@ steps, diagram = st.columns([3, 2])
 with steps:
     st.markdown(f"**Sample #{i}**, true class y = {int(y[i])}" +
                 (" (inputs standardized, as the neuron sees them)" if lab.settings.standardize else ""))
-    for caption, line in zip(["1 · Weighted sum", "2 · Add the bias",
-                              "3 · The step activation" if step else "3 · Squash with the sigmoid"],
-                             latex.forward_steps(X[i], w, b, names, step=step, hide=asked), strict=True):
-        st.caption(caption)
-        st.latex(latex.stacked(line))  # one relation per row: the result stays on a phone's screen
+    # each worked line in its own box (fwd_sum, fwd_bias, fwd_act): the lesson's steps speak of one each
+    for caption, line, box in zip(["1 · Weighted sum", "2 · Add the bias",
+                                   "3 · The step activation" if step else "3 · Squash with the sigmoid"],
+                                  latex.forward_steps(X[i], w, b, names, step=step, hide=asked),
+                                  ("fwd_sum", "fwd_bias", "fwd_act"), strict=True):
+        with st.container(key=box):
+            st.caption(caption)
+            st.latex(latex.stacked(line))  # one relation per row: the result stays on a phone's screen
     if asked:
         st.caption("ŷ and the neuron's verdict appear here once you answer the lesson's question above.")
     else:  # computed from z, the equal case included

@@ -52,14 +52,18 @@ i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1),
                      format_func=lambda k: f"#{k}: y = {int(y[k])}")
 lab.sample = i
 L = chain_rule(X, y, w, b, loss)
-st.latex(latex.stacked(get_cost(loss).latex + rf" = {latex.num(L.cost)}"))
-st.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(map(latex.text, w))}), b = {latex.text(b)}; n = {L.n}")
+cost_box = st.container(key="bp_cost")  # the cost the lesson speaks of
+cost_box.latex(latex.stacked(get_cost(loss).latex + rf" = {latex.num(L.cost)}"))
+cost_box.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(map(latex.text, w))}), b = {latex.text(b)}; n = {L.n}")
 
 left, right = st.columns([3, 2])
 with left:
+    lines = latex.backward_steps(L, i, y[i], loss)
+    w1 = next((j for j, line in enumerate(lines) if "w_1" in line), len(lines) - 1) + 1
     st.subheader(f"The chain rule for sample #{i}")
-    for line in latex.backward_steps(L, i, y[i], loss):
-        st.latex(latex.stacked(line))  # one relation per row: the result stays on a phone's screen
+    chain = st.container(key="bp_chain")  # the factors of ∂C/∂w₁, which the lesson speaks of
+    for j, line in enumerate(lines):
+        (chain if j < w1 else st).latex(latex.stacked(line))  # one relation per row: the result stays on a phone
 with right:
     arrows, title = scenes.descent_arrow(lab, w, b)  # the step of the cost training uses, not the inspected one
     show(scenes.plane(lab, w, b, highlight=rows[i], arrows=arrows, title=title), key="bp_plane", height=420,

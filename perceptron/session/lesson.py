@@ -37,6 +37,9 @@ class Step:
     title: str
     body: Callable  # lab -> Markdown with the live numbers (a step on the Hidden layer page: lab, net -> ...)
     question: Question | None = None
+    # what on the page the step speaks of: the keys of its elements (``"descent#xy"``: the chart's first panel),
+    # kept in sight beside the card on a wide screen
+    shows: tuple[str, ...] = ()
 
     def say(self, lab, net=None) -> str:
         """The step's words for this lab (and the network, on the Hidden layer page)."""
@@ -347,25 +350,27 @@ def _body_repeat(lab):
 
 
 STEPS = (
-    Step("home", "The perceptron", _body_neuron),
-    Step("dataset", "The data", _body_data),
-    Step("forward", "The weighted sum", _body_sum),
-    Step("forward", "The bias", _body_bias),
+    Step("home", "The perceptron", _body_neuron, shows=("home_diagram",)),
+    Step("dataset", "The data", _body_data, shows=("ds_plot",)),
+    Step("forward", "The weighted sum", _body_sum, shows=("fwd_sum",)),
+    Step("forward", "The bias", _body_bias, shows=("fwd_bias",)),
     Step("forward", "The activation", _body_sigmoid,
-         Question(_prompt_sigmoid, _choices_sigmoid, _answer_sigmoid)),
-    Step("backprop", "The cost", _body_cost),
+         Question(_prompt_sigmoid, _choices_sigmoid, _answer_sigmoid), shows=("fwd_sigmoid",)),
+    Step("backprop", "The cost", _body_cost, shows=("bp_cost",)),
     Step("backprop", "The chain rule", _body_chain,
-         Question("If w₁ grows a little, does the cost go up or down?", ("down", "neither", "up"), _answer_chain)),
+         Question("If w₁ grows a little, does the cost go up or down?", ("down", "neither", "up"), _answer_chain),
+         shows=("bp_chain",)),
     Step("descent", "The update", _body_update,
          Question("After one more Step, will the number training reports go down or up?",
-                  ("down", "stay the same", "up"), _answer_update)),
-    Step("descent", "Repeat until convergence", _body_repeat),
+                  ("down", "stay the same", "up"), _answer_update), shows=("step", "epoch_numbers")),
+    Step("descent", "Repeat until convergence", _body_repeat, shows=("play", "epoch_numbers")),
     Step("descent", "Classes that overlap", _body_overlap,
-         Question("Can one neuron get every one of these training points right?", ("yes", "no"), _answer_overlap)),
+         Question("Can one neuron get every one of these training points right?", ("yes", "no"), _answer_overlap),
+         shows=("descent#xy",)),
     Step("landscape", "The learning rate on the landscape", _body_landscape,
          Question("On your points, does a large enough α make the cost go up at some epoch?",
-                  ("yes, at some epoch", "no, it goes down at every epoch"), _answer_landscape)),
+                  ("yes, at some epoch", "no, it goes down at every epoch"), _answer_landscape), shows=("ls_curves",)),
     Step("hidden", "A hidden layer", _body_hidden,
          Question("Can a single neuron, with no hidden layer, get every one of these points right?", ("yes", "no"),
-                  _answer_hidden)),
+                  _answer_hidden), shows=("hidden#xy",)),
 )

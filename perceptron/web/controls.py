@@ -97,7 +97,7 @@ def epoch_metrics(h, k: int, measure: str = "cost", n_train: int = 0, n_test: in
     390 px phone (a metric cuts what does not fit): numbers by the printing rule (``1.179×10⁻³³``, not
     ``1.179``…), accuracies as exact counts ("79 of 80", never a near miss rounded to "100 %"), with the
     percentage in the help."""
-    row = st.container(horizontal=True, gap="medium")  # one block, not five columns: fewer updates to render
+    row = st.container(horizontal=True, gap="medium", key="epoch_numbers")  # one block: fewer updates to render
     row.metric("Epoch", k)
     change = 0.0 if k == 0 else float(h.cost[k] - h.cost[k - 1])
     row.metric(measure.capitalize(), text(h.cost[k], 5), delta=signed(change) if change else None,  # no arrow

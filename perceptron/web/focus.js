@@ -2,7 +2,7 @@
 //
 // st.components.v2 runs this module in the app's page (not in an iframe), the only place where
 // the app's JavaScript can reach the page: st.html does not run scripts, and an
-// st.components.v1 iframe cannot reach its parent. One component, three jobs:
+// st.components.v1 iframe cannot reach its parent. One component, four jobs:
 //
 // * ``data.page`` (mounted by every page's frame): when the page changes (a sidebar link, a lesson
 //   step on another page, the first load), the keyboard focus moves to the new page's heading. The
@@ -15,6 +15,7 @@
 //   with the same key once it is back, else to the lesson panel, else to the heading; never to
 //   the page's body. And wide formulas that scroll sideways become focusable, so that the arrow
 //   keys scroll them.
+// * ``data.sight``: the presenter layout keeps what the lesson's step speaks of in sight (below).
 // * ``data.announce``: the text of a polite live region (role="status"), e.g. "Epoch 12: cost
 //   0.1834, 78 of 80 correct" after Step or Play. A change of the text is read by screen readers.
 
@@ -176,6 +177,64 @@ function announce(parentElement, text) {
   if (live.textContent !== text) live.textContent = text;
 }
 
+// The presenter layout (frame.py's CSS, on a wide screen with a fine pointer): the lesson's card docks at
+// the side, and when the lesson comes to a step the page scrolls so that what the step speaks of (its
+// elements, ``sight.selectors``) is in sight beside the card: the top of the first one just under the
+// toolbar, or the whole group centred where it is shorter than the screen. Once per step, after the
+// elements are drawn; a reader who scrolls away afterwards stays where they are.
+export const PRESENTER = "(min-width: 1100px) and (hover: hover) and (pointer: fine)";
+const SIGHT_WAIT = 20000;  // ms to wait for the elements to be drawn (a fuse, not a speed limit)
+const TOOLBAR = 64;  // px: Streamlit's toolbar over the top of the page
+
+// Where to scroll a box [top, bottom] (page coordinates, ``scrollTop`` of the container ``now``) into a
+// view ``height`` tall with ``top`` px covered: centred when it fits, its top under the toolbar if not.
+export function sightScroll(box, now, height, top = TOOLBAR) {
+  const room = height - top;
+  const [a, b] = box;
+  if (b - a <= room) {
+    if (a - now >= top && b - now <= height) return now;  // already in sight: stay
+    return Math.max(0, Math.round(a - top - (room - (b - a)) / 2));
+  }
+  return Math.max(0, Math.round(a - top - 8));
+}
+
+function scroller(el) {
+  for (let e = el.parentElement; e; e = e.parentElement) {
+    const style = getComputedStyle(e);
+    if (/(auto|scroll)/.test(style.overflowY) && e.scrollHeight > e.clientHeight) return e;
+  }
+  return document.scrollingElement;
+}
+
+function sight(s, { step, selectors }) {
+  const key = `${location.pathname}:${step}`;
+  if (s.sighted === key || !selectors.length) return;
+  s.sighted = key;
+  const start = performance.now();
+  let before = "";
+  const attempt = () => {
+    if (s.sighted !== key) return;  // another step came meanwhile
+    const els = selectors.map((q) => document.querySelector(q));
+    const drawn = els.every((e) => e && e.getBoundingClientRect().height > 0);
+    // drawn, and the page's layout still for a moment (the card docks, charts grow as they are drawn)
+    const rects = drawn ? els.map((e) => e.getBoundingClientRect()) : [];
+    const now = JSON.stringify(rects.map((r) => [r.top, r.bottom]));
+    if (!drawn || now !== before) {
+      before = now;
+      if (performance.now() - start < SIGHT_WAIT) setTimeout(attempt, 250);
+      return;
+    }
+    if (!window.matchMedia(PRESENTER).matches) return;
+    const box = scroller(els[0]);
+    const offset = box === document.scrollingElement ? 0 : box.getBoundingClientRect().top;
+    const at = box.scrollTop;
+    const top = Math.min(...rects.map((r) => r.top)) - offset + at;
+    const bottom = Math.max(...rects.map((r) => r.bottom)) - offset + at;
+    box.scrollTop = sightScroll([top, bottom], at, box.clientHeight, TOOLBAR - offset);
+  };
+  attempt();
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   if (!data) return;
@@ -186,5 +245,6 @@ export default function (component) {
     if (s.page !== data.page) arrive(s, data.page, data.title);
     scrollables();
   }
+  if (data.sight) sight(state(), data.sight);
   if (typeof data.announce === "string") announce(parentElement, data.announce);
 }

@@ -9,6 +9,7 @@ cannot reach the page, so the app's own JavaScript runs as a components.v2 modul
   focused element (a lesson button, "Start the guided lesson") it goes back to the element with
   the same key, else to the lesson panel, else to the heading, never to the page's body; formulas
   wider than the page become focusable so that the arrow keys scroll them.
+* :func:`keep_in_sight`: in the presenter layout the page scrolls to what the lesson's step speaks of.
 * :func:`announce`: a polite live region (``role="status"``) whose text screen readers read when
   it changes, e.g. "Epoch 12: cost 0.1834, 78 of 80 correct" after Step or Play.
 
@@ -35,6 +36,13 @@ def _component():
 def page_focus(page: str, title: str) -> None:
     """Move the focus to this page's heading (``title``) when the browser arrives from another page."""
     _component()(key="nl_focus", data={"page": page, "title": title}, height="content")
+
+
+def keep_in_sight(step: int, selectors: list[str]) -> None:
+    """The presenter layout (a wide screen, the lesson's card docked at the side): when the lesson comes to
+    ``step``, the page scrolls so the elements the card speaks of (``selectors``, CSS) are in sight beside it."""
+    _component()(key="nl_lesson_sight", data={"sight": {"step": int(step), "selectors": list(selectors)}},
+                 height="content")
 
 
 def announce(text: str, key: str) -> None:

@@ -72,11 +72,37 @@ FRAME_CSS = (
     # WCAG 1.4.10 at 320 px: a label wraps at its spaces instead of ending in "…" (a toggle or a button in a
     # row, a chosen page in a list), and a title's longest word fits its line (2.75 rem broke "Backpropagation")
     ".stMarkdownEllipsis, .stMarkdownEllipsis p, [data-testid='stMultiSelectTagsContainer'] [data-tag],"
+    " [data-testid='stFileUploaderDropzoneInstructions'] span,"
     " [data-testid='stMultiSelectTagsContainer'] [data-tag] > span {white-space: normal !important;"
     " overflow: visible !important; text-overflow: clip !important; height: auto !important;}"
     "@media (max-width: 480px) {[data-testid='stMain'] h1 {font-size: clamp(1.75rem, 9vw, 2.75rem) !important;}}"
+    # The presenter layout: on a wide screen with a mouse (a projector's laptop), the lesson's card docks at the
+    # right, beside the page, and stays while the page scrolls (focus.js brings what a step speaks of in sight);
+    # the page gives it room and its own side margins shrink. Same query as focus.js's PRESENTER.
+    ":root {--nl-card: clamp(300px, 28vw, 440px);}"
+    "@media (min-width: 1100px) and (hover: hover) and (pointer: fine) {"
+    "[data-testid='stMain']:has(.st-key-lesson_panel) [data-testid='stMainBlockContainer']"
+    " {padding: 4rem calc(var(--nl-card) + 2rem) 4rem 1.5rem !important;}"
+    ".st-key-lesson_panel {position: fixed !important; top: 4rem; right: 1rem; width: var(--nl-card) !important;"
+    " max-height: calc(100vh - 5rem); overflow-y: auto; z-index: 99; background: #fbfbfd;"
+    " box-shadow: 0 2px 12px rgba(38, 48, 61, 0.18);}"
+    # a card taller than the screen (Large type) scrolls; its buttons stay at its foot
+    ".st-key-lesson_panel .st-key-lesson_row {position: sticky; bottom: -1rem; padding: 0.5rem 0 1rem;"
+    " background: #fbfbfd; z-index: 1;}"
+    # formulas closer together, so that a step's worked lines fit the screen beside the card
+    "[data-testid='stMain']:has(.st-key-lesson_panel) .katex-display {margin: 0.4em 0 !important;}"
+    # columns that hold a chart stack: a chart beside text or another chart in what is left would be too narrow
+    "[data-testid='stMain']:has(.st-key-lesson_panel) [data-testid='stHorizontalBlock']:has(.js-plotly-plot)"
+    " {flex-wrap: wrap !important;}"
+    "[data-testid='stMain']:has(.st-key-lesson_panel) [data-testid='stHorizontalBlock']:has(.js-plotly-plot)"
+    " > [data-testid='stColumn'] {flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important;}}"
     "</style>"
 )
+
+
+# Large type (a projector): everything Streamlit sizes in rem, 1.25 times larger together (text, formulas, buttons,
+# fields, the navigation; the charts' own text: chart_logic.js's largeText), and the lesson's card wider beside it
+LARGE_CSS = "<style>html {font-size: 125% !important;} :root {--nl-card: clamp(300px, 36vw, 560px);}</style>"
 
 
 def ensure_state() -> Lab:
@@ -143,8 +169,7 @@ def page(title: str, intro, key: str) -> Lab:
     # a switch of page would bring back the toggle's own value when the app, not a click, had set it
     st.session_state[keys.LARGE_TYPE] = bool(st.session_state.get(keys.LARGE_TYPE, st.query_params.get("large") == "1"))
     if st.session_state.get(keys.LARGE_TYPE, False):
-        st.html("<style>.stMarkdown p, .stCaption, .stMetric, label p {font-size: 1.3rem !important}"
-                ".katex {font-size: 1.45em !important}</style>")
+        st.html(LARGE_CSS)
     sidebar()
     with st.sidebar:
         page_focus(key, title)  # after navigation the focus moves to the heading (focus.js)

@@ -20,6 +20,7 @@ from ..views import plain, worked
 from ..views.share import local_only, qr_svg
 from . import keys
 from .controls import CONTROLS
+from .focus import keep_in_sight
 from .site import LAB_LINKS, PAGE_KEYS, PAGE_LABELS, PAGE_PATHS, address, link_query
 
 
@@ -99,7 +100,9 @@ def lesson_panel(lab: Lab, key: str) -> None:
     net = st.session_state.get(keys.NETLAB)
     with st.container(border=True, key="lesson_panel"):
         st.markdown(f"**Lesson · step {at + 1} of {len(steps)}: {step.title}**")
-        answered = True
+        if step.page == key:  # a wide screen keeps what the step speaks of in sight beside the card
+            keep_in_sight(k, [sight_selector(name) for name in step.shows])
+        answered, choice = True, None
         if step.page != key:
             path = PAGE_PATHS[step.page]
             st.page_link(path, label=f"Continue the lesson on {PAGE_LABELS[path]}", icon=":material/school:")
@@ -108,7 +111,6 @@ def lesson_panel(lab: Lab, key: str) -> None:
             if step.question:
                 prompt, choices = step.question.asked(lab)
                 choice = st.radio(prompt, choices, index=None, key=f"lesson_choice_{k}", horizontal=True)
-                st.button("Reveal", key=f"lesson_reveal_{k}", disabled=choice is None, on_click=_reveal, args=(k,))
                 # the verdict as it was at the reveal, for the state the learner predicted (a Step since then
                 # does not change which answer was right)
                 shown = st.session_state.get(f"lesson_shown_{k}")
@@ -117,9 +119,12 @@ def lesson_panel(lab: Lab, key: str) -> None:
                     guess, right, why = shown
                     (st.success if guess == right else st.warning)(("Right. " if guess == right else "Not this time. ")
                                                                    + why)
-        row = st.container(horizontal=True)  # each button as wide as its label: none is cut
+        # each button as wide as its label, none cut; in the presenter layout the row stays at the card's foot
+        row = st.container(horizontal=True, key="lesson_row")
         if row.button("Back", key="lesson_back", disabled=at == 0):
             _lesson_go(steps[at - 1], key)
+        if step.question and step.page == key:
+            row.button("Reveal", key=f"lesson_reveal_{k}", disabled=choice is None, on_click=_reveal, args=(k,))
         last = at == len(steps) - 1
         if row.button("Next" if answered else "Skip", key="lesson_next", type="primary" if answered else "secondary",
                           disabled=last, help=None if answered else "Answer and press Reveal first, or skip the "
@@ -129,7 +134,14 @@ def lesson_panel(lab: Lab, key: str) -> None:
             st.session_state[keys.LESSON] = None
             st.rerun()
         if not answered:
-            st.caption("Predict first: choose an answer and press Reveal. Skip moves on without one.")
+            st.caption("Predict first: choose an answer, then Reveal. Skip moves on without one.")
+
+
+def sight_selector(name: str) -> str:
+    """The CSS selector of an element a lesson step speaks of: ``"play"`` the element of key ``play``,
+    ``"descent#xy"`` the first panel of the chart of key ``descent``."""
+    key, _, panel = name.partition("#")
+    return f".st-key-{key}" + (f" .subplot.{panel}" if panel else "")
 
 
 def _reveal(k: int) -> None:

@@ -25,7 +25,9 @@ import re
 import numpy as np
 import pytest
 from lab_browser import (
+    BROKEN,
     PAGES,
+    SMALL_CHART_TEXT,
     assert_no_app_error,
     epoch_metric,
     figure_epoch,
@@ -348,45 +350,6 @@ def test_no_marker_or_shape_covers_a_chart_text(new_page, app_url, profile):
 # ---------------------------------------------------------------------------------------------
 # 320 px wide
 # ---------------------------------------------------------------------------------------------
-BROKEN = r"""() => {
-  const out = [];
-  const side = document.querySelector('[data-testid="stSidebar"]');
-  const open = side && side.getAttribute('aria-expanded') !== 'false' && side.getAttribute('data-collapsed') !== 'true';
-  const roots = [document.querySelector('[data-testid="stMain"]'), open ? side : null].filter(Boolean);
-  // shown: laid out, not visually hidden (a live region's 1 px clip), not in code (an address, a command:
-  // one long word, which may break anywhere), not a formula or a chart
-  const shown = (el) => el.getClientRects().length && getComputedStyle(el).visibility !== 'hidden'
-    && !el.closest('.katex, svg, [aria-hidden="true"], script, style, canvas, pre, code, .nl-live');
-  // every word on one line: a word's rectangles (Range.getClientRects) on more than one line are a word
-  // broken in its middle (a word ends at a space, a hyphen, a dash or a slash, where a line may break)
-  for (const root of roots) {
-    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      const el = n.parentElement;
-      if (!el || !shown(el)) continue;
-      const text = n.textContent, re = /[^\s\-\u2010-\u2014/]+/g;
-      let m;
-      while ((m = re.exec(text))) {
-        const r = document.createRange();
-        r.setStart(n, m.index);
-        r.setEnd(n, m.index + m[0].length);
-        const lines = new Set([...r.getClientRects()].filter((q) => q.width > 0.5).map((q) => Math.round(q.top)));
-        if (lines.size > 1) out.push(`${JSON.stringify(m[0])} broken in <${el.tagName.toLowerCase()}> ${JSON.stringify(text.slice(0, 60))}`);
-      }
-    }
-  }
-  // no text cut: an element that clips its text (an ellipsis, overflow hidden) narrower than that text
-  for (const el of roots.flatMap((r) => [...r.querySelectorAll('*')])) {
-    if (!shown(el) || el.closest('.katex-display, [data-testid="stDataFrame"], .js-plotly-plot, [data-testid="stCode"]')) continue;
-    const cs = getComputedStyle(el);
-    const clips = cs.textOverflow === 'ellipsis' || cs.overflowX === 'hidden' || cs.overflow === 'hidden';
-    if (clips && el.scrollWidth > el.clientWidth + 1 && el.textContent.trim()
-        && !el.querySelector('*:not(span):not(p):not(b):not(strong):not(em):not(code)')) {
-      out.push(`cut: <${el.tagName.toLowerCase()}> ${JSON.stringify(el.textContent.trim().slice(0, 60))}, ${el.scrollWidth} px in ${el.clientWidth}`);
-    }
-  }
-  return out;
-}"""
 
 OPEN_SIDEBAR = '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
 # True once the sidebar is open and its box has not moved for 10 polls in a row (it slides in).
@@ -422,15 +385,6 @@ def test_no_word_broken_and_no_label_cut_at_320_px(new_page, app_url, large):
 # ---------------------------------------------------------------------------------------------
 # Large type from the link
 # ---------------------------------------------------------------------------------------------
-SMALL_CHART_TEXT = """(least) => {
-  const out = [];
-  document.querySelectorAll('.js-plotly-plot').forEach((gd, i) => gd.querySelectorAll('.main-svg text').forEach((t) => {
-    if (!t.textContent.trim() || !t.getClientRects().length || t.closest('.hoverlayer')) return;
-    const px = parseFloat(getComputedStyle(t).fontSize);
-    if (px < least) out.push(`chart ${i}: ${px} px ${JSON.stringify(t.textContent.slice(0, 40))}`);
-  }));
-  return out;
-}"""
 
 LARGE_ON = "() => document.querySelector('.st-key-large_type input').checked"
 

@@ -1,8 +1,8 @@
-// focus.js's closeSidebar: after a page change on a phone the open sidebar closes (its collapse button is
+// focus.js's sightScroll (below) and closeSidebar: after a page change on a phone the open sidebar closes (its collapse button is
 // pressed), and only then.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeSidebar } from "../../perceptron/web/focus.js";
+import { closeSidebar, sightScroll } from "../../perceptron/web/focus.js";
 
 function page(collapsed, withButton = true) {
   const clicks = [];
@@ -27,4 +27,27 @@ test("a closed sidebar, a wide screen or no button: nothing is pressed", () => {
     assert.equal(closeSidebar(doc, narrow), false);
     assert.equal(clicks.length, 0);
   }
+});
+
+// sightScroll: where the presenter layout scrolls so that what a lesson step speaks of is in sight, under
+// the toolbar (64 px) of a view 720 px tall.
+test("a group already in sight stays where it is", () => {
+  assert.equal(sightScroll([300, 500], 100, 720), 100);  // on screen at 200..400
+});
+
+test("a group below the screen comes up, centred in the room under the toolbar", () => {
+  const at = sightScroll([1000, 1400], 0, 720);
+  const [top, bottom] = [1000 - at, 1400 - at];
+  assert.ok(top >= 64 && bottom <= 720, `${top}..${bottom}`);
+  assert.equal(top - 64, 720 - bottom);  // as much room above as below
+});
+
+test("a group above the screen comes down into sight", () => {
+  const at = sightScroll([200, 300], 900, 720);
+  assert.ok(200 - at >= 64 && 300 - at <= 720, String(at));
+});
+
+test("a group taller than the room shows its top under the toolbar, and the page never scrolls above 0", () => {
+  assert.equal(sightScroll([1000, 2000], 0, 720), 1000 - 64 - 8);
+  assert.equal(sightScroll([10, 100], 500, 720), 0);
 });
