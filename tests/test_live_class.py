@@ -272,14 +272,16 @@ def test_class_locks_hold_and_editing_the_link_does_not_remove_them():
     ok(page.button(key="class_lock").click().run())
     ok(ada.run())
     assert "setting_lr" not in [w.key for w in ada.number_input]
-    assert any("fixed by your teacher's link" in c.value for c in ada.caption)
+    # said as the class's lock, not the link's (the link has none)
+    assert any("fixed by your teacher in the live class" in c.value for c in ada.caption)
+    assert not any("teacher's link" in c.value for c in ada.caption)
     assert "hide" not in ada.query_params  # the lock is the class's, not the link's
     link = dict(ada.query_params)
     again = app(DESCENT, link)  # a new session from the link (as edited: no hide in it at all)
     assert "setting_lr" not in [w.key for w in again.number_input]
     assert {"lr", "landscape"} <= set(again.session_state["lab"].settings.hide)
     go(again, LANDSCAPE)
-    assert any("hides this page" in i.value for i in again.info)
+    assert any("Your teacher hides this page in the live class" in i.value for i in again.info)
     # the teacher lifts them: the student's next run has the learning rate back
     page = class_page(code, key)
     ok(page.multiselect(key=page.multiselect[0].key).set_value([]).run())

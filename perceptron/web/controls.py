@@ -19,7 +19,7 @@ from ..views import plain
 from ..views.teaching import accuracy_text, accuracy_value, percent, signed
 from ..views.worked import text
 from . import keys
-from .site import hidden
+from .site import hidden, locked_by
 
 MODE_LABELS = MappingProxyType({
     "batch": "Full batch (the article's)",
@@ -48,8 +48,8 @@ def setting(widget, label: str, name: str, run: Run, **kwargs):
     current = getattr(run.settings, name)
     kind = getattr(widget, "__name__", "")
     if hidden(name):  # a teacher's link fixed this setting: shown read-only where its widget would be
-        st.caption(plain.escape(f"{label}: {_shown(current, kwargs.get('format_func'))}") + " (fixed by your "
-                   "teacher's link)", width="content")
+        st.caption(plain.escape(f"{label}: {_shown(current, kwargs.get('format_func'))}")
+                   + f" (fixed by {locked_by(name)})", width="content")
         return current
     if kind in ("selectbox", "radio"):
         options = kwargs["options"]

@@ -25,7 +25,7 @@ from ..views.worked import text
 from . import classroom, keys
 from .focus import page_focus
 from .panels import TASK_CHARS, lesson_panel
-from .site import PAGE_KEYS, PAGE_LINKS, address, hidden, link_query
+from .site import PAGE_KEYS, PAGE_LINKS, address, hidden, link_query, locked_by
 
 ICON = Path(__file__).resolve().parents[2] / "static" / "neuron-lab-icon.png"  # served as the favicon
 FOCUS = "#4a6fa5"  # the focus ring: 4.95:1 on the page (#fbfbfd), 4.51:1 on the sidebar (#eef1f6)
@@ -176,7 +176,9 @@ def page(title: str, intro, key: str) -> Lab:
     st.title(title)
     classroom.notes(key)  # what the live class changed, said once; the join form of a join link
     if hidden(key):
-        stop(lab, "Your teacher's link hides this page. Use the pages in the sidebar.")
+        who = "Your teacher hides this page in the live class" if "class" in locked_by(key) else \
+            "Your teacher's link hides this page"
+        stop(lab, f"{who}. Use the pages in the sidebar.")
     place = st.empty()  # a callable intro follows the settings: written again by finish() if the page changed them
     said = intro(lab) if callable(intro) else intro
     place.markdown(said)

@@ -46,6 +46,13 @@ def hidden(name: str) -> bool:
     return lab is not None and name in lab.settings.hide
 
 
+def locked_by(name: str) -> str:
+    """Who fixed the page or control ``name`` the session hides, in words for the learner: the live class's
+    teacher (a lock the class added on top of the session's own link) or the teacher's link."""
+    own = st.session_state.get(keys.OWN_HIDE)
+    return "your teacher in the live class" if own is not None and name not in own else "your teacher's link"
+
+
 def link_query(lab: Lab, playing: tuple[Run, int] | None = None, *, personal: bool = True,
                **changes) -> tuple[dict[str, str], str]:
     """The query that reopens the experiment (the neuron's settings with ``changes``, its points,
