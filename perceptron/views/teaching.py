@@ -170,45 +170,63 @@ def fd_check(check: dict, cost: float, eps: float = 1e-6) -> str:
     cannot decide.
 
     A central difference :math:`(C(w+\varepsilon) - C(w-\varepsilon))/2\varepsilon` carries two errors:
-    the curvature's, about :math:`\varepsilon^2`, and the rounding of C itself (about
-    :math:`10^{-16}\,C`) divided by :math:`2\varepsilon`: its *floor*. A gradient smaller than that floor
-    (a saturated sigmoid gives :math:`10^{-12}` and far less) cannot be measured by it: the finite difference
-    then reads 0 or noise, and a small relative error (measured against :math:`10^{-12}`) or a large one says
-    nothing about the chain rule's digits. The sentence says which case the numbers are in.
+    the curvature's, about :math:`\varepsilon^2` (estimated from the check's own numbers when it gives
+    ``truncation``), and the rounding of C itself (about :math:`10^{-16}\,C`, and no less than the smallest
+    number the floats hold, once C underflows) divided by :math:`2\varepsilon`: its *floor*. A gradient
+    smaller than that floor (a saturated sigmoid gives :math:`10^{-12}` and far less) cannot be measured by
+    it: the finite difference then reads 0 or noise, and a small relative error or a large one says nothing
+    about the chain rule's digits. A cost below the smallest normal float has lost digits to underflow: its
+    finite differences cannot resolve the gradient, whatever they read. The sentence says which case the
+    numbers are in.
     """
     g, ng = np.asarray(check["analytic"], dtype=float), np.asarray(check["numeric"], dtype=float)
-    floor = fd_floor(cost, eps)
+    floor = fd_floor(cost, eps, check.get("truncation"))
     diff = float(np.max(np.abs(g - ng))) if g.size else 0.0
     big = float(np.max(np.abs(g))) if g.size else 0.0
     rel = float(check["rel_error"])
     head = (rf"Finite difference: $\frac{{C(w_j + \varepsilon) - C(w_j - \varepsilon)}}{{2\varepsilon}}$ with "
             rf"$\varepsilon = 10^{{{int(round(math.log10(eps)))}}}$. Relative error: **{text(rel, 3)}**; largest "
             f"absolute difference **{text(diff, 3)}**.")
+    reads = ("reads exactly 0" if not np.any(ng) else
+             f"reads at most {text(float(np.max(np.abs(ng))), 3)} in absolute value")
+    smallest = np.finfo(float).tiny
+    if abs(float(cost)) < smallest and (big <= floor or rel >= 1e-5):  # C underflowed: its differences say nothing
+        return head + (
+            f" **The finite difference cannot resolve this gradient.** The cost C ≈ {text(cost)} is below the "
+            f"smallest normal number the computer stores ({text(smallest, 4)}): it has underflowed and kept few "
+            f"digits or none, so C(w ± ε) differ by their rounding, not by the slope (an uncertainty of about "
+            f"{text(floor, 2)} after dividing by 2ε). The finite difference {reads}; "
+            + (f"the chain rule's products underflow as well (its largest component: {text(big, 4)}), so both say "
+               "only that the gradient is too small for the floats here, not its digits."
+               if big < smallest else
+               f"the chain rule computes each sample's ∂C/∂z from z directly and reads a largest component of "
+               f"{text(big, 4)}: the relative error measures the cost's rounding, not the chain rule."))
     if big <= floor:  # the saturated case: nothing here can be resolved by a finite difference
-        reads = ("reads exactly 0" if not np.any(ng) else
-                 f"reads at most {text(float(np.max(np.abs(ng))), 3)} in absolute value")
         return head + (
             f" **They agree only at float precision.** The gradient is tiny: its largest component is "
             f"{text(big, 4)}, because the sigmoid is saturated (σ′(z) is almost 0 for these samples). A finite "
             f"difference cannot see anything that small here: C ≈ {text(cost)} is stored to about 16 digits, and "
-            f"its rounding divided by 2ε leaves an uncertainty of about {text(floor, 2)}. The finite difference "
-            f"{reads}; the check confirms only that the gradient is below {text(floor, 2)}, not its digits.")
+            f"its rounding divided by 2ε, with the curvature's error, leaves an uncertainty of about "
+            f"{text(floor, 2)}. The finite difference {reads}; the check confirms only that the gradient is below "
+            f"{text(floor, 2)}, not its digits.")
     if rel < 1e-5:
         return head + " **They agree.**"
     if diff <= floor:
         return head + (
             f" **They agree to within what a finite difference can measure here:** C ≈ {text(cost)} is "
-            f"stored to about 16 digits, so dividing its rounding by 2ε leaves an uncertainty of about "
-            f"{text(floor, 2)} in each finite difference. The smallest components of the gradient are near that "
-            "floor (the sigmoid is close to saturated, so its slope is tiny), which is why the *relative* error "
-            "is large: compare the absolute difference with that floor instead.")
+            f"stored to about 16 digits, so dividing its rounding by 2ε (with the curvature's error) leaves an "
+            f"uncertainty of about {text(floor, 2)} in each finite difference. The smallest components of the "
+            "gradient are near that floor (the sigmoid is close to saturated, so its slope is tiny), which is why "
+            "the *relative* error is large: compare the absolute difference with that floor instead.")
     return head + (f" **They differ** by more than the finite difference's own uncertainty (about {text(floor, 2)}).")
 
 
-def fd_floor(cost: float, eps: float = 1e-6) -> float:
-    """What a central difference with step ``eps`` can resolve at cost ``cost``: C's rounding (10 ulp)
-    divided by 2ε, plus the curvature's ε²."""
-    return 10 * np.finfo(float).eps * max(abs(float(cost)), np.finfo(float).tiny) / (2 * eps) + eps**2
+def fd_floor(cost: float, eps: float = 1e-6, truncation: float | None = None) -> float:
+    """What a central difference with step ``eps`` can resolve at cost ``cost``: C's rounding (10 ulp, and at
+    least 10 of the smallest subnormal steps once C underflows) divided by 2ε, plus the curvature's error:
+    ``truncation`` when the check estimated it, ε² otherwise."""
+    rounding = max(np.finfo(float).eps * abs(float(cost)), np.finfo(float).smallest_subnormal)
+    return 10 * rounding / (2 * eps) + (eps**2 if truncation is None else float(truncation))
 
 
 def disagreement(contributions, total: float, i: int, name: str = "w₁") -> str | None:

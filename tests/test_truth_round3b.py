@@ -1,0 +1,161 @@
+"""Teaching truth, round 3 (issue 22), the second half: the cost that underflowed while its gradient did not, the
+finite-difference verdict beside it, an exact zero printed as rounding noise, a product that underflowed, the
+chart note's printing, the rising-cost warning, and Rosenblatt's rule on the Backpropagation page. Each test
+recomputes its number independently: in 500-digit decimals (the standard library's), never with the engine's
+own formulas."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, localcontext
+from pathlib import Path
+
+import numpy as np
+import pytest
+import streamlit.config
+from streamlit.testing.v1 import AppTest
+
+streamlit.config.set_option("client.showErrorDetails", "full")
+ROOT = Path(__file__).resolve().parents[1]
+DIGITS = 500  # enough that 1 − σ(z) keeps its digits at |z| ≈ 900 without rewriting it as σ(−z)
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def exact_z(x, w, b) -> Decimal:
+    """z = x·w + b of the float inputs, exactly (each float is a dyadic rational)."""
+    return sum((Decimal(float(a)) * Decimal(float(c)) for a, c in zip(x, w, strict=True)), Decimal(float(b)))
+
+
+def exact_costs(X, y, w, b) -> tuple[Decimal, Decimal]:
+    """MSE (1/n)Σ(y − σ(z))² and cross-entropy −(1/n)Σ[y log σ(z) + (1 − y) log(1 − σ(z))], straight from their
+    definitions, in 500-digit decimals."""
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        mse = bce = Decimal(0)
+        for x, t in zip(X.tolist(), y.tolist(), strict=True):
+            p = 1 / (1 + (-exact_z(x, w, b)).exp())
+            mse += (Decimal(int(t)) - p) ** 2
+            bce -= (p.ln() if t == 1 else (1 - p).ln())
+        return +(mse / len(y)), +(bce / len(y))
+
+
+def exact_gradient(X, y, w, b) -> list[Decimal]:
+    """MSE's ∂C/∂w_j and ∂C/∂b from the definition: (1/n)Σ −2(y − σ)σ(1 − σ)·(x_j, 1), in 500-digit decimals."""
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        g = [Decimal(0)] * (len(w) + 1)
+        for x, t in zip(X.tolist(), y.tolist(), strict=True):
+            p = 1 / (1 + (-exact_z(x, w, b)).exp())
+            d = -2 * (Decimal(int(t)) - p) * p * (1 - p) / len(y)
+            for j, v in enumerate([*x, 1.0]):
+                g[j] += d * Decimal(float(v))
+        return [+v for v in g]
+
+
+def close(value: float, exact: Decimal, rel: str = "1e-12") -> bool:
+    return abs(Decimal(value) - exact) <= abs(exact) * Decimal(rel)
+
+
+def blobs_lab(**extra):
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+
+    return Lab.from_settings(Settings(dataset="blobs", lr=900, epoch=5, **extra))
+
+
+# --- 1. the cost underflowed while the gradient did not -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["batch", "minibatch", "sample"])
+def test_the_cost_keeps_the_digits_the_gradient_keeps(mode):
+    """`?dataset=blobs&lr=900&epoch=5`: the cost read 6.7049×10⁻²⁶⁴ (1 − ŷ of the class-1 samples lost to rounding);
+    the definition gives 1.384×10⁻¹⁸³. The record, the chain-rule ledger and both costs now agree with it."""
+    from perceptron.engine.backprop import chain_rule, cost_at
+
+    lab = blobs_lab(mode=mode)
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    mse, bce = exact_costs(X, y, w, b)
+    assert float(lab.history.cost[lab.epoch]) > 0
+    assert close(float(lab.history.cost[lab.epoch]), mse), (lab.history.cost[lab.epoch], mse)
+    assert close(chain_rule(X, y, w, b, "mse").cost, mse) and close(cost_at(X, y, w, b, "mse"), mse)
+    assert close(cost_at(X, y, w, b, "bce"), bce), (cost_at(X, y, w, b, "bce"), bce)
+    if mode == "batch":  # the issue's numbers
+        assert f"{float(mse):.4g}" == "1.384e-183" and f"{float(bce):.4g}" == "4.159e-93"
+
+
+def test_the_finite_difference_of_the_issue_agrees_with_the_definition():
+    """The check read −7.37×10⁻²⁶⁴ against −1.947×10⁻¹⁸³ and called the relative error 0. Its finite difference now
+    agrees with the 500-digit gradient, and the relative error is the one recomputed here."""
+    from perceptron.engine.backprop import gradient_check
+
+    lab = blobs_lab()
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    check = gradient_check(X, y, w, b, "mse")
+    exact = exact_gradient(X, y, w, b)
+    assert f"{float(exact[0]):.4g}" == "-1.947e-183"
+    for got, want in zip(check["numeric"], exact, strict=True):
+        assert close(float(got), want, "1e-6"), (got, want)
+    for got, want in zip(check["analytic"], exact, strict=True):
+        assert close(float(got), want, "1e-12"), (got, want)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        g, ng = [Decimal(float(v)) for v in check["analytic"]], [Decimal(float(v)) for v in check["numeric"]]
+        norm = lambda v: sum(a * a for a in v).sqrt()  # noqa: E731 (exact squares: no underflow in decimals)
+        rel = norm([a - c for a, c in zip(g, ng, strict=True)]) / (norm(g) + norm(ng))
+    assert 0 < check["rel_error"] and close(check["rel_error"], rel, "1e-9"), (check["rel_error"], rel)
+
+
+def test_the_relative_error_of_two_numbers_80_orders_apart_is_not_zero():
+    """The issue's old pair, −1.947×10⁻¹⁸³ by the chain rule and −7.37×10⁻²⁶⁴ by the finite difference: their
+    relative error is 1 to 80 digits, and the verdict says they differ (the finite difference's uncertainty there,
+    about 10⁻²⁶³, is far below the gradient)."""
+    from perceptron.engine.backprop import scaled_norm
+    from perceptron.views.teaching import fd_check
+
+    g, ng = np.array([-1.947e-183, -1.108e-183, -2.767e-183]), np.array([-7.37e-264, -9.0e-264, 1.34e-263])
+    assert math.isclose(scaled_norm(g), math.sqrt(sum((v * 1e183) ** 2 for v in g)) * 1e-183, rel_tol=1e-15)
+    rel = scaled_norm(g - ng) / (scaled_norm(g) + scaled_norm(ng))
+    assert math.isclose(rel, 1.0, rel_tol=1e-15)
+    # the curvature's error, as gradient_check estimates it, is of the size of such costs: far below the gradient
+    said = fd_check({"analytic": g, "numeric": ng, "rel_error": rel, "truncation": 1e-263}, 6.7049e-264)
+    assert "Relative error: **1**" in said and "They differ" in said and "agree" not in said, said
+
+
+def test_a_cost_that_underflowed_cannot_resolve_its_gradient():
+    """One sample x = 10¹⁰ with label 1 at z = 362: its loss σ(−362)² = e⁻⁷²⁴ ≈ 2.4×10⁻³¹⁵ is below the smallest normal
+    float (subnormal), its gradient ≈ −4.8×10⁻³⁰⁵ is not. The check says the finite difference cannot resolve it,
+    whatever it reads, and never that they agree."""
+    from perceptron.engine.backprop import chain_rule, gradient_check
+    from perceptron.views.teaching import fd_check
+
+    X, y, w, b = np.array([[1e10]]), np.array([1]), np.array([362e-10]), 0.0
+    L = chain_rule(X, y, w, b, "mse")
+    exact = exact_gradient(X, y, w, b)
+    mse, _ = exact_costs(X, y, w, b)
+    assert mse < Decimal(np.finfo(float).tiny) and abs(exact[0]) > Decimal(np.finfo(float).tiny)
+    assert close(float(L.dw[0]), exact[0], "1e-8")  # its ∂C/∂z ≈ 7×10⁻³¹⁵ is subnormal itself: 9 digits left
+    said = fd_check(gradient_check(X, y, w, b, "mse"), L.cost)
+    assert "cannot resolve this gradient" in said and "agree" not in said, said
+    assert "below the smallest normal number the computer stores (2.225×10⁻³⁰⁸)" in said
+
+
+def test_the_backpropagation_page_prints_the_true_cost_and_an_honest_check():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "blobs", "lr": "900", "epoch": "5"}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/3_Backpropagation.py")
+    ok(at.run())
+    lab = at.session_state["lab"]
+    X, y, *_ = lab.design()
+    mse, _ = exact_costs(X, y, *lab.params())
+    lines = [e.value for e in at.latex]
+    printed = f"{float(mse):.4g}".split("e")
+    assert any(rf"&= {printed[0]} \times 10^{{{int(printed[1])}}}" in t and r"\hat y_i)^2" in t for t in lines), lines
+    said = next(m.value for m in at.markdown if m.value.startswith("Finite difference"))
+    assert "Relative error: **0**" not in said and "**They agree.**" in said, said
