@@ -159,3 +159,71 @@ def test_the_backpropagation_page_prints_the_true_cost_and_an_honest_check():
     assert any(rf"&= {printed[0]} \times 10^{{{int(printed[1])}}}" in t and r"\hat y_i)^2" in t for t in lines), lines
     said = next(m.value for m in at.markdown if m.value.startswith("Finite difference"))
     assert "Relative error: **0**" not in said and "**They agree.**" in said, said
+
+
+# --- 2. an exact zero printed as rounding noise --------------------------------------------------------------------
+
+ISSUE_POINTS = {"dataset": "custom", "pts": "AAAAPwAAoL8BAAAAQAAAQD8AAADAvwAAAL8B", "init": "manual", "w1": "0.3",
+                "w2": "-0.7", "b": "0.1"}  # (0.5, −1.25, 1), (2, 0.75, 0), (−1.5, −0.5, 1)
+
+
+def test_the_points_of_the_issue_are_in_the_link():
+    from perceptron.session.settings import decode_points
+
+    X, y, _ = decode_points(ISSUE_POINTS["pts"])
+    assert X.tolist() == [[0.5, -1.25], [2.0, 0.75], [-1.5, -0.5]] and y.tolist() == [1, 0, 1]
+
+
+def test_an_exact_zero_is_printed_as_zero_and_the_class_rule_speaks():
+    """Sample #2: (−1.5)(0.3) + (−0.5)(−0.7) + 0.1 is exactly 0 for these floats (checked here in exact decimals), the
+    computer's sum 2.776×10⁻¹⁷. The worked lines print z = 0 and ŷ = σ(0) = 0.5, and the verdict is the tie's."""
+    from perceptron.views.latex import forward_steps
+    from perceptron.views.teaching import prediction, side_of_half
+    from perceptron.views.worked import exact_z
+
+    x, w, b = [-1.5, -0.5], [0.3, -0.7], 0.1
+    assert exact_z_decimal(x, w, b) == 0 and float(np.array(x) @ np.array(w) + b) == 2.7755575615628914e-17
+    assert exact_z(x, w, b) == 0.0
+    weighted, bias, squash = forward_steps(x, w, b)
+    assert bias == r"z = x \cdot w + b = -0.1 + 0.1 = 0", bias
+    assert squash.endswith("= 0.5") and "2.776" not in squash, squash
+    assert "(z = 0 \\ge 0)" in forward_steps(x, w, b, step=True)[2]
+    said = prediction(exact_z(x, w, b), 0.5, 1)
+    assert "z = 0 exactly" in said and "class 1" in said and "positive" not in said, said
+    noise = side_of_half(2.7755575615628914e-17, 0.5)  # a page that still passes the computer's sum
+    assert "ŷ = 0.5 is above" not in noise and "prints as 0.5 to 4 digits" in noise, noise
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_exact_z_is_the_correctly_rounded_sum_of_the_printed_terms(seed):
+    """On random floats with the cancellations of hand-made points (short decimals that cancel), exact_z is the
+    exact decimal sum rounded once."""
+    from perceptron.views.worked import exact_z
+
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.uniform(-3, 3, 3), 2)
+    w = np.round(rng.uniform(-1, 1, 3), 1)
+    b = -float(np.round(x[:2] @ w[:2], 3))
+    x[2], w[2] = 0.0, 0.0
+    want = exact_z_decimal(x, w, b)
+    assert exact_z(x, w, b) == float(want), (x, w, b, want)
+
+
+def exact_z_decimal(x, w, b) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 2000  # the exact product of two doubles has at most ~770 significant digits
+        return sum((Decimal(float(a)) * Decimal(float(c)) for a, c in zip(x, w, strict=True)), Decimal(float(b)))
+
+
+def test_the_forward_page_prints_z_as_zero_for_the_issues_sample():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in ISSUE_POINTS.items():
+        at.query_params[k] = v
+    at.switch_page("pages/2_Forward_propagation.py")
+    ok(at.run())
+    at.selectbox(key="fwd_sample_0").set_value(2)
+    ok(at.run())
+    lines = [e.value for e in at.latex]
+    assert any(r"&= -0.1 + 0.1 \\ &= 0 \end{aligned}" in t for t in lines), lines
+    assert not any("2.776" in t for t in lines), lines
+    assert not any("ŷ = 0.5 is above 0.5" in m.value for m in at.markdown)

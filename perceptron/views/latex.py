@@ -11,7 +11,7 @@ import re
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import equation, holds, num, sigmoid_of, text
+from .worked import equation, exact_z, holds, num, sigmoid_of, text
 from .worked import paren as _paren
 
 __all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "stacked",
@@ -96,7 +96,7 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -
     d = len(w)
     products = x * w
     s = float(products.sum())
-    z = s + float(b)
+    z = exact_z(x, w, b)  # what the printed terms add up to: 0 where the computer's sum leaves rounding noise
     terms = rows_sum(rf"@{j}p \cdot @{d + j}p" for j in range(d))  # a product a row: both factors signed, wide
     prods = _sum([f"@{2 * d + j}p" for j in range(d)])
     weighted = equation(

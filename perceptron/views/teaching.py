@@ -56,9 +56,15 @@ def probability(z: float, y_hat: float | None = None) -> str:
 
 def side_of_half(z: float, y_hat: float | None = None) -> str:
     r"""Where :math:`\hat y = \sigma(z)` is against 0.5, and why: from the sign of z, with z = 0 exactly
-    giving ŷ = 0.5 exactly (the neuron says class 1 there, since it predicts 1 where z ≥ 0)."""
+    giving ŷ = 0.5 exactly (the neuron says class 1 there, since it predicts 1 where z ≥ 0). Pass the z the
+    printed terms add up to (:func:`~perceptron.views.worked.exact_z`), not the computer's sum, which can leave
+    rounding noise (2.776×10⁻¹⁷) where that z is 0."""
     z = float(z)
     shown = probability(z, y_hat)
+    if z != 0 and shown == "= 0.5":  # "ŷ = 0.5 is above 0.5" read as a contradiction: say how far, from z
+        return (f"ŷ = σ(z) ≈ 0.5 {'+' if z > 0 else '−'} {text(abs(z) / 4)} (0.5 + z/4: it prints as 0.5 to 4 "
+                f"digits) is just {'above' if z > 0 else 'below'} 0.5, because z = {text(z)} is "
+                f"{'positive' if z > 0 else 'negative'}")
     if z > 0:
         return f"ŷ {shown} is above 0.5, because z = {text(z)} is positive"
     if z < 0:
