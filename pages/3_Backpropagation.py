@@ -10,7 +10,7 @@ from perceptron.engine.costs import get_cost
 from perceptron.session.run import LEDGER_ROWS
 from perceptron.views import alt, latex, scenes, slips, teaching
 from perceptron.views.handout import handout_html
-from perceptron.views.ledger_table import fd_table
+from perceptron.views.ledger_table import fd_table, underflowed
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop, summary
@@ -84,8 +84,13 @@ else:
     text_table(table, height=260)
     st.caption(f"Samples #{first} to #{last - 1} of the {L.n:,}, around sample #{i}: their contributions add up to "
                "the last row, their part of the gradient; the sums below add all of them.")
+lost_c, lost_d = underflowed(ledger_rows(L, first, last))  # products that underflowed: "≈", and said why
+k = first + int(np.argmax(lost_c)) if lost_c.any() else None
 st.caption("Every product and sum in this table holds for its numbers as printed: a number gets more than 4 "
-           "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly.")
+           "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly."
+           + (" " + teaching.underflow_note(int(lost_c.sum()), int(lost_d.sum()),
+                                            None if k is None else (L.dC_dyhat[k], L.dyhat_dz[k], L.dC_dz[k], k))
+              if lost_c.any() or lost_d.any() else ""))
 dw, db = L.dw, L.db
 if note := teaching.disagreement(L.dC_dw_i[:, 0], dw[0], i):  # the contrast a teacher wants the class to see
     st.info(note, icon=":material/compare_arrows:")

@@ -227,3 +227,69 @@ def test_the_forward_page_prints_z_as_zero_for_the_issues_sample():
     assert any(r"&= -0.1 + 0.1 \\ &= 0 \end{aligned}" in t for t in lines), lines
     assert not any("2.776" in t for t in lines), lines
     assert not any("ŷ = 0.5 is above 0.5" in m.value for m in at.markdown)
+
+
+# --- 3. a product that underflowed, printed "= 0" -----------------------------------------------------------------
+
+
+def exact_dC_dz(x, t, w, b, n) -> Decimal:
+    """MSE's ∂C/∂z_i = −(2/n)(y − σ)σ(1 − σ) from the definition, in 500-digit decimals."""
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        p = 1 / (1 + (-exact_z(x, w, b)).exp())
+        return +(-2 * (Decimal(int(t)) - p) * p * (1 - p) / n)
+
+
+def sci(v: Decimal) -> str:
+    """A decimal as the pages write it: 4 significant digits, "m \\times 10^{k}"."""
+    m, k = f"{v:.3e}".split("e")
+    return rf"{float(m):g} \times 10^{{{int(k)}}}"
+
+
+def test_a_product_that_underflowed_is_approximately_its_true_value():
+    """lr = 900, row #1: ∂C/∂ŷ = 2.856×10⁻²⁵⁴ times ∂ŷ/∂z = 1.142×10⁻²⁵² was printed "= 0" under "every product holds
+    as printed"; its value is about 3.26×10⁻⁵⁰⁶, which no float holds. The worked line says ≈ and the value (from
+    the definition here), the table "≈", and neither prints an "= 0" for it."""
+    from perceptron.engine.backprop import chain_rule
+    from perceptron.views.latex import backward_steps
+    from perceptron.views.ledger_table import ledger_table, underflowed
+
+    lab = blobs_lab()
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    L = chain_rule(X, y, w, b, "mse")
+    exact = exact_dC_dz(X[1].tolist(), y[1], w, b, len(y))
+    assert L.dC_dz[1] == 0 and Decimal("1e-507") < exact < Decimal("1e-505")
+    lines = backward_steps(L, 1, y[1], "mse")
+    assert rf"\approx {sci(exact)}" in lines[2] and "stored as } 0" in lines[2], (lines[2], sci(exact))
+    for j in range(2):
+        want = sci(exact * Decimal(float(X[1, j])))
+        assert rf"\approx {want}" in lines[3 + j], (lines[3 + j], want)
+    assert not any(line.endswith("= 0") for line in lines), lines
+    table = ledger_table(L, y)
+    assert table.loc["#1", "∂C/∂z"] == "≈ 0" and table.loc["#1", "∂C/∂w1 contribution"] == "≈ 0"
+    assert table.loc["#0", "∂C/∂z"].startswith("8.466")  # a normal product keeps its "="
+    lost_c, _ = underflowed(L)
+    with localcontext() as ctx:  # every sample whose exact ∂C/∂z is below the smallest normal float, and only those
+        ctx.prec = DIGITS
+        below = [abs(exact_dC_dz(X[i].tolist(), y[i], w, b, len(y))) < Decimal(np.finfo(float).tiny)
+                 for i in range(len(y))]
+    assert lost_c.tolist() == below
+
+
+def test_the_backpropagation_caption_says_what_underflowed():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "blobs", "lr": "900", "epoch": "5"}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/3_Backpropagation.py")
+    ok(at.run())
+    lab = at.session_state["lab"]
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    n = len(y)
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        lost = [i for i in range(n) if abs(exact_dC_dz(X[i].tolist(), y[i], w, b, n)) < Decimal(np.finfo(float).tiny)]
+    said = next(c.value for c in at.caption if c.value.startswith("Every product and sum"))
+    assert f"{len(lost)} ∂C/∂z and {2 * len(lost)} contributions are products" in said, said
+    assert "The true value is not 0 (sample #1: 2.856×10⁻²⁵⁴ · 1.142×10⁻²⁵² ≈ 3.26×10⁻⁵⁰⁶, stored as 0)" in said

@@ -6,6 +6,7 @@ and the Markdown export pastes the same lines into homework.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
@@ -164,17 +165,42 @@ def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list
                  r"{\partial z_i} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
                  [dC, float(L.dyhat_dz[i])], float(L.dC_dz[i])),
     ]
+    a, c, dz = dC, float(L.dyhat_dz[i]), float(L.dC_dz[i])
+    lost = a != 0 and c != 0 and abs(dz) < _TINY  # the product underflowed: its true value from the exponents
+    if lost:
+        lines[-1] = (lines[-1].rsplit(" = ", 1)[0] + rf" \approx {_product(a, c)} \quad "
+                     rf"(\text{{stored as }} {num(dz)}\text{{: below the smallest normal float}})")
     if loss != "mse":  # the sigmoid's slope cancels: the engine computes this factor as (ŷ − y)/n
         lines[-1] = lines[-1].replace(r"{\partial z_i} = ", r"{\partial z_i} = \frac{\hat y_i - y_i}{n} = ", 1)
     for j in range(L.dz_dw.shape[1]):
-        lines.append(equation(
-            rf"\frac{{\partial C}}{{\partial w_{j + 1}}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot "
-            rf"\frac{{\partial z_i}}{{\partial w_{j + 1}}} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
-            [float(L.dC_dz[i]), float(L.dz_dw[i, j])], float(L.dC_dw_i[i, j])))
-    lines.append(
-        rf"\frac{{\partial C}}{{\partial b}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot 1 = {num(L.dC_db_i[i])}"
-    )
+        x, d = float(L.dz_dw[i, j]), float(L.dC_dw_i[i, j])
+        head = (rf"\frac{{\partial C}}{{\partial w_{j + 1}}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot "
+                rf"\frac{{\partial z_i}}{{\partial w_{j + 1}}}")
+        if x != 0 and (lost or (dz != 0 and abs(d) < _TINY)):
+            factors = (a, c, x) if lost else (dz, x)
+            lines.append(rf"{head} \approx {_product(*factors[:-1])} \cdot {_paren(num(x))} \approx "
+                         rf"{_product(*factors)} \quad (\text{{stored as }} {num(d)})")
+        else:
+            lines.append(equation(rf"{head} = @0p \cdot @1p @eq @r", lambda a, c: a * c, [dz, x], d))
+    b_line = r"\frac{\partial C}{\partial b}\Big|_i = \frac{\partial C}{\partial z_i} \cdot 1"
+    lines.append(rf"{b_line} \approx {_product(a, c)} \quad (\text{{stored as }} {num(L.dC_db_i[i])})" if lost
+                 else rf"{b_line} = {num(L.dC_db_i[i])}")
     return lines
+
+
+_TINY = float(np.finfo(float).tiny)  # the smallest normal float: below it a product keeps few digits, or none
+
+
+def _product(*factors: float) -> str:
+    r"""The product of nonzero factors, computed from their exponents (it may be far below what a float holds:
+    :math:`2.856\times10^{-254} \cdot 1.142\times10^{-252} \approx 3.262\times10^{-506}`), printed as
+    :func:`num` prints."""
+    e = sum(math.log10(abs(f)) for f in factors)
+    k = math.floor(e)
+    m = math.copysign(10 ** (e - k), math.prod(math.copysign(1.0, f) for f in factors))
+    if abs(m) >= 9.9995:  # 9.9996 would print as 10.0
+        m, k = m / 10, k + 1
+    return rf"{float(f'{m:.4g}'):g} \times 10^{{{k}}}"
 
 
 def update_steps(w, b, dw, db, lr, w_new, b_new) -> list[str]:

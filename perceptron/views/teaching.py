@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import text
+from .worked import plain, text
 
 RISE = 1e-12  # a cost that changes by no more than this (relative) "does not change"
 
@@ -225,6 +225,29 @@ def fd_check(check: dict, cost: float, eps: float = 1e-6) -> str:
             "gradient are near that floor (the sigmoid is close to saturated, so its slope is tiny), which is why "
             "the *relative* error is large: compare the absolute difference with that floor instead.")
     return head + (f" **They differ** by more than the finite difference's own uncertainty (about {text(floor, 2)}).")
+
+
+def underflow_note(products: int, contributions: int, example: tuple[float, float, float, int] | None = None) -> str:
+    """The ledger's note when some of its products underflowed: how many, and what their "≈" means; ``example``,
+    one of them, ``(∂C/∂ŷ, ∂ŷ/∂z, ∂C/∂z as stored, sample)``, its product computed from the exponents (the floats
+    cannot hold it)."""
+    parts = [f"{products} ∂C/∂z" if products else "",
+             f"{contributions} contribution{'s' if contributions != 1 else ''}" if contributions else ""]
+    said = " and ".join(p for p in parts if p)
+    one = products + contributions == 1
+    shown = ""
+    if example is not None and example[0] and example[1]:
+        a, c, stored, i = example
+        e = math.log10(abs(a)) + math.log10(abs(c))
+        k = math.floor(e)
+        m = math.copysign(10 ** (e - k), a * c)
+        true = plain(rf"{m:.2f} \times 10^{{{k}}}")  # the printing rule's form, from the exponents
+        kept = "0" if stored == 0 else f"{text(stored)}, a subnormal with few of its digits"
+        shown = f" (sample #{i}: {text(a)} · {text(c)} ≈ {true}, stored as {kept})"
+    return (f"{said} {'is a product' if one else 'are products'} of nonzero factors below the smallest normal number "
+            f"the computer stores ({text(np.finfo(float).tiny, 4)}): {'it' if one else 'they'} underflowed, to 0 or to "
+            f"a few digits, so “≈” marks {'it' if one else 'them'}. The true value is not 0{shown}, and it is lost "
+            "from the sum: the gradient holds only what the computer could store.")
 
 
 def fd_floor(cost: float, eps: float = 1e-6, truncation: float | None = None) -> float:
