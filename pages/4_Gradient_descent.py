@@ -67,7 +67,7 @@ def views():
         w0, b0 = lab.params(k - 1)
         dw, db = gradients(X, y, w0, b0, s.loss)
         w1, b1 = lab.params(k)
-        lines = latex.update_steps(w0, b0, dw, db, s.lr, w1, b1)
+        lines = latex.update_steps(w0, b0, dw, db, s.lr, w1, b1, lab.features.names)  # w₃… name their map
         st.latex(r"\begin{gathered} " + r" \\[6pt] ".join(map(latex.stacked, lines)) + r" \end{gathered}")  # one render
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")

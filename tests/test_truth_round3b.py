@@ -293,3 +293,42 @@ def test_the_backpropagation_caption_says_what_underflowed():
     said = next(c.value for c in at.caption if c.value.startswith("Every product and sum"))
     assert f"{len(lost)} ∂C/∂z and {2 * len(lost)} contributions are products" in said, said
     assert "The true value is not 0 (sample #1: 2.856×10⁻²⁵⁴ · 1.142×10⁻²⁵² ≈ 3.26×10⁻⁵⁰⁶, stored as 0)" in said
+
+
+# --- 4. the chart note and the update lines -----------------------------------------------------------------------
+
+
+def test_the_chart_note_prints_the_cost_as_the_page_does():
+    """The note above the descent figure printed "6.705e-264" where the page writes ×10⁻²⁶⁴; it now prints the cost
+    (the true 1.384×10⁻¹⁸³, from the definition here) in the page's form."""
+    from perceptron.views.scenes import descent_spec
+
+    lab = blobs_lab()
+    X, y, *_ = lab.design()
+    mse, _ = exact_costs(X, y, *lab.params())
+    m, k = f"{float(mse):.3e}".split("e")
+    want = f"{float(m):g}×10{str(int(k)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}"
+    note = next(a["text"] for a in descent_spec(lab)["layout"]["annotations"] if a["text"].startswith("epoch "))
+    assert f"epoch 5 · cost {want} · train accuracy" in note and "e-" not in note, (note, want)
+
+
+def test_the_update_lines_say_which_map_a_weight_belongs_to():
+    """With the feature maps x₁² and x₁x₂ the update lines named w₃ and w₄ only; each now says the input it
+    multiplies, and the update's numbers are those of w − α∂C/∂w recomputed here."""
+    from perceptron.engine.backprop import gradients
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "circles", "maps": "x1^2,x1*x2", "epoch": "3"}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/4_Gradient_descent.py")
+    ok(at.run())
+    lab = at.session_state["lab"]
+    assert lab.settings.maps == ("x1^2", "x1*x2"), lab.settings.maps
+    update = next(t.value for t in at.latex if r"w_3 &\leftarrow" in t.value)
+    assert r"w_3 &\leftarrow w_3" in update and r"(\text{the weight of } x_1^2)" in update, update
+    assert r"(\text{the weight of } x_1 x_2)" in update or r"(\text{the weight of } x_1x_2)" in update, update
+    assert r"\text{the weight of } x_1)" not in update and r"\text{the weight of } x_2)" not in update
+    X, y, *_ = lab.design()
+    w0, b0 = lab.params(2)
+    dw, _ = gradients(X, y, w0, b0, lab.settings.loss)
+    assert math.isclose(w0[2] - lab.settings.lr * dw[2], lab.params(3)[0][2], rel_tol=1e-12)

@@ -203,13 +203,16 @@ def _product(*factors: float) -> str:
     return rf"{float(f'{m:.4g}'):g} \times 10^{{{k}}}"
 
 
-def update_steps(w, b, dw, db, lr, w_new, b_new) -> list[str]:
+def update_steps(w, b, dw, db, lr, w_new, b_new, names=None) -> list[str]:
     r"""The update :math:`w \leftarrow w - \alpha\,\partial C/\partial w` with its numbers (each line holds
-    for its numbers as printed)."""
+    for its numbers as printed). ``names``: the LaTeX names of the inputs (``("x_1", "x_2", "x_1^2", ...)``);
+    a weight past :math:`w_2` then says which feature map it multiplies, :math:`w_3` of :math:`x_1^2`."""
     step = lambda v, a, g: v - a * g  # noqa: E731
+    names = list(names or [])
     lines = [
         equation(rf"w_{j + 1} \leftarrow w_{j + 1} - \alpha \frac{{\partial C}}{{\partial w_{j + 1}}} = "
                  r"@0 - @1 \cdot @2p @eq @r", step, [float(w[j]), float(lr), float(dw[j])], float(w_new[j]))
+        + (rf" \quad (\text{{the weight of }} {names[j]})" if j >= 2 and j < len(names) else "")
         for j in range(len(w))
     ]
     lines.append(equation(r"b \leftarrow b - \alpha \frac{\partial C}{\partial b} = @0 - @1 \cdot @2p @eq @r", step,
