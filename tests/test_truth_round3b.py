@@ -7,6 +7,7 @@ own formulas."""
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal, localcontext
 from pathlib import Path
 
@@ -332,3 +333,60 @@ def test_the_update_lines_say_which_map_a_weight_belongs_to():
     w0, b0 = lab.params(2)
     dw, _ = gradients(X, y, w0, b0, lab.settings.loss)
     assert math.isclose(w0[2] - lab.settings.lr * dw[2], lab.params(3)[0][2], rel_tol=1e-12)
+
+
+# --- 5. the rising-cost warning -----------------------------------------------------------------------------------
+
+
+def costs_by_definition(lab) -> list[float]:
+    """The cross-entropy at every recorded epoch's weights, from its definition (60-digit decimals)."""
+    X, y, *_ = lab.design()
+    out = []
+    with localcontext() as ctx:
+        ctx.prec = 60
+        for k in range(lab.history.epochs + 1):
+            w, b = lab.params(k)
+            total = Decimal(0)
+            for x, t in zip(X.tolist(), y.tolist(), strict=True):
+                p = 1 / (1 + (-exact_z(x, w, b)).exp())
+                total -= p.ln() if t == 1 else (1 - p).ln()
+            out.append(float(total / len(y)))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["minibatch", "sample"])
+def test_the_rising_cost_warning_counts_the_rises_and_cites_the_last(mode):
+    """The issue's link (moons, mini-batches of 7, α = 2.5, epoch 25): the warning cited the first rise (epoch 2)
+    while the cost rose 11 times, the epoch on screen included, and promised that a smaller rate descends steadily,
+    which mini-batches do not. Here the rises are recounted from costs computed by definition."""
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+
+    lab = Lab.from_settings(Settings(dataset="moons", noise=0.3, seed=11, loss="bce", mode=mode, batch_size=7, lr=2.5,
+                                     epoch=25))
+    cost = costs_by_definition(lab)
+    rises = [k for k in range(1, len(cost)) if cost[k] > cost[k - 1] * (1 + 1e-9)]
+    assert len(rises) > 1, rises
+    said = lab.notice
+    assert f"The cost went up {len(rises)} times in these 25 epochs" in said, (rises, said)
+    last = rises[-1]
+    assert f"the last at epoch {last} (from " in said and ("the epoch on screen" in said) == (last == 25), said
+    m = re.search(r"the last at epoch \d+ \(from ([\d.]+) to ([\d.]+)", said)
+    assert m and math.isclose(float(m.group(1)), cost[last - 1], rel_tol=1e-3)
+    assert math.isclose(float(m.group(2)), cost[last], rel_tol=1e-3)
+    assert "descends steadily" not in said and "at any learning rate" in said, said
+    if mode == "minibatch":
+        assert len(rises) == 11 and last == 25  # the issue's count
+
+
+def test_the_full_batch_warning_names_its_one_rise_and_says_what_is_guaranteed():
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+
+    lab = Lab.from_settings(Settings(dataset="overlap", lr=1000.0, loss="bce"))
+    lab.step(5)
+    cost = costs_by_definition(lab)
+    rises = [k for k in range(1, len(cost)) if cost[k] > cost[k - 1] * (1 + 1e-9)]
+    assert rises == [1], cost
+    assert lab.notice.startswith("The cost went up at epoch 1 (from 0.705 to 17.61)"), lab.notice
+    assert "goes down every epoch once the learning rate is small enough, and 1000 is not" in lab.notice
