@@ -51,6 +51,8 @@ loss = top[0].radio("Cost to inspect", ["mse", "bce"], index=["mse", "bce"].inde
 i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1), key=f"bp_sample_{lab.sample}",
                      format_func=lambda k: f"#{k}: y = {int(y[k])}")
 lab.sample = i
+if rosenblatt := lab.settings.mode == "rosenblatt":  # the rule the run follows has no gradient: say what it uses
+    st.info(teaching.rosenblatt_update(X[i], y[i], w, b, lab.settings.lr, i, loss), icon=":material/info:")
 L = chain_rule(X, y, w, b, loss)
 st.latex(latex.stacked(get_cost(loss).latex + rf" = {latex.num(L.cost)}"))
 st.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(map(latex.text, w))}), b = {latex.text(b)}; n = {L.n}")
@@ -64,10 +66,11 @@ with right:
     arrows, title = scenes.descent_arrow(lab, w, b)  # the step of the cost training uses, not the inspected one
     show(scenes.plane(lab, w, b, highlight=rows[i], arrows=arrows, title=title), key="bp_plane", height=420,
          alt=alt.plane_alt(X, y, w, b, epoch=lab.epoch, chosen=(i, lab.dataset.X[rows[i]], y[i]), arrows=arrows))
-    step = scenes.gradient_at(lab, w, b) if lab.settings.mode != "rosenblatt" else (None, None)
+    step = scenes.gradient_at(lab, w, b) if not rosenblatt else (None, None)
     numbers(alt.plane_table(w, b, step[0], lab.settings.lr, step[1]), "this plane")
 
-st.subheader("Every sample's contribution, and their sum: the gradient")
+st.subheader("Every sample's contribution, and their sum: the gradient"
+             + (" (gradient descent's, not Rosenblatt's rule's)" if rosenblatt else ""))
 st.markdown(r"Each row is one sample $i$: $\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}"
             r"\cdot\frac{\partial \hat y_i}{\partial z_i}$, and its contribution $\frac{\partial C}{\partial z_i}\,x_{ij}$ "
             r"to each $\partial C/\partial w_j$. The $\frac{1}{n}$ of the mean already sits inside $\partial C/\partial "

@@ -390,3 +390,57 @@ def test_the_full_batch_warning_names_its_one_rise_and_says_what_is_guaranteed()
     assert rises == [1], cost
     assert lab.notice.startswith("The cost went up at epoch 1 (from 0.705 to 17.61)"), lab.notice
     assert "goes down every epoch once the learning rate is small enough, and 1000 is not" in lab.notice
+
+
+# --- 6. Rosenblatt's rule on the Backpropagation page, and its stop rules -----------------------------------------
+
+
+@pytest.mark.parametrize("epoch", ["0", "1"])
+def test_the_backpropagation_page_says_what_rosenblatts_rule_updates_with(epoch):
+    """`?dataset=or&mode=rosenblatt&lr=1`: the page showed the MSE chain rule as "the gradient". It now says the rule
+    does not use it, and what the rule would do with the chosen sample, recomputed here: z exactly, step(z), and
+    α(y − ŷ)x."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "or", "mode": "rosenblatt", "lr": "1", "epoch": epoch}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/3_Backpropagation.py")
+    ok(at.run())
+    lab = at.session_state["lab"]
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    i = lab.sample
+    z = exact_z(X[i].tolist(), w, b)
+    error = int(y[i]) - int(z >= 0)
+    said = next(m.value for m in at.info if "Rosenblatt's perceptron rule, which does not use this gradient" in m.value)
+    assert f"ŷ = step(z) = {int(z >= 0)}" in said, said
+    if error:
+        from perceptron.views.worked import text
+
+        change = ", ".join(text(float(Decimal(float(v)) * error)) for v in X[i])
+        assert f"would add α·(y − ŷ)·x = ({change}) to w and {text(float(error))} to b" in said, (change, said)
+    else:
+        assert "leaves the weights as they are" in said, said
+    assert "gradient descent would use" in said
+    assert any("gradient descent's, not Rosenblatt's rule's" in s.value for s in at.subheader)
+
+
+@pytest.mark.parametrize("mode", ["rosenblatt", "batch"])
+def test_the_stop_rules_offered_are_those_the_mode_has(mode):
+    """Rosenblatt's run takes no cost or gradient threshold (the engine's rosenblatt() has none); the sidebar offered
+    them. It now offers the epoch limit and says how the rule stops; gradient descent keeps all three."""
+    import inspect
+
+    from perceptron.engine.training import rosenblatt
+
+    assert not {"tol_cost", "tol_grad"} & set(inspect.signature(rosenblatt).parameters)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "or", "mode": mode}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/4_Gradient_descent.py")
+    ok(at.run())
+    keys = {n.key for n in at.number_input}
+    assert "setting_max_epochs" in keys
+    thresholds = {"setting_tol_cost", "setting_tol_grad"} & keys
+    said = [c.value for c in at.caption if c.value.startswith("Rosenblatt's rule stops by itself")]
+    assert (thresholds, bool(said)) == ((set(), True) if mode == "rosenblatt" else
+                                        ({"setting_tol_cost", "setting_tol_grad"}, False))

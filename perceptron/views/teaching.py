@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import plain, text
+from .worked import exact_z, plain, text
 
 RISE = 1e-12  # a cost that changes by no more than this (relative) "does not change"
 
@@ -148,6 +148,32 @@ def forward_intro(mode: str) -> str:
     return ("The neuron turns a sample's inputs into a prediction in three steps: multiply each input by its "
             "weight and add them up, add the bias to get **z**, then squash z with the sigmoid to get "
             "**ŷ = σ(z)**, a number between 0 and 1. Pick a sample (click it on the plane or choose it below).")
+
+
+def rosenblatt_update(x, y, w, b, lr: float, i: int, loss: str) -> str:
+    r"""The Backpropagation page's note in Rosenblatt mode (Markdown): what the rule updates with, for sample ``i``
+    (inputs ``x``, label ``y``) at ``(w, b)``: :math:`\hat y = \operatorname{step}(z)`, the error
+    :math:`y - \hat y`, and the change :math:`\alpha\,(y - \hat y)\,x` it would make if the sample came now; and
+    that the chain rule below is the one gradient descent would use with the cost ``loss`` (``"mse"`` or ``"bce"``;
+    the step has no useful slope)."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    z = exact_z(x, w, b)
+    y_hat = int(z >= 0)
+    error = int(y) - y_hat
+    head = ("**Your update mode is Rosenblatt's perceptron rule, which does not use this gradient.** It updates one "
+            r"sample at a time with $w \leftarrow w + \alpha\,(y - \hat y)\,x$ and "
+            r"$b \leftarrow b + \alpha\,(y - \hat y)$, where $\hat y = \operatorname{step}(z)$. ")
+    if error == 0:
+        now = (f"For sample #{i}, z = {text(z)}, so ŷ = step(z) = {y_hat}, its label: y − ŷ = 0, and the rule leaves "
+               "the weights as they are. ")
+    else:
+        dw = ", ".join(text(lr * error * v) for v in x)
+        now = (f"For sample #{i}, z = {text(z)}, so ŷ = step(z) = {y_hat} while y = {int(y)}: a mistake, y − ŷ = "
+               f"{text(error)}, and the rule would add α·(y − ŷ)·x = ({dw}) to w and {text(lr * error)} to b. ")
+    return head + now + (
+        f"The step function's slope is 0 wherever it is defined, so no chain rule runs through it: the factors below "
+        f"are those gradient descent would use, with a sigmoid and the "
+        f"{'mean squared error' if loss == 'mse' else 'cross-entropy'}.")
 
 
 def descent_intro(mode: str) -> str:
