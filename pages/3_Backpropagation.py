@@ -10,7 +10,7 @@ from perceptron.engine.costs import get_cost
 from perceptron.session.run import LEDGER_ROWS
 from perceptron.views import alt, latex, scenes, slips, teaching
 from perceptron.views.handout import handout_html
-from perceptron.views.ledger_table import fd_table
+from perceptron.views.ledger_table import fd_table, underflowed
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop, summary
@@ -51,6 +51,8 @@ loss = top[0].radio("Cost to inspect", ["mse", "bce"], index=["mse", "bce"].inde
 i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1), key=f"bp_sample_{lab.sample}",
                      format_func=lambda k: f"#{k}: y = {int(y[k])}")
 lab.sample = i
+if rosenblatt := lab.settings.mode == "rosenblatt":  # the rule the run follows has no gradient: say what it uses
+    st.info(teaching.rosenblatt_update(X[i], y[i], w, b, lab.settings.lr, i, loss), icon=":material/info:")
 L = chain_rule(X, y, w, b, loss)
 cost_box = st.container(key="bp_cost")  # the cost the lesson speaks of
 cost_box.latex(latex.stacked(get_cost(loss).latex + rf" = {latex.num(L.cost)}"))
@@ -68,10 +70,11 @@ with right:
     arrows, title = scenes.descent_arrow(lab, w, b)  # the step of the cost training uses, not the inspected one
     show(scenes.plane(lab, w, b, highlight=rows[i], arrows=arrows, title=title), key="bp_plane", height=420,
          alt=alt.plane_alt(X, y, w, b, epoch=lab.epoch, chosen=(i, lab.dataset.X[rows[i]], y[i]), arrows=arrows))
-    step = scenes.gradient_at(lab, w, b) if lab.settings.mode != "rosenblatt" else (None, None)
+    step = scenes.gradient_at(lab, w, b) if not rosenblatt else (None, None)
     numbers(alt.plane_table(w, b, step[0], lab.settings.lr, step[1]), "this plane")
 
-st.subheader("Every sample's contribution, and their sum: the gradient")
+st.subheader("Every sample's contribution, and their sum: the gradient"
+             + (" (gradient descent's, not Rosenblatt's rule's)" if rosenblatt else ""))
 st.markdown(r"Each row is one sample $i$: $\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}"
             r"\cdot\frac{\partial \hat y_i}{\partial z_i}$, and its contribution $\frac{\partial C}{\partial z_i}\,x_{ij}$ "
             r"to each $\partial C/\partial w_j$. The $\frac{1}{n}$ of the mean already sits inside $\partial C/\partial "
@@ -88,8 +91,13 @@ else:
     text_table(table, height=260)
     st.caption(f"Samples #{first} to #{last - 1} of the {L.n:,}, around sample #{i}: their contributions add up to "
                "the last row, their part of the gradient; the sums below add all of them.")
+lost_c, lost_d = underflowed(ledger_rows(L, first, last))  # products that underflowed: "≈", and said why
+k = first + int(np.argmax(lost_c)) if lost_c.any() else None
 st.caption("Every product and sum in this table holds for its numbers as printed: a number gets more than 4 "
-           "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly.")
+           "digits where the product or sum it enters needs them. “≈” marks one that cannot hold exactly."
+           + (" " + teaching.underflow_note(int(lost_c.sum()), int(lost_d.sum()),
+                                            None if k is None else (L.dC_dyhat[k], L.dyhat_dz[k], L.dC_dz[k], k))
+              if lost_c.any() or lost_d.any() else ""))
 dw, db = L.dw, L.db
 if note := teaching.disagreement(L.dC_dw_i[:, 0], dw[0], i):  # the contrast a teacher wants the class to see
     st.info(note, icon=":material/compare_arrows:")

@@ -6,7 +6,7 @@ from perceptron.engine.backprop import gradients
 from perceptron.session.settings import MODES, PLAY_STRIDES
 from perceptron.views import alt, latex, scenes, teaching
 from perceptron.web import keys
-from perceptron.web.controls import notice, setting, training
+from perceptron.web.controls import notice, setting, stop_rules, training
 from perceptron.web.frame import finish, page, stop, sync_link
 from perceptron.web.playback import Stepper, stepper
 
@@ -35,13 +35,8 @@ with st.sidebar:
             changes[name] = setting(st.number_input, name, name, lab, step=0.1, format="%.4g")
     changes["stride"] = setting(st.select_slider, "Play: epochs per frame", "stride", lab, options=PLAY_STRIDES,
                                 help="How many epochs each frame of Play moves on (the figure is drawn up to 20 times a second).")
-    with st.expander("Stop rules"):
-        changes["max_epochs"] = setting(st.number_input, "Maximum epochs", "max_epochs", lab, min_value=1,
-                                        max_value=5000)
-        changes["tol_cost"] = setting(st.number_input, "Stop when cost ≤ (0 = off)", "tol_cost", lab,
-                                      min_value=0.0, format="%.4g")
-        changes["tol_grad"] = setting(st.number_input, "Stop when ‖gradient‖ ≤ (0 = off)", "tol_grad", lab,
-                                      min_value=0.0, format="%.4g")
+    with st.expander("Stop rules"):  # only those the chosen mode has: Rosenblatt's rule has no cost or gradient
+        changes |= stop_rules(lab, changes["mode"])
     lab.update(**changes)
 
 if lab.n_train == 0:
@@ -67,7 +62,7 @@ def views():
         w0, b0 = lab.params(k - 1)
         dw, db = gradients(X, y, w0, b0, s.loss)
         w1, b1 = lab.params(k)
-        lines = latex.update_steps(w0, b0, dw, db, s.lr, w1, b1)
+        lines = latex.update_steps(w0, b0, dw, db, s.lr, w1, b1, lab.features.names)  # w₃… name their map
         st.latex(r"\begin{gathered} " + r" \\[6pt] ".join(map(latex.stacked, lines)) + r" \end{gathered}")  # one render
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")

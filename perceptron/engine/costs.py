@@ -46,10 +46,14 @@ def mse_loss(y, z, y_hat=None):
     Returns
     -------
     ndarray of shape (n,)
+
+    Computed from z as :math:`\sigma(-z_i)^2` for a label 1 and :math:`\sigma(z_i)^2` for a label 0 (the
+    residual without cancellation), as the gradient is: where :math:`\hat y_i` rounds to 1 the loss keeps its
+    digits (at :math:`z_i = 420`, :math:`e^{-840} \approx 10^{-365}` underflows, but at :math:`z_i = 200` it
+    is :math:`e^{-400} \approx 1.9\times10^{-174}`, not 0). ``y_hat`` is accepted and not needed.
     """
     y, z = _arrays(y, z)
-    y_hat = sigmoid(z) if y_hat is None else y_hat
-    return (y - y_hat) ** 2
+    return residual(y, z) ** 2  # not (y − ŷ)²: for a label 1, 1 − ŷ rounds to 0 long before σ(−z) does
 
 
 def mse_dL_dyhat(y, z, y_hat=None):
@@ -77,9 +81,16 @@ def bce_loss(y, z, y_hat=None):
 
     Computed from z as :math:`L_i = \log(1 + e^{z_i}) - y_i z_i`, which is the same
     quantity and stays finite for every finite z, even where :math:`\hat y_i`
-    rounds to exactly 0 or 1.
+    rounds to exactly 0 or 1. For labels 0 and 1 it is written :math:`\log(1 + e^{s_i z_i})` with
+    :math:`s_i = 1 - 2y_i`, so that a label 1 far on its side keeps its loss
+    :math:`\log(1 + e^{-z_i}) \approx e^{-z_i}` (:math:`\log(1 + e^{z}) - z` rounds it to 0 once
+    :math:`z > 37`).
     """
     y, z = _arrays(y, z)
+    if np.all((y == 0) | (y == 1)):
+        # ±z exactly: no cancellation. z − z is 0, or NaN for an infinite z (weights that diverged): the loss
+        # there is not a number, as log(1 + e^z) − y·z said, and the training loop stops on it
+        return np.logaddexp(0.0, (1.0 - 2.0 * y) * z) + (z - z)
     return np.logaddexp(0.0, z) - y * z
 
 

@@ -84,14 +84,14 @@ def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
     np.equal(hit, y1, out=hit)
     acc = float(np.count_nonzero(hit)) / n
     if cost is MSE:  # the article's cost, written for speed: in place, r = y − ŷ once, C = r·r/n
-        r = np.subtract(y, y_hat, out=buf.r)
-        c = float(r @ r) / n
         # 1 − ŷ as σ(−z), without cancellation where ŷ rounds to 1 (a saturated sigmoid keeps its tiny
         # slope, as the pages print it), then × ŷ × r × (−2/n): one buffer
         dC_dz = sigmoid(np.negative(z, out=buf.dC_dz), out=buf.dC_dz)
-        # y − ŷ = y·σ(−z) − (1 − y)·ŷ for labels 0 and 1: 1 − ŷ without cancellation for a label 1
-        np.multiply(buf.y, dC_dz, out=r)
+        # y − ŷ = y·σ(−z) − (1 − y)·ŷ for labels 0 and 1: 1 − ŷ without cancellation for a label 1,
+        # for the cost as for the gradient (y − ŷ itself loses a class-1 sample's loss once ŷ rounds to 1)
+        r = np.multiply(buf.y, dC_dz, out=buf.r)
         r -= np.multiply(buf.y0, y_hat, out=buf.t)
+        c = float(r @ r) / n
         dC_dz *= y_hat
         dC_dz *= r
         dC_dz *= -2.0 / n

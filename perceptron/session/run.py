@@ -48,7 +48,7 @@ PREVIEW_UNITS = 10_000
 # the most one chunk of Play may train, in the same units: under a tenth of a second of CPU (bench: python -m
 # bench links, µs per unit), so that a class pressing Play does not hold the shared server
 PLAY_UPDATES = 30_000
-RISE = 1e-12  # a cost that grows by more than this from one epoch to the next went up
+RISE = 1e-12  # a cost that grows by more than this (relative) from one epoch to the next went up
 
 
 @dataclass(frozen=True)
@@ -268,15 +268,33 @@ class Run:
         return base, self._run(base.params(), epochs, self.epoch)
 
     def _overshoot(self, start: int) -> str:
-        """A warning when the cost went up during the last steps: the learning rate is too large."""
+        """A warning when the cost went up during the last steps (epochs ``start`` to the one on screen): how many
+        times, the last rise and its numbers, and what a smaller learning rate does in this mode. Full batch: once
+        the rate is small enough, every epoch goes down (the costs are smooth). Mini-batch or one sample at a
+        time: each update follows part of the data, so the whole data's cost can go up at any rate."""
         cost = self.history.cost[start:]
-        if self.setting("mode") not in self.OVERSHOOT_MODES or cost.size < 2 or not np.any(np.diff(cost) > RISE):
+        mode = self.setting("mode")
+        if mode not in self.OVERSHOOT_MODES or cost.size < 2:
             return ""
-        k = start + int(np.argmax(np.diff(cost) > RISE)) + 1
-        before, after = apart(cost[k - start - 1], cost[k - start])  # digits enough to show that it rose
-        return (f"The cost went up at epoch {k} (from {before} to {after}): the step "
-                f"overshot the valley. A smaller learning rate than {self.setting('lr'):g} descends steadily; "
-                "rewind to go back.")
+        rises = [start + j + 1 for j in range(cost.size - 1) if cost[j + 1] - cost[j] > RISE * abs(cost[j])]
+        if not rises:
+            return ""
+        k, lr = rises[-1], self.setting("lr")
+        before, after = apart(self.history.cost[k - 1], self.history.cost[k])  # digits enough to show it rose
+        now = ", the epoch on screen" if k == self.epoch else ""
+        if len(rises) == 1:
+            said = f"The cost went up at epoch {k} (from {before} to {after}{now})"
+        else:
+            said = (f"The cost went up {len(rises)} times in these {cost.size - 1} epochs (epochs {start + 1} to "
+                    f"{start + cost.size - 1}), the last at epoch {k} (from {before} to {after}{now})")
+        if mode == "batch":
+            return (f"{said}: the step overshot the valley. Full-batch gradient descent goes down every epoch once "
+                    f"the learning rate is small enough, and {lr:g} is not; try a smaller one, or rewind to go back.")
+        part = "a mini-batch's" if mode == "minibatch" else "one sample's"
+        return (f"{said}. Each update here follows {part} gradient, not the whole data's, so the whole data's cost "
+                f"can go up now and then at any learning rate; a smaller one than {lr:g} makes every update smaller "
+                "in proportion. Rewind to go back.")
+
 
     def rewind(self, k: int) -> None:
         """Show epoch k (its parameters, cost and boundary); the record after it stays until the next Step."""

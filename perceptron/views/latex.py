@@ -6,12 +6,13 @@ and the Markdown export pastes the same lines into homework.
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import equation, holds, num, sigmoid_of, text
+from .worked import equation, exact_z, holds, num, sigmoid_of, text
 from .worked import paren as _paren
 
 __all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "stacked",
@@ -96,7 +97,7 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -
     d = len(w)
     products = x * w
     s = float(products.sum())
-    z = s + float(b)
+    z = exact_z(x, w, b)  # what the printed terms add up to: 0 where the computer's sum leaves rounding noise
     terms = rows_sum(rf"@{j}p \cdot @{d + j}p" for j in range(d))  # a product a row: both factors signed, wide
     prods = _sum([f"@{2 * d + j}p" for j in range(d)])
     weighted = equation(
@@ -164,26 +165,54 @@ def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list
                  r"{\partial z_i} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
                  [dC, float(L.dyhat_dz[i])], float(L.dC_dz[i])),
     ]
+    a, c, dz = dC, float(L.dyhat_dz[i]), float(L.dC_dz[i])
+    lost = a != 0 and c != 0 and abs(dz) < _TINY  # the product underflowed: its true value from the exponents
+    if lost:
+        lines[-1] = (lines[-1].rsplit(" = ", 1)[0] + rf" \approx {_product(a, c)} \quad "
+                     rf"(\text{{stored as }} {num(dz)}\text{{: below the smallest normal float}})")
     if loss != "mse":  # the sigmoid's slope cancels: the engine computes this factor as (ŷ − y)/n
         lines[-1] = lines[-1].replace(r"{\partial z_i} = ", r"{\partial z_i} = \frac{\hat y_i - y_i}{n} = ", 1)
     for j in range(L.dz_dw.shape[1]):
-        lines.append(equation(
-            rf"\frac{{\partial C}}{{\partial w_{j + 1}}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot "
-            rf"\frac{{\partial z_i}}{{\partial w_{j + 1}}} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
-            [float(L.dC_dz[i]), float(L.dz_dw[i, j])], float(L.dC_dw_i[i, j])))
-    lines.append(
-        rf"\frac{{\partial C}}{{\partial b}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot 1 = {num(L.dC_db_i[i])}"
-    )
+        x, d = float(L.dz_dw[i, j]), float(L.dC_dw_i[i, j])
+        head = (rf"\frac{{\partial C}}{{\partial w_{j + 1}}}\Big|_i = \frac{{\partial C}}{{\partial z_i}} \cdot "
+                rf"\frac{{\partial z_i}}{{\partial w_{j + 1}}}")
+        if x != 0 and (lost or (dz != 0 and abs(d) < _TINY)):
+            factors = (a, c, x) if lost else (dz, x)
+            lines.append(rf"{head} \approx {_product(*factors[:-1])} \cdot {_paren(num(x))} \approx "
+                         rf"{_product(*factors)} \quad (\text{{stored as }} {num(d)})")
+        else:
+            lines.append(equation(rf"{head} = @0p \cdot @1p @eq @r", lambda a, c: a * c, [dz, x], d))
+    b_line = r"\frac{\partial C}{\partial b}\Big|_i = \frac{\partial C}{\partial z_i} \cdot 1"
+    lines.append(rf"{b_line} \approx {_product(a, c)} \quad (\text{{stored as }} {num(L.dC_db_i[i])})" if lost
+                 else rf"{b_line} = {num(L.dC_db_i[i])}")
     return lines
 
 
-def update_steps(w, b, dw, db, lr, w_new, b_new) -> list[str]:
+_TINY = float(np.finfo(float).tiny)  # the smallest normal float: below it a product keeps few digits, or none
+
+
+def _product(*factors: float) -> str:
+    r"""The product of nonzero factors, computed from their exponents (it may be far below what a float holds:
+    :math:`2.856\times10^{-254} \cdot 1.142\times10^{-252} \approx 3.262\times10^{-506}`), printed as
+    :func:`num` prints."""
+    e = sum(math.log10(abs(f)) for f in factors)
+    k = math.floor(e)
+    m = math.copysign(10 ** (e - k), math.prod(math.copysign(1.0, f) for f in factors))
+    if abs(m) >= 9.9995:  # 9.9996 would print as 10.0
+        m, k = m / 10, k + 1
+    return rf"{float(f'{m:.4g}'):g} \times 10^{{{k}}}"
+
+
+def update_steps(w, b, dw, db, lr, w_new, b_new, names=None) -> list[str]:
     r"""The update :math:`w \leftarrow w - \alpha\,\partial C/\partial w` with its numbers (each line holds
-    for its numbers as printed)."""
+    for its numbers as printed). ``names``: the LaTeX names of the inputs (``("x_1", "x_2", "x_1^2", ...)``);
+    a weight past :math:`w_2` then says which feature map it multiplies, :math:`w_3` of :math:`x_1^2`."""
     step = lambda v, a, g: v - a * g  # noqa: E731
+    names = list(names or [])
     lines = [
         equation(rf"w_{j + 1} \leftarrow w_{j + 1} - \alpha \frac{{\partial C}}{{\partial w_{j + 1}}} = "
                  r"@0 - @1 \cdot @2p @eq @r", step, [float(w[j]), float(lr), float(dw[j])], float(w_new[j]))
+        + (rf" \quad (\text{{the weight of }} {names[j]})" if j >= 2 and j < len(names) else "")
         for j in range(len(w))
     ]
     lines.append(equation(r"b \leftarrow b - \alpha \frac{\partial C}{\partial b} = @0 - @1 \cdot @2p @eq @r", step,

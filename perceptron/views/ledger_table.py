@@ -47,16 +47,19 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
     kz = _row_digits(lambda v: [1 / (1 + np.exp(-v))], [z], [y_hat], [worked.DIGITS])
     for i in np.flatnonzero(kz == 0):
         kz[i] = worked.fit(worked.sigmoid_of, [z[i]], y_hat[i]) or -1
+    # a product of nonzero factors below the smallest normal float underflowed (to 0, or to a few digits): the
+    # float check above passes it (the printed factors underflow the same way), yet "= 0" would be false
+    lost_c, lost_d = underflowed(L)
     t = worked.text
     rows = []
     for i in range(n):  # k > 0: the digits that make the relation hold; -1: none does ("≈")
         a_k, c_k, z_k = (int(k) if k > 0 else worked.DIGITS for k in (ka[i], c_digits[i], kz[i]))
         row = {"y": t(y[i]), "z": t(z[i], z_k), "ŷ": t(y_hat[i]), "∂C/∂ŷ": t(A[i], a_k), "∂ŷ/∂z": t(B[i], a_k),
-               "∂C/∂z": ("" if ka[i] > 0 else "≈ ") + t(C[i], c_k)}
+               "∂C/∂z": ("" if ka[i] > 0 and not lost_c[i] else "≈ ") + t(C[i], c_k)}
         for j in range(d):
             row[names[j]] = t(X[i, j], c_k)
         for j in range(d):
-            row[f"∂C/∂w{j + 1} contribution"] = ("" if kc[i] > 0 else "≈ ") + t(D[i, j], kcol[j])
+            row[f"∂C/∂w{j + 1} contribution"] = ("" if kc[i] > 0 and not lost_d[i, j] else "≈ ") + t(D[i, j], kcol[j])
         rows.append(row)
     contrib = [f"∂C/∂w{j + 1} contribution" for j in range(d)]
     table = pd.DataFrame(rows, columns=["y", "z", "ŷ", "∂C/∂ŷ", "∂ŷ/∂z", "∂C/∂z", *names, *contrib])
@@ -71,6 +74,19 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
     table.loc[len(table)] = total
     table.index = [f"#{i}" for i in range(n)] + ["sum = gradient"]
     return table
+
+
+def underflowed(L: Ledger) -> tuple[np.ndarray, np.ndarray]:
+    r"""Which products of the ledger underflowed: :math:`\partial C/\partial z_i` (shape (n,)) and the contributions
+    :math:`\partial C/\partial z_i \cdot x_{ij}` (shape (n, d)) whose factors are not 0 but whose value is below the
+    smallest normal float, :math:`2.2\times10^{-308}` (0, or a subnormal with few digits left). Their true value
+    is not 0: :math:`2.856\times10^{-254} \cdot 1.142\times10^{-252} \approx 3.3\times10^{-506}` is stored as 0."""
+    tiny = np.finfo(float).tiny
+    A, B, C = (np.asarray(v, dtype=float) for v in (L.dC_dyhat, L.dyhat_dz, L.dC_dz))
+    X, D = np.asarray(L.dz_dw, dtype=float), np.asarray(L.dC_dw_i, dtype=float)
+    lost_c = (A != 0) & (B != 0) & (np.abs(C) < tiny)
+    lost_d = (lost_c | (C != 0))[:, None] & (X != 0) & (np.abs(D) < tiny)
+    return lost_c, lost_d
 
 
 def _sum_digits(col, total: float, lo=worked.DIGITS, hi=worked.MAX_DIGITS) -> int | None:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import text
+from .worked import exact_z, plain, text
 
 RISE = 1e-12  # a cost that changes by no more than this (relative) "does not change"
 
@@ -56,9 +56,15 @@ def probability(z: float, y_hat: float | None = None) -> str:
 
 def side_of_half(z: float, y_hat: float | None = None) -> str:
     r"""Where :math:`\hat y = \sigma(z)` is against 0.5, and why: from the sign of z, with z = 0 exactly
-    giving ŷ = 0.5 exactly (the neuron says class 1 there, since it predicts 1 where z ≥ 0)."""
+    giving ŷ = 0.5 exactly (the neuron says class 1 there, since it predicts 1 where z ≥ 0). Pass the z the
+    printed terms add up to (:func:`~perceptron.views.worked.exact_z`), not the computer's sum, which can leave
+    rounding noise (2.776×10⁻¹⁷) where that z is 0."""
     z = float(z)
     shown = probability(z, y_hat)
+    if z != 0 and shown == "= 0.5":  # "ŷ = 0.5 is above 0.5" read as a contradiction: say how far, from z
+        return (f"ŷ = σ(z) ≈ 0.5 {'+' if z > 0 else '−'} {text(abs(z) / 4)} (0.5 + z/4: it prints as 0.5 to 4 "
+                f"digits) is just {'above' if z > 0 else 'below'} 0.5, because z = {text(z)} is "
+                f"{'positive' if z > 0 else 'negative'}")
     if z > 0:
         return f"ŷ {shown} is above 0.5, because z = {text(z)} is positive"
     if z < 0:
@@ -144,6 +150,32 @@ def forward_intro(mode: str) -> str:
             "**ŷ = σ(z)**, a number between 0 and 1. Pick a sample (click it on the plane or choose it below).")
 
 
+def rosenblatt_update(x, y, w, b, lr: float, i: int, loss: str) -> str:
+    r"""The Backpropagation page's note in Rosenblatt mode (Markdown): what the rule updates with, for sample ``i``
+    (inputs ``x``, label ``y``) at ``(w, b)``: :math:`\hat y = \operatorname{step}(z)`, the error
+    :math:`y - \hat y`, and the change :math:`\alpha\,(y - \hat y)\,x` it would make if the sample came now; and
+    that the chain rule below is the one gradient descent would use with the cost ``loss`` (``"mse"`` or ``"bce"``;
+    the step has no useful slope)."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    z = exact_z(x, w, b)
+    y_hat = int(z >= 0)
+    error = int(y) - y_hat
+    head = ("**Your update mode is Rosenblatt's perceptron rule, which does not use this gradient.** It updates one "
+            r"sample at a time with $w \leftarrow w + \alpha\,(y - \hat y)\,x$ and "
+            r"$b \leftarrow b + \alpha\,(y - \hat y)$, where $\hat y = \operatorname{step}(z)$. ")
+    if error == 0:
+        now = (f"For sample #{i}, z = {text(z)}, so ŷ = step(z) = {y_hat}, its label: y − ŷ = 0, and the rule leaves "
+               "the weights as they are. ")
+    else:
+        dw = ", ".join(text(lr * error * v) for v in x)
+        now = (f"For sample #{i}, z = {text(z)}, so ŷ = step(z) = {y_hat} while y = {int(y)}: a mistake, y − ŷ = "
+               f"{text(error)}, and the rule would add α·(y − ŷ)·x = ({dw}) to w and {text(lr * error)} to b. ")
+    return head + now + (
+        f"The step function's slope is 0 wherever it is defined, so no chain rule runs through it: the factors below "
+        f"are those gradient descent would use, with a sigmoid and the "
+        f"{'mean squared error' if loss == 'mse' else 'cross-entropy'}.")
+
+
 def descent_intro(mode: str) -> str:
     """The Gradient descent page's first sentences: the rule the chosen update mode follows."""
     if mode == "rosenblatt":
@@ -170,45 +202,86 @@ def fd_check(check: dict, cost: float, eps: float = 1e-6) -> str:
     cannot decide.
 
     A central difference :math:`(C(w+\varepsilon) - C(w-\varepsilon))/2\varepsilon` carries two errors:
-    the curvature's, about :math:`\varepsilon^2`, and the rounding of C itself (about
-    :math:`10^{-16}\,C`) divided by :math:`2\varepsilon`: its *floor*. A gradient smaller than that floor
-    (a saturated sigmoid gives :math:`10^{-12}` and far less) cannot be measured by it: the finite difference
-    then reads 0 or noise, and a small relative error (measured against :math:`10^{-12}`) or a large one says
-    nothing about the chain rule's digits. The sentence says which case the numbers are in.
+    the curvature's, about :math:`\varepsilon^2` (estimated from the check's own numbers when it gives
+    ``truncation``), and the rounding of C itself (about :math:`10^{-16}\,C`, and no less than the smallest
+    number the floats hold, once C underflows) divided by :math:`2\varepsilon`: its *floor*. A gradient
+    smaller than that floor (a saturated sigmoid gives :math:`10^{-12}` and far less) cannot be measured by
+    it: the finite difference then reads 0 or noise, and a small relative error or a large one says nothing
+    about the chain rule's digits. A cost below the smallest normal float has lost digits to underflow: its
+    finite differences cannot resolve the gradient, whatever they read. The sentence says which case the
+    numbers are in.
     """
     g, ng = np.asarray(check["analytic"], dtype=float), np.asarray(check["numeric"], dtype=float)
-    floor = fd_floor(cost, eps)
+    floor = fd_floor(cost, eps, check.get("truncation"))
     diff = float(np.max(np.abs(g - ng))) if g.size else 0.0
     big = float(np.max(np.abs(g))) if g.size else 0.0
     rel = float(check["rel_error"])
     head = (rf"Finite difference: $\frac{{C(w_j + \varepsilon) - C(w_j - \varepsilon)}}{{2\varepsilon}}$ with "
             rf"$\varepsilon = 10^{{{int(round(math.log10(eps)))}}}$. Relative error: **{text(rel, 3)}**; largest "
             f"absolute difference **{text(diff, 3)}**.")
+    reads = ("reads exactly 0" if not np.any(ng) else
+             f"reads at most {text(float(np.max(np.abs(ng))), 3)} in absolute value")
+    smallest = np.finfo(float).tiny
+    if abs(float(cost)) < smallest and (big <= floor or rel >= 1e-5):  # C underflowed: its differences say nothing
+        return head + (
+            f" **The finite difference cannot resolve this gradient.** The cost C ≈ {text(cost)} is below the "
+            f"smallest normal number the computer stores ({text(smallest, 4)}): it has underflowed and kept few "
+            f"digits or none, so C(w ± ε) differ by their rounding, not by the slope (an uncertainty of about "
+            f"{text(floor, 2)} after dividing by 2ε). The finite difference {reads}; "
+            + (f"the chain rule's products underflow as well (its largest component: {text(big, 4)}), so both say "
+               "only that the gradient is too small for the floats here, not its digits."
+               if big < smallest else
+               f"the chain rule computes each sample's ∂C/∂z from z directly and reads a largest component of "
+               f"{text(big, 4)}: the relative error measures the cost's rounding, not the chain rule."))
     if big <= floor:  # the saturated case: nothing here can be resolved by a finite difference
-        reads = ("reads exactly 0" if not np.any(ng) else
-                 f"reads at most {text(float(np.max(np.abs(ng))), 3)} in absolute value")
         return head + (
             f" **They agree only at float precision.** The gradient is tiny: its largest component is "
             f"{text(big, 4)}, because the sigmoid is saturated (σ′(z) is almost 0 for these samples). A finite "
             f"difference cannot see anything that small here: C ≈ {text(cost)} is stored to about 16 digits, and "
-            f"its rounding divided by 2ε leaves an uncertainty of about {text(floor, 2)}. The finite difference "
-            f"{reads}; the check confirms only that the gradient is below {text(floor, 2)}, not its digits.")
+            f"its rounding divided by 2ε, with the curvature's error, leaves an uncertainty of about "
+            f"{text(floor, 2)}. The finite difference {reads}; the check confirms only that the gradient is below "
+            f"{text(floor, 2)}, not its digits.")
     if rel < 1e-5:
         return head + " **They agree.**"
     if diff <= floor:
         return head + (
             f" **They agree to within what a finite difference can measure here:** C ≈ {text(cost)} is "
-            f"stored to about 16 digits, so dividing its rounding by 2ε leaves an uncertainty of about "
-            f"{text(floor, 2)} in each finite difference. The smallest components of the gradient are near that "
-            "floor (the sigmoid is close to saturated, so its slope is tiny), which is why the *relative* error "
-            "is large: compare the absolute difference with that floor instead.")
+            f"stored to about 16 digits, so dividing its rounding by 2ε (with the curvature's error) leaves an "
+            f"uncertainty of about {text(floor, 2)} in each finite difference. The smallest components of the "
+            "gradient are near that floor (the sigmoid is close to saturated, so its slope is tiny), which is why "
+            "the *relative* error is large: compare the absolute difference with that floor instead.")
     return head + (f" **They differ** by more than the finite difference's own uncertainty (about {text(floor, 2)}).")
 
 
-def fd_floor(cost: float, eps: float = 1e-6) -> float:
-    """What a central difference with step ``eps`` can resolve at cost ``cost``: C's rounding (10 ulp)
-    divided by 2ε, plus the curvature's ε²."""
-    return 10 * np.finfo(float).eps * max(abs(float(cost)), np.finfo(float).tiny) / (2 * eps) + eps**2
+def underflow_note(products: int, contributions: int, example: tuple[float, float, float, int] | None = None) -> str:
+    """The ledger's note when some of its products underflowed: how many, and what their "≈" means; ``example``,
+    one of them, ``(∂C/∂ŷ, ∂ŷ/∂z, ∂C/∂z as stored, sample)``, its product computed from the exponents (the floats
+    cannot hold it)."""
+    parts = [f"{products} ∂C/∂z" if products else "",
+             f"{contributions} contribution{'s' if contributions != 1 else ''}" if contributions else ""]
+    said = " and ".join(p for p in parts if p)
+    one = products + contributions == 1
+    shown = ""
+    if example is not None and example[0] and example[1]:
+        a, c, stored, i = example
+        e = math.log10(abs(a)) + math.log10(abs(c))
+        k = math.floor(e)
+        m = math.copysign(10 ** (e - k), a * c)
+        true = plain(rf"{m:.2f} \times 10^{{{k}}}")  # the printing rule's form, from the exponents
+        kept = "0" if stored == 0 else f"{text(stored)}, a subnormal with few of its digits"
+        shown = f" (sample #{i}: {text(a)} · {text(c)} ≈ {true}, stored as {kept})"
+    return (f"{said} {'is a product' if one else 'are products'} of nonzero factors below the smallest normal number "
+            f"the computer stores ({text(np.finfo(float).tiny, 4)}): {'it' if one else 'they'} underflowed, to 0 or to "
+            f"a few digits, so “≈” marks {'it' if one else 'them'}. The true value is not 0{shown}, and it is lost "
+            "from the sum: the gradient holds only what the computer could store.")
+
+
+def fd_floor(cost: float, eps: float = 1e-6, truncation: float | None = None) -> float:
+    """What a central difference with step ``eps`` can resolve at cost ``cost``: C's rounding (10 ulp, and at
+    least 10 of the smallest subnormal steps once C underflows) divided by 2ε, plus the curvature's error:
+    ``truncation`` when the check estimated it, ε² otherwise."""
+    rounding = max(np.finfo(float).eps * abs(float(cost)), np.finfo(float).smallest_subnormal)
+    return 10 * rounding / (2 * eps) + (eps**2 if truncation is None else float(truncation))
 
 
 def disagreement(contributions, total: float, i: int, name: str = "w₁") -> str | None:

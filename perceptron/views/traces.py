@@ -15,6 +15,7 @@ import functools
 import numpy as np
 import plotly.graph_objects as go
 
+from . import worked
 from .geometry import level_curve
 from .palette import ACCENT, BASE_LAYOUT, C0, C1, CLASS_COLOURS, HEAT, INK, SYMBOLS
 from .teaching import percent
@@ -137,8 +138,9 @@ def arrow(x0, y0, x1, y1, text, colour, xref="x", yref="y") -> dict:
 def epoch_note(epoch: int, cost, accuracy, status: str = "", y: float = 1.1, measure: str = "cost") -> dict:
     """The line above a training figure, "epoch K · cost … · train accuracy …" (the browser tests
     and the benchmark read K from it). ``measure`` names the number training reports ("cost", or
-    "misclassified fraction" for Rosenblatt's rule); the accuracy never rounds a near miss to 100 %."""
-    text = (f"epoch {epoch} · {measure} {cost[epoch]:.4g} · train accuracy {percent(accuracy[epoch])}"
+    "misclassified fraction" for Rosenblatt's rule), printed as the page prints it (6.705×10⁻²⁶⁴, not 6.705e-264);
+    the accuracy never rounds a near miss to 100 %."""
+    text = (f"epoch {epoch} · {measure} {worked.text(cost[epoch])} · train accuracy {percent(accuracy[epoch])}"
             + status)
     return dict(text=text, x=0, y=y, xref="paper", yref="paper", xanchor="left", yanchor="bottom",
                 showarrow=False, font=dict(size=15, color=INK))

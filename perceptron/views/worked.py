@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import numpy as np
 
@@ -109,6 +110,23 @@ def value_of(s: str) -> float:
     if s in (r"\infty", r"-\infty"):
         return math.copysign(math.inf, -1.0 if s.startswith("-") else 1.0)
     return float(s)
+
+
+def exact_z(x, w, b) -> float:
+    r""":math:`z = \sum_j x_j w_j + b` of these floats, summed exactly (as fractions) and rounded once: the z its
+    printed terms add up to. The computer's sum rounds every product and partial sum, which can leave rounding
+    noise where the exact sum is 0: :math:`(-1.5)(0.3) + (-0.5)(-0.7) + 0.1` is exactly 0 for these floats and
+    :math:`2.776\times10^{-17}` in floating point, which a page printed and called "positive". Where the
+    inputs are not finite, or the sum leaves the floats, the computer's own sum."""
+    x, w = np.asarray(x, dtype=float).reshape(-1), np.asarray(w, dtype=float).reshape(-1)
+    z = float(x @ w + float(b))
+    if not (math.isfinite(z) and np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
+        return z
+    total = sum((Fraction(float(a)) * Fraction(float(c)) for a, c in zip(x, w, strict=True)), Fraction(float(b)))
+    try:
+        return float(total)
+    except OverflowError:
+        return z
 
 
 def paren(s: str) -> str:

@@ -91,6 +91,26 @@ def training(run: Run, modes) -> dict:
     return changes
 
 
+ROSENBLATT_STOPS = ("Rosenblatt's rule stops by itself after an epoch without a mistake (every sample on its side); "
+                    "it has no cost or gradient to stop on, so only the epoch limit applies here.")
+
+
+def stop_rules(run: Run, mode: str) -> dict:
+    """The stop rules that mean something in ``mode``: the epoch limit always; the cost and gradient thresholds for
+    gradient descent only (Rosenblatt's rule has neither, and its run ignores them: it says how it stops instead).
+    Returns ``{setting: value}`` for ``run.update``; a threshold not shown keeps its value."""
+    changes = {"max_epochs": setting(st.number_input, "Maximum epochs", "max_epochs", run, min_value=1,
+                                     max_value=5000)}
+    if mode == "rosenblatt":
+        st.caption(ROSENBLATT_STOPS)
+        return changes
+    changes["tol_cost"] = setting(st.number_input, "Stop when cost ≤ (0 = off)", "tol_cost", run, min_value=0.0,
+                                  format="%.4g")
+    changes["tol_grad"] = setting(st.number_input, "Stop when ‖gradient‖ ≤ (0 = off)", "tol_grad", run,
+                                  min_value=0.0, format="%.4g")
+    return changes
+
+
 def epoch_metrics(h, k: int, measure: str = "cost", n_train: int = 0, n_test: int = 0) -> None:
     """Epoch, cost (with its change; for Rosenblatt's rule, ``measure``, the misclassified fraction), train
     and test accuracy of a training record at epoch k. Every value is short enough to be seen whole on a
