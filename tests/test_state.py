@@ -19,6 +19,7 @@ from perceptron.session.run import LINK_UPDATES, NEURON_COSTS, PLAY_UPDATES
 from perceptron.session.settings import (
     DATASETS,
     INITS,
+    LINK_ONLY,
     LOSSES,
     MAX_HIDDEN,
     MAX_LINK_POINTS,
@@ -176,7 +177,7 @@ def test_iris_choices_are_checked_and_not_echoed_at_length():
     assert problems == ["iris_a must be one of setosa, versicolor, virginica; using the default instead."]
 
 
-KEYS = st.one_of(st.sampled_from([*FIELDS, *NET_FIELDS, "pts", "page"]), st.text(max_size=40))
+KEYS = st.one_of(st.sampled_from([*FIELDS, *NET_FIELDS, *LINK_ONLY, "page"]), st.text(max_size=40))
 VALUES = st.one_of(
     st.text(max_size=60),
     st.text(alphabet="0123456789.-+eE_,xinfa ", max_size=30),
@@ -192,7 +193,7 @@ def test_any_query_gives_valid_settings_and_never_raises(query):
     s, problems = Settings.from_query(query)
     assert isinstance(s, Settings) and valid(s)
     assert all(isinstance(p, str) and len(p) < 300 for p in problems)
-    unknown = [k for k in query if k not in (*FIELDS, *NET_FIELDS, "pts", "large")]
+    unknown = [k for k in query if k not in (*FIELDS, *NET_FIELDS, *LINK_ONLY)]  # the link's own keys are known
     if unknown:  # summed up in one message that names the first three
         said = [p for p in problems if p.startswith(f"Ignored {len(unknown)} link setting")]
         assert len(said) == 1 and all(quoted(k) in said[0] for k in unknown[:3])
