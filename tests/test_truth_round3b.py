@@ -231,6 +231,25 @@ def test_the_forward_page_prints_z_as_zero_for_the_issues_sample():
     assert verdicts and "because z = 0 exactly" in verdicts[0] and "class 1" in verdicts[0], verdicts
 
 
+def test_the_lessons_bias_and_activation_steps_say_z_is_zero_for_the_issues_sample():
+    """The guided lesson on the same sample: its bias line adds up to z = 0 and its answer is the tie's (class 1 by
+    z ≥ 0), never the computer's 2.776×10⁻¹⁷ called positive."""
+    from perceptron.session.lab import Lab
+    from perceptron.session.lesson import STEPS
+    from perceptron.session.settings import Settings
+
+    settings, problems = Settings.from_query(ISSUE_POINTS)
+    assert not problems, problems
+    lab = Lab.from_settings(settings, ISSUE_POINTS["pts"])
+    lab.sample = 2
+    bias = next(s for s in STEPS if s.title == "The bias").say(lab)
+    assert "= 0$" in bias and "2.776" not in bias, bias
+    activation = next(s for s in STEPS if s.title == "The activation")
+    right, why = activation.answer(lab)
+    _, choices = activation.question.asked(lab)
+    assert choices[right].startswith("exactly 0.5") and "2.776" not in why and "positive" not in why, (choices, why)
+
+
 # --- 3. a product that underflowed, printed "= 0" -----------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from ..engine.backprop import chain_rule, cost_at
 from ..engine.neuron import sigmoid
 from ..views.geometry import linearly_separable
 from ..views.teaching import accuracy_text, apart, direction, side_of_half, verdict
-from ..views.worked import equation, text
+from ..views.worked import equation, exact_z, text
 from . import rates
 from .netlab import DATASET_LABELS
 
@@ -67,7 +67,7 @@ def _forward(lab):
     X, y, i = _sample(lab)
     w, b = lab.params()
     s = float(X[i] @ w)
-    z = s + b
+    z = exact_z(X[i], w, b)  # what the printed terms add up to (exactly 0 where they cancel), as the page says
     return X[i], y[i], w, b, s, z, float(sigmoid(z))
 
 
