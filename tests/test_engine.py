@@ -289,3 +289,16 @@ def test_bad_inputs_give_clear_errors():
         p.train(np.zeros((3, 2)), np.zeros(3), np.zeros(2), 0.0, lr=float("nan"), epochs=1)
 
 
+
+
+def test_the_cost_went_up_is_one_definition_everywhere():
+    """engine.history.moved/rises decide "went up" for the Gradient descent warning, the landscape's verdicts, the
+    lesson and the learning-rate search alike: a change within 1e-12 of the larger value is rounding."""
+    from perceptron.engine.history import RISE, moved, rises
+    from perceptron.views.teaching import direction
+
+    assert moved(1.0, 1.0 + RISE / 2) == 0 and moved(1.0, 1.0 + 4 * RISE) == 1 and moved(1.0, 0.5) == -1
+    assert moved(1e-300, 2e-300) == 1 and moved(0.0, 0.0) == 0
+    assert rises([0.3, 0.2, 0.25, 0.25, 0.1, 0.1 * (1 + 1e-15), 0.2]) == [2, 6]
+    for a, b in ((0.3, 0.2), (0.2, 0.3), (0.2, 0.2 * (1 + 1e-14))):
+        assert direction(a, b) == {1: "goes up", -1: "goes down", 0: "does not change"}[moved(a, b)]

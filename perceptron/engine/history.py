@@ -21,6 +21,25 @@ DIVERGED = (
     "The last finite state is kept."
 )
 _NOT_ROWS = ("stopped", "message")  # the fields of a record that are not one value per epoch
+# "The cost went up", declared once: a change of no more than this, relative to the larger of the two
+# values, is rounding and "does not change" (the Gradient descent warning, the landscape's verdicts, the lesson)
+RISE = 1e-12
+
+
+def moved(before: float, after: float) -> int:
+    """+1 where a number went up from ``before`` to ``after``, −1 where it went down, 0 within rounding
+    (:data:`RISE`, relative)."""
+    before, after = float(before), float(after)
+    if after == before or abs(after - before) <= RISE * max(abs(before), abs(after)):
+        return 0
+    return 1 if after > before else -1
+
+
+def rises(cost) -> list[int]:
+    """The epochs k at which the cost went up from epoch k − 1 (more than rounding), for a cost per epoch
+    ``cost`` of shape (k + 1,)."""
+    cost = np.asarray(cost, dtype=float)
+    return [k for k in range(1, cost.size) if moved(cost[k - 1], cost[k]) > 0]
 
 
 @dataclass(kw_only=True)

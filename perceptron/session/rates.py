@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.history import rises
 from ..engine.training import History, train
-from ..views.teaching import direction
 
 GRID = (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)  # the rates tried, smallest first
 EPOCHS = 60  # each tried for at most this many epochs, full batch, from the lab's starting weights
@@ -26,12 +26,6 @@ EPOCHS = 60  # each tried for at most this many epochs, full batch, from the lab
 # many points (views.scenes.search_epochs: 60 up to ~150 points, 13 at 2,000)
 SEARCH_UNITS = 40_000
 SMALL, GOOD, LARGE = 0.05, 1.0, 40.0  # the comparison's rates where none of the grid overshoots
-
-
-def rises(cost) -> list[int]:
-    """The epochs k at which the cost went up from epoch k − 1 (more than rounding: ``teaching.RISE``)."""
-    cost = np.asarray(cost, dtype=float)
-    return [k for k in range(1, len(cost)) if direction(cost[k - 1], cost[k]) == "goes up"]
 
 
 def turns(run: History) -> list[int]:

@@ -18,7 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..data import datasets as ds
-from ..engine.history import Record
+from ..engine.history import Record, rises
 from ..views.teaching import apart
 from .settings import MAX_EPOCHS
 
@@ -48,7 +48,6 @@ PREVIEW_UNITS = 10_000
 # the most one chunk of Play may train, in the same units: under a tenth of a second of CPU (bench: python -m
 # bench links, µs per unit), so that a class pressing Play does not hold the shared server
 PLAY_UPDATES = 30_000
-RISE = 1e-12  # a cost that grows by more than this (relative) from one epoch to the next went up
 
 
 @dataclass(frozen=True)
@@ -276,16 +275,16 @@ class Run:
         mode = self.setting("mode")
         if mode not in self.OVERSHOOT_MODES or cost.size < 2:
             return ""
-        rises = [start + j + 1 for j in range(cost.size - 1) if cost[j + 1] - cost[j] > RISE * abs(cost[j])]
-        if not rises:
+        ups = [start + k for k in rises(cost)]
+        if not ups:
             return ""
-        k, lr = rises[-1], self.setting("lr")
+        k, lr = ups[-1], self.setting("lr")
         before, after = apart(self.history.cost[k - 1], self.history.cost[k])  # digits enough to show it rose
         now = ", the epoch on screen" if k == self.epoch else ""
-        if len(rises) == 1:
+        if len(ups) == 1:
             said = f"The cost went up at epoch {k} (from {before} to {after}{now})"
         else:
-            said = (f"The cost went up {len(rises)} times in these {cost.size - 1} epochs (epochs {start + 1} to "
+            said = (f"The cost went up {len(ups)} times in these {cost.size - 1} epochs (epochs {start + 1} to "
                     f"{start + cost.size - 1}), the last at epoch {k} (from {before} to {after}{now})")
         if mode == "batch":
             return (f"{said}: the step overshot the valley. Full-batch gradient descent goes down every epoch once "

@@ -11,6 +11,7 @@ import html
 import numpy as np
 import pandas as pd
 
+from ..engine import history
 from ..engine.backprop import chain_rule, cost_at, cost_slice, gradients
 from ..session import rates
 from ..session.lab import Lab
@@ -387,7 +388,7 @@ def rate_verdicts(runs: dict, turned: dict | None = None) -> list[str]:
     out = []
     for k, r in runs.items():
         c = np.asarray(r.cost, dtype=float)
-        rises = int(np.sum(np.diff(c) > RISE_TOL * np.maximum(np.abs(c[:-1]), 1e-300)))
+        rises = len(history.rises(c))
         what = f"{k}: the cost went from {worked.text(c[0])} to {worked.text(c[-1])} in {len(c) - 1} epochs"
         if r.diverged:
             verdict = "then it diverged (too large: the weights flew off)"
@@ -428,7 +429,6 @@ def overshoot_note(found, separable: bool, grid, epochs: int) -> str:
             f"{how}.")
 
 
-RISE_TOL = 1e-12  # a cost that grows by more than this (relative) from one epoch to the next went up
 
 
 def gradient_at(lab: Lab, w, b, loss=None):

@@ -11,20 +11,16 @@ import math
 
 import numpy as np
 
+from ..engine.history import moved
 from ..engine.neuron import sigmoid
 from .worked import exact_z, plain, text
-
-RISE = 1e-12  # a cost that changes by no more than this (relative) "does not change"
 
 
 def direction(before: float, after: float, up: str = "goes up", down: str = "goes down",
               same: str = "does not change") -> str:
     """How a number moved from ``before`` to ``after``: ``up``, ``down`` or ``same`` (within rounding:
-    ``RISE`` relative)."""
-    before, after = float(before), float(after)
-    if abs(after - before) <= RISE * max(abs(before), abs(after)) or after == before:
-        return same
-    return up if after > before else down
+    :func:`perceptron.engine.history.moved`)."""
+    return {1: up, -1: down, 0: same}[moved(before, after)]
 
 
 def apart(a: float, c: float) -> tuple[str, str]:
