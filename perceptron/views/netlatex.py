@@ -18,10 +18,10 @@ from ..engine import network as net
 from ..engine.neuron import sigmoid
 from ..session.netlab import NetLab
 from .latex import GO_ON, dC_dyhat_line, rows_sum
-from .worked import equation, num, sigmoid_of
+from .worked import equation, num, sigmoid_of, subscript, superscript
 
 FD_EPS = 1e-6  # the step of the finite-difference check
-FD_EPS_TEXT = "10" + str(round(math.log10(FD_EPS))).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+FD_EPS_TEXT = "10" + superscript(round(math.log10(FD_EPS)))
 
 
 def ledger(lab: NetLab, k: int | None = None) -> net.NetLedger:
@@ -131,6 +131,5 @@ def gradient_lines(lab: NetLab, k: int | None = None) -> list[str]:
 
 def weight_names(lab: NetLab) -> tuple[str, str]:
     """The explained weights as plain text, e.g. ``("w⁽²⁾₃", "W⁽¹⁾₂₃")`` (for prose, without LaTeX)."""
-    sub = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
     i, j = lab.feature + 1, lab.unit + 1
-    return f"w⁽²⁾{str(j).translate(sub)}", f"W⁽¹⁾{f'{i}{j}'.translate(sub)}"
+    return f"w⁽²⁾{subscript(j)}", f"W⁽¹⁾{subscript(f'{i}{j}')}"

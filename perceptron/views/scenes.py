@@ -243,7 +243,7 @@ def held_fixed(lab: Lab, w, b) -> str:
 
 
 def _sub(k: int) -> str:
-    return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    return worked.subscript(k)
 
 
 PATH_POINTS = 121  # the most points of one path the landscape draws (and tabulates): each epoch up to 120 epochs

@@ -59,6 +59,17 @@ def num(v, digits: int = DIGITS) -> str:
 
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def superscript(k) -> str:
+    """An integer in superscript digits, as plain text writes an exponent: −8 → ⁻⁸."""
+    return str(k).translate(_SUPERSCRIPT)
+
+
+def subscript(k) -> str:
+    """A whole number in subscript digits, as plain text writes an index: 12 → ₁₂."""
+    return str(k).translate(_SUBSCRIPT)
 
 
 def plain(s: str) -> str:
