@@ -8,5 +8,8 @@ process.stdin.setEncoding("utf8");
 process.stdin.on("data", (chunk) => { text += chunk; });
 process.stdin.on("end", () => {
   const calls = JSON.parse(text);
-  process.stdout.write(JSON.stringify(calls.map(({ fn, args }) => forward[fn](...args))));
+  // a function is called with its args; a table (MAPS, Z_LIMITS) is read: an array as it is, an object's keys
+  const call = ({ fn, args }) => (typeof forward[fn] === "function" ? forward[fn](...args)
+    : Array.isArray(forward[fn]) ? forward[fn] : Object.keys(forward[fn]));
+  process.stdout.write(JSON.stringify(calls.map(call)));
 });
