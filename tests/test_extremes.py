@@ -134,8 +134,8 @@ def test_every_page_runs_on_extreme_state(name, page):
 def test_rounding_for_the_browser_keeps_the_largest_floats_without_overflow():
     """Figures round their numbers before sending them; near the largest floats that rounding
     (x · 10^digits) would overflow to inf and the point would vanish from the chart."""
-    from perceptron.views.figures import _r
+    from perceptron.views.figures import rounded
 
     with np.errstate(all="raise"):
-        out = _r([1.234567, -9.87654321, 1e306, -1.5e307, 2.5e15], 3)
+        out = rounded([1.234567, -9.87654321, 1e306, -1.5e307, 2.5e15], 3)
     assert out == [1.235, -9.877, 1e306, -1.5e307, 2.5e15]

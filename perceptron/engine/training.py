@@ -18,8 +18,6 @@ from .costs import BCE, MSE, get_cost
 from .history import DIVERGED, Record, Recorder, batches, check_rate, check_start, finite, seeded_order
 from .neuron import sigmoid, sigmoid_silenced, step
 
-MODES = ("batch", "minibatch", "sample")
-
 
 @dataclass(kw_only=True)
 class History(Record):

@@ -47,8 +47,6 @@ from .traces import (
 )
 from .worked import text as printed
 
-_r = rounded  # the old private name, still imported by tests/test_extremes.py
-
 
 def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False):
     """The dataset on the plane, ready for clicking (adds a point) and box/lasso selection."""

@@ -48,42 +48,6 @@ def probability_grid(features, w, b, bounds, res: int = 60):
     return xs, ys, P.astype(np.float32)
 
 
-def boundary_line(w, b, bounds):
-    r"""End points of the line :math:`w_1 x_1 + w_2 x_2 + b = 0` inside the bounds, or None.
-
-    Only for a plain two-input neuron. Returns ``(x, y)`` arrays of two points.
-    """
-    w = np.asarray(w, dtype=float)
-    (x0, x1), (y0, y1) = bounds
-    if w.shape[0] != 2 or not np.all(np.isfinite(w)) or np.hypot(*w) < 1e-12:
-        return None
-    if abs(w[1]) >= abs(w[0]):
-        xs = np.array([x0, x1])
-        return xs, -(w[0] * xs + b) / w[1]
-    ys = np.array([y0, y1])
-    return -(w[1] * ys + b) / w[0], ys
-
-
-def loss_landscape(X, y, b, loss, w1_range, w2_range, res: int = 41):
-    r"""The cost over a grid of :math:`(w_1, w_2)` with b held fixed (first two weights only).
-
-    Returns
-    -------
-    w1s : ndarray of shape (res,)
-    w2s : ndarray of shape (res,)
-    C : ndarray of shape (res, res), ``C[i, j] = C(w1s[j], w2s[i], b)``
-    """
-    X = np.asarray(X, dtype=float)[:, :2]
-    y = np.asarray(y, dtype=float)
-    w1s, w2s = np.linspace(*w1_range, res), np.linspace(*w2_range, res)
-    G1, G2 = np.meshgrid(w1s, w2s)
-    Z = X[:, 0][None, :] * G1.ravel()[:, None] + X[:, 1][None, :] * G2.ravel()[:, None] + float(b)
-    cost = get_cost(loss)
-    losses = cost.loss(np.broadcast_to(y, Z.shape), Z)
-    C = losses.mean(axis=1) if X.shape[0] else np.zeros(Z.shape[0])
-    return w1s, w2s, C.reshape(res, res)
-
-
 def loss_slice(X, y, w, b, loss, w1_range, w2_range, res: int = 41):
     r"""The cost over a grid of :math:`(w_1, w_2)`, every other parameter held where it is: a slice through
     the point ``(w, b)`` of the whole parameter space (the weights of feature maps, :math:`w_3, \dots`, and b
