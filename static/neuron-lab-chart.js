@@ -46,6 +46,12 @@ function formatG(v, digits) {
   return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
 }
 
+// The whole number nearest v, a tie to the even one, as Python's round() (Math.round sends −9999.5 to −9999).
+function halfEven(v) {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 // perceptron.views.worked.text: the project's printing rule, as plain text. ``digits``
 // significant digits; m×10ᵏ when |v| < 10⁻³ or |v| ≥ 10⁵; a real minus sign.
 export function printNumber(v, digits = 4) {
@@ -56,7 +62,7 @@ export function printNumber(v, digits = 4) {
     const [mant, exp] = v.toExponential(digits - 1).split("e");
     const k = Number(exp);
     if (-3 <= k && k < digits) s = formatG(v, digits);
-    else if (digits <= k && k < 5) s = String(Math.round(v));
+    else if (digits <= k && k < 5) s = String(halfEven(v));
     else {
       const m = mant.includes(".") ? mant.replace(/0+$/, "").replace(/\.$/, "") : mant;
       s = `${m}×10${String(k).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
@@ -107,6 +113,9 @@ function network(phi, p) {
   }
   return { a, y: sigmoid(z2 + p.b2) };
 }
+
+// The network's output ŷ at φ (the tests compare it with perceptron.engine.network.forward).
+export const networkOutput = (phi, p) => network(phi, p).y;
 
 // Values over a res × res grid of the bounds: rows follow y, columns x (P[i][j] at (xs[j], ys[i])),
 // as perceptron.views.geometry.probability_grid lays them out. ``f(φ)`` gives a number or an array.
