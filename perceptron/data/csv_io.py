@@ -18,6 +18,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -34,7 +35,7 @@ MAX_BYTES: int = 1_000_000
 
 LABEL_NAMES = ("label", "class", "target", "species", "y")  # by priority, compared case-insensitively
 SPLIT_NAME = "split"
-DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
+DELIMITERS = MappingProxyType({",": "comma", ";": "semicolon", "\t": "tab"})
 _SHOW = 30  # characters of an offending value shown in a message
 
 

@@ -7,25 +7,27 @@ fitted on the training points, then the two columns followed by chosen feature m
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
-FEATURE_MAPS: dict[str, str] = {
+FEATURE_MAPS: Mapping[str, str] = MappingProxyType({
     "x1^2": "x_1^2",
     "x2^2": "x_2^2",
     "x1*x2": "x_1 x_2",
     "sin(x1)": r"\sin x_1",
     "sin(x2)": r"\sin x_2",
-}
+})
 
-_MAP_FUNCS = {
+_MAP_FUNCS = MappingProxyType({
     "x1^2": lambda a, b: a * a,
     "x2^2": lambda a, b: b * b,
     "x1*x2": lambda a, b: a * b,
     "sin(x1)": lambda a, b: np.sin(a),
     "sin(x2)": lambda a, b: np.sin(b),
-}
+})
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,15 @@ Imports numpy and the standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from numbers import Integral, Real
+from types import MappingProxyType
 
 import numpy as np
 
 from .points import Dataset, split_mask
 
-PRESETS: dict[str, str] = {
+PRESETS: Mapping[str, str] = MappingProxyType({
     "blobs": "two round clouds around (−1, −1) and (1, 1): linearly separable at low noise",
     "overlap": "two overlapping clouds: no line separates them all",
     "and": "logical AND: class 1 only near the corner (1, 1), class 0 near the other three",
@@ -22,7 +24,7 @@ PRESETS: dict[str, str] = {
     "circles": "a small ring inside a larger one",
     "moons": "two interleaving half-moons",
     "function": "points above (1) or below (0) the curve y = sin(1.5 x)",
-}
+})
 
 SCALE = 1.0  # the corners of AND/OR/XOR sit at ±SCALE
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -158,7 +159,7 @@ BCE = Cost(
     dL_dz=bce_dL_dz,
 )
 
-COSTS = {"mse": MSE, "bce": BCE}
+COSTS = MappingProxyType({"mse": MSE, "bce": BCE})
 
 
 def get_cost(loss) -> Cost:

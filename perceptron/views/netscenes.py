@@ -13,6 +13,8 @@ pictures as ``go.Figure`` for exports and tests.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from ..engine import network as net
@@ -65,8 +67,8 @@ COLS = 4  # thumbnails per row
 TOP = 0.58  # the thumbnails fill the paper from 0 to TOP on the right, under the cost plot
 FIXED = 3  # traces 0-2 move with the epoch (output heatmap, its boundary, the cost marker); then 2h more
 W1, W2 = "W<sup>(1)</sup><sub>{i}{j}</sub>", "w<sup>(2)</sup><sub>{j}</sub>"  # as in the LaTeX lines
-PRETTY = {"x_1": "x₁", "x_2": "x₂", "x_1^2": "x₁²", "x_2^2": "x₂²", "x_1 x_2": "x₁x₂",
-          r"\sin x_1": "sin x₁", r"\sin x_2": "sin x₂"}
+PRETTY = MappingProxyType({"x_1": "x₁", "x_2": "x₂", "x_1^2": "x₁²", "x_2^2": "x₂²", "x_1 x_2": "x₁x₂",
+          r"\sin x_1": "sin x₁", r"\sin x_2": "sin x₂"})
 # the browser's bilinear scaling of the grid: the same picture as plotly's "best", a fraction of its draw time
 SMOOTH = "fast"
 
@@ -103,7 +105,7 @@ def _map(xs, ys, Z, **style) -> dict:
                    **style)
 
 
-GRIDS = {"heat": HEAT_GRID, "line": GRID, "thumb": THUMB, "thumbLine": THUMB_LINE}  # the browser's grids (live.py)
+GRIDS = MappingProxyType({"heat": HEAT_GRID, "line": GRID, "thumb": THUMB, "thumbLine": THUMB_LINE})  # the browser's grids (live.py)
 
 
 def _dynamic(lab: NetLab, hist: net.NetHistory, k: int, bounds, full: bool = True) -> list[dict]:

@@ -23,10 +23,10 @@ CLASS_COLOURS = (C0, C1)
 SYMBOLS = ("circle", "diamond")
 HALO = "#ffffff"  # the thin ring around a filled marker: overlapping points stay apart
 # σ from class-0 orange through white to class-1 blue: light, so that every mark drawn on it contrasts
-HEAT = [[0.0, "#fbe0b8"], [0.5, "#ffffff"], [1.0, "#cfe2f3"]]
-UNIT_HEAT = [[0.0, "#ffffff"], [1.0, "#cdeee2"]]  # a hidden unit's activation, 0 to 1
+HEAT = ((0.0, "#fbe0b8"), (0.5, "#ffffff"), (1.0, "#cfe2f3"))
+UNIT_HEAT = ((0.0, "#ffffff"), (1.0, "#cdeee2"))  # a hidden unit's activation, 0 to 1
 # the cost over (w₁, w₂): light, ordered by lightness (low cost lightest), so dark paths and labels show
-LANDSCAPE = [[0.0, "#fffdf0"], [0.5, "#e4eef2"], [1.0, "#b4cbe0"]]
+LANDSCAPE = ((0.0, "#fffdf0"), (0.5, "#e4eef2"), (1.0, "#b4cbe0"))
 PATH_COLOURS = (INK, C1, RED, ACCENT)  # descent paths drawn on the landscape
 PAGE = "#fbfbfd"  # the page's background (.streamlit/config.toml's backgroundColor)
 PLOT = "#ffffff"  # plotly_white's plot and paper
@@ -52,10 +52,13 @@ USES = MappingProxyType({  # colour -> (backgrounds, ratio it must reach)
     **{f"path {i + 1} on the landscape": (c, "landscape", GRAPHIC) for i, c in enumerate(PATH_COLOURS)},
     "contour labels": (INK, "landscape", TEXT),
 })
-BASE_LAYOUT = dict(
-    template="plotly_white",
-    margin=dict(l=50, r=20, t=40, b=45),
-    font=dict(size=13),
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-    uirevision="keep",  # keeps the user's zoom across updates
-)
+def base_layout() -> dict:
+    """Every figure's layout to start from, new on each call (a figure changes its own: nothing shared between
+    sessions)."""
+    return dict(
+        template="plotly_white",
+        margin=dict(l=50, r=20, t=40, b=45),
+        font=dict(size=13),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        uirevision="keep",  # keeps the user's zoom across updates
+    )

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from . import worked
 from .geometry import level_curve
-from .palette import ACCENT, BASE_LAYOUT, C0, C1, CLASS_COLOURS, HEAT, INK, SYMBOLS
+from .palette import ACCENT, C0, C1, CLASS_COLOURS, HEAT, INK, SYMBOLS, base_layout
 from .teaching import percent
 
 # --- traces, figures, layouts -------------------------------------------------------------------
@@ -113,9 +113,9 @@ def wrap_title(text: str, width: int = 40) -> str:
 
 
 def figure_layout(large=False, **extra) -> dict:
-    """:data:`~perceptron.views.palette.BASE_LAYOUT` with ``extra``; a string title is wrapped and
+    """:func:`~perceptron.views.palette.base_layout` with ``extra``; a string title is wrapped and
     placed top left, and ``large`` enlarges the font (for exports)."""
-    lay = dict(BASE_LAYOUT, **extra)
+    lay = {**base_layout(), **extra}
     if isinstance(lay.get("title"), str):  # plotly.js 3 draws only title.text (figures here skip validation)
         # top left, above the legend (which sits in the top margin, just above the plot)
         lay["title"] = {"text": wrap_title(lay["title"]), "x": 0.02, "xref": "container", "xanchor": "left",

@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from types import MappingProxyType
 
 import numpy as np
 
@@ -58,8 +59,8 @@ def num(v, digits: int = DIGITS) -> str:
     return rf"{mant} \times 10^{{{k}}}"
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT = MappingProxyType(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+_SUBSCRIPT = MappingProxyType(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def superscript(k) -> str:
@@ -101,7 +102,7 @@ def _latex(s: str) -> str:
     return s
 
 
-_FROM_SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+_FROM_SUPERSCRIPT = MappingProxyType(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789"))
 
 
 def text(v, digits: int = DIGITS) -> str:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from types import MappingProxyType
 from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
@@ -48,11 +49,11 @@ PLANES = "class_planes"  # session: seat -> (what it was drawn from, Plane): a b
 OPEN = "class_open"  # session: a student's run to open in the teacher's lab (query, network?), on the next full run
 TROUBLE = "class_trouble"  # session: what the last button could not do, said once
 SEEN = "class_seen"  # session: the seats the controls were drawn for (a join or a leave redraws them)
-SORTS = {"joined": "join order", "cost": "highest cost first", "epoch": "most epochs first", "name": "name"}
-MEASURES = {"cost": "final cost", "reach": "first epoch with cost ≤", "accuracy": "accuracy"}
+SORTS = MappingProxyType({"joined": "join order", "cost": "highest cost first", "epoch": "most epochs first", "name": "name"})
+MEASURES = MappingProxyType({"cost": "final cost", "reach": "first epoch with cost ≤", "accuracy": "accuracy"})
 # a range to start from for each setting a class can vary
-SPANS = {"lr": (0.01, 10.0), "hlr": (0.1, 30.0), "seed": (0, 29), "init_seed": (0, 29), "noise": (0.0, 0.5),
-         "batch_size": (1, 40), "h": (1, 8), "hseed": (0, 29), "hbatch": (1, 40)}
+SPANS = MappingProxyType({"lr": (0.01, 10.0), "hlr": (0.1, 30.0), "seed": (0, 29), "init_seed": (0, 29), "noise": (0.0, 0.5),
+         "batch_size": (1, 40), "h": (1, 8), "hseed": (0, 29), "hbatch": (1, 40)})
 # what a link drops when the teacher opens a student's run in their own lab: the student's locks and lesson
 NOT_OPENED = ("hide", "task", "lesson", "large", "seat", "class", "teacher")
 
