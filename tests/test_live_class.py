@@ -105,7 +105,9 @@ def buttons(at: AppTest) -> dict:
 def test_a_teacher_starts_a_class_and_the_class_page_needs_the_teachers_link():
     at, code, key = start()
     assert len(code) == 6 and len(key) >= 40
-    assert at.query_params["class"] == code and at.query_params["teacher"] == key  # a reload keeps the class
+    # the address bar carries the code, never the key (a projector shows it); the browser keeps the key in a cookie
+    assert at.query_params["class"] == code and "teacher" not in at.query_params
+    assert at.session_state["class_teacher"] == (code, key)
     shown = texts(at)
     assert f"`/?class={code}`" in shown and "Keep this link to yourself" in shown
     assert any(f"Class?class={code}&teacher={key}" in c.value for c in at.code)  # the teacher's own link
@@ -374,7 +376,8 @@ def test_open_this_run_loads_the_students_run_into_the_teachers_lab():
     np.testing.assert_array_equal(mine.dataset.X, theirs.dataset.X)
     assert mine.settings.lr == 3.0 and mine.epoch == 10
     np.testing.assert_allclose(mine.params()[0], theirs.params()[0], rtol=1e-12)
-    assert page.query_params["teacher"] == key and "seat" not in page.query_params  # still the teacher, no seat
+    assert page.session_state["class_teacher"] == (code, key) and "seat" not in page.query_params  # still the teacher
+    assert "teacher" not in page.query_params
 
 
 def test_a_learning_rate_experiment_gives_each_student_a_value_and_plots_the_results():

@@ -1,8 +1,9 @@
 """The teacher's side of the live class: *Start a live class* (Home → For teachers) and the class page.
 
 The teacher's session holds the class's code and key (``keys.TEACHER``), from *Start a live class* or from
-the teacher's own link (``?class=CODE&teacher=KEY``, which every page's address bar then keeps: a reload or
-a restart of the server finds the class again). The class page (``pages/7_Class.py``) draws:
+the teacher's own link (``?class=CODE&teacher=KEY``). The address bar then carries only the code: the browser
+keeps the key in a cookie (``classroom.keep_teacher``), so the projector never shows it and a reload or a
+restart of the server finds the class again. The class page (``pages/7_Class.py``) draws:
 
 - the join address, the code and its QR code, for the projector;
 - pacing (everyone to a page, locks, pause), the class experiment, snapshots, the end of the class: buttons

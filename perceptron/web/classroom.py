@@ -32,6 +32,7 @@ import logging
 import math
 import threading
 import time
+from urllib.parse import unquote
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -54,6 +55,7 @@ from ..classroom.validate import NICKNAME_MAX
 from ..session.settings import PAGES, NetSettings
 from ..views import plain
 from . import keys
+from .focus import keep_cookie
 from .playback import held_too_long
 from .site import PAGE_LABELS, PAGE_PATHS
 
@@ -131,6 +133,8 @@ def read_link() -> None:
     code = normalize_code(query.get("class", "")[:40])
     if (key := query.get("teacher")) and code:
         st.session_state[keys.TEACHER] = (code, key[:TEACHER_KEY_CHARS])
+    elif code and (kept := _kept_teacher(code)):  # a reload of the teacher's page: the key this browser kept
+        st.session_state[keys.TEACHER] = (code, kept)
     if token := query.get("seat"):
         if parse_token(token) is None:
             note("This link's seat is damaged: join the class again with its code.")
@@ -138,6 +142,28 @@ def read_link() -> None:
             st.session_state[keys.SEAT] = {"token": token}
     elif code and keys.TEACHER not in st.session_state:
         st.session_state[keys.JOINING] = code
+
+
+def _kept_teacher(code: str) -> str | None:
+    """The teacher key this browser kept for the class ``code`` (the cookie :func:`keep_teacher` sets), if any."""
+    try:
+        kept = st.context.cookies.get(keys.TEACHER_COOKIE) or ""
+    except Exception:  # no browser behind this session (a test's): nothing kept
+        return None
+    if not isinstance(kept, str):
+        return None
+    kept_code, _, key = unquote(kept).partition(".")
+    return key[:TEACHER_KEY_CHARS] if kept_code == code and key else None
+
+
+TEACHER_KEPT = 12 * 3600  # s the browser keeps the teacher key: a school day
+
+
+def keep_teacher() -> None:
+    """In a teacher's session: the key kept in the browser, so the address bar (on the projector) carries only the
+    class code and a reload still opens the class page."""
+    if teacher := st.session_state.get(keys.TEACHER):
+        keep_cookie(keys.TEACHER_COOKIE, "{}.{}".format(*teacher), TEACHER_KEPT)
 
 
 def note(text: str) -> None:

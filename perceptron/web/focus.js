@@ -2,7 +2,7 @@
 //
 // st.components.v2 runs this module in the app's page (not in an iframe), the only place where
 // the app's JavaScript can reach the page: st.html does not run scripts, and an
-// st.components.v1 iframe cannot reach its parent. One component, four jobs:
+// st.components.v1 iframe cannot reach its parent. One component, five jobs:
 //
 // * ``data.page`` (mounted by every page's frame): when the page changes (a sidebar link, a lesson
 //   step on another page, the first load), the keyboard focus moves to the new page's heading. The
@@ -16,6 +16,7 @@
 //   the page's body. And wide formulas that scroll sideways become focusable, so that the arrow
 //   keys scroll them.
 // * ``data.sight``: the presenter layout keeps what the lesson's step speaks of in sight (below).
+// * ``data.cookie``: the live class's teacher key kept in the browser, out of the address bar.
 // * ``data.announce``: the text of a polite live region (role="status"), e.g. "Epoch 12: cost
 //   0.1834, 78 of 80 correct" after Step or Play. A change of the text is read by screen readers.
 
@@ -235,6 +236,13 @@ function sight(s, { step, selectors }) {
   attempt();
 }
 
+// ``data.cookie``: the live class's teacher key kept in this browser (not in the address bar, which a
+// projector shows): {name, value, maxAge} in seconds; SameSite=Strict, Secure where the page is https.
+export function cookieText({ name, value, maxAge }, secure) {
+  return `${name}=${encodeURIComponent(value)}; Path=/; Max-Age=${Math.max(0, Math.round(maxAge))}; SameSite=Strict`
+    + (secure ? "; Secure" : "");
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   if (!data) return;
@@ -246,5 +254,6 @@ export default function (component) {
     scrollables();
   }
   if (data.sight) sight(state(), data.sight);
+  if (data.cookie) document.cookie = cookieText(data.cookie, location.protocol === "https:");
   if (typeof data.announce === "string") announce(parentElement, data.announce);
 }

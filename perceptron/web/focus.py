@@ -10,6 +10,7 @@ cannot reach the page, so the app's own JavaScript runs as a components.v2 modul
   the same key, else to the lesson panel, else to the heading, never to the page's body; formulas
   wider than the page become focusable so that the arrow keys scroll them.
 * :func:`keep_in_sight`: in the presenter layout the page scrolls to what the lesson's step speaks of.
+* :func:`keep_cookie`: a value kept in the browser, out of the address bar (the teacher key).
 * :func:`announce`: a polite live region (``role="status"``) whose text screen readers read when
   it changes, e.g. "Epoch 12: cost 0.1834, 78 of 80 correct" after Step or Play.
 
@@ -42,6 +43,13 @@ def keep_in_sight(step: int, selectors: list[str]) -> None:
     """The presenter layout (a wide screen, the lesson's card docked at the side): when the lesson comes to
     ``step``, the page scrolls so the elements the card speaks of (``selectors``, CSS) are in sight beside it."""
     _component()(key="nl_lesson_sight", data={"sight": {"step": int(step), "selectors": list(selectors)}},
+                 height="content")
+
+
+def keep_cookie(name: str, value: str, max_age: int) -> None:
+    """Keep ``value`` in this browser as the cookie ``name`` for ``max_age`` seconds (SameSite=Strict; Secure on
+    https): what a reload needs that the address bar must not show (the live class's teacher key)."""
+    _component()(key=f"nl_cookie_{name}", data={"cookie": {"name": name, "value": value, "maxAge": int(max_age)}},
                  height="content")
 
 

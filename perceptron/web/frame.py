@@ -173,6 +173,7 @@ def page(title: str, intro, key: str) -> Lab:
     sidebar()
     with st.sidebar:
         page_focus(key, title)  # after navigation the focus moves to the heading (focus.js)
+        classroom.keep_teacher()  # a teacher's key kept in the browser, not in the address bar
     st.title(title)
     classroom.notes(key)  # what the live class changed, said once; the join form of a join link
     if hidden(key):

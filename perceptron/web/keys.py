@@ -32,6 +32,7 @@ JOINING = "class_joining"  # the class code of a join link (?class=CODE), until 
 CLASS_LINK = "class_link_read"  # the link's class, teacher and seat were read (the session's first run)
 CLASS_APPLIED = "class_applied"  # what of the teacher's directive this session has followed
 CLASS_NOTES = "class_notes"  # what the class changed (moved here, a value given), said once at the page's top
+TEACHER_COOKIE = "nl_teacher"  # the browser's cookie with the teacher's "CODE.KEY" (the address bar never shows the key)
 OWN_HIDE = "class_own_hide"  # the session's own link's hide, to which the class's locks are added
 HOLD = "class_hold"  # the teacher paused the class: the note the stepping pages show while Step and Play rest
 CLASS_HERE = "class_here"  # the page this run draws (a page key), for the reports

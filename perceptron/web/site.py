@@ -84,8 +84,8 @@ def link_query(lab: Lab, playing: tuple[Run, int] | None = None, *, personal: bo
             query["seat"] = seat["token"]
         elif code := st.session_state.get(keys.JOINING):
             query["class"] = code
-        if teacher := st.session_state.get(keys.TEACHER):
-            query["class"], query["teacher"] = teacher
+        if teacher := st.session_state.get(keys.TEACHER):  # the key stays in the browser's cookie, off the screen
+            query["class"] = teacher[0]
     return query, problem
 
 

@@ -263,3 +263,33 @@ def test_a_teacher_and_three_students(new_page, class_url):
     for page in (teacher, *students):
         assert_no_app_error(page)
     full_screenshot(teacher, ROOT / "artifacts" / "class-page.png")  # the class page with three students
+
+
+def test_the_teacher_key_never_shows_in_the_address_bar_and_a_reload_keeps_the_class(new_page, class_url):
+    """The teacher's own link carries the key once: the address bar then shows only the code (what a projector
+    shows, what a student could photograph), the browser keeps the key in a SameSite=Strict cookie, a reload
+    opens the class page again, and another browser with the same address is no teacher."""
+    teacher = new_page()
+    teacher.goto(class_url + "/")
+    settle(teacher, min_charts=1)
+    open_expander(teacher, "For teachers: run a live class")
+    teacher.get_by_role("button", name="Start a live class").click()
+    settle(teacher)
+    panel = expander(teacher, "For teachers: run a live class")
+    own = next(c for c in panel.locator('[data-testid="stCode"]').all_inner_texts() if "teacher=" in c).strip()
+    code, key = re.search(r"class=([A-Z0-9]{6})&teacher=([\w-]+)", own).groups()
+    assert key not in teacher.url
+    teacher.goto(own)  # the teacher's own link, opened later (another day's tab)
+    teacher.get_by_role("heading", name="Live class").wait_for(timeout=FOLLOW)
+    teacher.wait_for_function("(key) => !location.href.includes(key)", arg=key, timeout=FOLLOW)
+    assert query(teacher).get("class") == code and "teacher" not in query(teacher)
+    cookie = next(c for c in teacher.context.cookies() if c["name"] == "nl_teacher")
+    assert cookie["value"].endswith(key) and cookie["sameSite"] == "Strict" and cookie["expires"] > 0
+    address = teacher.url
+    teacher.reload()
+    teacher.get_by_role("heading", name="Live class").wait_for(timeout=FOLLOW)
+    assert not teacher.get_by_text("needs the teacher's link").count()
+    assert_no_app_error(teacher)
+    other = new_page()  # the same address in another browser: the code alone opens no class page
+    other.goto(address)
+    other.get_by_text("needs the teacher's link").wait_for(timeout=FOLLOW)

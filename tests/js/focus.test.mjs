@@ -2,7 +2,7 @@
 // pressed), and only then.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { closeSidebar, sightScroll } from "../../perceptron/web/focus.js";
+import { closeSidebar, cookieText, sightScroll } from "../../perceptron/web/focus.js";
 
 function page(collapsed, withButton = true) {
   const clicks = [];
@@ -50,4 +50,12 @@ test("a group above the screen comes down into sight", () => {
 test("a group taller than the room shows its top under the toolbar, and the page never scrolls above 0", () => {
   assert.equal(sightScroll([1000, 2000], 0, 720), 1000 - 64 - 8);
   assert.equal(sightScroll([10, 100], 500, 720), 0);
+});
+
+// cookieText: the teacher key kept in the browser, for the school day, for this site only.
+test("the teacher's cookie is strict, for the whole site, and secure on https", () => {
+  const text = cookieText({ name: "nl_teacher", value: "ABC234.k-y_Z", maxAge: 43200 }, true);
+  assert.equal(text, "nl_teacher=ABC234.k-y_Z; Path=/; Max-Age=43200; SameSite=Strict; Secure");
+  assert.ok(!cookieText({ name: "n", value: "a;b", maxAge: -5 }, false).includes("Secure"));
+  assert.ok(cookieText({ name: "n", value: "a;b", maxAge: -5 }, false).startsWith("n=a%3Bb; Path=/; Max-Age=0;"));
 });
