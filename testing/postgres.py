@@ -35,6 +35,13 @@ SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off", "shar
             "max_connections=60", "listen_addresses=127.0.0.1")
 
 
+def required() -> bool:
+    """Whether a missing PostgreSQL fails the tests instead of skipping them (CI, or asked for)."""
+    env = os.environ
+    return (env.get("CI", "").lower() in ("true", "1") or env.get("NEURON_LAB_REQUIRE_POSTGRES") == "1"
+            or env.get("NEURON_LAB_REQUIRE_BROWSER") == "1")
+
+
 def find_bindir() -> Path | None:
     """The folder of Debian's ``initdb``/``pg_ctl`` (the newest version), else of ``initdb`` on the PATH."""
     def version(path: str) -> tuple[int, ...]:

@@ -239,8 +239,9 @@ class Replicas:
     """
 
     def __init__(self, n: int, prefix: Path, *, port: int | None = None, nginx: str = NGINX,
-                 health_timeout: float = HEALTH_TIMEOUT):
+                 health_timeout: float = HEALTH_TIMEOUT, env: dict[str, str] | None = None):
         self.n, self.prefix, self.nginx = n, Path(prefix), nginx
+        self.env = dict(env or {})  # e.g. the live class's shared database, NEURON_LAB_DATABASE_URL
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.health_timeout = health_timeout
@@ -248,7 +249,7 @@ class Replicas:
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> Replicas:
-        env = dict(os.environ, PYTHON=sys.executable, NGINX=self.nginx, NL_PREFIX=str(self.prefix))
+        env = dict(os.environ, PYTHON=sys.executable, NGINX=self.nginx, NL_PREFIX=str(self.prefix), **self.env)
         env.pop("STREAMLIT_SERVER_COOKIE_SECRET", None)  # the script makes one, shared by its replicas
         with open(self.prefix / "script.log", "wb") as log:
             # start_new_session: the script leads a new process group; nginx and the replicas join it

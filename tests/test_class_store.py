@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from contextlib import contextmanager
 
 import numpy as np
@@ -53,7 +52,7 @@ from perceptron.classroom.store import (
 from perceptron.session.lab import Lab
 from perceptron.session.netlab import NetLab
 from perceptron.session.settings import LOCKABLE, Settings, encode_points
-from testing.postgres import MISSING_POSTGRES, PostgresCluster, find_bindir
+from testing.postgres import MISSING_POSTGRES, PostgresCluster, find_bindir, required
 
 START = 1_800_000_000.0  # the clock's start: any fixed moment
 
@@ -71,17 +70,11 @@ class Clock:
         self.now += by
 
 
-def _postgres_required() -> bool:
-    env = os.environ
-    return (env.get("CI", "").lower() in ("true", "1") or env.get("NEURON_LAB_REQUIRE_POSTGRES") == "1"
-            or env.get("NEURON_LAB_REQUIRE_BROWSER") == "1")
-
-
 @pytest.fixture(scope="session")
 def postgres():
     """One throwaway PostgreSQL cluster for this test process; skipped without PostgreSQL, failed in CI."""
     if find_bindir() is None:
-        if _postgres_required():
+        if required():
             pytest.fail(f"{MISSING_POSTGRES} (CI requires it)", pytrace=False)
         pytest.skip(MISSING_POSTGRES)
     cluster = PostgresCluster().start()
