@@ -464,3 +464,32 @@ def test_the_stop_rules_offered_are_those_the_mode_has(mode):
     said = [c.value for c in at.caption if c.value.startswith("Rosenblatt's rule stops by itself")]
     assert (thresholds, bool(said)) == ((set(), True) if mode == "rosenblatt" else
                                         ({"setting_tol_cost", "setting_tol_grad"}, False))
+
+
+# --- 7. leftovers: the slip's z, σ that never prints 1, the hidden layer's check, the handout's map names ----------
+
+
+def test_the_index_slip_prints_the_z_its_terms_add_up_to():
+    """The "Three slips" expander on the issue's sample #2 printed z₂ ≈ 2.776×10⁻¹⁷; the exact sum of its printed
+    terms (decimals here) is 0, and the wrong sum with b inside is exactly 0.1."""
+    from perceptron.views.slips import indices
+
+    x, w, b = [-1.5, -0.5], [0.3, -0.7], 0.1
+    assert exact_z_decimal(x, w, b) == 0
+    wrong_sum = exact_z_decimal(x, w, b) + Decimal(float(b))  # Σ_j (x_j w_j + b) = z + b for d = 2, exactly
+    lines = [item for kind, item in indices(x, w, b, 2) if kind == "latex"]
+    assert lines[0].endswith(r"+ 0.1 = 0") and "2.776" not in lines[0], lines[0]
+    assert lines[1].split(r" \quad")[0].endswith(f"= {float(wrong_sum):g}"), lines[1]
+
+
+def test_the_slip_expander_on_the_page_prints_zero_for_the_issues_sample():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in ISSUE_POINTS.items():
+        at.query_params[k] = v
+    at.switch_page("pages/3_Backpropagation.py")
+    ok(at.run())
+    at.selectbox(key="bp_sample_0").set_value(2)
+    ok(at.run())
+    slip = [e.value for e in at.latex if r"\sum_j x_{2j} w_j + b" in e.value]
+    assert slip and slip[0].strip("$\n").endswith(r"&= 0 \end{aligned}") and "2.776" not in slip[0], slip
+
