@@ -493,3 +493,77 @@ def test_the_slip_expander_on_the_page_prints_zero_for_the_issues_sample():
     slip = [e.value for e in at.latex if r"\sum_j x_{2j} w_j + b" in e.value]
     assert slip and slip[0].strip("$\n").endswith(r"&= 0 \end{aligned}") and "2.776" not in slip[0], slip
 
+
+SATURATED = {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"}
+
+
+def sigma_decimal(z) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        return 1 / (1 + (-Decimal(float(z))).exp())
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_sigma_never_prints_as_one_in_the_ledger(loss):
+    """`?dataset=blobs&init=manual&w1=45&w2=-38&b=14`: the table's ŷ column printed 1 for 44 of 80 samples and the
+    ∂ŷ/∂z line "1 · 2.146×10⁻¹⁹". Each ŷ cell is now its value (500-digit σ of the printed z) to the digits printed,
+    "1 − g" where it would read 1, with g = 1 − σ(z) printed as the exact one rounds; no factor prints as 1."""
+    from perceptron.engine.backprop import chain_rule
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+    from perceptron.views.latex import backward_steps
+    from perceptron.views.ledger_table import ledger_table
+
+    settings, problems = Settings.from_query(SATURATED)
+    assert not problems
+    lab = Lab.from_settings(settings)
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    L = chain_rule(X, y, w, b, loss)
+    table = ledger_table(L, y)
+    ones = 0
+    for k in range(L.n):
+        cell, zcell = table.iloc[k]["ŷ"], table.iloc[k]["z"]
+        assert cell != "1", (k, cell)
+        exact = sigma_decimal(exact_z(X[k], w, b))
+        printed_z = sigma_decimal(number(zcell))  # σ of z as printed gives ŷ as printed
+        if cell.startswith("1 − "):
+            ones += 1
+            g = cell.removeprefix("1 − ")
+            assert sci_text(1 - exact) == g == sci_text(1 - printed_z), (k, cell, zcell)
+        else:
+            assert sci_text(exact) == cell == sci_text(printed_z), (k, cell, zcell)
+    assert ones >= 40
+    i = int(np.argmax(L.z))
+    slope = backward_steps(L, i, y[i], loss)[1]
+    g = 1 - sigma_decimal(exact_z(X[i], w, b))
+    assert rf"= (1 - {sci(g)}) \cdot {sci(g)} = {sci(g * (1 - g))}" in slope, slope
+    assert r"= 1 \cdot" not in slope
+
+
+def number(s: str) -> float:
+    s = s.replace("−", "-")
+    m = re.fullmatch(r"(-?[0-9.]+)×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", s)
+    if m:
+        return float(f"{m.group(1)}e{m.group(2).translate(str.maketrans('⁻⁰¹²³⁴⁵⁶⁷⁸⁹', '-0123456789'))}")
+    return float(s)
+
+
+def sci_text(v: Decimal) -> str:
+    """A decimal as a table cell prints it: 4 significant digits, plain below 10⁻³ ≤ |v| < 10³, else m×10ᵏ."""
+    if Decimal("1e-3") <= abs(v) < 1000:
+        return f"{float(v):.4g}".replace("-", "−")
+    m, k = f"{v:.3e}".split("e")
+    return f"{float(m):g}×10{str(int(k)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}".replace("-", "−")
+
+
+def test_a_slope_below_the_floats_is_its_exponent():
+    """z = 750: σ′(z) = e⁻⁷⁵⁰/(1 + e⁻⁷⁵⁰)² is stored as 0; the line says ≈ e^{−750} ≈ 1.902×10⁻³²⁶ (500 digits here)."""
+    from perceptron.views.latex import slope_line
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        e = (-Decimal(750)).exp()
+        true = e / (1 + e) ** 2
+    line = slope_line("S", 750.0, 0.0)
+    assert rf"\approx {sci(true)}" in line and "stored as } 0" in line and "= 0" not in line, line
