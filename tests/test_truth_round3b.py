@@ -567,3 +567,30 @@ def test_a_slope_below_the_floats_is_its_exponent():
         true = e / (1 + e) ** 2
     line = slope_line("S", 750.0, 0.0)
     assert rf"\approx {sci(true)}" in line and "stored as } 0" in line and "= 0" not in line, line
+
+
+def exact_relative_error(g, ng) -> Decimal:
+    """‖g − g̃‖ / (‖g‖ + ‖g̃‖) of two float vectors, in 60-digit decimals (no square underflows there)."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        a, c = [Decimal(float(v)) for v in g], [Decimal(float(v)) for v in ng]
+        norm = lambda v: sum(t * t for t in v).sqrt()  # noqa: E731
+        denom = norm(a) + norm(c)
+        return norm([s - t for s, t in zip(a, c, strict=True)]) / denom if denom else Decimal(0)
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_the_hidden_layers_check_does_not_read_zero_when_squares_underflow(label):
+    """The output unit at z⁽²⁾ ≈ ∓200: the gradient's components are about 10⁻¹⁷², whose squares underflow, and the
+    unscaled norm with its 10⁻¹² floor read a relative error of 0 (for label 1 even against a chain rule that
+    reads 0 everywhere and finite differences that do not). It is now the one recomputed in decimals."""
+    from perceptron.engine import network as net
+
+    X, y = np.array([[1.0, 0.5], [0.3, -1.0]]), np.array([label, label])
+    s = 1.0 if label else -1.0
+    p = net.Params(np.array([[0.1, 0.2], [0.3, -0.1]]), np.array([0.0, 0.1]), s * np.array([150.0, 150.0]), s * 50.0)
+    check = net.gradient_check(X, y, p, "mse")
+    g, ng = check["analytic"], check["numeric"]
+    assert 0 < float(np.max(np.abs(ng))) < 1e-154 and float(np.dot(ng, ng)) == 0  # squares underflow here
+    want = exact_relative_error(g, ng)
+    assert want > 0 and close(check["rel_error"], want, "1e-9"), (check["rel_error"], want)
