@@ -128,7 +128,8 @@ row = st.container(horizontal=True)
 row.download_button("Printable handout of these numbers", key="bp_handout", file_name=f"handout_sample_{i}.html",
                     data=lambda: handout_html("Neuron Lab: one sample's forward and backward pass",
                                               f"{summary(lab)} Open it in a browser and print it, or save it as PDF.",
-                                              X[i], y[i], w, b, L, i, loss, lab.settings.lr),
+                                              X[i], y[i], w, b, L, i, loss, lab.settings.lr,
+                                              lab.features.names),
                     mime="text/html", icon=":material/print:", type="primary")
 row.download_button("The same as Markdown + LaTeX", key="bp_export", file_name=f"ledger_sample_{i}.md",
                     data=lambda: latex.ledger_markdown("Neuron Lab: one sample's forward and backward pass",

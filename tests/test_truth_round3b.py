@@ -594,3 +594,28 @@ def test_the_hidden_layers_check_does_not_read_zero_when_squares_underflow(label
     assert 0 < float(np.max(np.abs(ng))) < 1e-154 and float(np.dot(ng, ng)) == 0  # squares underflow here
     want = exact_relative_error(g, ng)
     assert want > 0 and close(check["rel_error"], want, "1e-9"), (check["rel_error"], want)
+
+
+def test_the_handout_says_which_map_a_weight_belongs_to():
+    """The printable handout's update lines named w₃, w₄ alone; with the maps x₁², x₁x₂ each says the input it
+    multiplies, and w₃'s new value is w₃ − α∂C/∂w₃ with the gradient from the definition (500-digit decimals)."""
+    from perceptron.engine.backprop import chain_rule
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+    from perceptron.views.handout import handout_html
+
+    settings, problems = Settings.from_query({"dataset": "circles", "maps": "x1^2,x1*x2", "epoch": "3", "loss": "mse"})
+    assert not problems
+    lab = Lab.from_settings(settings)
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    lr = lab.settings.lr
+    page = handout_html("t", "a", X[0], y[0], w, b, chain_rule(X, y, w, b, "mse"), 0, "mse", lr, lab.features.names)
+    lines = page[page.index("One full-batch update"):].split('<div class="line">')[1:]
+    w3, w4 = lines[2], lines[3]
+    weight_of = "<mtext>the&#x000A0;weight&#x000A0;of&#x000A0;</mtext>"
+    assert weight_of + "<msubsup><mi>x</mi><mn>1</mn><mn>2</mn></msubsup>" in w3, w3
+    assert weight_of + "<msub><mi>x</mi><mn>1</mn></msub><msub><mi>x</mi><mn>2</mn></msub>" in w4, w4
+    assert weight_of not in lines[0] + lines[1] + lines[4]
+    new_w3 = Decimal(float(w[2])) - Decimal(float(lr)) * exact_gradient(X, y, w, b)[2]
+    assert f"<mo>&#x0003D;</mo><mn>{float(new_w3):.4g}</mn><mspace" in w3, (w3, new_w3)
