@@ -8,7 +8,7 @@ import streamlit as st
 from perceptron.engine.backprop import Ledger, chain_rule, gradient_check
 from perceptron.engine.costs import get_cost
 from perceptron.session.run import LEDGER_ROWS
-from perceptron.views import alt, latex, scenes, slips, teaching
+from perceptron.views import alt, derivations, latex, scenes, slips, teaching
 from perceptron.views.handout import handout_html
 from perceptron.views.ledger_table import fd_table, underflowed
 from perceptron.web.controls import LOSS_LABELS
@@ -23,6 +23,15 @@ def ledger_window(i: int, n: int, most: int) -> tuple[int, int]:
         return 0, n
     first = min(max(i - most // 2, 0), n - most)
     return first, first + most
+
+
+def render(items) -> None:
+    """A view's ``(kind, content)`` pairs in order: LaTeX a relation a row (:func:`latex.stacked`), or Markdown."""
+    for kind, item in items:
+        if kind == "latex":
+            st.latex(latex.stacked(item))
+        else:
+            st.markdown(item)
 
 
 def ledger_rows(L: Ledger, first: int, last: int) -> Ledger:
@@ -73,6 +82,13 @@ with right:
     step = scenes.gradient_at(lab, w, b) if not rosenblatt else (None, None)
     numbers(alt.plane_table(w, b, step[0], lab.settings.lr, step[1]), "this plane")
 
+other = chain_rule(X, y, w, b, "bce" if loss == "mse" else "mse")  # the other cost, for the comparison
+mse, bce = (L, other) if loss == "mse" else (other, L)
+with st.expander("Where σ′(z) = σ(z)(1 − σ(z)) comes from"):
+    render(derivations.sigmoid_slope(L.z[i], L.dyhat_dz[i], i))
+with st.expander("Cross-entropy against MSE: where σ′ cancels, and why MSE learns slowly"):
+    render(derivations.cancel(mse, bce, y, i))
+
 st.subheader("Every sample's contribution, and their sum: the gradient"
              + (" (gradient descent's, not Rosenblatt's rule's)" if rosenblatt else ""))
 st.markdown(r"Each row is one sample $i$: $\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}"
@@ -106,12 +122,18 @@ for j, g in enumerate(dw):
                            rf"x_{{i{j + 1}}} = {latex.num(g)}"))
 st.latex(latex.stacked(rf"\frac{{\partial C}}{{\partial b}} = \sum_i \frac{{\partial C}}{{\partial z_i}} = {latex.num(db)}"))
 
+with st.expander("The same sums as one matrix product: ∇w C = Xᵀ·∂C/∂z"):
+    render(derivations.matrix_form(L))
+
 st.subheader("Check: the same gradient by finite differences")
 check = gradient_check(X, y, w, b, loss)
 text_table(fd_table(check))  # by the printing rule, not the dataframe's long plain decimals
 st.markdown(teaching.fd_check(check, L.cost))
 if few := teaching.few_carry(L.dC_dz, L.z, y):  # "They agree." and yet most samples add nothing
     st.info(few, icon=":material/bolt:")
+
+with st.expander("Floating-point limits: what the computer cannot hold"):
+    render(derivations.float_limits(L))
 
 with st.expander("Three slips in the article, shown live"):
     st.markdown(slips.sign(X, y, w, b, lab.settings.lr))
@@ -128,7 +150,8 @@ row = st.container(horizontal=True)
 row.download_button("Printable handout of these numbers", key="bp_handout", file_name=f"handout_sample_{i}.html",
                     data=lambda: handout_html("Neuron Lab: one sample's forward and backward pass",
                                               f"{summary(lab)} Open it in a browser and print it, or save it as PDF.",
-                                              X[i], y[i], w, b, L, i, loss, lab.settings.lr),
+                                              X[i], y[i], w, b, L, i, loss, lab.settings.lr,
+                                              lab.features.names),
                     mime="text/html", icon=":material/print:", type="primary")
 row.download_button("The same as Markdown + LaTeX", key="bp_export", file_name=f"ledger_sample_{i}.md",
                     data=lambda: latex.ledger_markdown("Neuron Lab: one sample's forward and backward pass",

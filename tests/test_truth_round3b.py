@@ -464,3 +464,158 @@ def test_the_stop_rules_offered_are_those_the_mode_has(mode):
     said = [c.value for c in at.caption if c.value.startswith("Rosenblatt's rule stops by itself")]
     assert (thresholds, bool(said)) == ((set(), True) if mode == "rosenblatt" else
                                         ({"setting_tol_cost", "setting_tol_grad"}, False))
+
+
+# --- 7. leftovers: the slip's z, σ that never prints 1, the hidden layer's check, the handout's map names ----------
+
+
+def test_the_index_slip_prints_the_z_its_terms_add_up_to():
+    """The "Three slips" expander on the issue's sample #2 printed z₂ ≈ 2.776×10⁻¹⁷; the exact sum of its printed
+    terms (decimals here) is 0, and the wrong sum with b inside is exactly 0.1."""
+    from perceptron.views.slips import indices
+
+    x, w, b = [-1.5, -0.5], [0.3, -0.7], 0.1
+    assert exact_z_decimal(x, w, b) == 0
+    wrong_sum = exact_z_decimal(x, w, b) + Decimal(float(b))  # Σ_j (x_j w_j + b) = z + b for d = 2, exactly
+    lines = [item for kind, item in indices(x, w, b, 2) if kind == "latex"]
+    assert lines[0].endswith(r"+ 0.1 = 0") and "2.776" not in lines[0], lines[0]
+    assert lines[1].split(r" \quad")[0].endswith(f"= {float(wrong_sum):g}"), lines[1]
+
+
+def test_the_slip_expander_on_the_page_prints_zero_for_the_issues_sample():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in ISSUE_POINTS.items():
+        at.query_params[k] = v
+    at.switch_page("pages/3_Backpropagation.py")
+    ok(at.run())
+    at.selectbox(key="bp_sample_0").set_value(2)
+    ok(at.run())
+    slip = [e.value for e in at.latex if r"\sum_j x_{2j} w_j + b" in e.value]
+    assert slip and slip[0].strip("$\n").endswith(r"&= 0 \end{aligned}") and "2.776" not in slip[0], slip
+
+
+SATURATED = {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"}
+
+
+def sigma_decimal(z) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = DIGITS
+        return 1 / (1 + (-Decimal(float(z))).exp())
+
+
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_sigma_never_prints_as_one_in_the_ledger(loss):
+    """`?dataset=blobs&init=manual&w1=45&w2=-38&b=14`: the table's ŷ column printed 1 for 44 of 80 samples and the
+    ∂ŷ/∂z line "1 · 2.146×10⁻¹⁹". Each ŷ cell is now its value (500-digit σ of the printed z) to the digits printed,
+    "1 − g" where it would read 1, with g = 1 − σ(z) printed as the exact one rounds; no factor prints as 1."""
+    from perceptron.engine.backprop import chain_rule
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+    from perceptron.views.latex import backward_steps
+    from perceptron.views.ledger_table import ledger_table
+
+    settings, problems = Settings.from_query(SATURATED)
+    assert not problems
+    lab = Lab.from_settings(settings)
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    L = chain_rule(X, y, w, b, loss)
+    table = ledger_table(L, y)
+    ones = 0
+    for k in range(L.n):
+        cell, zcell = table.iloc[k]["ŷ"], table.iloc[k]["z"]
+        assert cell != "1", (k, cell)
+        exact = sigma_decimal(exact_z(X[k], w, b))
+        printed_z = sigma_decimal(number(zcell))  # σ of z as printed gives ŷ as printed
+        if cell.startswith("1 − "):
+            ones += 1
+            g = cell.removeprefix("1 − ")
+            assert sci_text(1 - exact) == g == sci_text(1 - printed_z), (k, cell, zcell)
+        else:
+            assert sci_text(exact) == cell == sci_text(printed_z), (k, cell, zcell)
+    assert ones >= 40
+    i = int(np.argmax(L.z))
+    slope = backward_steps(L, i, y[i], loss)[1]
+    g = 1 - sigma_decimal(exact_z(X[i], w, b))
+    assert rf"= (1 - {sci(g)}) \cdot {sci(g)} = {sci(g * (1 - g))}" in slope, slope
+    assert r"= 1 \cdot" not in slope
+
+
+def number(s: str) -> float:
+    s = s.replace("−", "-")
+    m = re.fullmatch(r"(-?[0-9.]+)×10([⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)", s)
+    if m:
+        return float(f"{m.group(1)}e{m.group(2).translate(str.maketrans('⁻⁰¹²³⁴⁵⁶⁷⁸⁹', '-0123456789'))}")
+    return float(s)
+
+
+def sci_text(v: Decimal) -> str:
+    """A decimal as a table cell prints it: 4 significant digits, plain below 10⁻³ ≤ |v| < 10³, else m×10ᵏ."""
+    if Decimal("1e-3") <= abs(v) < 1000:
+        return f"{float(v):.4g}".replace("-", "−")
+    m, k = f"{v:.3e}".split("e")
+    return f"{float(m):g}×10{str(int(k)).translate(str.maketrans('-0123456789', '⁻⁰¹²³⁴⁵⁶⁷⁸⁹'))}".replace("-", "−")
+
+
+def test_a_slope_below_the_floats_is_its_exponent():
+    """z = 750: σ′(z) = e⁻⁷⁵⁰/(1 + e⁻⁷⁵⁰)² is stored as 0; the line says ≈ e^{−750} ≈ 1.902×10⁻³²⁶ (500 digits here)."""
+    from perceptron.views.latex import slope_line
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        e = (-Decimal(750)).exp()
+        true = e / (1 + e) ** 2
+    line = slope_line("S", 750.0, 0.0)
+    assert rf"\approx {sci(true)}" in line and "stored as } 0" in line and "= 0" not in line, line
+
+
+def exact_relative_error(g, ng) -> Decimal:
+    """‖g − g̃‖ / (‖g‖ + ‖g̃‖) of two float vectors, in 60-digit decimals (no square underflows there)."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        a, c = [Decimal(float(v)) for v in g], [Decimal(float(v)) for v in ng]
+        norm = lambda v: sum(t * t for t in v).sqrt()  # noqa: E731
+        denom = norm(a) + norm(c)
+        return norm([s - t for s, t in zip(a, c, strict=True)]) / denom if denom else Decimal(0)
+
+
+@pytest.mark.parametrize("label", [0, 1])
+def test_the_hidden_layers_check_does_not_read_zero_when_squares_underflow(label):
+    """The output unit at z⁽²⁾ ≈ ∓200: the gradient's components are about 10⁻¹⁷², whose squares underflow, and the
+    unscaled norm with its 10⁻¹² floor read a relative error of 0 (for label 1 even against a chain rule that
+    reads 0 everywhere and finite differences that do not). It is now the one recomputed in decimals."""
+    from perceptron.engine import network as net
+
+    X, y = np.array([[1.0, 0.5], [0.3, -1.0]]), np.array([label, label])
+    s = 1.0 if label else -1.0
+    p = net.Params(np.array([[0.1, 0.2], [0.3, -0.1]]), np.array([0.0, 0.1]), s * np.array([150.0, 150.0]), s * 50.0)
+    check = net.gradient_check(X, y, p, "mse")
+    g, ng = check["analytic"], check["numeric"]
+    assert 0 < float(np.max(np.abs(ng))) < 1e-154 and float(np.dot(ng, ng)) == 0  # squares underflow here
+    want = exact_relative_error(g, ng)
+    assert want > 0 and close(check["rel_error"], want, "1e-9"), (check["rel_error"], want)
+
+
+def test_the_handout_says_which_map_a_weight_belongs_to():
+    """The printable handout's update lines named w₃, w₄ alone; with the maps x₁², x₁x₂ each says the input it
+    multiplies, and w₃'s new value is w₃ − α∂C/∂w₃ with the gradient from the definition (500-digit decimals)."""
+    from perceptron.engine.backprop import chain_rule
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+    from perceptron.views.handout import handout_html
+
+    settings, problems = Settings.from_query({"dataset": "circles", "maps": "x1^2,x1*x2", "epoch": "3", "loss": "mse"})
+    assert not problems
+    lab = Lab.from_settings(settings)
+    X, y, *_ = lab.design()
+    w, b = lab.params()
+    lr = lab.settings.lr
+    page = handout_html("t", "a", X[0], y[0], w, b, chain_rule(X, y, w, b, "mse"), 0, "mse", lr, lab.features.names)
+    lines = page[page.index("One full-batch update"):].split('<div class="line">')[1:]
+    w3, w4 = lines[2], lines[3]
+    weight_of = "<mtext>the&#x000A0;weight&#x000A0;of&#x000A0;</mtext>"
+    assert weight_of + "<msubsup><mi>x</mi><mn>1</mn><mn>2</mn></msubsup>" in w3, w3
+    assert weight_of + "<msub><mi>x</mi><mn>1</mn></msub><msub><mi>x</mi><mn>2</mn></msub>" in w4, w4
+    assert weight_of not in lines[0] + lines[1] + lines[4]
+    new_w3 = Decimal(float(w[2])) - Decimal(float(lr)) * exact_gradient(X, y, w, b)[2]
+    assert f"<mo>&#x0003D;</mo><mn>{float(new_w3):.4g}</mn><mspace" in w3, (w3, new_w3)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .backprop import chain_rule as neuron_chain_rule
+from .backprop import scaled_norm
 from .costs import get_cost
 from .history import DIVERGED, Record, Recorder, batches, check_rate, check_start, finite
 from .neuron import sigmoid, sigmoid_prime, sigmoid_silenced
@@ -458,7 +459,11 @@ def gradient_check(X, y, p: Params, loss="mse", eps=1e-6) -> dict:
     r"""Analytic gradient beside the finite-difference one, and their relative error.
 
     .. math::
-        \text{rel} = \frac{\lVert g - \tilde g\rVert}{\max(\lVert g\rVert + \lVert \tilde g\rVert, 10^{-12})}
+        \text{rel} = \frac{\lVert g - \tilde g\rVert}{\lVert g\rVert + \lVert \tilde g\rVert}
+
+    (0 when both are 0). The norms are scaled by the largest component (:func:`~perceptron.engine.backprop.scaled_norm`):
+    a gradient of :math:`10^{-170}` squared to 0 on the way, and a floor of :math:`10^{-12}` under the denominator
+    then read a relative error of 0 for any two such gradients.
 
     Returns
     -------
@@ -467,8 +472,8 @@ def gradient_check(X, y, p: Params, loss="mse", eps=1e-6) -> dict:
     """
     g = gradients(X, y, p, loss).vector()
     ng = numerical_gradient(X, y, p, loss, eps).vector()
-    denom = max(np.linalg.norm(g) + np.linalg.norm(ng), 1e-12)
-    return {"analytic": g, "numeric": ng, "rel_error": float(np.linalg.norm(g - ng) / denom)}
+    denom = scaled_norm(g) + scaled_norm(ng)
+    return {"analytic": g, "numeric": ng, "rel_error": float(scaled_norm(g - ng) / denom) if denom > 0 else 0.0}
 
 
 # --- training ---------------------------------------------------------------------------------

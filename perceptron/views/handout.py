@@ -35,11 +35,13 @@ def _math(line: str) -> str:
                    "</div>" for r in rows)
 
 
-def handout_html(title: str, about: str, x, y_i, w, b, L, i: int, loss: str, lr: float) -> str:
+def handout_html(title: str, about: str, x, y_i, w, b, L, i: int, loss: str, lr: float, names=None) -> str:
     r"""The handout for sample ``i``: ``x`` of shape (d,), its label ``y_i``, weights ``w`` of shape (d,) and ``b``,
     the chain-rule ledger ``L`` (:class:`perceptron.engine.backprop.Ledger`) of cost ``loss``, and the learning
     rate ``lr`` of the full-batch update :math:`w \leftarrow w - \alpha\,\partial C/\partial w` it ends with.
-    ``about`` says where the numbers come from (plain text, shown as text)."""
+    ``about`` says where the numbers come from (plain text, shown as text). ``names``: the LaTeX names of the inputs
+    (``("x_1", "x_2", "x_1^2", ...)``), so that the update of a weight past :math:`w_2` says which feature map it
+    multiplies, as the Gradient descent page does."""
     cost = "mean squared error" if loss == "mse" else "cross-entropy"
     w_new, b_new = w - lr * L.dw, b - lr * L.db
     parts = [
@@ -53,7 +55,7 @@ def handout_html(title: str, about: str, x, y_i, w, b, L, i: int, loss: str, lr:
         *(_math(rf"\frac{{\partial C}}{{\partial w_{j + 1}}} = {latex.num(g)}") for j, g in enumerate(L.dw)),
         _math(rf"\frac{{\partial C}}{{\partial b}} = {latex.num(L.db)}"),
         f"<h2>One full-batch update, α = {latex.text(lr)}</h2>",
-        *map(_math, latex.update_steps(w, b, L.dw, L.db, lr, w_new, b_new)),
+        *map(_math, latex.update_steps(w, b, L.dw, L.db, lr, w_new, b_new, names)),
         "</body></html>",
     ]
     return "\n".join(parts)

@@ -129,6 +129,33 @@ def sigmoid_line(z: float) -> str:
                     float(sigmoid(-z)))
 
 
+def slope_line(head: str, z: float, slope: float) -> str:
+    r"""``head`` (the slope :math:`\sigma(z)(1 - \sigma(z))` written by name) ``= a \cdot b`` with its numbers and
+    ``slope``, the engine's :math:`\sigma'(z)`. σ never reaches 1: a factor that would print as 1 is written
+    :math:`1 - \sigma(-|z|)` (``(1 - 3.135 \times 10^{-6}) \cdot 3.135 \times 10^{-6}``), never ``1 \cdot``; where a
+    factor or the slope itself is below the smallest normal float, the slope is :math:`\approx e^{-|z|}`, its
+    value computed from the exponent, and what the computer stored is said."""
+    z, slope = float(z), float(slope)
+    p, q = float(sigmoid(z)), float(sigmoid(-z))
+    if abs(slope) < _TINY and math.isfinite(z):  # σ′(z) = e^{−|z|}/(1 + e^{−|z|})² ≈ e^{−|z|}, to 1 part in e^{|z|}
+        return (rf"{head} \approx e^{{-{num(abs(z))}}} \approx {_power(-abs(z) / math.log(10))} \quad "
+                rf"(\text{{stored as }} {num(slope)}\text{{: below the smallest normal float}})")
+    if num(p) == "1":
+        return equation(rf"{head} = (1 - @0) \cdot @0 @eq @r", lambda g: (1 - g) * g, [q], slope)
+    if num(q) == "1":
+        return equation(rf"{head} = @0 \cdot (1 - @0) @eq @r", lambda g: g * (1 - g), [p], slope)
+    return equation(rf"{head} = @0 \cdot @1 @eq @r", lambda a, c: a * c, [p, q], slope)
+
+
+def _power(e: float) -> str:
+    r""":math:`10^e` for a real exponent e (it may be far below what a float holds), printed as :func:`num` prints."""
+    k = math.floor(e)
+    m = 10 ** (e - k)
+    if m >= 9.9995:  # 9.9996 would print as 10.0
+        m, k = m / 10, k + 1
+    return rf"{float(f'{m:.4g}'):g} \times 10^{{{k}}}"
+
+
 def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str = "i") -> str:
     r"""The cost's first factor for one sample, :math:`\partial C/\partial \hat y_{i}`, with its numbers.
 
@@ -136,10 +163,12 @@ def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str =
     number it is, never a rounded 0 (and cross-entropy never a division by 0)."""
     y_hat, one_minus = float(sigmoid(z_i)), float(sigmoid(-z_i))
     hat, yy = (rf"\hat y_{i}", f"y_{i}") if i else (r"\hat y", "y")
+    high, low = num(y_hat) == "1" and one_minus > 0, num(one_minus) == "1" and y_hat > 0  # σ never reaches 1
     if loss == "mse":
         head = rf"-\frac{{2}}{{n}}({yy} - {hat})"
-        line = equation(rf"{head} = -\frac{{2}}{{{n}}}(@0 - @1) @eq @r", lambda a, c: -2 * (a - c) / n,
-                        [y_i, y_hat], dC)
+        line = (equation(rf"{head} = -\frac{{2}}{{{n}}}(@0 - (1 - @1)) @eq @r", lambda a, g: -2 * (a - (1 - g)) / n,
+                         [y_i, one_minus], dC) if high else
+                equation(rf"{head} = -\frac{{2}}{{{n}}}(@0 - @1) @eq @r", lambda a, c: -2 * (a - c) / n, [y_i, y_hat], dC))
         if holds(line):
             return line
         # ŷ rounds to the label: y − ŷ is written as the number it is (σ(−z) or −σ(z))
@@ -147,8 +176,10 @@ def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str =
         return equation(rf"{head} = -\frac{{2}}{{{n}}} \cdot @0p @eq @r \quad (\text{{with }} {yy} - {hat} = {why})",
                         lambda a: -2 * a / n, [diff], dC)
     head = rf"-\frac{{1}}{{n}}\left(\frac{{{yy}}}{{{hat}}} - \frac{{1-{yy}}}{{1-{hat}}}\right)"
-    return equation(rf"{head} = -\frac{{1}}{{{n}}}\left(\frac{{@0}}{{@1}} - \frac{{@2}}{{@3}}\right) @eq @r",
-                    lambda a, c, e, g: -(a / c - e / g) / n, [y_i, y_hat, 1.0 - y_i, one_minus], dC)
+    above, below = ("1 - @3" if high else "@1"), ("1 - @1" if low else "@3")  # 1 − σ(−z) where σ(z) would print 1
+    return equation(rf"{head} = -\frac{{1}}{{{n}}}\left(\frac{{@0}}{{{above}}} - \frac{{@2}}{{{below}}}\right) @eq @r",
+                    lambda a, c, e, g: -(a / (1 - g if high else c) - e / (1 - c if low else g)) / n,
+                    [y_i, y_hat, 1.0 - y_i, one_minus], dC)
 
 
 def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list[str]:
@@ -159,8 +190,7 @@ def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list
     dC = float(L.dC_dyhat[i])
     lines = [
         rf"\frac{{\partial C}}{{\partial \hat y_i}} = {dC_dyhat_line(n, float(y_i), z, dC, loss)}",
-        equation(r"\frac{\partial \hat y_i}{\partial z_i} = \sigma(z_i)(1 - \sigma(z_i)) = @0 \cdot @1 @eq @r",
-                 lambda a, c: a * c, [float(sigmoid(z)), float(sigmoid(-z))], float(L.dyhat_dz[i])),
+        slope_line(r"\frac{\partial \hat y_i}{\partial z_i} = \sigma(z_i)(1 - \sigma(z_i))", z, float(L.dyhat_dz[i])),
         equation(r"\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}\frac{\partial \hat y_i}"
                  r"{\partial z_i} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
                  [dC, float(L.dyhat_dz[i])], float(L.dC_dz[i])),

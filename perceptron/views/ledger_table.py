@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.backprop import Ledger
+from ..engine.neuron import sigmoid
 from . import worked
 
 
@@ -44,9 +45,14 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
     ka = _row_digits(lambda a, b: [a * b], [A, B], [C], [c_digits])
     for i in np.flatnonzero(ka == 0):
         ka[i] = worked.fit(lambda a, b: a * b, [A[i], B[i]], C[i], int(c_digits[i])) or -1
-    kz = _row_digits(lambda v: [1 / (1 + np.exp(-v))], [z], [y_hat], [worked.DIGITS])
+    # ŷ = σ(z), never printed "1" (σ never reaches 1): where it would, "1 − σ(−z)", the gap computed as such
+    gap = sigmoid(-z)
+    near = (y_hat > 0.5) & (np.array([worked.num(v) for v in y_hat]) == "1")
+    shown = np.where(near, gap, y_hat)
+    with np.errstate(over="ignore"):
+        kz = _row_digits(lambda v: [1 / (1 + np.exp(np.where(near, v, -v)))], [z], [shown], [worked.DIGITS])
     for i in np.flatnonzero(kz == 0):
-        kz[i] = worked.fit(worked.sigmoid_of, [z[i]], y_hat[i]) or -1
+        kz[i] = worked.fit(lambda v, s=-1 if near[i] else 1: worked.sigmoid_of(s * v), [z[i]], shown[i]) or -1
     # a product of nonzero factors below the smallest normal float underflowed (to 0, or to a few digits): the
     # float check above passes it (the printed factors underflow the same way), yet "= 0" would be false
     lost_c, lost_d = underflowed(L)
@@ -54,7 +60,7 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
     rows = []
     for i in range(n):  # k > 0: the digits that make the relation hold; -1: none does ("≈")
         a_k, c_k, z_k = (int(k) if k > 0 else worked.DIGITS for k in (ka[i], c_digits[i], kz[i]))
-        row = {"y": t(y[i]), "z": t(z[i], z_k), "ŷ": t(y_hat[i]), "∂C/∂ŷ": t(A[i], a_k), "∂ŷ/∂z": t(B[i], a_k),
+        row = {"y": t(y[i]), "z": t(z[i], z_k), "ŷ": ("≈ " if kz[i] < 0 and y_hat[i] != 0 and gap[i] != 0 else "") + probability_cell(y_hat[i], gap[i], near[i]), "∂C/∂ŷ": t(A[i], a_k), "∂ŷ/∂z": t(B[i], a_k),
                "∂C/∂z": ("" if ka[i] > 0 and not lost_c[i] else "≈ ") + t(C[i], c_k)}
         for j in range(d):
             row[names[j]] = t(X[i, j], c_k)
@@ -74,6 +80,17 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
     table.loc[len(table)] = total
     table.index = [f"#{i}" for i in range(n)] + ["sum = gradient"]
     return table
+
+
+def probability_cell(y_hat: float, gap: float, near: bool) -> str:
+    r""":math:`\hat y = \sigma(z)` as a table cell: "0.8365"; "1 − 3.136×10⁻⁶" where it would print as 1 (``near``), the gap
+    :math:`1 - \hat y = \sigma(-z)` computed as such; "≈ 1" or "≈ 0" where even that is below the smallest float (σ is
+    never 0 or 1, as :func:`perceptron.views.teaching.probability` says in prose)."""
+    if y_hat == 0:
+        return "≈ 0"
+    if not near:
+        return worked.text(y_hat)
+    return f"1 − {worked.text(gap)}" if gap > 0 else "≈ 1"
 
 
 def underflowed(L: Ledger) -> tuple[np.ndarray, np.ndarray]:

@@ -15,9 +15,8 @@ import math
 import numpy as np
 
 from ..engine import network as net
-from ..engine.neuron import sigmoid
 from ..session.netlab import NetLab
-from .latex import GO_ON, dC_dyhat_line, rows_sum
+from .latex import GO_ON, dC_dyhat_line, rows_sum, slope_line
 from .worked import equation, num, sigmoid_of, subscript, superscript
 
 FD_EPS = 1e-6  # the step of the finite-difference check
@@ -81,10 +80,8 @@ def backward_lines(lab: NetLab, k: int | None = None) -> list[str]:
     product = lambda *v: math.prod(v)  # noqa: E731
     lines = [
         rf"\frac{{\partial C}}{{\partial \hat y_i}} = {dC_dyhat_line(n, ys, z2, A, lab.loss)}",
-        equation(r"\frac{\partial \hat y_i}{\partial z^{(2)}} = \hat y_i(1 - \hat y_i) = @0 \cdot @1 @eq @r", product,
-                 [float(sigmoid(z2)), float(sigmoid(-z2))], B),
-        equation(rf"\sigma'(z^{{(1)}}_{u + 1}) = a^{{(1)}}_{u + 1}(1 - a^{{(1)}}_{u + 1}) = @0 \cdot @1 @eq @r", product,
-                 [float(sigmoid(z1)), float(sigmoid(-z1))], s1),
+        slope_line(r"\frac{\partial \hat y_i}{\partial z^{(2)}} = \hat y_i(1 - \hat y_i)", z2, B),  # never "1 ·"
+        slope_line(rf"\sigma'(z^{{(1)}}_{u + 1}) = a^{{(1)}}_{u + 1}(1 - a^{{(1)}}_{u + 1})", z1, s1),
         equation(rf"\frac{{\partial C}}{{\partial {w2}}}\Big|_i = \frac{{\partial C}}{{\partial \hat y_i}} \cdot "
                  rf"\frac{{\partial \hat y_i}}{{\partial z^{{(2)}}}} \cdot a^{{(1)}}_{u + 1} = @0p \cdot @1p \cdot @2p @eq @r",
                  product, [A, B, float(L.a1[i, u])], float(L.dC_dw2_i[i, u])),

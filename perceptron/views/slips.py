@@ -20,7 +20,7 @@ import pandas as pd
 from ..engine.backprop import pulled_out_slip, sign_slip
 from .latex import rows_sum
 from .teaching import apart, direction
-from .worked import equation, text
+from .worked import equation, exact_z, text
 
 
 def _moves(before: float, after: float) -> str:
@@ -60,14 +60,15 @@ def indices(x, w, b, i: int) -> list[tuple[str, str]]:
     """Slip 3: one index for samples and inputs, and b inside the sum, with sample i's numbers."""
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
     d = len(w)
-    z = float(x @ w + b)
+    z = exact_z(x, w, b)  # what the printed terms add up to: 0, not the float sum's 2.776×10⁻¹⁷, where that is exact
+    wrong_z = exact_z([*x, d - 1], [*w, b], b)  # Σ_j (x_j w_j + b): b counted d times, summed exactly as well
     right = equation(
         rf"z_{{{i}}} = \sum_j x_{{{i}j}} w_j + b = "
         + rows_sum([*(f"@{j}p \\cdot @{d + j}p" for j in range(d)), f"@{2 * d}p"]) + " @eq @r",  # a term a row
         lambda *v: sum(v[j] * v[d + j] for j in range(d)) + v[2 * d], [*x, *w, b], z)
     wrong = equation(
         rf"\sum_j (x_{{{i}j}} w_j + b) = " + rows_sum(f"(@{j}p \\cdot @{d + j}p + @{2 * d}p)" for j in range(d))
-        + " @eq @r", lambda *v: sum(v[j] * v[d + j] + v[2 * d] for j in range(d)), [*x, *w, b], z + (d - 1) * b)
+        + " @eq @r", lambda *v: sum(v[j] * v[d + j] + v[2 * d] for j in range(d)), [*x, *w, b], wrong_z)
     return [
         ("markdown",
          r"**3. One index for two things, and b inside the sum.** The article writes "

@@ -320,3 +320,70 @@ def few_carry(dC_dz, z, y, share: float = 0.9) -> str | None:
             if smallest is not None else "")
     return (f"Most of this gradient comes from a few samples: {carry} of the {n} carry {percent(share)} of "
             f"Σ|∂C/∂zᵢ|.{tail} A saturated sigmoid barely moves its weights, even for a sample it gets wrong.")
+
+
+def saturated_wrong(z, y) -> int:
+    """The misclassified sample (the neuron says class 1 where z ≥ 0) with the largest |z|: the one MSE corrects least;
+    the sample with the largest |z| when none is misclassified. ``z``, ``y``: ndarrays of shape (n,)."""
+    z, y = np.asarray(z, dtype=float), np.asarray(y)
+    wrong = (z >= 0) != (y == 1)
+    far = np.where(wrong, np.abs(z), -np.inf) if wrong.any() else np.abs(z)
+    return int(np.argmax(far))
+
+
+def saturation(k: int, z: float, y: int, mse: float, ce: float, ratio: float, wrong: bool) -> str:
+    r"""Why MSE learns slowly where σ saturates, on sample ``k`` (Markdown): its ``z`` and label ``y``, MSE's and
+    cross-entropy's :math:`\partial C/\partial z_k` (``mse``, ``ce``) and their ratio :math:`2\sigma'(z_k)` (``ratio``),
+    ``wrong`` whether the neuron misclassifies it."""
+    said = (f"**Why MSE learns slowly where σ saturates.** Sample #{k} is the misclassified sample furthest from the "
+            f"boundary: z = {text(z)} with the label {int(y)}. Cross-entropy's ∂C/∂z = {text(ce)} is (ŷ − y)/n, at "
+            "least 1/(2n) in size for any misclassified sample" if wrong else
+            f"**Why MSE learns slowly where σ saturates.** No sample is misclassified at these weights; sample #{k} has "
+            f"the largest |z|, {text(abs(z))}. Cross-entropy's ∂C/∂z there is {text(ce)}")
+    return (said + f"; MSE's is {text(mse)}, only 2σ′(z) = {text(ratio)} times as much (the ratio is at most 1/2, at "
+            "z = 0, and shrinks like 2e^{−|z|} as |z| grows). " + (
+                "The more confidently wrong the neuron is, the less MSE corrects it: its gradient vanishes exactly "
+                "where the mistake is largest, while cross-entropy's stays." if wrong else
+                "Where σ saturates MSE's gradient vanishes, whether the sample is right or wrong."))
+
+
+def _first(f, lo: float, hi: float) -> float:
+    """The smallest float z in [lo, hi] where the monotone test ``f(z)`` turns True, to float precision (bisection)."""
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mid in (lo, hi):
+            break
+        lo, hi = (lo, mid) if f(mid) else (mid, hi)
+    return hi
+
+
+def float_limits(z, slope, dC_dz) -> str:
+    r"""The floating-point limits on the Backpropagation page, short (Markdown), every threshold found in the floats
+    themselves: from which z σ(z) is stored as 1.0, where the pages write :math:`1 - \sigma(-z)` (4 digits would print
+    1) and where ≈ 1 (σ(−z) is 0); and at these weights how many samples have :math:`\sigma'(z_i) < 10^{-8}` and
+    below the smallest normal float, with their share of :math:`\sum_i |\partial C/\partial z_i|`. ``z``, ``slope``
+    (the ledger's σ′), ``dC_dz``: ndarrays of shape (n,)."""
+    z, slope, g = (np.asarray(v, dtype=float) for v in (z, slope, dC_dz))
+    n = z.size
+    one = _first(lambda v: float(sigmoid(v)) == 1.0, 0.0, 100.0)
+    four = _first(lambda v: text(float(sigmoid(v))) == "1", 0.0, 100.0)
+    gone = _first(lambda v: float(sigmoid(-v)) == 0.0, 0.0, 2000.0)
+    c = 1e-8  # σ′(z) = c where t = e^{−|z|} solves t/(1 + t)² = c: the small root of c t² + (2c − 1) t + c = 0,
+    edge = math.log(((1 - 2 * c) + math.sqrt(1 - 4 * c)) / (2 * c))  # 1/(the large root): no cancellation
+    flat, lost = slope < c, slope < np.finfo(float).tiny
+    total = math.fsum(np.abs(g))
+    share = math.fsum(np.abs(g[flat])) / total if total > 0 else 0.0
+    carry = (f", together {text(share, 3)} of Σ|∂C/∂zᵢ|" if flat.any() and total > 0 else "")
+    return (
+        f"A float keeps about 16 significant digits: just below 1 its numbers are {text(1 - np.nextafter(1.0, 0.0))} "
+        f"apart, so σ(z) is stored as exactly 1.0 from z ≈ {text(one)} on. The worked lines and the table here never print that 1: from "
+        f"z ≈ {text(four)}, where σ(z) would round to 1 at 4 digits, they write 1 − σ(−z), the gap computed as a number "
+        f"of its own, which keeps its digits far below 10⁻¹⁶; from z ≈ {text(gone)}, e^z overflows, σ(−z) is stored "
+        "as 0, and they write ≈ 1 (and ≈ wherever a product cannot hold as printed). A gradient is a product of such "
+        f"numbers: at these weights {int(flat.sum())} of the {n} samples have σ′(z) below 10⁻⁸ (|z| > {text(edge)})"
+        f"{carry}; " + (
+            f"{int(lost.sum())} {'has' if lost.sum() == 1 else 'have'} σ′(z) below the smallest normal float, "
+            f"{text(np.finfo(float).tiny)}, kept with few digits or as 0: what {'it' if lost.sum() == 1 else 'they'} "
+            "would add to the gradient is lost." if lost.any() else
+            f"none has σ′(z) below the smallest normal float, {text(np.finfo(float).tiny)}, where it would keep few "
+            "digits or none and its part of the gradient would be lost."))
