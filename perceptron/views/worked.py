@@ -174,6 +174,11 @@ def equation(template: str, f: Callable, operands: Sequence[float], result: floa
     """
     shown = num(result, digits)
     k = fit(f, operands, result, digits)
+    for more in range(digits + 1, MAX_DIGITS + 1):  # a result on a rounding tie of its printed operands
+        if k is not None:  # (1.5 + 999.9999999999982 = 1001.4999…: "1.5 + 1000 = 1001.5", not "≈ 1001")
+            break
+        if (k := fit(f, operands, result, more)) is not None:
+            shown = num(result, more)
     eq = "=" if k is not None else r"\approx"
     chosen = [num(v, k or digits) for v in operands]
 
