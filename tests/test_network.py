@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -349,3 +350,16 @@ def test_early_stopping_thresholds():
     hist = net.train(X, y, p, lr=3.0, epochs=2000, loss="bce", tol_cost=0.1)
     assert hist.stopped == "cost threshold" and hist.cost[-1] <= 0.1 and np.all(hist.cost[:-1] > 0.1)
     assert net.train(X, y, p, lr=3.0, epochs=5, tol_grad=1e9).epochs == 0
+
+
+def test_a_saturated_output_keeps_its_gradient():
+    """A label-1 sample at z⁽²⁾ ≈ 200: ∂C/∂b₂ = −2(1 − σ(z))σ′(z) ≈ −2e⁻⁴⁰⁰ ≈ −3.8×10⁻¹⁷⁴ (σ(−z) keeps its digits),
+    where 1 − ŷ in floats is 0: the network's chain rule gives the true value, not 0 (MSE), and −σ(−z) (BCE)."""
+    from perceptron.engine.network import Params, gradients
+
+    X, y = np.array([[1.0, 0.0]]), np.array([1])
+    p = Params(W1=np.zeros((2, 1)), b1=np.zeros(1), w2=np.zeros(1), b2=200.0)
+    g_mse, g_bce = gradients(X, y, p, "mse"), gradients(X, y, p, "bce")
+    s = math.exp(-200.0)  # σ(−200) to a relative 1e-87; σ′(200) = σ(200)σ(−200) ≈ s
+    assert math.isclose(g_mse.b2, -2 * s * s, rel_tol=1e-12) and g_mse.b2 != 0
+    assert math.isclose(g_bce.b2, -s, rel_tol=1e-12)

@@ -408,7 +408,8 @@ def _gradients(X, y, z1, a1, z2, y_hat, w2, cost, sig=None):
     (``sigmoid_silenced`` in the mini-batch loop; by default
     :func:`~perceptron.engine.neuron.sigmoid_prime`, the same bits)."""
     n = X.shape[0]
-    dC_dz2 = cost.dL_dz(y, z2, y_hat) / n if n else np.zeros(0)
+    # from z2, not ŷ: for a label 1, 1 − ŷ rounds to 0 long before σ(−z2) does (a saturated output still learns)
+    dC_dz2 = cost.dL_dz(y, z2) / n if n else np.zeros(0)
     dC_dz1 = dC_dz2[:, None] * w2 * (sigmoid_prime(z1) if sig is None else a1 * sig(-z1))
     return X.T @ dC_dz1, dC_dz1.sum(axis=0), a1.T @ dC_dz2, float(dC_dz2.sum())
 
