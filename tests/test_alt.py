@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
+from apptest import ok
 from streamlit.testing.v1 import AppTest
 
 from chart_js import drawn
@@ -30,11 +31,6 @@ PAGES = [HOME] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")
 PAGES.remove("pages/7_Class.py")  # the teacher's, chartless without the key: tests/test_live_class.py checks it
 DATASET, FORWARD, BACKPROP, DESCENT, LANDSCAPE, HIDDEN = PAGES[1:7]
 TICKS = re.compile(r"^[\s\d.,−\-+eE×^]*$")  # what plotly.js names a chart by: its tick labels
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_app(page: str = HOME) -> AppTest:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 import streamlit.config
+from apptest import last_number, metric, numbers, ok
 from streamlit.testing.v1 import AppTest
 
 from chart_js import drawn, figure_with
@@ -37,11 +37,6 @@ HIDDEN = "pages/6_Hidden_layer.py"
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_page(*, first: bool = True, lab: Lab | None = None, query: dict | None = None) -> AppTest:
@@ -73,31 +68,12 @@ def heatmaps(spec: dict) -> list[dict]:
     return [t for t in spec["data"] if t["type"] == "heatmap"]
 
 
-def numbers(obj):
-    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
-        return
-    if isinstance(obj, int | float):
-        yield obj
-    elif isinstance(obj, dict):
-        for v in obj.values():
-            yield from numbers(v)
-    elif isinstance(obj, list | tuple):
-        for v in obj:
-            yield from numbers(v)
-
-
 def assert_finite(at: AppTest) -> None:
     for c in at.get("bidi_component"):
         bad = []
         data = json.loads(c.proto.json, parse_constant=bad.append)
         assert not bad, (c.proto.id, bad[:3])
         assert all(math.isfinite(v) for v in numbers(data)), c.proto.id
-
-
-def metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, [m.label for m in at.metric]
-    return found[0]
 
 
 def latex_lines(at: AppTest) -> list[str]:
@@ -113,20 +89,9 @@ def unstacked(line: str) -> str:
     return " ".join(flat.split())
 
 
-def last_number(line: str) -> float:
-    """The number at the end of a LaTeX line as explain.num writes it."""
-    m = re.search(r"(-?[\d.]+(?:e[+-]?\d+)?)(?: \\times 10\^\{(-?\d+)\})?\s*(?:\\end\{aligned\})?\s*$", line.strip())
-    assert m, line
-    return float(m.group(1)) * (10.0 ** int(m.group(2)) if m.group(2) else 1.0)
-
-
 def number_before(line: str, marker: str) -> float:
     """The number written just before ``marker`` (e.g. the z of a line that goes on with a)."""
     return last_number(line[: line.index(marker)].rstrip(" ,"))
-
-
-def sigma(z):
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
 
 
 def xor_run(epochs: int, h: int = 3, lr: float = 2.0, loss: str = "bce", seed: int = 0):

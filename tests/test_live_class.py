@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
+from apptest import app, go, ok
 from streamlit.testing.v1 import AppTest
 
 from perceptron.classroom import store as store_module
@@ -39,24 +40,6 @@ def database(tmp_path, monkeypatch):
     monkeypatch.delenv("NEURON_LAB_DATABASE_URL", raising=False)
     monkeypatch.setattr(store_module, "MIN_WRITE_INTERVAL", 0.0)
     return tmp_path
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def app(page: str = HOME, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / HOME), default_timeout=120)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    if page != HOME:
-        at.switch_page(page)
-    return ok(at.run())
-
-
-def go(at: AppTest, page: str) -> AppTest:
-    return ok(at.switch_page(page).run())
 
 
 def store():

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
+from apptest import chart, click, go, last_number, metric, numbers, ok, sigma
 from streamlit.testing.v1 import AppTest
 
 import perceptron
-from chart_js import drawn, figure_with
+from chart_js import figure_with
 from perceptron.data.datasets import Dataset, make_dataset
 from perceptron.session.lab import Lab
 from perceptron.session.settings import Settings
@@ -45,11 +46,6 @@ PAGES = [HOME] + sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def open_app(page: str | None = None, *, lab: Lab | None = None, query: dict | None = None) -> AppTest:
     """A fresh session (optionally with a lab already in it, or opened from a link) on ``page``."""
     at = AppTest.from_file(str(ROOT / HOME), default_timeout=120)
@@ -63,42 +59,10 @@ def open_app(page: str | None = None, *, lab: Lab | None = None, query: dict | N
     return ok(at)
 
 
-def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page)
-    at.run()
-    return ok(at)
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    at.button(key=key).click().run()
-    return ok(at)
-
-
-def chart(at: AppTest, key: str) -> dict:
-    """The data the chart component ``key`` received (``spec`` is the figure)."""
-    found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
-    assert len(found) == 1, f"expected one chart {key!r}, found {[c.proto.id for c in at.get('bidi_component')]}"
-    return drawn(json.loads(found[0].proto.json), at)
-
-
 def trace(spec: dict, name: str) -> dict:
     found = [t for t in spec["data"] if t.get("name") == name]
     assert len(found) == 1, f"no single trace {name!r} in {[t.get('name') for t in spec['data']]}"
     return found[0]
-
-
-def numbers(obj):
-    """Every number in a JSON structure."""
-    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
-        return
-    if isinstance(obj, int | float):
-        yield obj
-    elif isinstance(obj, dict):
-        for v in obj.values():
-            yield from numbers(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from numbers(v)
 
 
 def assert_all_charts_finite(at: AppTest) -> None:
@@ -108,12 +72,6 @@ def assert_all_charts_finite(at: AppTest) -> None:
         data = json.loads(c.proto.json, parse_constant=bad.append)  # NaN, Infinity, -Infinity
         assert not bad, (c.proto.id, bad[:3])
         assert all(math.isfinite(v) for v in numbers(data)), c.proto.id
-
-
-def metric(at: AppTest, label: str) -> str:
-    found = [m.value for m in at.metric if m.label == label]
-    assert found, [m.label for m in at.metric]
-    return found[0]
 
 
 def latex(at: AppTest) -> list[str]:
@@ -156,10 +114,6 @@ def default_train():
     return data.train_X, data.train_y.astype(float)
 
 
-def sigma(z):
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
-
-
 def assert_heatmap_shows(spec: dict, w, b) -> None:
     """The plane's heatmap is σ(w·x + b) over its own grid (z rounded to 2 decimals, grid to 3)."""
     heat = spec["data"][0]
@@ -173,13 +127,6 @@ def assert_cost_curve(spec: dict, cost) -> None:
     curve = trace(spec, "train cost")
     assert curve["x"] == list(range(len(cost)))
     np.testing.assert_allclose(curve["y"], cost, rtol=1e-5, atol=1e-6)
-
-
-def last_number(line: str) -> float:
-    """The number at the end of a LaTeX line as latex.num writes it (``1.234`` or ``1.234 \\times 10^{-5}``)."""
-    m = re.search(r"(-?[\d.]+(?:e[+-]?\d+)?)(?: \\times 10\^\{(-?\d+)\})?\s*(?:\$\$)?\s*$", line.strip())
-    assert m, line
-    return float(m.group(1)) * (10.0 ** int(m.group(2)) if m.group(2) else 1.0)
 
 
 # --- 1. every page runs -----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ pages with random experiments (hypothesis, a bounded number of examples).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from decimal import Decimal, getcontext, localcontext
@@ -26,11 +25,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
+from apptest import chart, go, ok, sigma
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from chart_js import drawn
 from perceptron.session.lab import Lab
 from perceptron.session.lesson import STEPS
 from perceptron.session.settings import Settings
@@ -257,12 +256,6 @@ def math_in_markdown(text: str) -> list[str]:
 # --- the true numbers, from the raw points (numpy only) ------------------------------------------------
 
 
-def sigma(z):
-    z = np.asarray(z, dtype=float)
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
-
-
 def design(lab: Lab):
     """The training inputs the neuron sees, rebuilt from the raw points: standardization, then maps."""
     d = lab.dataset
@@ -301,22 +294,12 @@ def grad(X, y, w, b, loss):
 # --- driving the app ----------------------------------------------------------------------------------
 
 
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def open_page(page: str, lab: Lab | None = None, query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if lab is not None:
         at.session_state["lab"] = lab
     if query:
         at.query_params.update(query)
-    at.switch_page(page)
-    return ok(at.run())
-
-
-def go(at: AppTest, page: str) -> AppTest:
     at.switch_page(page)
     return ok(at.run())
 
@@ -337,12 +320,6 @@ def result_of(lines: list[str], start: str) -> str:
     found = [line for line in lines if line.startswith(start)]
     assert found, (start, lines)
     return equations(found[0])[-1][2]
-
-
-def chart(at: AppTest, key: str) -> dict:
-    found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
-    assert len(found) == 1
-    return drawn(json.loads(found[0].proto.json), at)
 
 
 def ledger_frame(at: AppTest):

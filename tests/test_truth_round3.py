@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import streamlit.config
+from apptest import app, ok
 from streamlit.testing.v1 import AppTest
 
 from perceptron.views.latex import sigmoid_line
@@ -18,11 +19,6 @@ from perceptron.views.teaching import side_of_half
 streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]
 getcontext().prec = 60
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def sigma_exact(z: float) -> Decimal:
@@ -50,11 +46,7 @@ def test_beyond_the_floats_the_sigmoid_says_approximately(z):
 
 def test_the_forward_page_never_says_y_hat_is_one():
     """The issue's link: every sample of blobs at w = (45, −38), b = 14 has |z| > 10; no line or verdict says ŷ = 1."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"}.items():
-        at.query_params[k] = v
-    at.switch_page("pages/2_Forward_propagation.py")
-    ok(at.run())
+    at = app("pages/2_Forward_propagation.py", {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"})
     lines = [e.value for e in at.latex] + [m.value for m in at.markdown]
     assert not [t for t in lines if re.search(r"(\\hat y|ŷ) = \\sigma\(z\).*= 1$|ŷ = 1 is", t)], lines
     lab = at.session_state["lab"]
@@ -67,11 +59,7 @@ def test_the_forward_page_never_says_y_hat_is_one():
 def test_the_check_says_when_a_few_samples_carry_the_gradient():
     """"They agree." while 52 of 80 samples have |z| > 10: the page now says how few carry the gradient, from the
     numbers recomputed here (σ′ and ∂C/∂z for MSE in 60-digit decimals)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"}.items():
-        at.query_params[k] = v
-    at.switch_page("pages/3_Backpropagation.py")
-    ok(at.run())
+    at = app("pages/3_Backpropagation.py", {"dataset": "blobs", "init": "manual", "w1": "45", "w2": "-38", "b": "14"})
     lab = at.session_state["lab"]
     X, y, *_ = lab.design()
     w, b = lab.params()

@@ -14,16 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
-from streamlit.testing.v1 import AppTest
+from apptest import app, ok
 
 streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]
 DIGITS = 500  # enough that 1 − σ(z) keeps its digits at |z| ≈ 900 without rewriting it as σ(−z)
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def exact_z(x, w, b) -> Decimal:
@@ -147,11 +142,7 @@ def test_a_cost_that_underflowed_cannot_resolve_its_gradient():
 
 
 def test_the_backpropagation_page_prints_the_true_cost_and_an_honest_check():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "blobs", "lr": "900", "epoch": "5"}.items():
-        at.query_params[k] = v
-    at.switch_page("pages/3_Backpropagation.py")
-    ok(at.run())
+    at = app("pages/3_Backpropagation.py", {"dataset": "blobs", "lr": "900", "epoch": "5"})
     lab = at.session_state["lab"]
     X, y, *_ = lab.design()
     mse, _ = exact_costs(X, y, *lab.params())
@@ -217,11 +208,7 @@ def exact_z_decimal(x, w, b) -> Decimal:
 
 
 def test_the_forward_page_prints_z_as_zero_for_the_issues_sample():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in ISSUE_POINTS.items():
-        at.query_params[k] = v
-    at.switch_page("pages/2_Forward_propagation.py")
-    ok(at.run())
+    at = app("pages/2_Forward_propagation.py", ISSUE_POINTS)
     at.selectbox(key="fwd_sample_0").set_value(2)
     ok(at.run())
     lines = [e.value for e in at.latex]
@@ -299,11 +286,7 @@ def test_a_product_that_underflowed_is_approximately_its_true_value():
 
 
 def test_the_backpropagation_caption_says_what_underflowed():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "blobs", "lr": "900", "epoch": "5"}.items():
-        at.query_params[k] = v
-    at.switch_page("pages/3_Backpropagation.py")
-    ok(at.run())
+    at = app("pages/3_Backpropagation.py", {"dataset": "blobs", "lr": "900", "epoch": "5"})
     lab = at.session_state["lab"]
     X, y, *_ = lab.design()
     w, b = lab.params()
@@ -338,11 +321,7 @@ def test_the_update_lines_say_which_map_a_weight_belongs_to():
     multiplies, and the update's numbers are those of w − α∂C/∂w recomputed here."""
     from perceptron.engine.backprop import gradients
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "circles", "maps": "x1^2,x1*x2", "epoch": "3"}.items():
-        at.query_params[k] = v
-    at.switch_page("pages/4_Gradient_descent.py")
-    ok(at.run())
+    at = app("pages/4_Gradient_descent.py", {"dataset": "circles", "maps": "x1^2,x1*x2", "epoch": "3"})
     lab = at.session_state["lab"]
     assert lab.settings.maps == ("x1^2", "x1*x2"), lab.settings.maps
     update = next(t.value for t in at.latex if r"w_3 &\leftarrow" in t.value)
@@ -420,11 +399,7 @@ def test_the_backpropagation_page_says_what_rosenblatts_rule_updates_with(epoch)
     """`?dataset=or&mode=rosenblatt&lr=1`: the page showed the MSE chain rule as "the gradient". It now says the rule
     does not use it, and what the rule would do with the chosen sample, recomputed here: z exactly, step(z), and
     α(y − ŷ)x."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "or", "mode": "rosenblatt", "lr": "1", "epoch": epoch}.items():
-        at.query_params[k] = v
-    at.switch_page("pages/3_Backpropagation.py")
-    ok(at.run())
+    at = app("pages/3_Backpropagation.py", {"dataset": "or", "mode": "rosenblatt", "lr": "1", "epoch": epoch})
     lab = at.session_state["lab"]
     X, y, *_ = lab.design()
     w, b = lab.params()
@@ -453,11 +428,7 @@ def test_the_stop_rules_offered_are_those_the_mode_has(mode):
     from perceptron.engine.training import rosenblatt
 
     assert not {"tol_cost", "tol_grad"} & set(inspect.signature(rosenblatt).parameters)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "or", "mode": mode}.items():
-        at.query_params[k] = v
-    at.switch_page("pages/4_Gradient_descent.py")
-    ok(at.run())
+    at = app("pages/4_Gradient_descent.py", {"dataset": "or", "mode": mode})
     keys = {n.key for n in at.number_input}
     assert "setting_max_epochs" in keys
     thresholds = {"setting_tol_cost", "setting_tol_grad"} & keys
@@ -483,11 +454,7 @@ def test_the_index_slip_prints_the_z_its_terms_add_up_to():
 
 
 def test_the_slip_expander_on_the_page_prints_zero_for_the_issues_sample():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in ISSUE_POINTS.items():
-        at.query_params[k] = v
-    at.switch_page("pages/3_Backpropagation.py")
-    ok(at.run())
+    at = app("pages/3_Backpropagation.py", ISSUE_POINTS)
     at.selectbox(key="bp_sample_0").set_value(2)
     ok(at.run())
     slip = [e.value for e in at.latex if r"\sum_j x_{2j} w_j + b" in e.value]

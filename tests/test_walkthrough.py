@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import streamlit.config
+from apptest import ok
 from streamlit.testing.v1 import AppTest
 
 from perceptron.session.lesson import STEPS, reachable
@@ -22,11 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 # what a page may advise, and the lock that makes the advice void
 ADVICE = {"maps": "add curved **feature maps**", "points": "click on the plot", "lr": "smaller learning rate",
           "standardize": "Standardize the inputs", "loss": "use cross-entropy", "hidden": "use a hidden layer"}
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def home() -> AppTest:
