@@ -12,8 +12,9 @@ Baseline, same run: the same actions on a server of the app as committed at ``BE
 main branch by default, ``ACTIONS_BEFORE=<ref>`` or ``--before``), the two servers' rounds interleaved so that
 other work on the machine weighs on both alike.
 
-Rows: ``server_refill_cpu_n200`` (target ≤ 15 ms), ``server_step_cpu_n200`` (target ≤ 25 ms); the note of
-each gives every action's mean now and before.
+Rows: ``server_refill_cpu_n200`` (target ≤ 15 ms), ``server_refill_beyond_training_n200`` (the same less the CPU
+of training the refill's chunk alone, in this process: the page's part), ``server_step_cpu_n200`` (target ≤ 25 ms);
+the note of each gives every action's mean now and before.
 """
 
 from __future__ import annotations
@@ -128,6 +129,27 @@ def measure(before: str | None = BEFORE, rounds: int = ROUNDS) -> tuple[dict, st
     return cpu, trees.get("before", ("", ""))[1]
 
 
+def training_cpu() -> list[float]:
+    """CPU (ms) of training each refill's chunk alone, in this process: what the page's Play trains at n = 200 with
+    ``?max_epochs=5000`` (``Run.play_chunk(PLAY_CHUNK)``, then ``PLAY_REFILL`` frames until nothing is left), the
+    part of a refill that is the engine's work, not the page's."""
+    from perceptron.session.lab import Lab
+    from perceptron.session.settings import Settings
+    from perceptron.web.playback import PLAY_CHUNK, PLAY_REFILL
+
+    out = []
+    for _ in range(ROUNDS):
+        lab = Lab.from_settings(Settings(max_epochs=5000))
+        lab.play_chunk(PLAY_CHUNK)
+        while True:
+            t0 = time.process_time()
+            more = lab.play_chunk(PLAY_REFILL)
+            if not more:
+                break
+            out.append((time.process_time() - t0) * 1e3)
+    return out
+
+
 def _mean(xs) -> float | None:
     return statistics.fmean(xs) if xs else None
 
@@ -145,12 +167,22 @@ def table(cpu: dict) -> str:
 def rows(cpu: dict, commit: str) -> list[Row]:
     now, before = cpu.get("now", {}), cpu.get("before", {})
     note = f"Server CPU per action, means (10 ms ticks), same run; before = {commit[:10] or '-'}: " + table(cpu)
+    train = cpu.get("training", {}).get("refill", [])
+    if train:
+        note += f". Of a refill, training its chunk alone (in process): {_mean(train):.1f} ms (n {len(train)})"
     out = []
     for key, kind, target, what in (
         ("server_refill_cpu_n200", "refill", 15.0, "Server CPU per refill (the chart's more: the next chunk), n = 200"),
         ("server_step_cpu_n200", "step", 25.0, "Server CPU per Step (a fragment rerun), n = 200"),
     ):
         xs, bs = now.get(kind, []), before.get(kind, [])
+        if kind == "refill" and xs and train:  # what the page adds to the engine's work
+            beyond = [x - _mean(train) for x in xs]
+            out.append(Row("actions", "server_refill_beyond_training_n200", "Server CPU per refill beyond training "
+                           "its chunk (the page's part: frames, figure, Streamlit), n = 200", "ms", 15.0, "<=", "≤ 15 ms",
+                           measured=_mean(beyond), samples=beyond,
+                           baseline=_mean(bs) - _mean(train) if bs else None, baseline_kind="same run",
+                           baseline_text=f"{commit[:10]} same run, less the same training" if bs else "", notes=note))
         out.append(Row("actions", key, what, "ms", target, "<=", f"≤ {target:g} ms", measured=_mean(xs), samples=xs,
                        baseline=_mean(bs), baseline_text=f"{commit[:10]} same run" if bs else "",
                        baseline_kind="same run", baseline_samples=bs, notes=note, extra={"cpu_ms": cpu}))
@@ -159,6 +191,7 @@ def rows(cpu: dict, commit: str) -> list[Row]:
 
 def run() -> list[Row]:
     cpu, commit = measure()
+    cpu["training"] = {"refill": training_cpu()}
     return rows(cpu, commit)
 
 
@@ -168,7 +201,9 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=ROUNDS)
     args = ap.parse_args(argv)
     cpu, commit = measure(args.before or None, args.rounds)
-    print(f"load average {os.getloadavg()}")
+    train = training_cpu()
+    print(f"load average {os.getloadavg()}; a refill's training alone (in process): {_mean(train):.1f} ms (n {len(train)})")
+    cpu.pop("training", None)
     for k in dict.fromkeys(k for side in cpu.values() for k in side):
         now, before = cpu.get("now", {}).get(k, []), cpu.get("before", {}).get(k, [])
         f = lambda xs: f"{_mean(xs):7.1f} (n {len(xs):2})" if xs else "      -      "  # noqa: E731

@@ -247,8 +247,9 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
                config: dict | None = None, src: str | None = None, play_token: int = 0,
                view=None, preview: dict | None = None, first: int = 0, more_at: int = 0, alt: str | None = None,
                stop_on: str | None = None, module: str | None = None, large: bool = False,
-               link: dict | None = None) -> dict:
-    """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``)."""
+               link: dict | None = None, frames_sig: str | None = None) -> dict:
+    """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``). With ``frames_sig``,
+    ``frames`` are already the browser's (:func:`frame_list`) and that is their signature."""
     spec = figure_spec(fig)
     layout = spec["layout"]
     layout.pop("width", None)
@@ -260,8 +261,11 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         layout["dragmode"] = "select"
     elif not select and layout.get("dragmode") in ("select", "lasso"):
         del layout["dragmode"]
-    frame_specs = [_frame_spec(f, DIGITS) for f in frames or []]
-    sig = hashlib.sha1(json.dumps(frame_specs, sort_keys=True).encode()).hexdigest()[:16] if frame_specs else ""
+    if frames_sig is not None:  # prepared by frame_list (a playback's frames, kept while it plays)
+        frame_specs, sig = list(frames or []), frames_sig
+    else:
+        frame_specs = [_frame_spec(f, DIGITS) for f in frames or []]
+        sig = hashlib.sha1(json.dumps(frame_specs, sort_keys=True).encode()).hexdigest()[:16] if frame_specs else ""
     return {
         "spec": spec,
         "height": int(height),
@@ -295,7 +299,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
                  config: dict | None = None, renderer: str = "component", view=None,
                  preview: dict | None = None, first: int = 0, more_at: int = 0,
                  stop_on: str | None = None, alt: str | None = None, large: bool = False,
-                 link: dict | None = None) -> dict | None:
+                 link: dict | None = None, frames_sig: str | None = None) -> dict | None:
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
@@ -345,12 +349,13 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     # Per-session memory of playback requests (session_state, never module state): the
     # browser starts playing when ``play_token`` changes, i.e. when ``playing`` turns true.
     memory_key = f"_neuron_lab_chart_{key}"
-    memory = dict(st.session_state.get(memory_key) or {"token": 0, "playing": False, "ack": None})
+    memory = _memory(key)
     if playing and frames and not memory["playing"]:
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
                       playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
-                      first=first, more_at=more_at, stop_on=stop_on, alt=alt, large=large, link=link)
+                      first=first, more_at=more_at, stop_on=stop_on, alt=alt, large=large, link=link,
+                      frames_sig=frames_sig)
     missing = (st.session_state.get(key) or {}).get("missing")
     if missing and missing != memory.get("missing"):  # the browser lacks a part it was sent: send it again
         memory["missing"], memory["parts"] = missing, []
@@ -372,6 +377,51 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         memory["playing"] = bool(playing and frames)
     st.session_state[memory_key] = memory
     return result.get("click") or result.get("select") or new_frame
+
+
+def _memory(key: str) -> dict:
+    """The chart's per-session memory (session state): its play token, whether it plays, the last event answered."""
+    import streamlit as st
+
+    return dict(st.session_state.get(f"_neuron_lab_chart_{key}") or {"token": 0, "playing": False, "ack": None})
+
+
+def take_frame(key: str) -> dict | None:
+    """The chart ``key``'s ``frame`` event (a request for more frames, or the report of where it stopped) that no
+    run has answered yet, taken now: before the page draws anything, so that the run that hears it draws the
+    answer (one run, where answering after drawing the chart needed a second). :func:`plotly_chart` then
+    returns None for it, as for any event already returned."""
+    import streamlit as st
+
+    try:
+        frame = (st.session_state.get(key) or {}).get("frame")
+    except Exception:  # not a component key yet, or no session
+        return None
+    memory = _memory(key)
+    if not isinstance(frame, dict) or frame == memory["ack"]:
+        return None
+    memory["ack"] = frame
+    if not frame.get("more"):  # stopped: a later ``playing=True`` is a new request (as plotly_chart decides)
+        memory["playing"] = False
+    st.session_state[f"_neuron_lab_chart_{key}"] = memory
+    return frame
+
+
+def frame_list(frames: list, before: tuple[list, str] = ((), ""), keep: int = 0) -> tuple[list, str]:
+    """A playback's frames as the browser gets them, and their signature, built once per chunk: ``before`` (the
+    list sent so far and its signature) from its ``keep``-th frame on, then ``frames`` (new, as a page's
+    ``frames`` gives them). Each frame is cleaned once (one ``json.dumps`` of the chunk, which also signs it),
+    not on every run that sends the list again."""
+    try:
+        text = json.dumps(frames, separators=(",", ":"), allow_nan=False)
+        new = [{k: f[k] for k in FRAME_KEYS if k in f} for f in frames]  # plain already: taken as they are
+    except (TypeError, ValueError):
+        new = [_frame_spec(f, DIGITS) for f in frames]
+        text = json.dumps(new, separators=(",", ":"))
+    old, sig = before
+    out = [*list(old)[keep:], *new]
+    sig = hashlib.sha1(f"{sig}|{keep}|{text}".encode()).hexdigest()[:16] if out else ""
+    return out, sig
 
 
 def paused_frame(key: str) -> int | None:
