@@ -13,7 +13,37 @@ const load = (url) => {
   return window.__nlChartModule;
 };
 
+// plotly.js (``src``) as chart.js's loadPlotly loads it, into the same promise (window.__neuronLabPlotly): the
+// first chart finds it loading, or loaded.
+const loadPlotly = (src) => {
+  if ((window.Plotly && window.Plotly.react) || window.__neuronLabPlotly) return;
+  window.__neuronLabPlotly = new Promise((resolve, reject) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.async = true;
+    s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
+    s.onerror = () => {
+      window.__neuronLabPlotly = null;  // the chart tries again, and says so if it fails
+      s.remove();
+      reject(new Error("Could not load " + src));
+    };
+    document.head.appendChild(s);
+  });
+  window.__neuronLabPlotly.catch(() => {});
+};
+
+// The page's first element (chart.py's preload): start loading the chart's module and plotly.js while the
+// server still computes the page, not when its first chart arrives; it takes no room on the page.
+function preload(component) {
+  const box = component.parentElement && component.parentElement.closest('[data-testid="stElementContainer"]');
+  if (box) box.style.display = "none";
+  const { module, src } = component.data;
+  if (module) load(module).then((m) => { window.__nlChart = m; }).catch(() => {});
+  if (src) loadPlotly(src);
+}
+
 export default function (component) {
+  if (component.data && component.data.preload) return preload(component);
   const ready = window.__nlChart;
   if (ready) return ready.default(component);
   let cleanup = null, gone = false;
