@@ -433,8 +433,11 @@ def preload() -> None:
     page, not once the first chart arrives after the whole first run (issue 21's fresh visit: the chart's script
     was requested 3.46 s into the visit, plotly.js 3.49 s, the charts drawn at 5.0 s). Draws nothing: the
     browser hides its element (loader.js's ``preload``)."""
-    _component()(key=PRELOAD_KEY, data={"preload": True, "module": _static_url(BUNDLE_NAME, BUNDLE_VERSION),
-                                        "src": _static_url()}, height="content", width="stretch")
+    import streamlit as st
+
+    data = {"preload": True, "module": _static_url(BUNDLE_NAME, BUNDLE_VERSION), "src": _static_url()}
+    with st._event:  # where a style-only st.html goes: outside the page's layout, drawn before its elements
+        _component()(key=PRELOAD_KEY, data=data, height="content", width="stretch")
 
 
 def paused_frame(key: str) -> int | None:
