@@ -3,7 +3,8 @@
 With a real server and a protocol client that sends what the browser's chart sends: the run that hears the
 request draws the answer (one run, no ``st.rerun``: the chart arrives once, with the frames after the one on
 screen followed by the new chunk), so does the report of where the chart stopped; and the frames a playback
-keeps are prepared once a chunk (:func:`perceptron.web.chart.frame_list`), the same as cleaning the whole list.
+keeps are prepared once a chunk (:class:`perceptron.web.chart.Frames`), the same as cleaning the whole list, with
+the titles every frame repeats sent once.
 Behaviour only, no durations.
 """
 
@@ -75,16 +76,33 @@ def test_a_refill_and_a_stop_report_are_answered_by_the_run_that_hears_them(serv
     assert r["epoch"] == str(r["stop_view"]) and r["play_label"].startswith("Play")  # the epoch it stopped on
 
 
-def test_frame_list_appends_a_chunk_as_cleaning_the_whole_list_would():
+def _expanded(frames: chart.Frames) -> list[dict]:
+    """The frames as loader.js hands them to the chart: every shared annotation put back in its place."""
+    out = []
+    for f in frames.frames:
+        notes = (f.get("layout") or {}).get("annotations")
+        if isinstance(notes, list):
+            f = {**f, "layout": {**f["layout"], "annotations": [frames.shared[a] if isinstance(a, int) else a
+                                                                for a in notes]}}
+        out.append(f)
+    return out
+
+
+def test_frames_append_a_chunk_as_cleaning_the_whole_list_would_and_send_repeated_titles_once():
+    title = {"text": "Cost", "x": 0.8, "showarrow": False}
     frames = [{"data": [{"x": [k], "y": [0.5 / (k + 1)]}], "traces": [4], "params": {"w": [k, 1.0], "b": 0.0},
-               "other": "dropped"} for k in range(8)]
-    first, sig = chart.frame_list(frames[:5])
-    assert first == [chart._frame_spec(f, chart.DIGITS) for f in frames[:5]]
-    out, sig2 = chart.frame_list(frames[5:], (first, sig), keep=2)
-    assert out == [chart._frame_spec(f, chart.DIGITS) for f in frames[2:]]
-    assert sig2 not in (sig, chart.frame_list(frames[5:], (first, sig), keep=3)[1])
-    assert chart.frame_list(frames[5:], (first, sig), keep=2)[1] == sig2  # the same list, the same signature
+               "layout": {"annotations": [title, {"text": f"epoch {k}"}]}, "other": "dropped"} for k in range(8)]
+    first = chart.Frames().then(frames[:5])
+    assert _expanded(first) == [chart._frame_spec(f, chart.DIGITS) for f in frames[:5]]
+    assert first.shared == (title,) and all(f["layout"]["annotations"][0] == 0 for f in first.frames[1:])
+    out = first.then(frames[5:], keep=2)
+    assert _expanded(out) == [chart._frame_spec(f, chart.DIGITS) for f in frames[2:]]
+    assert out.sig not in (first.sig, first.then(frames[5:], keep=3).sig)
+    assert first.then(frames[5:], keep=2).sig == out.sig  # the same list, the same signature
+    data = chart.chart_data({"data": [], "layout": {}}, frames=out, src="x", module="y", playing=True)
+    assert data["frames_shared"] == {"annotations": [title]} and data["frames_sig"] == out.sig
+    assert len(json.dumps(data["frames"])) < len(json.dumps(_expanded(out)))
     # numpy values (not plain JSON) are cleaned as chart_data cleans them
     raw = [{"data": [{"x": np.array([1.0, np.nan])}], "params": {"b": np.float64(0.123456789)}}]
-    assert chart.frame_list(raw)[0] == [chart._frame_spec(raw[0], chart.DIGITS)]
-    assert json.dumps(chart.frame_list(raw)[0], allow_nan=False)
+    assert list(chart.Frames().then(raw).frames) == [chart._frame_spec(raw[0], chart.DIGITS)]
+    assert json.dumps(chart.Frames().then(raw).frames, allow_nan=False)

@@ -74,6 +74,7 @@ import functools
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -247,9 +248,9 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
                config: dict | None = None, src: str | None = None, play_token: int = 0,
                view=None, preview: dict | None = None, first: int = 0, more_at: int = 0, alt: str | None = None,
                stop_on: str | None = None, module: str | None = None, large: bool = False,
-               link: dict | None = None, frames_sig: str | None = None) -> dict:
-    """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``). With ``frames_sig``,
-    ``frames`` are already the browser's (:func:`frame_list`) and that is their signature."""
+               link: dict | None = None) -> dict:
+    """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``). ``frames`` may be a
+    :class:`Frames` (prepared once a chunk), or a list."""
     spec = figure_spec(fig)
     layout = spec["layout"]
     layout.pop("width", None)
@@ -261,8 +262,9 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         layout["dragmode"] = "select"
     elif not select and layout.get("dragmode") in ("select", "lasso"):
         del layout["dragmode"]
-    if frames_sig is not None:  # prepared by frame_list (a playback's frames, kept while it plays)
-        frame_specs, sig = list(frames or []), frames_sig
+    shared = ()
+    if isinstance(frames, Frames):  # a playback's, prepared once a chunk
+        frame_specs, sig, shared = list(frames.frames), frames.sig, frames.shared
     else:
         frame_specs = [_frame_spec(f, DIGITS) for f in frames or []]
         sig = hashlib.sha1(json.dumps(frame_specs, sort_keys=True).encode()).hexdigest()[:16] if frame_specs else ""
@@ -273,6 +275,7 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         "select": bool(select),
         "frames": frame_specs,
         "frames_sig": sig,
+        **({"frames_shared": {"annotations": list(shared)}} if shared else {}),
         "fps": float(fps),
         "playing": bool(playing and frame_specs),
         "play_token": int(play_token),
@@ -299,7 +302,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
                  config: dict | None = None, renderer: str = "component", view=None,
                  preview: dict | None = None, first: int = 0, more_at: int = 0,
                  stop_on: str | None = None, alt: str | None = None, large: bool = False,
-                 link: dict | None = None, frames_sig: str | None = None) -> dict | None:
+                 link: dict | None = None) -> dict | None:
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
@@ -354,8 +357,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
                       playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
-                      first=first, more_at=more_at, stop_on=stop_on, alt=alt, large=large, link=link,
-                      frames_sig=frames_sig)
+                      first=first, more_at=more_at, stop_on=stop_on, alt=alt, large=large, link=link)
     missing = (st.session_state.get(key) or {}).get("missing")
     if missing and missing != memory.get("missing"):  # the browser lacks a part it was sent: send it again
         memory["missing"], memory["parts"] = missing, []
@@ -407,21 +409,55 @@ def take_frame(key: str) -> dict | None:
     return frame
 
 
-def frame_list(frames: list, before: tuple[list, str] = ((), ""), keep: int = 0) -> tuple[list, str]:
-    """A playback's frames as the browser gets them, and their signature, built once per chunk: ``before`` (the
-    list sent so far and its signature) from its ``keep``-th frame on, then ``frames`` (new, as a page's
-    ``frames`` gives them). Each frame is cleaned once (one ``json.dumps`` of the chunk, which also signs it),
-    not on every run that sends the list again."""
-    try:
-        text = json.dumps(frames, separators=(",", ":"), allow_nan=False)
-        new = [{k: f[k] for k in FRAME_KEYS if k in f} for f in frames]  # plain already: taken as they are
-    except (TypeError, ValueError):
-        new = [_frame_spec(f, DIGITS) for f in frames]
-        text = json.dumps(new, separators=(",", ":"))
-    old, sig = before
-    out = [*list(old)[keep:], *new]
-    sig = hashlib.sha1(f"{sig}|{keep}|{text}".encode()).hexdigest()[:16] if out else ""
-    return out, sig
+@dataclass(frozen=True)
+class Frames:
+    """A playback's frames as the browser gets them, prepared once a chunk and kept while it plays (the page's
+    playback state), so a run that sends them again (a refill's, a Pause's) only sends them.
+
+    ``frames``: each cleaned once (one ``json.dumps`` of its chunk, which also signs it), not on every run;
+    ``sig``: their signature (``frames_sig``); ``shared``: annotations that frames repeat (a figure's titles,
+    the same in every frame), sent once in ``frames_shared`` and named in a frame's ``layout.annotations`` by their
+    index (an integer): half a frame's bytes at the Gradient descent page. loader.js puts them back before the
+    chart sees the frames.
+    """
+
+    frames: tuple = ()
+    sig: str = ""
+    shared: tuple = ()
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def then(self, frames: list, keep: int = 0) -> Frames:
+        """These frames from the ``keep``-th on, then ``frames`` (new, as a page's ``frames`` gives them)."""
+        if frames and not _plain(frames[0]):  # a chunk comes from one builder: plain JSON, or not at all
+            frames = [_frame_spec(f, DIGITS) for f in frames]
+        shared = list(self.shared)
+        new = [_share_annotations({k: f[k] for k in FRAME_KEYS if k in f}, shared, prev)
+               for f, prev in zip(frames, [None, *frames[:-1]], strict=True)]
+        text = json.dumps(new, separators=(",", ":"), allow_nan=False)
+        out = (*self.frames[keep:], *new)
+        sig = hashlib.sha1(f"{self.sig}|{keep}|{json.dumps(shared)}|{text}".encode()).hexdigest()[:16] if out else ""
+        return Frames(out, sig, tuple(shared))
+
+
+def _share_annotations(frame: dict, shared: list, prev: dict | None) -> dict:
+    """``frame`` with each annotation that ``shared`` holds, or that the frame before holds at the same place,
+    named by its index in ``shared`` (added to it)."""
+    notes = (frame.get("layout") or {}).get("annotations")
+    if not isinstance(notes, list) or not notes:
+        return frame
+    before = (prev or {}).get("layout", {}).get("annotations") or []
+    out = []
+    for i, a in enumerate(notes):
+        if a in shared:
+            out.append(shared.index(a))
+        elif i < len(before) and before[i] == a:
+            shared.append(a)
+            out.append(len(shared) - 1)
+        else:
+            out.append(a)
+    return {**frame, "layout": {**frame["layout"], "annotations": out}}
 
 
 PRELOAD_KEY = "neuron_lab_preload"

@@ -13,43 +13,17 @@ const load = (url) => {
   return window.__nlChartModule;
 };
 
-// plotly.js (``src``) as chart.js's loadPlotly loads it, into the same promise (window.__neuronLabPlotly): the
-// first chart finds it loading, or loaded.
-const loadPlotly = (src) => {
-  if ((window.Plotly && window.Plotly.react) || window.__neuronLabPlotly) return;
-  window.__neuronLabPlotly = new Promise((resolve, reject) => {
-    const s = document.createElement("script");
-    s.src = src;
-    s.async = true;
-    s.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("plotly.js did not load")));
-    s.onerror = () => {
-      window.__neuronLabPlotly = null;  // the chart tries again, and says so if it fails
-      s.remove();
-      reject(new Error("Could not load " + src));
-    };
-    document.head.appendChild(s);
-  });
-  window.__neuronLabPlotly.catch(() => {});
-};
-
-// The page's first element (chart.py's preload): start loading the chart's module and plotly.js while the
-// server still computes the page, not when its first chart arrives; it takes no room on the page.
-function preload(component) {
-  const box = component.parentElement && component.parentElement.closest('[data-testid="stElementContainer"]');
-  if (box) box.style.display = "none";
-  const { module, src } = component.data;
-  if (module) load(module).then((m) => { window.__nlChart = m; }).catch(() => {});
-  if (src) loadPlotly(src);
-}
-
+// ``data.preload``: the page's first element (chart.py's preload), which starts loading the module and plotly.js
+// while the server computes the page. A chart's frames are made whole first (loading.js).
 export default function (component) {
-  if (component.data && component.data.preload) return preload(component);
+  const d = component.data || {};
+  const go = (m) => (d.preload ? m.preload(d) : m.default(m.withShared(component)));
   const ready = window.__nlChart;
-  if (ready) return ready.default(component);
+  if (ready) return go(ready);
   let cleanup = null, gone = false;
-  load(component.data && component.data.module).then((m) => {
+  load(d.module).then((m) => {
     window.__nlChart = m;
-    if (!gone) cleanup = m.default(component);
+    if (!gone) cleanup = go(m);
   }).catch((err) => {
     if (!gone) component.parentElement.textContent = `The chart could not load: ${err && err.message ? err.message : err}`;
   });

@@ -45,7 +45,7 @@ import streamlit as st
 from ..session.run import Run
 from ..views.alt import status
 from . import keys
-from .chart import frame_list, take_frame
+from .chart import Frames, take_frame
 from .controls import epoch_metrics
 from .draw import show
 from .focus import announce
@@ -152,10 +152,9 @@ def toggle(run: Run, page: Stepper, play: bool = True, since: int | None = None)
     start = run.epoch
     epochs = run.play_chunk(PLAY_CHUNK)
     if epochs:  # frame i is labelled first + i; the figure under the frames shows epoch `start`
-        frames, sig = frame_list(page.frames(run, epochs))
         state = st.session_state[page.keys.playback] = {
             "start": start, "since": start if since is None else since, "epochs": epochs, "first": 1,
-            "paused": False, "frames": frames, "sig": sig}
+            "paused": False, "frames": Frames().then(page.frames(run, epochs))}
         _figure(run, page, state)
 
 
@@ -196,7 +195,7 @@ def _chart(run: Run, page: Stepper, state: dict | None) -> None:
         show(page.spec(run, None), key=k.chart, view=run.epoch, alt=page.alt and page.alt(run, None),
              preview=ahead and {"selector": f".st-key-{k.step} button", "view": run.epoch + 1, "frame": ahead})
         return
-    show(state["spec"], key=k.chart, frames=state["frames"], frames_sig=state["sig"], fps=PLAY_FPS,
+    show(state["spec"], key=k.chart, frames=state["frames"], fps=PLAY_FPS,
          playing=not state["paused"], first=state["first"], more_at=0 if state.get("final") else PLAY_MORE_AT,
          stop_on=f".st-key-{k.play} button", link={"param": run.ROLES["epoch"], "epochs": state["epochs"]},
          alt=state["alt"])
@@ -218,9 +217,8 @@ def _heard(run: Run, page: Stepper, state: dict, event: dict) -> dict | None:
             return state
         if run.epoch == state["epochs"][-1] and (more := run.play_chunk(PLAY_REFILL)):
             keep = max(shown + 1, 0)
-            frames, sig = frame_list(page.frames(run, more), (state["frames"], state["sig"]), keep)
             state.update(start=epoch, epochs=state["epochs"][keep:] + more, first=state["first"] + keep,
-                         frames=frames, sig=sig)
+                         frames=state["frames"].then(page.frames(run, more), keep))
             _figure(run, page, state)
         else:  # nothing more to train (the epoch limit, a stop rule): the browser stops at the last frame
             state["final"] = True
