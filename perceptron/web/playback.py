@@ -53,7 +53,10 @@ from .keys import StepperKeys
 from .site import follow_link
 
 PLAY_FPS = 30  # at most this many frames shown per second while playing (fewer if drawing takes longer)
-PLAY_CHUNK = 60  # frames trained and sent at Play (2 s of playback: a class pressing Play at once waits little)
+# frames trained and sent at Play (3 s of playback: a class pressing Play at once waits little); more than PLAY_MORE_AT,
+# so the browser asks for the next chunk after a second of playing, not at its first frame (with 60, every Play cost
+# a refill at once, a Play paused after a second too, and a class pressing Play together asked twice at once)
+PLAY_CHUNK = 90
 # frames trained and sent when the browser asks for more (10 s of playback): a class watching Play together asks
 # the shared server once in ten seconds each, not every two (issue 21's watching profile: 30 students' refills
 # queued behind each other and 97 % came after the frames had run out)
