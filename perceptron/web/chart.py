@@ -414,7 +414,7 @@ class Frames:
     """A playback's frames as the browser gets them, prepared once a chunk and kept while it plays (the page's
     playback state), so a run that sends them again (a refill's, a Pause's) only sends them.
 
-    ``frames``: each cleaned once (one ``json.dumps`` of its chunk, which also signs it), not on every run;
+    ``frames``: each cleaned once (when its chunk is not plain JSON), not on every run;
     ``sig``: their signature (``frames_sig``); ``shared``: annotations that frames repeat (a figure's titles,
     the same in every frame), sent once in ``frames_shared`` and named in a frame's ``layout.annotations`` by their
     index (an integer): half a frame's bytes at the Gradient descent page. loader.js puts them back before the
@@ -435,9 +435,11 @@ class Frames:
         shared = list(self.shared)
         new = [_share_annotations({k: f[k] for k in FRAME_KEYS if k in f}, shared, prev)
                for f, prev in zip(frames, [None, *frames[:-1]], strict=True)]
-        text = json.dumps(new, separators=(",", ":"), allow_nan=False)
         out = (*self.frames[keep:], *new)
-        sig = hashlib.sha1(f"{self.sig}|{keep}|{json.dumps(shared)}|{text}".encode()).hexdigest()[:16] if out else ""
+        # signed by the list before, what it kept and the new chunk's ends: a chunk is one stretch of one run's
+        # training, so its first and last frames name it (a dump of every frame cost more than the rest here)
+        ends = json.dumps([len(new), new[:1], new[-1:], shared], separators=(",", ":"))
+        sig = hashlib.sha1(f"{self.sig}|{keep}|{ends}".encode()).hexdigest()[:16] if out else ""
         return Frames(out, sig, tuple(shared))
 
 
