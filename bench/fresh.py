@@ -61,7 +61,7 @@ def visit(browser, url: str, expected: int) -> dict:
     return out
 
 
-def measure(before: str, after: str, runs: int, frame_line: bool) -> dict:
+def measure(before: str, after: str, runs: int, frame_line: bool, path: str = PAGE) -> dict:
     from testing.servers import StreamlitServer, chromium
 
     trees = {"before": export(before, False), "now": export(after, frame_line)}
@@ -73,14 +73,14 @@ def measure(before: str, after: str, runs: int, frame_line: bool) -> dict:
             for k, srv in servers.items():  # warm-up, not counted: the server's first run imports everything
                 ctx = browser.new_context()
                 page = ctx.new_page()
-                page.goto(srv.url + PAGE)
+                page.goto(srv.url + path)
                 page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=60_000)
                 time.sleep(1.5)
                 expected[k] = page.locator(".js-plotly-plot").count()
                 ctx.close()
             for _ in range(runs):
                 for k, srv in servers.items():
-                    out[k].append(visit(browser, srv.url + PAGE, expected[k]))
+                    out[k].append(visit(browser, srv.url + path, expected[k]))
     finally:
         for srv in servers.values():
             srv.stop()
@@ -107,10 +107,12 @@ def main(argv=None) -> int:
     ap.add_argument("--after", default="HEAD")
     ap.add_argument("--runs", type=int, default=RUNS)
     ap.add_argument("--frame-line", action="store_true", help="add chart.preload() to the exported frame.py")
+    ap.add_argument("--page", default=PAGE, help=f"the page and its link (default {PAGE}); a dear link makes the "
+                    "server's first run long, when the preload starts the chart's scripts well before the chart")
     args = ap.parse_args(argv)
     load0 = os.getloadavg()
-    r = measure(args.before, args.after, args.runs, args.frame_line)
-    print(f"load average {load0[0]:.2f} before, {os.getloadavg()[0]:.2f} after; {r['charts']} charts")
+    r = measure(args.before, args.after, args.runs, args.frame_line, args.page)
+    print(f"{args.page}: load average {load0[0]:.2f} before, {os.getloadavg()[0]:.2f} after; {r['charts']} charts")
     print(summary(r))
     return 0
 
