@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -126,6 +127,8 @@ def measure(before: str | None = BEFORE, rounds: int = ROUNDS) -> tuple[dict, st
     finally:
         for srv in servers.values():
             srv.stop()
+        if "before" in trees:
+            shutil.rmtree(trees["before"][0], ignore_errors=True)  # the exported copy
     return cpu, trees.get("before", ("", ""))[1]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -84,6 +85,8 @@ def measure(before: str, after: str, runs: int, frame_line: bool, path: str = PA
     finally:
         for srv in servers.values():
             srv.stop()
+        for folder, _ in trees.values():
+            shutil.rmtree(folder, ignore_errors=True)  # the exported copies
     return {"runs": out, "commits": {k: c for k, (_, c) in trees.items()}, "charts": expected}
 
 
