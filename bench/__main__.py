@@ -1,4 +1,4 @@
-"""``python -m bench [engine|links|browser|load ...]``: run the parts (all by default), print every row,
+"""``python -m bench [engine|links|actions|browser|load ...]``: run the parts (all by default), print every row,
 write ``bench/results/<date>.json`` and ``.md``."""
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from .common import (
     write_record,
 )
 
-PARTS = ("engine", "links", "browser", "load", "playground")  # playground: skipped unless given a built one
+PARTS = ("engine", "links", "actions", "browser", "load", "playground")  # playground: skipped unless given a built one
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    ap.add_argument("parts", nargs="*", help="engine, links, browser, load, playground (default: all)")
+    ap.add_argument("parts", nargs="*", help="engine, links, actions, browser, load, playground (default: all)")
     ap.add_argument("--playground", metavar="DIR", help="a built TensorFlow Playground (its dist) for the "
                     "playground part (or PLAYGROUND_DIR); without one that part is skipped")
     args = ap.parse_args(argv)
@@ -65,6 +65,10 @@ def main(argv=None) -> int:
                 from . import links
 
                 new = links.run()
+            elif part == "actions":
+                from . import actions
+
+                new = actions.run()
             elif part == "browser":
                 from . import browser
 

@@ -1,7 +1,8 @@
 """The chart component's JavaScript as one module, committed as ``static/neuron-lab-chart.js``.
 
 forward.js (the moving traces from the weights), chart_logic.js and redraw.js (pure decisions, tested by
-tests/js/ with Node) and chart.js (drawing and listening) beside this file are joined into one ES module,
+tests/js/ with Node), chart.js (drawing and listening) and loading.js (plotly.js preloaded, a playback's
+shared titles put back) beside this file are joined into one ES module,
 the *bundle*: each file in turn, without its imports of the files before it. Streamlit serves it from
 ``static/`` at ``app/static/``; the component's loader (``loader.js``) imports it once per page (see
 :mod:`perceptron.web.chart`). After editing the JavaScript::
@@ -18,7 +19,7 @@ import re
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
-MODULES = ("forward.js", "chart_logic.js", "redraw.js", "chart.js")  # each imports only from the ones before it
+MODULES = ("forward.js", "chart_logic.js", "redraw.js", "chart.js", "loading.js")  # each imports only from the ones before it
 BUNDLE_NAME = "neuron-lab-chart.js"
 _LOCAL_IMPORT = re.compile(r'^import\s*\{[^}]*\}\s*from\s*"\./([a-z_]+\.js)";[ \t]*\n', re.MULTILINE)
 

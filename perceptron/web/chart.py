@@ -74,6 +74,7 @@ import functools
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -248,7 +249,8 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
                view=None, preview: dict | None = None, first: int = 0, more_at: int = 0, alt: str | None = None,
                stop_on: str | None = None, module: str | None = None, large: bool = False,
                link: dict | None = None) -> dict:
-    """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``)."""
+    """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``). ``frames`` may be a
+    :class:`Frames` (prepared once a chunk), or a list."""
     spec = figure_spec(fig)
     layout = spec["layout"]
     layout.pop("width", None)
@@ -260,8 +262,12 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         layout["dragmode"] = "select"
     elif not select and layout.get("dragmode") in ("select", "lasso"):
         del layout["dragmode"]
-    frame_specs = [_frame_spec(f, DIGITS) for f in frames or []]
-    sig = hashlib.sha1(json.dumps(frame_specs, sort_keys=True).encode()).hexdigest()[:16] if frame_specs else ""
+    shared = ()
+    if isinstance(frames, Frames):  # a playback's, prepared once a chunk
+        frame_specs, sig, shared = list(frames.frames), frames.sig, frames.shared
+    else:
+        frame_specs = [_frame_spec(f, DIGITS) for f in frames or []]
+        sig = hashlib.sha1(json.dumps(frame_specs, sort_keys=True).encode()).hexdigest()[:16] if frame_specs else ""
     return {
         "spec": spec,
         "height": int(height),
@@ -269,6 +275,7 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         "select": bool(select),
         "frames": frame_specs,
         "frames_sig": sig,
+        **({"frames_shared": {"annotations": list(shared)}} if shared else {}),
         "fps": float(fps),
         "playing": bool(playing and frame_specs),
         "play_token": int(play_token),
@@ -345,7 +352,7 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
     # Per-session memory of playback requests (session_state, never module state): the
     # browser starts playing when ``play_token`` changes, i.e. when ``playing`` turns true.
     memory_key = f"_neuron_lab_chart_{key}"
-    memory = dict(st.session_state.get(memory_key) or {"token": 0, "playing": False, "ack": None})
+    memory = _memory(key)
     if playing and frames and not memory["playing"]:
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
@@ -372,6 +379,103 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         memory["playing"] = bool(playing and frames)
     st.session_state[memory_key] = memory
     return result.get("click") or result.get("select") or new_frame
+
+
+def _memory(key: str) -> dict:
+    """The chart's per-session memory (session state): its play token, whether it plays, the last event answered."""
+    import streamlit as st
+
+    return dict(st.session_state.get(f"_neuron_lab_chart_{key}") or {"token": 0, "playing": False, "ack": None})
+
+
+def take_frame(key: str) -> dict | None:
+    """The chart ``key``'s ``frame`` event (a request for more frames, or the report of where it stopped) that no
+    run has answered yet, taken now: before the page draws anything, so that the run that hears it draws the
+    answer (one run, where answering after drawing the chart needed a second). :func:`plotly_chart` then
+    returns None for it, as for any event already returned."""
+    import streamlit as st
+
+    try:
+        frame = (st.session_state.get(key) or {}).get("frame")
+    except Exception:  # not a component key yet, or no session
+        return None
+    memory = _memory(key)
+    if not isinstance(frame, dict) or frame == memory["ack"]:
+        return None
+    memory["ack"] = frame
+    if not frame.get("more"):  # stopped: a later ``playing=True`` is a new request (as plotly_chart decides)
+        memory["playing"] = False
+    st.session_state[f"_neuron_lab_chart_{key}"] = memory
+    return frame
+
+
+@dataclass(frozen=True)
+class Frames:
+    """A playback's frames as the browser gets them, prepared once a chunk and kept while it plays (the page's
+    playback state), so a run that sends them again (a refill's, a Pause's) only sends them.
+
+    ``frames``: each cleaned once (when its chunk is not plain JSON), not on every run;
+    ``sig``: their signature (``frames_sig``); ``shared``: annotations that frames repeat (a figure's titles,
+    the same in every frame), sent once in ``frames_shared`` and named in a frame's ``layout.annotations`` by their
+    index (an integer): half a frame's bytes at the Gradient descent page. loader.js puts them back before the
+    chart sees the frames.
+    """
+
+    frames: tuple = ()
+    sig: str = ""
+    shared: tuple = ()
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def then(self, frames: list, keep: int = 0) -> Frames:
+        """These frames from the ``keep``-th on, then ``frames`` (new, as a page's ``frames`` gives them)."""
+        if frames and not _plain(frames[0]):  # a chunk comes from one builder: plain JSON, or not at all
+            frames = [_frame_spec(f, DIGITS) for f in frames]
+        shared = list(self.shared)
+        new = [_share_annotations({k: f[k] for k in FRAME_KEYS if k in f}, shared, prev)
+               for f, prev in zip(frames, [None, *frames[:-1]], strict=True)]
+        out = (*self.frames[keep:], *new)
+        # signed by the list before, what it kept and the new chunk's ends: a chunk is one stretch of one run's
+        # training, so its first and last frames name it (a dump of every frame cost more than the rest here)
+        ends = json.dumps([len(new), new[:1], new[-1:], shared], separators=(",", ":"))
+        sig = hashlib.sha1(f"{self.sig}|{keep}|{ends}".encode()).hexdigest()[:16] if out else ""
+        return Frames(out, sig, tuple(shared))
+
+
+def _share_annotations(frame: dict, shared: list, prev: dict | None) -> dict:
+    """``frame`` with each annotation that ``shared`` holds, or that the frame before holds at the same place,
+    named by its index in ``shared`` (added to it)."""
+    notes = (frame.get("layout") or {}).get("annotations")
+    if not isinstance(notes, list) or not notes:
+        return frame
+    before = (prev or {}).get("layout", {}).get("annotations") or []
+    out = []
+    for i, a in enumerate(notes):
+        if a in shared:
+            out.append(shared.index(a))
+        elif i < len(before) and before[i] == a:
+            shared.append(a)
+            out.append(len(shared) - 1)
+        else:
+            out.append(a)
+    return {**frame, "layout": {**frame["layout"], "annotations": out}}
+
+
+PRELOAD_KEY = "neuron_lab_preload"
+
+
+def preload() -> None:
+    """Start loading the chart's module and plotly.js with the page: the page frame's first element (``frame.page``,
+    right after its style), so the browser fetches them (and runs plotly.js) while the server still computes the
+    page, not once the first chart arrives after the whole first run (issue 21's fresh visit: the chart's script
+    was requested 3.46 s into the visit, plotly.js 3.49 s, the charts drawn at 5.0 s). Draws nothing: the
+    browser hides its element (loader.js's ``preload``)."""
+    import streamlit as st
+
+    data = {"preload": True, "module": _static_url(BUNDLE_NAME, BUNDLE_VERSION), "src": _static_url()}
+    with st._event:  # where a style-only st.html goes: outside the page's layout, drawn before its elements
+        _component()(key=PRELOAD_KEY, data=data, height="content", width="stretch")
 
 
 def paused_frame(key: str) -> int | None:

@@ -13,13 +13,17 @@ const load = (url) => {
   return window.__nlChartModule;
 };
 
+// ``data.preload``: the page's first element (chart.py's preload), which starts loading the module and plotly.js
+// while the server computes the page. A chart's frames are made whole first (loading.js).
 export default function (component) {
+  const d = component.data || {};
+  const go = (m) => (d.preload ? m.preload(d) : m.default(m.withShared(component)));
   const ready = window.__nlChart;
-  if (ready) return ready.default(component);
+  if (ready) return go(ready);
   let cleanup = null, gone = false;
-  load(component.data && component.data.module).then((m) => {
+  load(d.module).then((m) => {
     window.__nlChart = m;
-    if (!gone) cleanup = m.default(component);
+    if (!gone) cleanup = go(m);
   }).catch((err) => {
     if (!gone) component.parentElement.textContent = `The chart could not load: ${err && err.message ? err.message : err}`;
   });

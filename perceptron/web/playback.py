@@ -9,7 +9,9 @@ the fragment. What the controller does:
 * **Play** trains ``PLAY_CHUNK`` frames at once (``Run.play_chunk``: ``stride`` epochs a frame)
   and sends them; the browser plays them at ``PLAY_FPS``. ``PLAY_MORE_AT`` frames before the end
   it asks for more (a ``more`` event) and plays on; the next chunk, ``PLAY_REFILL`` frames, follows from the
-  frame on screen.
+  frame on screen. The run that hears a ``more`` event (or the report of where the chart stopped) answers it
+  before drawing anything and draws the answer: one run, not a second after ``st.rerun``; the frames and the
+  figure under them are prepared once a chunk and kept in the playback, not rebuilt on every run.
 * **Pause** stops the browser at the click (``stop_on``, before the server hears of it); the
   browser reports the frame on screen, and the run shows that epoch (the epochs trained past it
   are dropped by the next Step). A Play clicked before that report came (a quick Pause, Play) is
@@ -39,11 +41,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.errors import StreamlitInvalidLayoutContextError
 
 from ..session.run import Run
 from ..views.alt import status
 from . import keys
+from .chart import Frames, take_frame
 from .controls import epoch_metrics
 from .draw import show
 from .focus import announce
@@ -51,7 +53,10 @@ from .keys import StepperKeys
 from .site import follow_link
 
 PLAY_FPS = 30  # at most this many frames shown per second while playing (fewer if drawing takes longer)
-PLAY_CHUNK = 60  # frames trained and sent at Play (2 s of playback: a class pressing Play at once waits little)
+# frames trained and sent at Play (3 s of playback: a class pressing Play at once waits little); more than PLAY_MORE_AT,
+# so the browser asks for the next chunk after a second of playing, not at its first frame (with 60, every Play cost
+# a refill at once, a Play paused after a second too, and a class pressing Play together asked twice at once)
+PLAY_CHUNK = 90
 # frames trained and sent when the browser asks for more (10 s of playback): a class watching Play together asks
 # the shared server once in ten seconds each, not every two (issue 21's watching profile: 30 students' refills
 # queued behind each other and 97 % came after the frames had run out)
@@ -85,6 +90,8 @@ def stepper(run: Run, page: Stepper) -> bool:
     """The buttons, the epoch's numbers, the rewind slider and the figure; returns whether it is playing."""
     k = page.keys
     state = _playback(run, page)
+    if state and (event := take_frame(k.chart)):  # answered before anything is drawn: this run draws the answer
+        state = _heard(run, page, state, event)
     hold = st.session_state.get(keys.HOLD)  # the teacher paused the live class
     if hold and state and not state["paused"]:
         toggle(run, page, False)  # as a click on Pause: the browser stops and reports the frame on screen
@@ -148,9 +155,17 @@ def toggle(run: Run, page: Stepper, play: bool = True, since: int | None = None)
     start = run.epoch
     epochs = run.play_chunk(PLAY_CHUNK)
     if epochs:  # frame i is labelled first + i; the figure under the frames shows epoch `start`
-        st.session_state[page.keys.playback] = {"start": start, "since": start if since is None else since,
-                                                "epochs": epochs, "first": 1, "paused": False,
-                                                "frames": page.frames(run, epochs)}
+        state = st.session_state[page.keys.playback] = {
+            "start": start, "since": start if since is None else since, "epochs": epochs, "first": 1,
+            "paused": False, "frames": Frames().then(page.frames(run, epochs))}
+        _figure(run, page, state)
+
+
+def _figure(run: Run, page: Stepper, state: dict) -> None:
+    """The figure under the frames and its text alternative, built once a chunk (its cost line holds every epoch
+    trained), not on every run that sends them again (a Pause, the live class's ticker)."""
+    state["spec"] = page.spec(run, state["start"])
+    state["alt"] = page.alt and page.alt(run, state["start"]) + " Playing: pause to read the epoch on screen."
 
 
 def reset(run: Run, page: Stepper) -> None:
@@ -176,50 +191,48 @@ def _playback(run: Run, page: Stepper) -> dict | None:
 
 
 def _chart(run: Run, page: Stepper, state: dict | None) -> None:
-    """The figure: with the next Step drawn ahead, or playing the frames; answers the browser's reports."""
+    """The figure: with the next Step drawn ahead, or playing the frames (prepared once a chunk, :func:`_heard`)."""
     k = page.keys
     if not state:
         ahead = page.ahead(run)  # drawn by the browser the moment Step is pressed
         show(page.spec(run, None), key=k.chart, view=run.epoch, alt=page.alt and page.alt(run, None),
              preview=ahead and {"selector": f".st-key-{k.step} button", "view": run.epoch + 1, "frame": ahead})
         return
-    event = show(page.spec(run, state["start"]), key=k.chart, frames=state["frames"], fps=PLAY_FPS,
-                 playing=not state["paused"], first=state["first"],
-                 more_at=0 if state.get("final") else PLAY_MORE_AT,
-                 stop_on=f".st-key-{k.play} button", link={"param": run.ROLES["epoch"], "epochs": state["epochs"]},
-                 alt=page.alt and page.alt(run, state["start"]) + " Playing: pause to read the epoch on screen.")
+    show(state["spec"], key=k.chart, frames=state["frames"], fps=PLAY_FPS,
+         playing=not state["paused"], first=state["first"], more_at=0 if state.get("final") else PLAY_MORE_AT,
+         stop_on=f".st-key-{k.play} button", link={"param": run.ROLES["epoch"], "epochs": state["epochs"]},
+         alt=state["alt"])
     if not state["paused"]:
         state["sent"] = True  # the browser has the frames: a Pause now waits for its report of the frame on screen
-    if not (event and event.get("event") == "frame"):
-        return
+
+
+def _heard(run: Run, page: Stepper, state: dict, event: dict) -> dict | None:
+    """The chart's ``frame`` event while it plays, answered before the page draws: a request for more frames (the
+    next chunk, after the frame on screen: only it is trained and prepared) or the report of where it stopped
+    (the run then shows that epoch). Returns the playback now."""
+    k = page.keys
+    if event.get("event") != "frame":
+        return state
     shown = int(event.get("view", state["first"] + int(event["index"]))) - state["first"]  # the frame on screen
     epoch = state["epochs"][min(shown, len(state["epochs"]) - 1)] if shown >= 0 else state["start"]
     if event.get("more"):  # still playing, nearly out of frames: the next chunk, after the frame on screen
         if state["paused"] or state.get("final"):
-            return
+            return state
         if run.epoch == state["epochs"][-1] and (more := run.play_chunk(PLAY_REFILL)):
             keep = max(shown + 1, 0)
             state.update(start=epoch, epochs=state["epochs"][keep:] + more, first=state["first"] + keep,
-                         frames=state["frames"][keep:] + page.frames(run, more))
+                         frames=state["frames"].then(page.frames(run, more), keep))
+            _figure(run, page, state)
         else:  # nothing more to train (the epoch limit, a stop rule): the browser stops at the last frame
             state["final"] = True
         follow_link(run, epoch)  # a reload now reopens the epoch on screen, not the one Play started at
-        _rerun()
+        return state
     run.rewind(epoch)  # the page's own sync_link writes it into the link
     st.session_state[k.playback] = None
     if (event.get("end") and not state["paused"]) or state.get("resume"):
         # the browser ran out before the next chunk came (it plays on, announced once), or Play was clicked meanwhile
         toggle(run, page, since=None if state.get("resume") else state.get("since"))
-    _rerun()
-
-
-def _rerun() -> None:
-    """Run the stepping fragment again (only it, when the report came in a fragment rerun; the
-    whole page when it came with a full run, where a fragment-scoped rerun is refused)."""
-    try:
-        st.rerun(scope="fragment")
-    except StreamlitInvalidLayoutContextError:
-        st.rerun()
+    return _playback(run, page)
 
 
 def held_too_long() -> bool:

@@ -1,0 +1,124 @@
+"""Fresh visit, now beside before (issue 21): ``python -m bench.fresh [--before REF] [--runs N]``.
+
+A new browser context (empty cache) opens the Gradient descent page at n = 200; the time from before
+``new_context()`` to every chart drawn with data (``CHARTS_DRAWN``, as ``cold_start``), and from the page's
+resource timeline when the chart's module (``neuron-lab-chart.js``) and plotly.js (``plotly-cartesian.min.js``)
+were requested. Two servers in the same run, one Chromium (Debian's), visits alternated: the app as committed
+at ``BEFORE`` (main) and this tree as committed (``HEAD``), each ``git archive``d; with ``--frame-line``, the
+line that starts the preload (``chart.preload()``) is added to the exported tree's ``perceptron/web/frame.py``
+right after the page's style, where it belongs (that file is edited elsewhere: the line is the lead's to add).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from .page_scripts import CHARTS_DRAWN
+
+PAGE = "/Gradient_descent?n=200"
+RUNS = 7
+FRAME_ANCHOR = "    st.html(FRAME_CSS)\n"
+FRAME_LINE = "    chart.preload()  # the chart's module and plotly.js load while the page computes (issue 21)\n"
+TIMELINE = r"""
+() => {
+  const pick = (re) => performance.getEntriesByType('resource').filter(e => re.test(e.name))
+    .map(e => ({ start: Math.round(e.startTime), end: Math.round(e.responseEnd) }))[0] || null;
+  return { chart: pick(/neuron-lab-chart\.js/), plotly: pick(/plotly-cartesian\.min\.js/) };
+}
+"""
+
+
+def export(ref: str, frame_line: bool) -> tuple[str, str]:
+    from loadtest.__main__ import export_commit
+
+    folder, commit = export_commit(ref)
+    if frame_line:
+        frame = Path(folder) / "perceptron" / "web" / "frame.py"
+        text = frame.read_text(encoding="utf-8")
+        if "chart.preload()" not in text:
+            text = text.replace(FRAME_ANCHOR, FRAME_ANCHOR + FRAME_LINE, 1)
+            if "from . import" in text and "chart" not in text.split("from . import", 1)[1].split("\n", 1)[0]:
+                text = text.replace("from . import ", "from . import chart, ", 1)
+            else:
+                text = text.replace("import streamlit as st\n", "import streamlit as st\n\nfrom . import chart\n", 1)
+            frame.write_text(text, encoding="utf-8")
+    return folder, commit
+
+
+def visit(browser, url: str, expected: int) -> dict:
+    t0 = time.perf_counter()
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = ctx.new_page()
+    page.goto(url, wait_until="commit")
+    drawn = page.wait_for_function(CHARTS_DRAWN, arg=expected, timeout=60_000, polling="raf")
+    wall = (time.perf_counter() - t0) * 1e3
+    out = {"wall": wall, "inpage": float(drawn.json_value()), **page.evaluate(TIMELINE)}
+    ctx.close()
+    return out
+
+
+def measure(before: str, after: str, runs: int, frame_line: bool, path: str = PAGE) -> dict:
+    from testing.servers import StreamlitServer, chromium
+
+    trees = {"before": export(before, False), "now": export(after, frame_line)}
+    servers = {k: StreamlitServer(cwd=Path(folder), tag=f"fresh-{k}").start() for k, (folder, _) in trees.items()}
+    out = {k: [] for k in trees}
+    try:
+        with chromium() as browser:
+            expected = {}
+            for k, srv in servers.items():  # warm-up, not counted: the server's first run imports everything
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                page.goto(srv.url + path)
+                page.wait_for_function(CHARTS_DRAWN, arg=1, timeout=60_000)
+                time.sleep(1.5)
+                expected[k] = page.locator(".js-plotly-plot").count()
+                ctx.close()
+            for _ in range(runs):
+                for k, srv in servers.items():
+                    out[k].append(visit(browser, srv.url + path, expected[k]))
+    finally:
+        for srv in servers.values():
+            srv.stop()
+        for folder, _ in trees.values():
+            shutil.rmtree(folder, ignore_errors=True)  # the exported copies
+    return {"runs": out, "commits": {k: c for k, (_, c) in trees.items()}, "charts": expected}
+
+
+def summary(r: dict) -> str:
+    lines = []
+    for k, xs in r["runs"].items():
+        def med(f, xs=xs):
+            return statistics.median(f(x) for x in xs if f(x) is not None)
+
+        lines.append(f"{k:6} {r['commits'][k][:8]}: charts drawn median {med(lambda x: x['wall']) / 1e3:.2f} s "
+                     f"(wall, {len(xs)} visits; {min(x['wall'] for x in xs) / 1e3:.2f}-{max(x['wall'] for x in xs) / 1e3:.2f}), "
+                     f"in-page {med(lambda x: x['inpage']) / 1e3:.2f} s; chart module requested at "
+                     f"{med(lambda x: (x['chart'] or {}).get('start')) / 1e3:.2f} s, plotly.js at "
+                     f"{med(lambda x: (x['plotly'] or {}).get('start')) / 1e3:.2f} s (medians, page clock)")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--before", default="main")
+    ap.add_argument("--after", default="HEAD")
+    ap.add_argument("--runs", type=int, default=RUNS)
+    ap.add_argument("--frame-line", action="store_true", help="add chart.preload() to the exported frame.py")
+    ap.add_argument("--page", default=PAGE, help=f"the page and its link (default {PAGE}); a dear link makes the "
+                    "server's first run long, when the preload starts the chart's scripts well before the chart")
+    args = ap.parse_args(argv)
+    load0 = os.getloadavg()
+    r = measure(args.before, args.after, args.runs, args.frame_line, args.page)
+    print(f"{args.page}: load average {load0[0]:.2f} before, {os.getloadavg()[0]:.2f} after; {r['charts']} charts")
+    print(summary(r))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
