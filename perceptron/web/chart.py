@@ -76,6 +76,7 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -90,8 +91,8 @@ DIGITS = 6  # significant digits kept for floats sent to the browser
 # Nothing that reaches a third party: no plotly logo (a link), no "Edit in Chart Studio" or "share"
 # (an upload to Plotly's cloud). The toolbar's buttons are chosen in the browser (chart_logic.js's
 # modebarButtons: download, reset axes where a drag zooms, box/lasso while selecting).
-DEFAULT_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
-                  "showEditInChartStudio": False, "showLink": False}
+DEFAULT_CONFIG = MappingProxyType({"displaylogo": False, "responsive": True, "showSendToCloud": False,
+                                   "showEditInChartStudio": False, "showLink": False})
 
 # ---------------------------------------------------------------------------------------------
 # The browser side: forward.js (the moving traces from the weights), chart_logic.js and redraw.js
