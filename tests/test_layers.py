@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "perceptron"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "perceptron"
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 # layer -> (third-party top-level packages it may import, first-party layers it may import)
@@ -116,3 +117,15 @@ def test_the_checker_catches_a_broken_rule(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", fake)
     for layer in ("engine", "session", "views", "data"):
         assert len(violations(fake / layer / "m.py")) == 1, layer
+
+
+def test_the_readmes_layer_table_names_every_module():
+    """Every module of perceptron (and its JavaScript) is named in the README's layer table, in its folder's row."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = []
+    for folder in sorted(p for p in (ROOT / "perceptron").iterdir() if p.is_dir() and p.name != "__pycache__"):
+        row = next((line for line in readme.splitlines() if line.startswith(f"| `perceptron/{folder.name}/` |")), "")
+        for f in sorted(folder.glob("*.py")) + sorted(folder.glob("*.js")):
+            if f.name != "__init__.py" and f"`{f.name}`" not in row:
+                missing.append(f"perceptron/{folder.name}/{f.name}")
+    assert not missing, missing
