@@ -634,6 +634,26 @@ export function modebarButtons(layout, { select = false, coarse = false } = {}) 
   return [["toImage", ...(reset ? ["resetScale2d"] : []), ...(select ? ["select2d", "lasso2d"] : [])]];
 }
 
+// "Full screen": the chart fills the screen (a projector), its text as large as the figure says (Large type
+// included); Esc or the button again leaves. ``toggle`` is called with the chart's div. Added to the first
+// group of the toolbar, after the page's own buttons; the config given is not changed.
+export const FULLSCREEN_ICON = Object.freeze({
+  width: 24, height: 24,
+  path: "M3 3h7v2H5v5H3V3zm11 0h7v7h-2V5h-5V3zM3 14h2v5h5v2H3v-7zm16 0h2v7h-7v-2h5v-5z",
+});
+export function withFullscreen(config, toggle, full = false) {
+  const groups = (config.modeBarButtons || [[]]).map((g) => [...g]);
+  const button = { name: "fullscreen", title: full ? "Leave full screen (Esc)" : "Full screen",
+    icon: FULLSCREEN_ICON, click: (gd) => toggle(gd) };
+  groups[0].push(button);
+  return { ...config, modeBarButtons: groups };
+}
+
+// The layout of a figure drawn full screen: as tall as the screen ``height`` (its width follows the screen).
+export function fullscreenLayout(layout, height) {
+  return { ...layout, height: Math.max(300, Math.round(height)) };
+}
+
 // A zoom does not outlive the view it was made on: with a view (``d.view``, e.g. the epoch), every
 // axis keeps the user's zoom only while the view is the same (plotly.js's per-axis ``uirevision``),
 // so after a Step or a rewind the axes show the figure's own ranges again (the figure's layout
@@ -1167,6 +1187,9 @@ const QUIET_MS = 300;
 function render(st, Plotly, fig, view = st.data.view, whole = false) {
   const width = st.div.clientWidth || st.div.parentElement.clientWidth;
   const out = adaptFigure(fig, st.data, { width, coarse: touchScreen() }, view);
+  const full = document.fullscreenElement === st.div;  // a projector: the chart fills the screen
+  if (full) out.layout = fullscreenLayout(out.layout, window.innerHeight);
+  if (st.div.requestFullscreen) out.config = withFullscreen(out.config, () => toggleFullscreen(st.div), full);
   const before = st.drawn;
   st.lastFig = fig;
   st.lastView = view;
@@ -1190,6 +1213,11 @@ function render(st, Plotly, fig, view = st.data.view, whole = false) {
   st.div.style.touchAction = out.layout.dragmode === "select" || out.layout.dragmode === "lasso" ? "none" : "pan-x pan-y pinch-zoom";
   // plotly.js writes into the objects it draws: it gets copies, st.drawn stays what was asked for
   return Plotly.react(st.div, structuredClone(out.data), structuredClone(out.layout), out.config);
+}
+
+function toggleFullscreen(div) {
+  const done = document.fullscreenElement ? document.exitFullscreen() : div.requestFullscreen();
+  Promise.resolve(done).catch(() => {});
 }
 
 // The trace groups plotly.js drew, by trace index (plotly.js binds each group to its trace's data).
@@ -1343,6 +1371,15 @@ function attach(st, Plotly) {
     st.selected = false;
     st.api.setTriggerValue("select", { event: "select", points: [], n: ++st.n });
   });
+  // in and out of full screen: drawn again for the screen's size (or the page's), on the page's background
+  st.onFullscreen = () => {
+    const full = document.fullscreenElement === div;
+    if (!full && !st.full) return;
+    st.full = full;
+    div.style.background = full ? "#fbfbfd" : "";
+    if (st.lastFig) Promise.resolve(render(st, Plotly, st.lastFig, st.lastView, true)).catch(() => {});
+  };
+  document.addEventListener("fullscreenchange", st.onFullscreen);
   if (window.ResizeObserver) {
     // Redraw only a drawn, displayed plot (else plotly.js rejects the resize) whose size differs
     // from the size it was drawn at (the observer also fires once when it starts).
@@ -1573,6 +1610,7 @@ export default function (component) {
       document.removeEventListener("pointercancel", st.onRelease, true);
     }
     if (st.ro) st.ro.disconnect();
+    if (st.onFullscreen) document.removeEventListener("fullscreenchange", st.onFullscreen);
     if (window.Plotly) window.Plotly.purge(st.div);
     st.div.remove();
     delete parentElement.__nlChart;

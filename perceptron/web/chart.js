@@ -6,7 +6,8 @@
 // everything lasting lives in ``parentElement.__nlChart``. Only the cleanup returned by the
 // *latest* call runs, when the element unmounts.
 import {
-  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, isClick, LINK_EVERY,
+  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, fullscreenLayout,
+  isClick, LINK_EVERY, withFullscreen,
   linkEpoch, needsResize, nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan,
   relayoutOnResize, resolveParts, stopState, subplotAt, withParam,
 } from "./chart_logic.js";
@@ -49,6 +50,9 @@ const QUIET_MS = 300;
 function render(st, Plotly, fig, view = st.data.view, whole = false) {
   const width = st.div.clientWidth || st.div.parentElement.clientWidth;
   const out = adaptFigure(fig, st.data, { width, coarse: touchScreen() }, view);
+  const full = document.fullscreenElement === st.div;  // a projector: the chart fills the screen
+  if (full) out.layout = fullscreenLayout(out.layout, window.innerHeight);
+  if (st.div.requestFullscreen) out.config = withFullscreen(out.config, () => toggleFullscreen(st.div), full);
   const before = st.drawn;
   st.lastFig = fig;
   st.lastView = view;
@@ -72,6 +76,11 @@ function render(st, Plotly, fig, view = st.data.view, whole = false) {
   st.div.style.touchAction = out.layout.dragmode === "select" || out.layout.dragmode === "lasso" ? "none" : "pan-x pan-y pinch-zoom";
   // plotly.js writes into the objects it draws: it gets copies, st.drawn stays what was asked for
   return Plotly.react(st.div, structuredClone(out.data), structuredClone(out.layout), out.config);
+}
+
+function toggleFullscreen(div) {
+  const done = document.fullscreenElement ? document.exitFullscreen() : div.requestFullscreen();
+  Promise.resolve(done).catch(() => {});
 }
 
 // The trace groups plotly.js drew, by trace index (plotly.js binds each group to its trace's data).
@@ -225,6 +234,15 @@ function attach(st, Plotly) {
     st.selected = false;
     st.api.setTriggerValue("select", { event: "select", points: [], n: ++st.n });
   });
+  // in and out of full screen: drawn again for the screen's size (or the page's), on the page's background
+  st.onFullscreen = () => {
+    const full = document.fullscreenElement === div;
+    if (!full && !st.full) return;
+    st.full = full;
+    div.style.background = full ? "#fbfbfd" : "";
+    if (st.lastFig) Promise.resolve(render(st, Plotly, st.lastFig, st.lastView, true)).catch(() => {});
+  };
+  document.addEventListener("fullscreenchange", st.onFullscreen);
   if (window.ResizeObserver) {
     // Redraw only a drawn, displayed plot (else plotly.js rejects the resize) whose size differs
     // from the size it was drawn at (the observer also fires once when it starts).
@@ -455,6 +473,7 @@ export default function (component) {
       document.removeEventListener("pointercancel", st.onRelease, true);
     }
     if (st.ro) st.ro.disconnect();
+    if (st.onFullscreen) document.removeEventListener("fullscreenchange", st.onFullscreen);
     if (window.Plotly) window.Plotly.purge(st.div);
     st.div.remove();
     delete parentElement.__nlChart;

@@ -352,6 +352,26 @@ export function modebarButtons(layout, { select = false, coarse = false } = {}) 
   return [["toImage", ...(reset ? ["resetScale2d"] : []), ...(select ? ["select2d", "lasso2d"] : [])]];
 }
 
+// "Full screen": the chart fills the screen (a projector), its text as large as the figure says (Large type
+// included); Esc or the button again leaves. ``toggle`` is called with the chart's div. Added to the first
+// group of the toolbar, after the page's own buttons; the config given is not changed.
+export const FULLSCREEN_ICON = Object.freeze({
+  width: 24, height: 24,
+  path: "M3 3h7v2H5v5H3V3zm11 0h7v7h-2V5h-5V3zM3 14h2v5h5v2H3v-7zm16 0h2v7h-7v-2h5v-5z",
+});
+export function withFullscreen(config, toggle, full = false) {
+  const groups = (config.modeBarButtons || [[]]).map((g) => [...g]);
+  const button = { name: "fullscreen", title: full ? "Leave full screen (Esc)" : "Full screen",
+    icon: FULLSCREEN_ICON, click: (gd) => toggle(gd) };
+  groups[0].push(button);
+  return { ...config, modeBarButtons: groups };
+}
+
+// The layout of a figure drawn full screen: as tall as the screen ``height`` (its width follows the screen).
+export function fullscreenLayout(layout, height) {
+  return { ...layout, height: Math.max(300, Math.round(height)) };
+}
+
 // A zoom does not outlive the view it was made on: with a view (``d.view``, e.g. the epoch), every
 // axis keeps the user's zoom only while the view is the same (plotly.js's per-axis ``uirevision``),
 // so after a Step or a rewind the axes show the figure's own ranges again (the figure's layout

@@ -85,3 +85,32 @@ def test_on_a_phone_the_card_stays_in_the_page(new_page, app_url):
     assert card.evaluate("(e) => getComputedStyle(e).position") != "fixed"
     box, step = card.bounding_box(), page.locator(".st-key-step").bounding_box()
     assert box["y"] + box["height"] <= step["y"], (box, step)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large type"])
+def test_a_chart_fills_the_screen_and_comes_back(new_page, app_url, large):
+    """The toolbar's Full screen button: the Gradient descent figure fills the projector's screen (the browser's
+    full-screen element, as tall as the screen, its three panels side by side), under Large type no text under
+    18 px; the button again brings it back to its place and size."""
+    page = new_page(PROJECTOR)
+    page.goto(f"{app_url}/Gradient_descent" + ("?large=1" if large else ""))
+    settle(page, min_charts=1)
+    chart = page.locator(".st-key-descent .nl-plotly")
+    before = chart.bounding_box()
+    chart.hover()
+    page.locator('.st-key-descent .modebar-btn[data-title="Full screen"]').click()
+    page.wait_for_function("() => document.fullscreenElement && document.fullscreenElement.matches('.nl-plotly')")
+    page.wait_for_function("(h) => Math.abs(document.fullscreenElement.getBoundingClientRect().height - h) < 2",
+                           arg=PROJECTOR["viewport"]["height"])
+    page.wait_for_function("() => document.fullscreenElement._fullLayout.height >= 700")
+    panels = page.evaluate("""() => [...document.fullscreenElement.querySelectorAll('.subplot.xy, .subplot.x2y2, .subplot.x3y3')]
+        .map((g) => Math.round(g.getBoundingClientRect().top))""")
+    assert len(panels) == 3 and max(panels) - min(panels) < 5, panels  # side by side: the screen is wide
+    if large:
+        assert not page.evaluate(SMALL_CHART_TEXT, LEAST_CHART_TEXT)
+    chart.hover()
+    page.locator('.st-key-descent .modebar-btn[data-title="Leave full screen (Esc)"]').click()
+    page.wait_for_function("() => !document.fullscreenElement")
+    page.wait_for_function("(h) => Math.abs(document.querySelector('.st-key-descent .nl-plotly').getBoundingClientRect().height - h) < 2",
+                           arg=before["height"])
+    assert_no_app_error(page)

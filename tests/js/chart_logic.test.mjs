@@ -602,3 +602,27 @@ describe("events", () => {
     assert.ok(!needsResize({ width: 0, height: 300 }, fl));
   });
 });
+
+// Full screen: one more button at the end of the toolbar's first group; the page's config is not changed.
+import { fullscreenLayout, withFullscreen } from "../../perceptron/web/chart_logic.js";
+
+describe("full screen", () => {
+  test("the button goes after the page's own, and calls the toggle with the chart", () => {
+    const config = { displaylogo: false, modeBarButtons: [["toImage", "resetScale2d"]] };
+    const seen = [];
+    const out = withFullscreen(config, (gd) => seen.push(gd));
+    assert.deepEqual(out.modeBarButtons[0].slice(0, 2), ["toImage", "resetScale2d"]);
+    const button = out.modeBarButtons[0][2];
+    assert.equal(button.name, "fullscreen");
+    assert.equal(button.title, "Full screen");
+    button.click("the div");
+    assert.deepEqual(seen, ["the div"]);
+    assert.deepEqual(config.modeBarButtons, [["toImage", "resetScale2d"]]);  // not changed
+    assert.equal(out.displaylogo, false);
+    assert.equal(withFullscreen({}, () => {}, true).modeBarButtons[0][0].title, "Leave full screen (Esc)");
+  });
+  test("a full-screen figure is as tall as the screen, never under 300 px", () => {
+    assert.deepEqual(fullscreenLayout({ height: 500, width: 3 }, 1079.6), { height: 1080, width: 3 });
+    assert.equal(fullscreenLayout({ height: 500 }, 120).height, 300);
+  });
+});
