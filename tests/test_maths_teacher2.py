@@ -7,6 +7,7 @@ hand."""
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -146,3 +147,119 @@ def test_the_loss_landscape_page_shows_the_line():
     shown = [getattr(c, "value", "") for c in box.children.values()]
     assert any("MSE bends **downward**" in str(v) for v in shown), shown
     assert any(r"\tfrac12" in str(v) and "> 0" in str(v) for v in shown), shown
+
+
+# --- 2. Rosenblatt's rule and the perceptron convergence theorem -----------------------------------------------------
+
+
+def separable_points(rng, n: int, d: int, gap: float):
+    """n points in [−2, 2]^d labelled by a random hyperplane, those within ``gap`` of it dropped (so separable)."""
+    v = rng.normal(size=d + 1)
+    v /= np.linalg.norm(v)
+    X = rng.uniform(-2, 2, size=(4 * n, d))
+    z = X @ v[:-1] + v[-1]
+    keep = np.abs(z) > gap
+    X, z = X[keep][:n], z[keep][:n]
+    return X, (z > 0).astype(float)
+
+
+def brute_margin(X, y, trials: int = 200_000, seed: int = 0) -> float:
+    """The largest min sᵢ u·x̃ᵢ over many random unit vectors u (a lower estimate of γ*, independent of the solver)."""
+    from perceptron.engine.margin import signed
+
+    U = np.random.default_rng(seed).normal(size=(trials, X.shape[1] + 1))
+    U /= np.linalg.norm(U, axis=1, keepdims=True)
+    return float(np.max(np.min(U @ signed(X, y).T, axis=1)))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_mistakes_until_convergence_never_exceed_the_bound(seed):
+    """Random separable datasets (2 to 4 inputs, margins wide and narrow), Rosenblatt's rule from zero and from a random
+    start, any α: the updates until it converges are at most (R/γ)² (from zero) and the start's bound (otherwise)."""
+    from perceptron.engine import margin
+    from perceptron.engine.training import rosenblatt
+
+    rng = np.random.default_rng(seed)
+    d = 2 + seed % 3
+    X, y = separable_points(rng, int(rng.integers(5, 60)), d, gap=float(rng.choice([0.02, 0.1, 0.4])))
+    M = margin.best_margin(X, y, max_steps=5000)
+    assert 0 < M.low <= M.high * (1 + 1e-12)
+    Z = margin.signed(X, y)
+    assert math.isclose(M.low, float(np.min(Z @ M.u)), rel_tol=1e-12) and math.isclose(np.linalg.norm(M.u), 1)
+    R = math.sqrt(max(float(x @ x) + 1 for x in X))
+    for v0 in (np.zeros(d + 1), rng.normal(size=d + 1)):
+        lr = float(rng.choice([0.1, 1.0, 3.0]))
+        h = rosenblatt(X, y, v0[:-1], v0[-1], lr=lr, epochs=100_000, seed=seed)
+        assert h.stopped == "converged"
+        made = int(h.grad_norm.sum())
+        limit = (R / M.low) ** 2 if not v0.any() else margin.mistake_bound(R, M.low, v0, M.u, lr)
+        assert made <= limit, (made, limit, v0)
+        # the general bound, checked on its definition: at k = ⌊limit⌋ + 1 the two inequalities of the proof clash
+        k = math.floor(limit) + 1
+        a, q = float(v0 @ M.u) / lr, float(np.linalg.norm(v0)) / lr
+        assert k * M.low + a > math.sqrt(q * q + k * R * R), (k, a, q)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_margin_search_brackets_the_best_margin(seed):
+    from perceptron.engine import margin
+
+    rng = np.random.default_rng(100 + seed)
+    X, y = separable_points(rng, 30, 2, gap=0.2)
+    M = margin.best_margin(X, y)
+    brute = brute_margin(X, y)
+    assert M.low >= brute - 1e-3 and brute <= M.high * (1 + 1e-9), (M, brute)  # nothing found beats the bracket
+
+
+def rosenblatt_box(query: dict):
+    lab = lab_of({**query, "mode": "rosenblatt"})
+    X, y, *_ = lab.design()
+    from perceptron.views import bounds
+    from perceptron.views.geometry import linearly_separable
+
+    w0, b0 = lab.params(0)
+    return lab, X, y, bounds.mistakes(X, y, w0, b0, lab.settings.lr, lab.history.grad_norm, lab.epoch,
+                                      linearly_separable(X, y) if X.shape[1] == 2 else None)
+
+
+@pytest.mark.parametrize("query", [{"dataset": "and", "init": "zeros", "epoch": "30"}, {"epoch": "5"},
+                                   {"dataset": "or", "epoch": "2", "lr": "0.3"}], ids=["and-zeros", "blobs", "or"])
+def test_the_bound_on_the_students_points_against_the_updates_made(query):
+    lab, X, y, items = rosenblatt_box(query)
+    latex = [c for k, c in items if k == "latex"]
+    said = " ".join(c for k, c in items if k == "markdown")
+    R = max(math.sqrt(sum(float(v) ** 2 for v in x) + 1) for x in X.tolist())
+    r_line = next(t for t in latex if t.startswith("R ="))
+    assert rounds_to(Decimal(R), r_line.split("=")[-1].strip())
+    brute = brute_margin(X, y)
+    bound_line = next(t for t in latex if r"\frac{R}{\gamma}" in t)
+    r_p, g_p = (number(v) for v in re.search(r"\\frac\{([0-9.]+)\}\{([0-9.]+)\}", bound_line).groups())
+    printed = bound_line.split("=")[-1].strip()
+    assert rounds_to(exact(lambda: (r_p / g_p) ** 2), printed)  # holds as printed
+    assert number(printed) <= Decimal((R / brute) ** 2) * Decimal("1.001")  # γ used ≥ what brute force finds, ~
+    made = int(lab.history.grad_norm[1:lab.epoch + 1].sum())
+    assert f"**{made}** update" in said, said
+    cap = int(re.search(rf"{made} ≤ (\d+), the most", said).group(1))
+    if not lab.params(0)[0].any() and lab.params(0)[1] == 0:
+        assert cap == math.floor(number(printed) * Decimal("1.0001")) or cap == int(number(printed))
+    assert made <= cap
+
+
+def test_not_separable_says_no_bound_and_never_stops():
+    lab, X, y, items = rosenblatt_box({"dataset": "xor", "epoch": "5"})
+    said = " ".join(c for _, c in items)
+    made = int(lab.history.grad_norm[1:6].sum())
+    assert "not linearly separable" in said and "never stops" in said and f"**{made}** updates" in said
+    assert not any(k == "latex" for k, _ in items) and made > 0
+
+
+def test_the_gradient_descent_page_shows_the_theorem_in_rosenblatt_mode():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in {"dataset": "and", "mode": "rosenblatt", "init": "zeros", "epoch": "30"}.items():
+        at.query_params[k] = v
+    at.switch_page("pages/4_Gradient_descent.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    box = next(e for e in at.expander if e.label.startswith("Will Rosenblatt's rule stop?"))
+    shown = " ".join(str(getattr(c, "value", "")) for c in box.children.values())
+    assert "converged at epoch" in shown and "the most the theorem allows" in shown, shown
