@@ -4,7 +4,7 @@ import streamlit as st
 
 from perceptron.engine.backprop import gradients
 from perceptron.session.settings import MODES, PLAY_STRIDES
-from perceptron.views import alt, bounds, latex, scenes, teaching
+from perceptron.views import alt, bounds, generalize, latex, scenes, teaching
 from perceptron.views.geometry import linearly_separable
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, stop_rules, training
@@ -90,4 +90,15 @@ if lab.settings.mode == "rosenblatt":  # below the chart's fragment: a Step reru
             else:
                 st.markdown(item)
         st.button("Recompute at the epoch on screen", key="gd_bound_update", icon=":material/refresh:")
+
+if lab.points.test_y.size and lab.history.test_cost is not None:  # below the chart's fragment, as above
+    with st.expander("Train against test: overfitting and early stopping"):
+        st.caption(f"At epoch {lab.epoch}, the epoch on screen when this page last ran in full.")
+        st.markdown(generalize.early_stopping(lab.history.test_cost, lab.history.cost, lab.epoch, lab.measure,
+                                              int(lab.points.test_y.size)))
+        st.markdown("The training cost measures how well the neuron fits the points it learns from; the held-out "
+                    "points, never used for an update, measure how well it does on new ones. With few points and "
+                    "many feature maps the two part: see [this example, few points, five feature maps, 1,000 epochs]"
+                    f"({generalize.example_link()}), where the test cost rises while the training cost keeps falling.")
+        st.button("Recompute at the epoch on screen", key="gd_test_update", icon=":material/refresh:")
 finish(lab)

@@ -263,3 +263,60 @@ def test_the_gradient_descent_page_shows_the_theorem_in_rosenblatt_mode():
     box = next(e for e in at.expander if e.label.startswith("Will Rosenblatt's rule stop?"))
     shown = " ".join(str(getattr(c, "value", "")) for c in box.children.values())
     assert "converged at epoch" in shown and "the most the theorem allows" in shown, shown
+
+
+# --- 3. train against test: overfitting and early stopping -------------------------------------------------------
+
+
+def test_the_overfitting_example_overfits():
+    """The link in the text: trained by the engine, its test cost (recomputed here from the recorded weights on the
+    held-out points alone) falls to a minimum and then rises well above it, while the training cost keeps falling."""
+    from perceptron.engine.costs import get_cost
+    from perceptron.views import generalize
+
+    lab = lab_of(dict(generalize.OVERFITS))
+    assert lab.epoch == int(generalize.OVERFITS["epoch"]) and not lab.notice  # the whole run fits a link's budget
+    _, _, Xt, yt = lab.design()
+    h = lab.history
+    test = np.array([get_cost("bce")(yt, Xt @ h.w[k] + h.b[k]) for k in range(h.epochs + 1)])
+    assert np.allclose(test, h.test_cost, rtol=1e-12)
+    k = int(np.argmin(test))
+    assert 0 < k < h.epochs // 10 and test[-1] > 2 * test[k]
+    assert np.all(np.diff(h.cost[k:]) < 0)  # the training cost keeps falling after the test cost's lowest
+
+
+@pytest.mark.parametrize("query", [dict(epoch="1000"), {"epoch": "0"}, {"dataset": "moons", "epoch": "300"}])
+def test_early_stopping_is_read_from_the_run_record(query):
+    from perceptron.views import generalize
+
+    q = {**(dict(generalize.OVERFITS) if query.get("epoch") == "1000" else {}), **query}
+    lab = lab_of(q)
+    _, _, Xt, yt = lab.design()
+    h = lab.history
+    z = [Xt @ h.w[k] + h.b[k] for k in range(lab.epoch + 1)]
+    loss = lab.settings.loss
+    test = [exact(lambda zk=zk: sum(((1 + (D(-v) if t == 1 else D(v)).exp()).ln() if loss == "bce" else
+                                     (1 / (1 + (D(v) if t == 1 else D(-v)).exp())) ** 2
+                                     for v, t in zip(zk.tolist(), yt.tolist(), strict=True)), Decimal(0)) / len(yt))
+            for zk in z]
+    k = min(range(len(test)), key=lambda j: (test[j], j))
+    said = generalize.early_stopping(h.test_cost, h.cost, lab.epoch, lab.measure, int(yt.size))
+    assert f"lowest at **epoch {k}**: " in said, (k, said)
+    shown = re.search(r"\*\*epoch \d+\*\*: (\S+) \(", said).group(1)
+    assert rounds_to(test[k], shown), (test[k], shown)
+    rose = test[-1] > test[k] * (1 + Decimal("1e-12"))
+    assert ("**risen**" in said) == rose and (("overfitting" in said and "rewind to epoch" in said) == rose), said
+
+
+def test_the_gradient_descent_page_shows_train_against_test():
+    from perceptron.views import generalize
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for k, v in generalize.OVERFITS.items():
+        at.query_params[k] = v
+    at.switch_page("pages/4_Gradient_descent.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    box = next(e for e in at.expander if e.label.startswith("Train against test"))
+    shown = " ".join(str(getattr(c, "value", "")) for c in box.children.values())
+    assert "**risen**" in shown and "rewind to epoch" in shown and generalize.example_link() in shown, shown
