@@ -320,3 +320,61 @@ def test_the_gradient_descent_page_shows_train_against_test():
     box = next(e for e in at.expander if e.label.startswith("Train against test"))
     shown = " ".join(str(getattr(c, "value", "")) for c in box.children.values())
     assert "**risen**" in shown and "rewind to epoch" in shown and generalize.example_link() in shown, shown
+
+
+# --- 4. symmetry breaking on the Hidden layer --------------------------------------------------------------------
+
+
+def net_of(query: dict):
+    from perceptron.session.netlab import NetLab
+    from perceptron.session.settings import NetSettings
+
+    s, problems = NetSettings.from_query(query)
+    assert not problems
+    return NetLab.from_settings(s, None)
+
+
+@pytest.mark.parametrize("query", [{}, {"h": "8", "hloss": "mse"}, {"hdata": "circles", "h": "5", "hepoch": "300"},
+                                   {"hepoch": "400"}], ids=["xor", "xor8mse", "circles5", "xor400"])
+def test_units_that_start_equal_stay_equal_and_the_plateau(query):
+    from perceptron.engine import network as nw
+    from perceptron.views import symmetry
+
+    net = net_of(query)
+    X, y, *_ = net.design()
+    h, d = net.h, X.shape[1]
+    items = symmetry.lines(X, y, h, net.settings.hlr, net.settings.hloss, net.history.cost, net.epoch)
+    said = " ".join(c for k, c in items if k == "markdown")
+    gap_line = next(c for k, c in items if k == "latex")
+    # independently: a finite-difference gradient at all-zero weights is the same for every unit, and 50 steps of
+    # plain gradient descent written here (numerical gradients of the engine's cost) keep the units within rounding
+    p = nw.Params(np.zeros((d, h)), np.zeros(h), np.zeros(h), 0.0)
+    for _ in range(3):
+        g = nw.numerical_gradient(X, y, p, net.settings.hloss)
+        assert np.allclose(g.W1, g.W1[:, :1], atol=1e-9) and np.allclose(g.w2, g.w2[0], atol=1e-9)
+        p = nw.Params(p.W1 - net.settings.hlr * g.W1, p.b1 - net.settings.hlr * g.b1,
+                      p.w2 - net.settings.hlr * g.w2, p.b2 - net.settings.hlr * g.b2)
+    run, gap = symmetry.from_zeros(X, y, h, net.settings.hlr, net.settings.hloss)
+    assert run.epochs == symmetry.EPOCHS and gap <= 1e-12
+    assert gap_line.endswith(" = 0" if gap == 0 else symmetry.num(gap)), gap_line
+    level = 0.25 if net.settings.hloss == "mse" else math.log(2)
+    assert rounds_to(Decimal(level), re.search(r"(?:ln 2 = |against )([0-9.]+)", said).group(1))
+    cost = net.history.cost[: net.epoch + 1]
+    near = np.flatnonzero(np.abs(cost - level) <= 0.01 * level)
+    if near.size:
+        a = int(near[0])
+        left = [k for k in range(a, cost.size) if cost[k] < 0.99 * level]
+        assert (f"at epoch {a} and left it at epoch {left[0]}" in said) if left else (f"since epoch {a}" in said), said
+    else:
+        assert "has not come within 1 %" in said
+
+
+def test_the_hidden_layer_page_shows_symmetry_breaking():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["hepoch"] = "100"
+    at.switch_page("pages/6_Hidden_layer.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    box = next(e for e in at.expander if e.label.startswith("Symmetry breaking"))
+    shown = " ".join(str(getattr(c, "value", "")) for c in box.children.values())
+    assert "after 50 epochs} = 0" in shown and "stay equal" in shown, shown
