@@ -17,6 +17,7 @@ from ..engine import network as nw
 from .worked import num, text
 
 EPOCHS = 50
+ROWS = 20_000  # epochs × points at most: many points get fewer epochs (bounded work on every rerun)
 NEAR = 0.01  # "on the plateau": the cost within 1 % of the chance level
 
 
@@ -31,12 +32,18 @@ def spread(p: nw.Params) -> float:
     return float(np.max(np.abs(units - units[:, :1]))) if units.shape[1] else 0.0
 
 
+def epochs_for(n: int) -> int:
+    """``EPOCHS``, or fewer for many points: at most ``ROWS`` rows passed over, at least 1 epoch."""
+    return max(1, min(EPOCHS, ROWS // max(int(n), 1)))
+
+
 def from_zeros(X, y, h: int, lr: float, loss: str) -> tuple[nw.NetHistory, float]:
-    """The network trained ``EPOCHS`` full-batch epochs from all-zero weights, and its units' :func:`spread` at the end."""
+    """The network trained :func:`epochs_for` full-batch epochs from all-zero weights, and its units' :func:`spread`
+    at the end."""
     X = np.atleast_2d(np.asarray(X, dtype=float))
     d = X.shape[1]
     zero = nw.Params(np.zeros((d, h)), np.zeros(h), np.zeros(h), 0.0)
-    run = nw.train(X, y, zero, lr=lr, epochs=EPOCHS, loss=loss)
+    run = nw.train(X, y, zero, lr=lr, epochs=epochs_for(X.shape[0]), loss=loss)
     return run, spread(run.params())
 
 
