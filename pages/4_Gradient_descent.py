@@ -4,7 +4,8 @@ import streamlit as st
 
 from perceptron.engine.backprop import gradients
 from perceptron.session.settings import MODES, PLAY_STRIDES
-from perceptron.views import alt, latex, scenes, teaching
+from perceptron.views import alt, bounds, generalize, latex, scenes, teaching
+from perceptron.views.geometry import linearly_separable
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, stop_rules, training
 from perceptron.web.frame import finish, page, stop, sync_link
@@ -76,4 +77,28 @@ def views():
 
 
 views()
+
+if lab.settings.mode == "rosenblatt":  # below the chart's fragment: a Step reruns that alone, so the epoch is named
+    with st.expander("Will Rosenblatt's rule stop? The perceptron convergence theorem"):
+        X, y, *_ = lab.design()
+        w0, b0 = lab.params(0)
+        st.caption(f"At epoch {lab.epoch}, the epoch on screen when this page last ran in full.")
+        for kind, item in bounds.mistakes(X, y, w0, b0, lab.settings.lr, lab.history.grad_norm, lab.epoch,
+                                          linearly_separable(X, y) if X.shape[1] == 2 else None):
+            if kind == "latex":
+                st.latex(latex.stacked(item))
+            else:
+                st.markdown(item)
+        st.button("Recompute at the epoch on screen", key="gd_bound_update", icon=":material/refresh:")
+
+if lab.points.test_y.size and lab.history.test_cost is not None:  # below the chart's fragment, as above
+    with st.expander("Train against test: overfitting and early stopping"):
+        st.caption(f"At epoch {lab.epoch}, the epoch on screen when this page last ran in full.")
+        st.markdown(generalize.early_stopping(lab.history.test_cost, lab.history.cost, lab.epoch, lab.measure,
+                                              int(lab.points.test_y.size)))
+        st.markdown("The training cost measures how well the neuron fits the points it learns from; the held-out "
+                    "points, never used for an update, measure how well it does on new ones. With few points and "
+                    "many feature maps the two part: see [this example, few points, five feature maps, 1,000 epochs]"
+                    f"({generalize.example_link()}), where the test cost rises while the training cost keeps falling.")
+        st.button("Recompute at the epoch on screen", key="gd_test_update", icon=":material/refresh:")
 finish(lab)

@@ -6,7 +6,7 @@ import streamlit as st
 from perceptron.engine.costs import get_cost
 from perceptron.engine.training import train
 from perceptron.session import rates as rate_choice
-from perceptron.views import alt, figures, scenes
+from perceptron.views import alt, convexity, figures, latex, scenes
 from perceptron.views.geometry import linearly_separable
 from perceptron.web import memo
 from perceptron.web.controls import LOSS_LABELS
@@ -103,4 +103,20 @@ with c2:
     show(fig, key="ls_slopes", alt=alt.curves_alt(slopes, "|∂L/∂z| for a sample of class 1, against its z",
                                                    xname="z", x=zs))
     numbers(alt.curves_table(slopes, "z", zs), "the slopes", hide_index=True)
+
+with st.expander("Convex or not: MSE with a sigmoid bends the wrong way, cross-entropy never does"):
+    w_now, _ = lab.params()
+    bent = convexity.bend(X, y, w_now, b_now, lab.epoch)  # one line through the weights on screen: 121 passes
+    axis = convexity.prose_name(bent.name)
+    along = {"MSE": bent.line.cost["mse"], "cross-entropy": bent.line.cost["bce"]}
+    show(figures.line_costs_figure(bent.x, ("MSE", along["MSE"]), ("cross-entropy", along["cross-entropy"]), axis,
+                                   f"Both costs along {axis}, everything else as on screen", bend=bent.stretch),
+         key="ls_convex", alt=alt.curves_alt(along, f"Both costs along {axis}", xname=axis, x=bent.x))
+    numbers(alt.curves_table({**along, "MSE's C″": bent.line.curve["mse"], "cross-entropy's C″": bent.line.curve["bce"]},
+                             axis, bent.x), "the costs along the line", hide_index=True)
+    for kind, item in bent.items:
+        if kind == "latex":
+            st.latex(latex.stacked(item))
+        else:
+            st.markdown(item)
 finish(lab)

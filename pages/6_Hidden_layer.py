@@ -4,7 +4,7 @@ import streamlit as st
 
 from perceptron.session.netlab import DATASET_LABELS
 from perceptron.session.settings import MAX_HIDDEN, NET_DATASETS, NET_MODES, PLAY_STRIDES
-from perceptron.views import alt
+from perceptron.views import alt, symmetry
 from perceptron.views import netscenes as S
 from perceptron.views.latex import stacked
 from perceptron.web import keys
@@ -86,4 +86,13 @@ def views():
 
 
 views()
+
+with st.expander("Symmetry breaking: start every weight at 0 and the hidden units stay equal"):
+    Xn, yn, *_ = net.design()  # below the figures' fragment: named with its epoch, updated when the page reruns
+    st.caption(f"At epoch {net.epoch}, the epoch on screen when this page last ran in full.")
+    for kind, item in symmetry.lines(Xn, yn, net.h, net.settings.hlr, net.settings.hloss, net.history.cost, net.epoch):
+        if kind == "latex":
+            st.latex(stacked(item))
+        else:
+            st.markdown(item)
 finish(lab)

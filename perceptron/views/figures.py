@@ -393,3 +393,22 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
         xaxis=dict(visible=False, range=[-0.12, 1.1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
     )
     return fig
+
+
+def line_costs_figure(x, left: tuple, right: tuple, xtitle: str, title: str, bend=None, large=False):
+    """Two costs along one line through weight space, against the coordinate ``x`` (shape (T,)): ``left`` and
+    ``right`` are ``(label, values)``, each on its own y axis (their scales differ); ``bend``, a pair of x, shades
+    where the left one bends downward."""
+    (l_name, l_val), (r_name, r_val) = left, right
+    fig = new_figure([
+        scatter(x=rounded(x, 6), y=rounded(l_val, 6), mode="lines", name=l_name, line=dict(width=2.5, color=C1)),
+        scatter(x=rounded(x, 6), y=rounded(r_val, 6), mode="lines", name=r_name, yaxis="y2",
+                line=dict(width=2.5, color=GREEN, dash="dash")),
+    ])
+    fig.update_layout(figure_layout(large, height=380, title=title), xaxis=dict(title=xtitle),
+                      yaxis=dict(title=l_name),
+                      yaxis2=dict(title=r_name, overlaying="y", side="right", showgrid=False))
+    if bend is not None:
+        fig.add_vrect(x0=float(bend[0]), x1=float(bend[1]), fillcolor=RED, opacity=0.12, line_width=0,
+                      annotation_text=f"{l_name} bends down", annotation_position="top left")
+    return fig
