@@ -88,10 +88,9 @@ def bend(X, y, w, b, epoch: int) -> Bend:
     items: Items = [
         ("markdown", f"Take one straight line through weight space: from your weights at epoch {epoch}, move "
                      f"{prose} alone ({', '.join(held)} stay as they are), from {prose} = {text(x[0])} to "
-                     f"{text(x[-1])}. Every sample's z moves in a straight line, zᵢ(t) = zᵢ + t·dᵢ, so the cost along "
-                     "it has the second derivative"),
-        ("latex", r"C''(t) = \frac{1}{n}\sum_i d_i^2\,\frac{\partial^2 L}{\partial z^2}(z_i(t)), \qquad "
-                  r"d_i = \frac{\partial z_i}{\partial t}"),
+                     f"{text(x[-1])}. Every sample's z moves in a straight line, zᵢ(t) = zᵢ + t·dᵢ with "
+                     "dᵢ = ∂zᵢ/∂t, so the cost along it has the second derivative"),
+        ("latex", r"C''(t) = \frac{1}{n}\sum_i d_i^2\,\frac{\partial^2 L}{\partial z^2}(z_i(t))"),
         ("latex", r"\frac{\partial^2 L_{\text{MSE}}}{\partial z^2} = 2\sigma'^2 - 2(y - \sigma)\,\sigma'(1 - 2\sigma)"),
         ("latex", r"\frac{\partial^2 L_{\text{CE}}}{\partial z^2} = \sigma'(z) \ge 0"),
         ("markdown", "(σ″ = σ′(1 − 2σ), by the chain rule on σ′ = σ(1 − σ).) Cross-entropy's C″ adds dᵢ² times "

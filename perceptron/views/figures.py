@@ -405,10 +405,12 @@ def line_costs_figure(x, left: tuple, right: tuple, xtitle: str, title: str, ben
         scatter(x=rounded(x, 6), y=rounded(r_val, 6), mode="lines", name=r_name, yaxis="y2",
                 line=dict(width=2.5, color=GREEN, dash="dash")),
     ])
-    fig.update_layout(figure_layout(large, height=380, title=title), xaxis=dict(title=xtitle),
-                      yaxis=dict(title=l_name),
+    layout = figure_layout(large, height=380, title=title)
+    layout["margin"] = {**layout["margin"], "r": 80}  # the right axis' ticks and title, inside the figure
+    fig.update_layout(layout, xaxis=dict(title=xtitle), yaxis=dict(title=l_name),
                       yaxis2=dict(title=r_name, overlaying="y", side="right", showgrid=False))
-    if bend is not None:
-        fig.add_vrect(x0=float(bend[0]), x1=float(bend[1]), fillcolor=RED, opacity=0.12, line_width=0,
-                      annotation_text=f"{l_name} bends down", annotation_position="top left")
+    if bend is not None:  # said in the legend, not over the plot (a note there covered the axis' ticks)
+        fig.add_vrect(x0=float(bend[0]), x1=float(bend[1]), fillcolor=RED, opacity=0.12, line_width=0)
+        fig.add_trace(scatter(x=[None], y=[None], mode="markers", name=f"shaded: {l_name} bends down",
+                              marker=dict(symbol="square", size=12, color=RED, opacity=0.25)))
     return fig
