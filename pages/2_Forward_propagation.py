@@ -37,7 +37,7 @@ if source == "hand":
         b = cols[-1].slider("b", -10.0, 10.0, float(np.clip(b, -10, 10)), 0.05, key="fwd_b")
 i = lab.sample
 z_i = exact_z(X[i], w, b)  # what the printed terms add up to (0, not the float sum's 2.776e-17 noise)
-step = lab.settings.mode == "rosenblatt"  # Rosenblatt's rule: ŷ = step(z), not σ(z)
+step = lab.mode.step  # Rosenblatt's rule: ŷ = step(z), not σ(z)
 y_hat = float(z_i >= 0) if step else float(1 / (1 + np.exp(-np.clip(z_i, -700, 700))))
 asked = lesson_asks("forward") is not None  # the lesson asks for ŷ's side of 0.5 first: held back until answered
 steps, diagram = st.columns([3, 2])

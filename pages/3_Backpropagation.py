@@ -60,7 +60,7 @@ loss = top[0].radio("Cost to inspect", ["mse", "bce"], index=["mse", "bce"].inde
 i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1), key=f"bp_sample_{lab.sample}",
                      format_func=lambda k: f"#{k}: y = {int(y[k])}")
 lab.sample = i
-if rosenblatt := lab.settings.mode == "rosenblatt":  # the rule the run follows has no gradient: say what it uses
+if rosenblatt := lab.mode.step:  # the rule the run follows has no gradient: say what it uses
     st.info(teaching.rosenblatt_update(X[i], y[i], w, b, lab.settings.lr, i, loss), icon=":material/info:")
 L = chain_rule(X, y, w, b, loss)
 cost_box = st.container(key="bp_cost")  # the cost the lesson speaks of

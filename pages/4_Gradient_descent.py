@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from perceptron.engine import modes
 from perceptron.engine.backprop import gradients
 from perceptron.session.settings import MODES, PLAY_STRIDES
 from perceptron.views import alt, bounds, generalize, latex, scenes, teaching
@@ -57,7 +58,7 @@ def views():
         return
     s, k = lab.settings, lab.epoch
     notice(lab)
-    if k > 0 and s.mode == "batch":
+    if k > 0 and lab.mode is modes.BATCH:
         st.markdown(f"**The last update** (epoch {k - 1} → {k}):")
         X, y, *_ = lab.design()
         w0, b0 = lab.params(k - 1)
@@ -78,7 +79,7 @@ def views():
 
 views()
 
-if lab.settings.mode == "rosenblatt":  # below the chart's fragment: a Step reruns that alone, so the epoch is named
+if lab.mode.step:  # below the chart's fragment: a Step reruns that alone, so the epoch is named
     with st.expander("Will Rosenblatt's rule stop? The perceptron convergence theorem"):
         X, y, *_ = lab.design()
         w0, b0 = lab.params(0)

@@ -23,7 +23,7 @@ lab = page(
     key="landscape",
 )
 X, y, *_ = lab.design()
-if y.size == 0 or lab.settings.mode == "rosenblatt":
+if y.size == 0 or not lab.mode.gradient:
     stop(lab, "This page needs training points and a gradient-descent mode (not Rosenblatt's rule).")
 
 st.subheader("Your run so far")

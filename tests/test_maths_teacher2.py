@@ -345,7 +345,7 @@ def test_units_that_start_equal_stay_equal_and_the_plateau(query):
     h, d = net.h, X.shape[1]
     items = symmetry.lines(X, y, h, net.settings.hlr, net.settings.hloss, net.history.cost, net.epoch)
     said = " ".join(c for k, c in items if k == "markdown")
-    gap_line = next(c for k, c in items if k == "latex")
+    spread_line = next(c for k, c in items if k == "latex")
     # independently: a finite-difference gradient at all-zero weights is the same for every unit, and 50 steps of
     # plain gradient descent written here (numerical gradients of the engine's cost) keep the units within rounding
     p = nw.Params(np.zeros((d, h)), np.zeros(h), np.zeros(h), 0.0)
@@ -354,9 +354,9 @@ def test_units_that_start_equal_stay_equal_and_the_plateau(query):
         assert np.allclose(g.W1, g.W1[:, :1], atol=1e-9) and np.allclose(g.w2, g.w2[0], atol=1e-9)
         p = nw.Params(p.W1 - net.settings.hlr * g.W1, p.b1 - net.settings.hlr * g.b1,
                       p.w2 - net.settings.hlr * g.w2, p.b2 - net.settings.hlr * g.b2)
-    run, gap = symmetry.from_zeros(X, y, h, net.settings.hlr, net.settings.hloss)
-    assert run.epochs == min(symmetry.EPOCHS, symmetry.ROWS // len(y)) and gap <= 1e-12
-    assert gap_line.endswith(" = 0" if gap == 0 else symmetry.num(gap)), gap_line
+    run, spread = symmetry.from_zeros(X, y, h, net.settings.hlr, net.settings.hloss)
+    assert run.epochs == min(symmetry.EPOCHS, symmetry.ROWS // len(y)) and spread <= 1e-12
+    assert spread_line.endswith(" = 0" if spread == 0 else symmetry.num(spread)), spread_line
     level = 0.25 if net.settings.hloss == "mse" else math.log(2)
     assert rounds_to(Decimal(level), re.search(r"(?:ln 2 = |against )([0-9.]+)", said).group(1))
     cost = net.history.cost[: net.epoch + 1]

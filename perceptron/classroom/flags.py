@@ -25,6 +25,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ..engine import modes
 from .trace import Curve
 
 RISES = 3
@@ -46,7 +47,7 @@ def chance_cost(state: dict) -> float:
     """The cost of answering the class share for every point (the report's, else balanced classes')."""
     if state.get("chance") is not None:
         return float(state["chance"])
-    if state.get("mode") == "rosenblatt":
+    if state.get("mode") in modes.MODES and modes.mode(state["mode"]).step:
         return 0.5
     return math.log(2.0) if state.get("loss") == "bce" else 0.25
 

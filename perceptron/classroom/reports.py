@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
+from ..engine import modes
 from ..session.settings import NetSettings
 from .validate import MAX_QUERY
 
@@ -28,7 +29,7 @@ def chance(y, loss: str, mode: str) -> float | None:
     if y.size == 0:
         return None
     p = float(y.mean())
-    if mode == "rosenblatt":
+    if mode in modes.MODES and modes.mode(mode).step:
         return min(p, 1.0 - p)
     if loss == "bce":
         return -sum(q * math.log(q) for q in (p, 1.0 - p) if q > 0.0)

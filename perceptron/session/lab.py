@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import datasets as ds
+from ..engine import modes
 from ..engine.backprop import gradients
 from ..engine.training import rosenblatt, train
 from ..views.worked import text
@@ -59,7 +60,7 @@ class Lab(Run):
 
     DATA_KEYS = DATA_KEYS
     VIEW_KEYS = VIEW_KEYS
-    OVERSHOOT_MODES = ("batch", "minibatch", "sample")
+    OVERSHOOT_MODES = tuple(k for k, m in modes.MODES.items() if m.gradient)
 
     def __post_init__(self):
         self.reset()
@@ -124,7 +125,7 @@ class Lab(Run):
         w1, b1 = self.history.params()
         s = self.settings
         if not (s.lr > 0 and self.history.cost[-1] > 1e-9 and np.allclose(w1, w, rtol=1e-12, atol=0) and b1 == b
-                and s.mode != "rosenblatt"):
+                and self.mode.gradient):
             return ""
         X, y, *_ = self.design()
         dw, db = gradients(X, y, np.asarray(w, dtype=float), float(b), s.loss)
@@ -181,7 +182,7 @@ class Lab(Run):
     def _run(self, params, epochs, start):
         s, (w, b) = self.settings, params
         X, y, X_test, y_test = self.design()
-        if s.mode == "rosenblatt":
+        if self.mode.step:
             return rosenblatt(X, y, w, b, lr=s.lr, epochs=epochs, seed=s.seed, start_epoch=start,
                               X_test=X_test, y_test=y_test)
         return train(

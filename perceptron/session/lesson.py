@@ -85,7 +85,7 @@ def _inputs(lab) -> str:
 
 
 def _rosenblatt(lab) -> bool:
-    return lab.settings.mode == "rosenblatt"
+    return lab.mode.step
 
 
 def _cost_name(lab) -> str:
@@ -207,8 +207,7 @@ def _next_w1(lab) -> str:
     if h is None or h.epochs != lab.epoch + 1:
         return " (A Step would not train now: the run has stopped.)"
     before, after = float(lab.params()[0][0]), float(h.params(lab.epoch + 1)[0][0])
-    mode = {"batch": "full batch", "minibatch": f"mini-batches of {lab.settings.batch_size}",
-            "sample": "one sample at a time", "rosenblatt": "Rosenblatt's rule"}[lab.settings.mode]
+    mode = lab.mode.says(lab.settings.batch_size)
     a, c = apart(before, after)
     return (f" Your next Step ({mode}) moves w₁ from {a} to {c}: it "
             f"{direction(before, after, 'goes up', 'goes down', 'does not change')}.")
@@ -221,10 +220,7 @@ def _body_update(lab):
                 "in turn, w ← w + α(y − ŷ)x, b ← b + α(y − ŷ): it changes the weights only on a mistake. "
                 "The number it reports is the **misclassified fraction**.")
     else:
-        every = {"batch": "once per epoch, with the gradient over all samples (the article's method)",
-                 "minibatch": f"once per mini-batch of {s.batch_size} samples, so {-(-lab.n_train // s.batch_size)} "
-                              "times per epoch",
-                 "sample": f"once per sample, so {lab.n_train} times per epoch"}[s.mode]
+        every = lab.mode.how_often(lab.n_train, s.batch_size)
         rule = (f"Every weight moves a step against its gradient: w ← w − α ∂C/∂w, with the {_cost_name(lab)} "
                 f"cost; your update mode does this {every}.")
     return (f"**The update.** {rule} The learning rate is α = {text(s.lr)}. Predict, reveal, then press "

@@ -18,6 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..data import datasets as ds
+from ..engine import modes
 from ..engine.history import Record, rises
 from ..views.teaching import apart
 from .settings import MAX_EPOCHS
@@ -79,12 +80,12 @@ NEURON_COSTS = LinkCosts(update=1, batch_update=20, batch_rows_per_unit=8, epoch
 
 def epoch_units(costs: LinkCosts, mode: str, n: int, rows: int, batch_size: int) -> int:
     """What one epoch over ``n`` training points (``rows`` with the held-out ones) costs of a link's budget, in
-    ``costs``: its updates, its bookkeeping and its pass over every point. ``mode`` is ``"batch"``,
-    ``"minibatch"`` (of ``batch_size``), ``"sample"`` or ``"rosenblatt"`` (one sample an update)."""
+    ``costs``: its updates, its bookkeeping and its pass over every point. ``mode``: a key of
+    :data:`perceptron.engine.modes.MODES` (a mini-batch of ``batch_size``)."""
     n = max(int(n), 0)
     every_epoch = costs.epoch + -(-int(rows) // costs.rows_per_unit)
     per = updates_per_epoch(n, mode, batch_size)
-    if mode in ("sample", "rosenblatt") or (mode == "minibatch" and int(batch_size) == 1):
+    if modes.mode(mode).one_at_a_time(batch_size):
         return costs.update * per + every_epoch
     if per > 1:  # mini-batches: every training sample is in one of them
         every_epoch += -(-n // costs.batch_rows_per_unit)
@@ -93,8 +94,7 @@ def epoch_units(costs: LinkCosts, mode: str, n: int, rows: int, batch_size: int)
 
 def updates_per_epoch(n: int, mode: str, batch_size: int) -> int:
     """Weight updates in one epoch over n training points: one (full batch), one per mini-batch, or n."""
-    n = max(int(n), 1)
-    return {"batch": 1, "minibatch": -(-n // int(batch_size))}.get(mode, n)
+    return modes.mode(mode).updates(n, batch_size)
 
 
 @dataclass(eq=False, kw_only=True)
@@ -130,7 +130,7 @@ class Run:
     DATA_KEYS: ClassVar[tuple[str, ...]] = ()
     VIEW_KEYS: ClassVar[tuple[str, ...]] = ()
     COSTS: ClassVar[LinkCosts] = NEURON_COSTS
-    OVERSHOOT_MODES: ClassVar[tuple[str, ...]] = ("batch",)
+    OVERSHOOT_MODES: ClassVar[tuple[str, ...]] = (modes.BATCH.key,)
     LINK_WHAT: ClassVar[str] = "epoch"
 
     # --- what a subclass provides --------------------------------------------------------------
@@ -171,9 +171,14 @@ class Run:
         return int(self.points.train_y.size)
 
     @property
+    def mode(self) -> modes.Mode:
+        """The update mode the run trains in (:mod:`perceptron.engine.modes`)."""
+        return modes.mode(self.setting("mode"))
+
+    @property
     def measure(self) -> str:
         """The name of the number training reports each epoch: "cost" (Rosenblatt's rule: "misclassified fraction")."""
-        return "misclassified fraction" if self.setting("mode") == "rosenblatt" else "cost"
+        return self.mode.measure
 
     def params(self, k: int | None = None):
         """The weights at epoch k (the epoch on screen by default)."""
@@ -182,7 +187,7 @@ class Run:
     @property
     def batch(self):
         """The engine's ``batch_size``: None for full batch, the setting for mini-batches, 1 per sample."""
-        return {"batch": None, "minibatch": self.setting("batch_size"), "sample": 1}.get(self.setting("mode"))
+        return self.mode.batch_size(self.setting("batch_size"))
 
     @property
     def updates_per_epoch(self) -> int:
@@ -286,10 +291,10 @@ class Run:
         else:
             said = (f"The cost went up {len(ups)} times in these {cost.size - 1} epochs (epochs {start + 1} to "
                     f"{start + cost.size - 1}), the last at epoch {k} (from {before} to {after}{now})")
-        if mode == "batch":
+        if mode == modes.BATCH.key:
             return (f"{said}: the step overshot the valley. Full-batch gradient descent goes down every epoch once "
                     f"the learning rate is small enough, and {lr:g} is not; try a smaller one, or rewind to go back.")
-        part = "a mini-batch's" if mode == "minibatch" else "one sample's"
+        part = "one sample's" if modes.mode(mode).one_at_a_time(self.setting("batch_size")) else "a mini-batch's"
         return (f"{said}. Each update here follows {part} gradient, not the whole data's, so the whole data's cost "
                 f"can go up now and then at any learning rate; a smaller one than {lr:g} makes every update smaller "
                 "in proportion. Rewind to go back.")

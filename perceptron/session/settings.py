@@ -21,17 +21,18 @@ import numpy as np
 
 from ..data.iris import IRIS_FEATURES, IRIS_SPECIES
 from ..data.quoting import quoted
+from ..engine import modes
 
 DATASETS = ("blobs", "overlap", "and", "or", "xor", "circles", "moons", "function", "iris", "custom")
 LOSSES = ("mse", "bce")
-MODES = ("batch", "minibatch", "sample", "rosenblatt")
+MODES = tuple(modes.MODES)  # perceptron.engine.modes declares them
 INITS = ("random", "zeros", "manual")
 PAGES = ("home", "dataset", "forward", "backprop", "descent", "landscape", "hidden")
 MAX_EPOCHS = 5000  # the most epochs one session keeps (bounded memory per user)
 MAX_LINK_POINTS = 400  # hand-made datasets up to this size travel in the link
 # the hidden-layer page's network (perceptron/session/netlab.py)
 NET_DATASETS = ("xor", "circles", "moons", "yours")
-NET_MODES = ("batch", "minibatch", "sample")
+NET_MODES = modes.NET_MODES
 MAX_HIDDEN = 8
 PLAY_STRIDES = (1, 2, 5, 10)
 # what a teacher's link may lock (hide=...) besides a page: the settings students may not change ("points": the

@@ -11,7 +11,7 @@ import html
 import numpy as np
 import pandas as pd
 
-from ..engine import history
+from ..engine import history, modes
 from ..engine.backprop import chain_rule, cost_at, cost_slice, gradients
 from ..session import rates
 from ..session.lab import Lab
@@ -109,7 +109,7 @@ def descent_spec(lab: Lab, k: int | None = None, *, full: bool = False) -> dict:
 
 def _step(lab: Lab) -> bool:
     """Rosenblatt's rule: the step activation, and a misclassified fraction instead of a cost."""
-    return lab.settings.mode == "rosenblatt"
+    return lab.mode.step
 
 
 def descent(lab: Lab, k: int | None = None):
@@ -179,11 +179,11 @@ def descent_arrow(lab: Lab, w, b):
     """``(arrows, title)`` for the plane beside the chain rule: w and the full-batch step −α∇C of the cost
     *training* uses (whatever cost the page inspects); only w in Rosenblatt's mode, which follows no gradient."""
     s = lab.settings
-    if s.mode == "rosenblatt":
+    if not lab.mode.gradient:
         return weight_arrows(lab, w, b), "w (Rosenblatt's rule follows no gradient)"
     dw, _ = gradient_at(lab, w, b, s.loss)
     cost = "MSE" if s.loss == "mse" else "cross-entropy"
-    how = "the step −α∇C descent will take" if s.mode == "batch" else "one full-batch step −α∇C"
+    how = "the step −α∇C descent will take" if lab.mode is modes.BATCH else "one full-batch step −α∇C"
     return weight_arrows(lab, w, b, dw, s.lr), f"w, and {how} (training cost: {cost})"
 
 
@@ -214,7 +214,7 @@ def history_table(lab: Lab) -> pd.DataFrame:
     if h.test_cost is not None:
         table[f"test {lab.measure}"] = h.test_cost
         table["test accuracy"] = h.test_accuracy
-    table["‖gradient‖" if lab.settings.mode != "rosenblatt" else "updates"] = h.grad_norm
+    table["‖gradient‖" if lab.mode.gradient else "updates"] = h.grad_norm
     return table
 
 
@@ -282,7 +282,7 @@ def slice_units(n: int, res: int) -> int:
 
 def compare_epoch_units(n: int) -> int:
     """What one epoch of a comparison run counts: full batch over the ``n`` training points (no held-out set)."""
-    return epoch_units(NEURON_COSTS, "batch", n, n, max(int(n), 1))
+    return epoch_units(NEURON_COSTS, modes.BATCH.key, n, n, max(int(n), 1))
 
 
 def compare_epochs(n: int) -> tuple[int, int]:

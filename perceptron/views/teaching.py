@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..engine import modes
 from ..engine.history import moved
 from ..engine.neuron import sigmoid
 from .worked import exact_z, plain, text
@@ -136,7 +137,7 @@ def step_prediction(z: float, y: float) -> str:
 
 def forward_intro(mode: str) -> str:
     """The Forward propagation page's first sentences, for the activation the update mode uses."""
-    if mode == "rosenblatt":
+    if modes.mode(mode).step:
         return ("The neuron turns a sample's inputs into a prediction in three steps: multiply each input by its "
                 "weight and add them up, add the bias to get **z**, then apply the **step** activation of "
                 "Rosenblatt's perceptron (your update mode): **ŷ = step(z)**, 1 where z ≥ 0, else 0. Pick a sample "
@@ -174,7 +175,7 @@ def rosenblatt_update(x, y, w, b, lr: float, i: int, loss: str) -> str:
 
 def descent_intro(mode: str) -> str:
     """The Gradient descent page's first sentences: the rule the chosen update mode follows."""
-    if mode == "rosenblatt":
+    if modes.mode(mode).step:
         return (r"Each **epoch** goes through the samples one at a time with **Rosenblatt's perceptron rule** "
                 r"(not gradient descent): the activation is the step function, $\hat y = \operatorname{step}(z)$ "
                 r"(1 where $z \ge 0$, else 0), and each sample moves the weights by "
@@ -182,11 +183,7 @@ def descent_intro(mode: str) -> str:
                 "mistake, with no gradient and no cost. The number it reports is the **misclassified fraction**, "
                 "the share of training samples on the wrong side of the line. Press **Step** and watch the "
                 "boundary jump and the misclassified fraction change.")
-    every = {"batch": "computes the gradient of the cost over all samples and moves every weight a step against it",
-             "minibatch": "goes through the samples in mini-batches; each mini-batch's gradient of the cost moves "
-                          "every weight a step against it",
-             "sample": "goes through the samples one at a time; each sample's gradient of the cost moves every "
-                       "weight a step against it"}.get(mode, "moves every weight a step against the gradient of the cost")
+    every = modes.mode(mode).rule
     return (f"Each **epoch** {every}: "
             r"$w \leftarrow w - \alpha\,\partial C/\partial w$. Press **Step** and watch the three views change "
             "together: the boundary turns, the samples slide along the sigmoid, the cost changes (it falls when α "

@@ -13,6 +13,7 @@ from types import MappingProxyType
 
 import streamlit as st
 
+from ..engine import modes
 from ..session.run import Run
 from ..session.settings import LOSSES
 from ..views import plain
@@ -21,12 +22,7 @@ from ..views.worked import text
 from . import keys
 from .site import hidden, locked_by
 
-MODE_LABELS = MappingProxyType({
-    "batch": "Full batch (the article's)",
-    "minibatch": "Mini-batch",
-    "sample": "Single sample (stochastic)",
-    "rosenblatt": "Rosenblatt's perceptron rule (step activation)",
-})
+MODE_LABELS = MappingProxyType({k: m.label for k, m in modes.MODES.items()})  # declared with the modes
 LOSS_LABELS = MappingProxyType({"mse": "MSE (the article's)", "bce": "Cross-entropy"})
 # the settings a teacher's link may lock, as the teacher panel lists them
 CONTROLS = MappingProxyType({
@@ -73,19 +69,19 @@ def _shown(value, format_func=None) -> str:
     return text(value) if isinstance(value, float) else str(value)
 
 
-def training(run: Run, modes) -> dict:
-    """The learning rate, cost, update mode and (for mini-batches) batch size of either run, under the
-    names its ``ROLES`` give them; returns ``{setting: value}`` for ``run.update``."""
+def training(run: Run, offered) -> dict:
+    """The learning rate, cost, update mode (of those ``offered``) and (for mini-batches) batch size of either
+    run, under the names its ``ROLES`` give them; returns ``{setting: value}`` for ``run.update``."""
     name = run.ROLES
     changes = {
         name["lr"]: setting(st.number_input, "Learning rate α", name["lr"], run, min_value=0.0, max_value=1000.0,
                             step=0.1, format="%.4g"),
         name["loss"]: setting(st.radio, "Cost", name["loss"], run, options=LOSSES, horizontal=True,
                               format_func=LOSS_LABELS.get),
-        name["mode"]: setting(st.selectbox, "Update mode", name["mode"], run, options=modes,
+        name["mode"]: setting(st.selectbox, "Update mode", name["mode"], run, options=offered,
                               format_func=MODE_LABELS.get),
     }
-    if changes[name["mode"]] == "minibatch":
+    if modes.mode(changes[name["mode"]]).batched:
         changes[name["batch_size"]] = setting(st.number_input, "Mini-batch size", name["batch_size"], run,
                                               min_value=1, max_value=2000)
     return changes
@@ -101,7 +97,7 @@ def stop_rules(run: Run, mode: str) -> dict:
     Returns ``{setting: value}`` for ``run.update``; a threshold not shown keeps its value."""
     changes = {"max_epochs": setting(st.number_input, "Maximum epochs", "max_epochs", run, min_value=1,
                                      max_value=5000)}
-    if mode == "rosenblatt":
+    if not modes.mode(mode).gradient:
         st.caption(ROSENBLATT_STOPS)
         return changes
     changes["tol_cost"] = setting(st.number_input, "Stop when cost ≤ (0 = off)", "tol_cost", run, min_value=0.0,
