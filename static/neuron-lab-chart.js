@@ -1212,7 +1212,8 @@ function render(st, Plotly, fig, view = st.data.view, whole = false) {
   // a swipe on the chart scrolls or pinch-zooms the page, unless the drag selects
   st.div.style.touchAction = out.layout.dragmode === "select" || out.layout.dragmode === "lasso" ? "none" : "pan-x pan-y pinch-zoom";
   // plotly.js writes into the objects it draws: it gets copies, st.drawn stays what was asked for
-  return Plotly.react(st.div, structuredClone(out.data), structuredClone(out.layout), out.config);
+  st.plotting = Plotly.react(st.div, structuredClone(out.data), structuredClone(out.layout), out.config);
+  return st.plotting;
 }
 
 function toggleFullscreen(div) {
@@ -1611,8 +1612,14 @@ export default function (component) {
     }
     if (st.ro) st.ro.disconnect();
     if (st.onFullscreen) document.removeEventListener("fullscreenchange", st.onFullscreen);
-    if (window.Plotly) window.Plotly.purge(st.div);
-    st.div.remove();
+    // plotly.js may still be drawing (an auto-margin redraw reads div._fullLayout); purging under it
+    // throws in the page. Hide the div now, purge and remove it once that drawing has finished.
+    const div = st.div;
+    div.style.display = "none";
+    Promise.resolve(st.plotting).catch(() => {}).then(() => {
+      if (window.Plotly) window.Plotly.purge(div);
+      div.remove();
+    });
     delete parentElement.__nlChart;
   };
 }

@@ -243,10 +243,24 @@ def experiment(code: str, key: str, roster) -> None:
             if st.button("Stop the experiment", key="class_exp_stop", icon=":material/stop:"):
                 if _do("stop_experiment", code, key):
                     st.rerun()
+            # here, not in the live part: a 2-second rerun there replaced the button and cancelled a download
+            # in flight; the file is made when clicked, from the class as it is then
+            st.download_button("Results (CSV)", lambda: _results_csv(code, key), f"class-{code}-results.csv",
+                               "text/csv", key="class_results_csv", icon=":material/download:")
         row = st.container(horizontal=True, vertical_alignment="bottom")
         row.radio("Plot", list(MEASURES), format_func=MEASURES.get, key="class_exp_measure", horizontal=True)
         row.number_input("cost to reach", min_value=0.0, value=0.05, format="%.4g", key="class_exp_reach",
                          help="For “first epoch with cost ≤”: the cost to reach (at the grain of the reports).")
+
+
+def _results_csv(code: str, key: str) -> str:
+    """The experiment's results as CSV, with the measure the teacher chose (the cost to reach, if that)."""
+    reach = float(st.session_state.get("class_exp_reach", 0.05))
+    try:
+        return call("results_csv", code, key,
+                    reach=reach if st.session_state.get("class_exp_measure", "cost") == "reach" else None)
+    except ClassroomError as err:
+        return f"{err}\n"
 
 
 def snapshots(code: str, key: str) -> None:
@@ -489,11 +503,3 @@ def _results(code: str, key: str, roster, names: dict) -> None:
          alt=f"{what} against {e.label}, one dot per student: "
              + "; ".join(f"{n}: {v} → {r}" for n, v, r in points if r is not None and v is not None) + ".")
 
-    def csv() -> str:
-        try:
-            return call("results_csv", code, key, reach=reach if measure == "reach" else None)
-        except ClassroomError as err:
-            return f"{err}\n"
-
-    st.download_button("Results (CSV)", csv, f"class-{code}-results.csv", "text/csv", key="class_results_csv",
-                       icon=":material/download:")
