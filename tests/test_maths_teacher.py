@@ -146,7 +146,7 @@ def test_the_matrix_form_is_the_per_sample_sum(query, loss):
           exact(lambda k=k: (sig(z[k]) - Decimal(int(y[k]))) / n) for k in range(n)]
     L = chain_rule(X, y, w, b, loss)
     items = numeric(derivations.matrix_form(L))
-    assert rf"({d}, {n}) \cdot ({n},) = ({d},)" in items[0]
+    assert rf"({d}, {n}) \cdot ({n},) = ({d},)" in items[1] and r"\underbrace{X^\top}_{(d,\,n)}" in items[0]
     rows = [t for t in items if r"= (X^\top" in t]
     assert len(rows) == d
     for j, row in enumerate(rows):

@@ -63,13 +63,19 @@ def cost_at(X, y, w, b, loss: str, name: str, at: Decimal) -> Decimal:
                  / len(y))
 
 
-def chord(line: str) -> tuple[list[Decimal], list[str], str, str]:
-    """A chord line's three coordinates, its three printed costs and its printed δ (as printed), the sign it states."""
+def points(sentence: str) -> list[Decimal]:
+    """The chord's three coordinates, as printed in "Three points on this line: … = a = …, … = c = … and their
+    midpoint … = m = …", in the order m, a, c (the chord's)."""
+    got = dict(re.findall(r"\b([amc]) = (−?[0-9]+(?:\.[0-9]+)?)", sentence))
+    return [number(got[k].replace("−", "-")) for k in "mac"]
+
+
+def chord(line: str) -> tuple[list[str], str, str]:
+    """A chord line's three printed costs (at m, a, c) and its printed δ (as printed), the sign it states."""
     flat = re.sub(r"\\begin\{aligned\}|\\end\{aligned\}|&|\\\\", " ", line)
-    at = [number(v) for v in re.findall(r"\{=\}(-?[0-9.]+)\)", flat)]
     m = re.search(r"= (\S+) - \\tfrac12\((\S+) \+ (\S+)\)\s+= (\S+)(?: ([<>]) 0)?", flat)
     assert m, flat
-    return at, [m.group(k) for k in (1, 2, 3)], m.group(4), m.group(5) or ""
+    return [m.group(k) for k in (1, 2, 3)], m.group(4), m.group(5) or ""
 
 
 @pytest.mark.parametrize("query", STATES, ids=lambda q: q.get("dataset", "blobs") + q.get("w1", "") + q.get("maps", ""))
@@ -92,8 +98,9 @@ def test_mse_bends_the_wrong_way_and_cross_entropy_never_does(query):
     # the chord: every printed cost is the decimal cost at its printed coordinate, δ holds as printed, signs as said
     chords = [t for t in latex if r"\tfrac12" in t]
     assert len(chords) == 2, texts
+    coords = points(next(t for t in texts if t.startswith("Three points on this line")))
     for line, loss in zip(chords, ("mse", "bce"), strict=True):
-        coords, printed, delta, sign = chord(line)
+        printed, delta, sign = chord(line)
         assert coords[0] == (coords[1] + coords[2]) / 2, coords  # C(midpoint) − ½(C(a) + C(c)), as printed
         true = [cost_at(X, y, w, b, loss, name, c) for c in coords]
         for t, p in zip(true, printed, strict=True):

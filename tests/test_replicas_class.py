@@ -79,6 +79,12 @@ def test_the_teacher_on_one_replica_sees_and_steers_a_student_on_the_other(clust
         student.get_by_text("You are Ada.").wait_for(timeout=FOLLOW)
         student.goto(student.url.replace(cluster.url + "/?", cluster.url + "/Gradient_descent?"))
         step = student.get_by_role("button", name="Step one epoch")
+        # the page has run to its end (epoch 0 shown, its chart drawn, no run under way) before the first click:
+        # on a loaded machine a click on the first run's button was lost when the next run replaced it
+        student.wait_for_function(
+            """() => document.querySelector('[data-testid="stMetricValue"]')?.innerText.trim() === '0'
+                  && document.querySelector('.js-plotly-plot')
+                  && !document.querySelector('[data-testid="stStatusWidget"]')""", timeout=FOLLOW)
         for k in range(1, 4):
             step.click()
             student.wait_for_function(

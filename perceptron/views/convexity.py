@@ -60,15 +60,17 @@ class Bend:
     items: tuple
 
 
-def _chord(X, y, w, b, u, origin: float, pts, loss: str, label: str, at: str) -> tuple[str, float]:
+def _chord(X, y, w, b, u, origin: float, pts, loss: str, label: str) -> tuple[str, float]:
     """The chord line ``C(m) − ½(C(a) + C(c)) = δ`` for one cost at the coordinates ``pts = (a, m, c)``, and δ."""
     a, m, c = pts
     line = cv.along(X, y, w, b, u, np.array([a, m, c]) - origin)
     Ca, Cm, Cc = (float(v) for v in line.cost[loss])
     delta = Cm - (Ca + Cc) / 2
     sign = ">" if delta > 0 else ("<" if delta < 0 else "=")
-    tex = equation(rf"C_{{\text{{{label}}}}}({at}{{=}}{num(m, 8)}) - \tfrac12\bigl(C_{{\text{{{label}}}}}({at}{{=}}"
-                   rf"{num(a, 8)}) + C_{{\text{{{label}}}}}({at}{{=}}{num(c, 8)})\bigr) = @0 - \tfrac12(@1 + @2) @eq @r",
+    # the three points by letter (they are named on the line before): with the coordinates written in, the left
+    # side alone was wider than a tablet's column
+    C = rf"C_{{\text{{{label}}}}}"
+    tex = equation(rf"{C}(m) - \tfrac12\bigl({C}(a) + {C}(c)\bigr) = @0 - \tfrac12(@1 + @2) @eq @r",
                    lambda p, q, r: p - (q + r) / 2, [Cm, Ca, Cc], delta)
     return (tex + (rf" {sign} 0" if sign != "=" else "")), delta
 
@@ -117,11 +119,13 @@ def bend(X, y, w, b, epoch: int) -> Bend:
                                + (" < 0" if there < 0 else "")))
         if hi > lo:
             pts = _tidy(lo, hi)
-            line_mse, d_mse = _chord(X, y, w, b, line.u, origin, pts, "mse", "MSE", tex)
-            line_ce, d_ce = _chord(X, y, w, b, line.u, origin, pts, "bce", "CE", tex)
+            line_mse, d_mse = _chord(X, y, w, b, line.u, origin, pts, "mse", "MSE")
+            line_ce, d_ce = _chord(X, y, w, b, line.u, origin, pts, "bce", "CE")
             if d_mse > 0:
                 items.append(("markdown", "A convex function lies on or below each of its chords. Here the midpoint "
                                           "of the stretch lies **above** the chord: MSE is not convex in the weights."))
+                items.append(("markdown", f"Three points on this line: {prose} = a = {text(pts[0], 8)}, {prose} = "
+                                          f"c = {text(pts[2], 8)} and their midpoint {prose} = m = {text(pts[1], 8)}."))
                 items.append(("latex", line_mse))
                 items.append(("markdown", "Cross-entropy, at the same three points:"))
                 items.append(("latex", line_ce))

@@ -125,7 +125,8 @@ def matrix_form(L: Ledger) -> Items:
                      "factors ∂C/∂zᵢ as a vector of shape (n,). Each sum over the samples above is one row of a "
                      "matrix product:"),
         ("latex", r"\underbrace{\nabla_w C}_{(d,)} = \underbrace{X^\top}_{(d,\,n)}\;\underbrace{\frac{\partial C}"
-                  rf"{{\partial z}}}}_{{(n,)}} \quad \text{{shapes: }} ({d}, {n}) \cdot ({n},) = ({d},)"),
+                  r"{\partial z}}_{(n,)}"),
+        ("latex", rf"\text{{shapes: }} ({d}, {n}) \cdot ({n},) = ({d},)"),  # a row of its own: a phone's width
         ("latex", rf"X^\top = \begin{{pmatrix}} {rows} \end{{pmatrix}}"),
         ("latex", rf"\frac{{\partial C}}{{\partial z}} = \begin{{pmatrix}} {dz} \end{{pmatrix}}"),
         ("markdown", f"Column i of Xᵀ is sample #i's inputs (the first {m} written). Row j of the product multiplies the "

@@ -57,7 +57,8 @@ def stacked(line: str) -> str:
     if len(rels) < 2:  # a sum or product broken across rows stays in rows, however few its relations
         return line if _KEEP not in flat or r"\begin{aligned}" in line else rf"\begin{{aligned}} &{line} \end{{aligned}}"
     rows = [f"{parts[0]} &{rels[0]} {parts[1]}"] + [f"&{r} {p}" for r, p in zip(rels[1:], parts[2:], strict=True)]
-    if r"\sum" in parts[0]:  # a wide left side (the slip's sum over inputs) gets a row of its own
+    if r"\sum" in parts[0] or r"\tfrac12" in parts[0]:  # a wide left side (the slip's sum over inputs, a chord's
+        # midpoint against its ends) gets a row of its own
         rows[0:1] = [f"&{parts[0]}", f"&{rels[0]} {parts[1]}"]
     if note.strip():
         rows.append(rf"&\quad {note.strip()}")

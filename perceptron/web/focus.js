@@ -227,14 +227,29 @@ function sight(s, { step, selectors }) {
     }
     if (!window.matchMedia(PRESENTER).matches) return;
     const box = scroller(els[0]);
-    const offset = box === document.scrollingElement ? 0 : box.getBoundingClientRect().top;
-    const at = box.scrollTop;
-    const top = Math.min(...rects.map((r) => r.top)) - offset + at;
-    const bottom = Math.max(...rects.map((r) => r.bottom)) - offset + at;
-    box.scrollTop = sightScroll([top, bottom], at, box.clientHeight, TOOLBAR - offset);
+    const place = () => {
+      const offset = box === document.scrollingElement ? 0 : box.getBoundingClientRect().top;
+      const at = box.scrollTop;
+      const now = els.map((e) => e.getBoundingClientRect());
+      const top = Math.min(...now.map((r) => r.top)) - offset + at;
+      const bottom = Math.max(...now.map((r) => r.bottom)) - offset + at;
+      box.scrollTop = sightScroll([top, bottom], at, box.clientHeight, TOOLBAR - offset);
+      return box.scrollTop;
+    };
+    // the layout can still move after the scroll (a chart above drawn again, a formula typeset): look
+    // again a few times and follow, unless the reader has scrolled since (then they stay where they are)
+    let placed = place();
+    let checks = 0;
+    const follow = () => {
+      if (s.sighted !== key || box.scrollTop !== placed || ++checks > SIGHT_CHECKS) return;
+      placed = place();
+      setTimeout(follow, 250);
+    };
+    setTimeout(follow, 250);
   };
   attempt();
 }
+const SIGHT_CHECKS = 8;  // 2 s of looking again after the scroll
 
 // ``data.cookie``: the live class's teacher key kept in this browser (not in the address bar, which a
 // projector shows): {name, value, maxAge} in seconds; SameSite=Strict, Secure where the page is https.

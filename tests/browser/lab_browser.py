@@ -63,6 +63,20 @@ def open_page(page, base: str, path: str, min_charts: int = 1) -> None:
     settle(page, min_charts=min_charts)
 
 
+def open_expanders(page) -> int:
+    """Open every closed expander on the page, as a curious student would (their charts and formulas
+    are drawn only then); how many were opened."""
+    opened = 0
+    while (closed := page.locator('[data-testid="stMain"] details:not([open]) > summary')).count():
+        closed.first.scroll_into_view_if_needed()
+        closed.first.click()
+        opened += 1
+        page.wait_for_timeout(100)
+        assert opened < 40, "an expander does not stay open"
+    settle(page)
+    return opened
+
+
 def assert_no_app_error(page) -> None:
     """No Streamlit exception box, no generic error text (showErrorDetails = "none"), no JS error."""
     exceptions = page.locator('[data-testid="stException"]')

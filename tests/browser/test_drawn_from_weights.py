@@ -272,6 +272,7 @@ def test_a_step_drawn_by_the_chart_itself_is_what_plotly_draws(app_url, new_page
     once quiet. What it wrote must be what plotly.js then draws: every marker at the same place (to 0.02 px),
     every vertex plotly.js keeps of each line on our line, the same notes, the same heatmap picture."""
     page = new_page()
+    page.add_init_script("window.__nlQuietMs = 4000")  # the whole drawing waits 4 s, not 0.3: time to read ours
     page.goto(f"{app_url}/Gradient_descent?dataset=circles&maps=x1^2,x2^2&n=120&epoch=3")
     read(page, SIGMOID_TRACE)
     page.wait_for_function(f"async () => !JSON.parse(await ({SCREEN})({json.dumps(SIGMOID_TRACE)})).behind")

@@ -33,10 +33,18 @@ def teacher_link(page, base: str, preset: str) -> str:
                     o *= +s.opacity; if (s.visibility === 'hidden' || s.display === 'none') return 0; } return o; }""")
     assert seen == 1, seen
     qr = panel.locator('[data-testid="stImage"] img')
-    qr.scroll_into_view_if_needed()
-    pixels = np.asarray(Image.open(io.BytesIO(qr.screenshot())).convert("L"))
-    found = zxingcpp.read_barcodes(pixels)
-    assert [c.text for c in found] == [link], [c.text for c in found]
+    # the link and its picture come in separately (the image is fetched after the run that made it): read both
+    # again until they agree, or say what they were after 30 s
+    for _ in range(60):
+        link = panel.locator('[data-testid="stCode"]').inner_text().strip()
+        qr.scroll_into_view_if_needed()
+        qr.evaluate("(img) => img.decode()")
+        pixels = np.asarray(Image.open(io.BytesIO(qr.screenshot())).convert("L"))
+        found = [c.text for c in zxingcpp.read_barcodes(pixels)]
+        if found == [link]:
+            break
+        page.wait_for_timeout(500)
+    assert found == [link], (found, link)
     return link
 
 
