@@ -236,14 +236,24 @@ function sight(s, { step, selectors }) {
       box.scrollTop = sightScroll([top, bottom], at, box.clientHeight, TOOLBAR - offset);
       return box.scrollTop;
     };
-    // the layout can still move after the scroll (a chart above drawn again, a formula typeset): look
-    // again a few times and follow, unless the reader has scrolled since (then they stay where they are)
-    let placed = place();
+    // the layout can still move after the scroll (a chart above drawn again, a formula typeset, the
+    // browser's scroll anchoring): look again a few times and follow, unless the reader has scrolled,
+    // pressed a key or touched the page since (then they stay where they are)
+    let moved = false;
+    const reader = () => { moved = true; };
+    const events = ["wheel", "touchstart", "pointerdown", "keydown"];
+    events.forEach((e) => window.addEventListener(e, reader, { capture: true, passive: true }));
+    place();
     let checks = 0;
     const follow = () => {
-      if (s.sighted !== key || box.scrollTop !== placed || ++checks > SIGHT_CHECKS) return;
-      placed = place();
-      setTimeout(follow, 250);
+      if (s.sighted === key && !moved && ++checks <= SIGHT_CHECKS) {
+        place();
+        setTimeout(follow, 250);
+        return;
+      }
+      events.forEach((e) => window.removeEventListener(e, reader, { capture: true }));
+      // done with this step (tests wait for it: the page is where the presenter layout leaves it)
+      if (s.sighted === key) document.documentElement.dataset.nlSighted = key;
     };
     setTimeout(follow, 250);
   };

@@ -53,6 +53,9 @@ def test_each_lesson_card_and_what_it_speaks_of_share_the_projectors_screen(new_
         page.goto(f"{app_url}{LESSON_PATHS[step.page]}?lesson={k + 1}" + ("&large=1" if large else ""))
         page.locator(".st-key-lesson_panel").wait_for(timeout=60_000)
         settle(page)
+        # the presenter layout says when it is done with the step (it scrolled and followed the layout for 2 s)
+        page.wait_for_function("(k) => (document.documentElement.dataset.nlSighted || '').endsWith(':' + k)",
+                               arg=k, timeout=60_000, polling=100)
         page.wait_for_function(IN_SIGHT_AND_STILL, arg=selectors, timeout=60_000, polling=100)
         assert_no_app_error(page)
         seen = page.evaluate(BOXES, selectors)
