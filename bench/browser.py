@@ -270,7 +270,8 @@ def measure_play(page) -> dict:
     return {"eps": distinct / secs, "per_second": per_second, "seconds": secs, "distinct": distinct,
             "max_gap_ms": max(gaps) if gaps else None,
             "median_gap_ms": sorted(gaps)[len(gaps) // 2] if gaps else None,
-            "first": changes[0][1] if changes else None, "last": changes[-1][1] if changes else None}
+            "first": changes[0][1] if changes else None, "last": changes[-1][1] if changes else None,
+            "long_tasks": r.get("long_tasks"), "longest_task_ms": r.get("longest_task_ms")}
 
 
 def measure_cold(browser, base: str, n: int, runs: int, deadline: float) -> dict:
@@ -327,6 +328,12 @@ def run(env: dict | None = None) -> list[Row]:
             ctx.close()
 
             ctx, page = new_page(browser)
+            open_gd(page, server.url, 2000)
+            play2000 = measure_play(page)
+            errors2000 += list(page.js_errors)
+            ctx.close()
+
+            ctx, page = new_page(browser)
             open_gd(page, server.url, 200, HIDDEN_PAGE)
             hidden = measure_steps(page, STEPS_HIDDEN, deadline)
             errors_hidden = list(page.js_errors)
@@ -338,7 +345,7 @@ def run(env: dict | None = None) -> list[Row]:
         rss = server.rss_mb()
     rows += step_rows(s200, s2000, errors200 + errors2000)
     rows.insert(2, hidden_step_row(hidden, s200, errors_hidden, HIDDEN_PAGE))
-    rows += [upload_step_row(upload, UPLOAD_ROWS), play_row(play), play_stride_row(play_fast, PLAY_STRIDE), cold_row(cold)]
+    rows += [upload_step_row(upload, UPLOAD_ROWS), play_row(play), play_row(play2000, 2000), play_stride_row(play_fast, PLAY_STRIDE), cold_row(cold)]
     if rss:
         rows[-1].extra["server_rss_mb_after_browser_part"] = round(rss, 1)
     return rows

@@ -154,7 +154,14 @@ WATCH_PLAY = _with_epoch(r"""
   const epochOf = () => (EPOCH_OF)(div);
   const t0 = performance.now();
   let last = epochOf(), start = null;
-  const changes = [];
+  const changes = [], longs = [];
+  // the page's long tasks (> 50 ms on the main thread) while it plays: the Long Tasks API
+  const po = new PerformanceObserver((list) => list.getEntries().forEach((e) => {
+    if (start !== null && e.startTime >= start) longs.push(e.duration);
+  }));
+  try { po.observe({ type: 'longtask' }); } catch (err) { /* not supported: none counted */ }
+  const done = (r) => { po.disconnect(); resolve({ ...r, long_tasks: longs.length,
+    longest_task_ms: longs.length ? Math.round(Math.max(...longs)) : 0 }); };
   const tick = () => {
     const now = performance.now();
     const e = epochOf();
@@ -163,8 +170,8 @@ WATCH_PLAY = _with_epoch(r"""
       changes.push([now - start, e]);
       last = e;
     }
-    if (start === null && now - t0 > startTimeoutMs) { resolve({ error: 'playback never started', changes }); return; }
-    if (start !== null && now - start >= seconds * 1000) { resolve({ changes, seconds: (now - start) / 1000 }); return; }
+    if (start === null && now - t0 > startTimeoutMs) { done({ error: 'playback never started', changes }); return; }
+    if (start !== null && now - start >= seconds * 1000) { done({ changes, seconds: (now - start) / 1000 }); return; }
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);

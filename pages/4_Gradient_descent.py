@@ -10,7 +10,7 @@ from perceptron.views.geometry import linearly_separable
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, stop_rules, training
 from perceptron.web.frame import finish, page, stop, sync_link
-from perceptron.web.playback import Stepper, stepper
+from perceptron.web.playback import PLAY_FPS, Stepper, stepper
 
 lab = page(
     "Gradient descent",
@@ -36,7 +36,7 @@ with st.sidebar:
         for name in ("w1", "w2", "b"):
             changes[name] = setting(st.number_input, name, name, lab, step=0.1, format="%.4g")
     changes["stride"] = setting(st.select_slider, "Play: epochs per frame", "stride", lab, options=PLAY_STRIDES,
-                                help="How many epochs each frame of Play moves on (the figure is drawn up to 20 times a second).")
+                                help=f"How many epochs each frame of Play moves on (the figure is drawn up to {PLAY_FPS} times a second).")
     with st.expander("Stop rules"):  # only those the chosen mode has: Rosenblatt's rule has no cost or gradient
         changes |= stop_rules(lab, changes["mode"])
     lab.update(**changes)

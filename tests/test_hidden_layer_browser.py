@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from perceptron.session.settings import NetSettings
+from perceptron.web.playback import PLAY_CHUNK
 from servers import CHROMIUM_ARGS, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -169,7 +171,7 @@ def test_step_is_drawn_ahead_once_and_play_goes_on_past_its_first_chunk(page, ap
         assert page.evaluate(EPOCH_ON_SCREEN) == k
     assert page.evaluate("window.__nlDraws") == 3, "each Step should draw the figure exactly once"
 
-    stride, chunk = 2, 45  # the page's defaults: 2 epochs a frame, 45 frames trained and sent at once
+    stride, chunk = NetSettings().hstride, PLAY_CHUNK  # the page's defaults: epochs a frame, frames sent at once
     goal = 3 + stride * (chunk + 8)  # well into the second chunk
     page.locator(".st-key-net_play button").first.click()
     # Wait on the state, not a time window: the timeout is a fuse against a hang, and on a slow

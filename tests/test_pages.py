@@ -27,7 +27,7 @@ from perceptron.session.settings import Settings
 from perceptron.views import latex as L
 from perceptron.views import scenes
 from perceptron.web import chart as component
-from perceptron.web.playback import PLAY_CHUNK
+from perceptron.web.playback import PLAY_CHUNK, PLAY_FPS
 
 # .streamlit/config.toml redacts exception messages; the tests need to read them.
 streamlit.config.set_option("client.showErrorDetails", "full")
@@ -613,13 +613,14 @@ def test_the_descent_chart_sends_the_preview():
 
 
 def test_play_shows_every_stride_th_epoch_and_trains_a_chunk():
-    """Play, by default 2 epochs a frame (30 frames a second show 60 epochs): the first chunk's frames
-    name epochs 2, 4, ..., each frame drawn from its epoch's weights."""
-    at = open_app(DESCENT)
+    """Play, by default 1 epoch a frame (60 frames a second show 60 epochs); at ``?stride=2`` the first
+    chunk's frames name epochs 2, 4, ..., each frame drawn from its epoch's weights."""
+    assert Settings().stride == 1 and PLAY_FPS == 60 and PLAY_CHUNK == 3 * PLAY_FPS
+    at = open_app(DESCENT, query={"stride": "2"})
     click(at, "play")
     lab, data = at.session_state["lab"], chart(at, "descent")
-    stride = Settings().stride
-    assert stride == 2 and lab.epoch == stride * PLAY_CHUNK
+    stride = 2
+    assert lab.epoch == stride * PLAY_CHUNK
     assert [f["data"][0]["x"] for f in data["frames"]] == [[stride * (i + 1)] for i in range(PLAY_CHUNK)]
     assert data["frames"][0]["params"]["w"] == lab.history.w[stride].tolist()
 

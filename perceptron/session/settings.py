@@ -95,7 +95,7 @@ class Settings(_Declared):
     tol_cost: float = 0.0
     tol_grad: float = 0.0
     epoch: int = 0
-    stride: int = 2  # epochs between two frames while playing: 30 frames a second show 60 epochs
+    stride: int = 1  # epochs between two frames while playing: 60 frames a second show 60 epochs
     hide: tuple[str, ...] = ()  # teacher flags: names of controls or pages to hide
 
     @classmethod
@@ -124,7 +124,7 @@ class NetSettings(_Declared):
     hbatch: int = 10
     hseed: int = 0
     hdata: str = "xor"
-    hstride: int = 2
+    hstride: int = 1
     hepoch: int = 0
 
     @classmethod

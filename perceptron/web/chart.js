@@ -6,7 +6,7 @@
 // everything lasting lives in ``parentElement.__nlChart``. Only the cleanup returned by the
 // *latest* call runs, when the element unmounts.
 import {
-  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, fullscreenLayout,
+  adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, frameDue, fullscreenLayout,
   isClick, LINK_EVERY, withFullscreen,
   linkEpoch, needsResize, nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan,
   relayoutOnResize, resolveParts, stopState, subplotAt, withParam,
@@ -271,6 +271,8 @@ function attach(st, Plotly) {
 function stopPlayback(st, report, pause = false) {
   if (st.timer) clearTimeout(st.timer);
   st.timer = null;
+  if (st.raf) cancelAnimationFrame(st.raf);
+  st.raf = null;
   if (!st.playing) return;
   st.playing = false;
   const { paused, end } = stopState(st.data.frames, st.index, pause);
@@ -306,6 +308,7 @@ function followLink(st, d, k) {
 // will come (``more_at`` falsy) or after WAIT_FUSE ms (afterFrame decides).
 function play(st, Plotly, start) {
   if (st.timer) clearTimeout(st.timer);
+  if (st.raf) cancelAnimationFrame(st.raf);
   st.playing = true;
   st.waitFrom = null;
   st.due = null;
@@ -334,10 +337,19 @@ function play(st, Plotly, start) {
       return;
     }
     st.waitFrom = null;
-    st.next = nextLabel(cur, st.shown, pace.stride);
     const s = frameSchedule(st.due == null ? t0 : st.due, now, pace.fps);
+    st.next = nextLabel(cur, st.shown, pace.stride * (1 + s.skip));  // frames whose time has passed: left out
     st.due = s.due;
-    st.timer = setTimeout(step, s.delay);
+    // on the screen's clock: each frame is drawn at the start of the display frame nearest its time, so
+    // at 60 a second every display frame shows a new one (a timer drifts against the display and drew
+    // two frames into one display frame, then none into the next: 30 distinct pictures a second)
+    const tick = () => {
+      st.raf = null;
+      if (!live()) return;
+      if (frameDue(performance.now(), st.due, pace.fps)) step();
+      else st.raf = requestAnimationFrame(tick);
+    };
+    st.raf = requestAnimationFrame(tick);
   };
   const step = () => {
     if (!live()) return;

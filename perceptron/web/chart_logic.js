@@ -185,14 +185,34 @@ export function resolveParts(spec, cache, keep = 8) {
 }
 
 // When the next frame is due and how long until then (ms), at ``fps``, after the frame due at ``due``
-// (null: the first). Frames keep a steady clock: a frame drawn late (the page was busy, e.g. with
-// the next chunk of frames arriving) makes the next one come sooner, so the rate holds. Lateness of
-// more than a frame is not made up (no burst of frames after a long stall): the clock restarts.
+// (null: the first), and how many frames to leave out before it (``skip``). Frames keep a steady
+// clock: a frame drawn late (the page was busy, e.g. with the next chunk of frames arriving) makes
+// the next one come sooner, so the rate holds. Where drawing takes longer than a frame (2,000 points
+// on a slow machine), whole frames late are left out, as a video player does: fewer pictures, but
+// the epochs go by at the rate Play promises. After a long stall (more than MAX_SKIP frames late)
+// the clock restarts instead: no leap far ahead.
+export const MAX_SKIP = 7;
 export function frameSchedule(due, now, fps) {
   const period = 1000 / Math.max(0.1, fps || 15);
   let next = (due == null ? now : due) + period;
-  if (next < now - period) next = now;
-  return { due: next, delay: Math.max(0, next - now) };
+  let skip = 0;
+  if (now - next >= period) {
+    skip = Math.floor((now - next) / period);
+    if (skip > MAX_SKIP) {
+      skip = MAX_SKIP;
+      next = now;
+    } else {
+      next += skip * period;
+    }
+  }
+  return { due: next, delay: Math.max(0, next - now), skip };
+}
+
+// Whether a display frame starting at ``now`` should show the frame due at ``due`` (at ``fps``): the one
+// nearest its time, so up to half a display frame (60 a second: 8.3 ms) before it, or half a period at
+// more than 60 frames a second. At 60 frames a second each display frame shows a new frame, at 15 every fourth.
+export function frameDue(now, due, fps) {
+  return now >= due - Math.min(500 / 60, 500 / Math.max(0.1, fps || 15));
 }
 
 // While it plays, the address bar names the epoch on screen (``d.link``: the query parameter, e.g. "epoch",

@@ -52,17 +52,17 @@ from .focus import announce
 from .keys import StepperKeys
 from .site import follow_link
 
-PLAY_FPS = 30  # at most this many frames shown per second while playing (fewer if drawing takes longer)
+PLAY_FPS = 60  # at most this many frames shown per second while playing, one a display frame (fewer if drawing takes longer)
 # frames trained and sent at Play (3 s of playback: a class pressing Play at once waits little); more than PLAY_MORE_AT,
-# so the browser asks for the next chunk after a second of playing, not at its first frame (with 60, every Play cost
-# a refill at once, a Play paused after a second too, and a class pressing Play together asked twice at once)
-PLAY_CHUNK = 90
+# so the browser asks for the next chunk after a second of playing, not at its first frame (with a chunk no longer than
+# that, every Play cost a refill at once, a Play paused after a second too, and a class pressing Play together asked twice)
+PLAY_CHUNK = 3 * PLAY_FPS
 # frames trained and sent when the browser asks for more (10 s of playback): a class watching Play together asks
 # the shared server once in ten seconds each, not every two (issue 21's watching profile: 30 students' refills
 # queued behind each other and 97 % came after the frames had run out)
-PLAY_REFILL = 300
+PLAY_REFILL = 10 * PLAY_FPS
 # frames left (2 s) when the browser asks for more: the answer has that long to arrive before the picture stops
-PLAY_MORE_AT = 60
+PLAY_MORE_AT = 2 * PLAY_FPS
 # s a playback the teacher's pause stopped waits for the browser's report of the frame on screen: none comes when
 # the pause reached the browser before its frames did (it never started), and the run then shows where Play began
 HOLD_WAIT = 3.0

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import {
-  afterFrame, clickEvent, figureAt, figureKey, figureWith, frameDelay, frameEvent, frameSchedule, resolveParts, frameIndex, isClick, merge,
+  afterFrame, clickEvent, figureAt, figureKey, figureWith, frameDelay, frameEvent, frameSchedule, frameDue, MAX_SKIP, resolveParts, frameIndex, isClick, merge,
   needsResize, nextFrame, planUpdate, pointInfo, previewPlan, resumeFrom, stopState, subplotAt, WAIT_FUSE,
 } from "../../perceptron/web/chart_logic.js";
 
@@ -336,26 +336,58 @@ describe("playback frames", () => {
     assert.deepEqual([...cache.keys()], ["c", "a1", "d"]);
   });
 
-  test("frameSchedule: a steady clock that makes up a late frame, but not a long stall", () => {
+  test("frameDue: each display frame (every 16.7 ms, with jitter) shows one new frame at 60 a second, every 4th at 15", () => {
+    for (const [fps, every] of [[60, 1], [30, 2], [15, 4]]) {
+      let due = 0, shown = [];
+      for (let v = 0; v < 240; v++) {  // 4 s of display frames, each up to 2 ms late
+        const now = v * (1000 / 60) + (v % 3) * 0.7;
+        if (frameDue(now, due, fps)) { shown.push(v); due = frameSchedule(due, now, fps).due; }
+      }
+      const gaps = new Set(shown.slice(1).map((v, i) => v - shown[i]));
+      assert.deepEqual([...gaps], [every], `${fps} a second: gaps ${[...gaps]}`);
+    }
+    assert.equal(frameDue(100, 120, 60), false);  // 20 ms early: the next display frame is nearer
+    assert.equal(frameDue(112, 120, 60), true);
+  });
+
+  test("frameSchedule: a steady clock that makes up a late frame, leaves out frames whose time has passed, restarts after a stall", () => {
     // on time: the next frame one period after the last was due
-    assert.deepEqual(frameSchedule(1000, 1010, 20), { due: 1050, delay: 40 });
+    assert.deepEqual(frameSchedule(1000, 1010, 20), { due: 1050, delay: 40, skip: 0 });
     // the page was busy: the frame due at 1050 was drawn at 1080, so the next comes 20 ms later, at 1100
-    assert.deepEqual(frameSchedule(1050, 1080, 20), { due: 1100, delay: 20 });
-    // 1.5 periods late: one frame made up at once
-    assert.deepEqual(frameSchedule(1000, 1075, 20), { due: 1050, delay: 0 });
-    // a stall of several periods: the clock restarts now, no burst of catch-up frames
-    assert.deepEqual(frameSchedule(1000, 1400, 20), { due: 1400, delay: 0 });
-    assert.deepEqual(frameSchedule(1400, 1400, 20), { due: 1450, delay: 50 });
-    // the first frame: one period after now; a rate of 30 frames a second holds over many frames
-    assert.deepEqual(frameSchedule(null, 500, 10), { due: 600, delay: 100 });
+    assert.deepEqual(frameSchedule(1050, 1080, 20), { due: 1100, delay: 20, skip: 0 });
+    // 1.5 periods late: the next frame at once, none left out
+    assert.deepEqual(frameSchedule(1000, 1075, 20), { due: 1050, delay: 0, skip: 0 });
+    // 2.6 periods late: two frames' time has passed, they are left out and the third is drawn
+    assert.deepEqual(frameSchedule(1000, 1180, 20), { due: 1150, delay: 0, skip: 2 });
+    // 7 frames late: all 7 left out, on the same time line
+    assert.deepEqual(frameSchedule(1000, 1400, 20), { due: 1400, delay: 0, skip: 7 });
+    // a stall of many frames (a hidden tab): MAX_SKIP left out and the clock restarts now, no leap far ahead
+    assert.deepEqual(frameSchedule(1000, 5000, 20), { due: 5000, delay: 0, skip: MAX_SKIP });
+    assert.deepEqual(frameSchedule(1400, 1400, 20), { due: 1450, delay: 50, skip: 0 });
+    // the first frame: one period after now
+    assert.deepEqual(frameSchedule(null, 500, 10), { due: 600, delay: 100, skip: 0 });
+    // 30 frames a second hold over many frames where drawing is quick
     let due = 0, now = 0, drawn = 0;
     for (let k = 0; k < 300; k++) {
       const s = frameSchedule(due, now, 30);
       due = s.due;
       now += s.delay + (k % 60 === 0 ? 50 : 5);  // a frame takes 5 ms to draw, every 60th 50 ms (a chunk arrives)
-      drawn += 1;
+      drawn += 1 + s.skip;
     }
     assert.ok(Math.abs(drawn / (now / 1000) - 30) < 0.2, `${drawn / (now / 1000)} frames a second`);
+    // drawing slower than the clock (70 ms a frame at 60 a second): ~14 pictures a second, but the frames
+    // (epochs) still go by at 60 a second
+    due = 0; now = 0;
+    let pictures = 0, frames = 0;
+    for (let k = 0; k < 200; k++) {
+      const s = frameSchedule(due, now, 60);
+      due = s.due;
+      frames += 1 + s.skip;
+      pictures += 1;
+      now += s.delay + 70;
+    }
+    assert.ok(Math.abs(frames / (now / 1000) - 60) < 1.5, `${frames / (now / 1000)} frames a second`);
+    assert.ok(pictures / (now / 1000) < 15, `${pictures / (now / 1000)} pictures a second`);
   });
 
   test("frameDelay: 1/fps seconds less the drawing time, never negative", () => {
