@@ -260,15 +260,21 @@ def test_not_separable_says_no_bound_and_never_stops():
     assert not any(k == "latex" for k, _ in items) and made > 0
 
 
-def test_the_gradient_descent_page_shows_the_theorem_in_rosenblatt_mode():
+def expander_text(query: dict, label: str) -> str:
+    """The Gradient descent page opened by ``query``: the text of its expander whose label starts with ``label``."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in {"dataset": "and", "mode": "rosenblatt", "init": "zeros", "epoch": "30"}.items():
+    for k, v in query.items():
         at.query_params[k] = v
     at.switch_page("pages/4_Gradient_descent.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    box = next(e for e in at.expander if e.label.startswith("Will Rosenblatt's rule stop?"))
-    shown = " ".join(str(getattr(c, "value", "")) for c in box.children.values())
+    box = next(e for e in at.expander if e.label.startswith(label))
+    return " ".join(str(getattr(c, "value", "")) for c in box.children.values())
+
+
+def test_the_gradient_descent_page_shows_the_theorem_in_rosenblatt_mode():
+    shown = expander_text({"dataset": "and", "mode": "rosenblatt", "init": "zeros", "epoch": "30"},
+                          "Will Rosenblatt's rule stop?")
     assert "converged at epoch" in shown and "the most the theorem allows" in shown, shown
 
 
@@ -318,14 +324,7 @@ def test_early_stopping_is_read_from_the_run_record(query):
 def test_the_gradient_descent_page_shows_train_against_test():
     from perceptron.views import generalize
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in generalize.OVERFITS.items():
-        at.query_params[k] = v
-    at.switch_page("pages/4_Gradient_descent.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    box = next(e for e in at.expander if e.label.startswith("Train against test"))
-    shown = " ".join(str(getattr(c, "value", "")) for c in box.children.values())
+    shown = expander_text(dict(generalize.OVERFITS), "Train against test")
     assert "**risen**" in shown and "rewind to epoch" in shown and generalize.example_link() in shown, shown
 
 
