@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
-from streamlit.testing.v1 import AppTest
+from apptest import app
 from test_teaching_truth import check_line, evaluate, lines_of, number, rounds_to
 
 from perceptron.engine.backprop import chain_rule
@@ -191,12 +191,7 @@ def test_the_floating_point_limits_are_those_of_the_floats(query):
 
 
 def test_the_expanders_on_the_page_as_a_student_reads_them():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in SATURATED.items():
-        at.query_params[k] = v
-    at.switch_page("pages/3_Backpropagation.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = app("pages/3_Backpropagation.py", SATURATED)
     labels = [e.label for e in at.expander]
     for want in ("Where σ′(z) = σ(z)(1 − σ(z)) comes from", "Cross-entropy against MSE: where σ′ cancels, and why MSE "
                  "learns slowly", "The same sums as one matrix product: ∇w C = Xᵀ·∂C/∂z",

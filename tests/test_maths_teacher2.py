@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from apptest import app
 from streamlit.testing.v1 import AppTest
 from test_teaching_truth import number, rounds_to
 
@@ -262,12 +263,7 @@ def test_not_separable_says_no_bound_and_never_stops():
 
 def expander_text(query: dict, label: str) -> str:
     """The Gradient descent page opened by ``query``: the text of its expander whose label starts with ``label``."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.switch_page("pages/4_Gradient_descent.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = app("pages/4_Gradient_descent.py", query)
     box = next(e for e in at.expander if e.label.startswith(label))
     return " ".join(str(getattr(c, "value", "")) for c in box.children.values())
 
