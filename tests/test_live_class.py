@@ -288,7 +288,7 @@ def test_pause_stops_a_playing_student_and_rests_step_and_play_until_released():
     assert play["paused"] and not chart(ada, "descent")["playing"]  # the browser stops and reports its frame
     ada.session_state["descent"] = {"frame": {"event": "frame", "index": 9, "view": 10, "end": False, "n": 1, "t": 1}}
     ok(ada.run())
-    assert not ada.session_state["playback"] and ada.session_state["lab"].epoch == 20  # stride 2: frame 10
+    assert not ada.session_state["playback"] and ada.session_state["lab"].epoch == 10 * Settings().stride  # frame 10
     b = buttons(ada)
     assert b["step"].disabled and b["step10"].disabled and b["play"].disabled and not b["reset"].disabled
     assert any("Your teacher paused the class" in i.value for i in ada.info)
