@@ -122,6 +122,14 @@ def check_boundary(found: dict, name: str, lab: Lab) -> None:
     assert f"epoch {lab.epoch} · cost {text(lab.history.cost[lab.epoch], 3)}" in heading, heading
 
 
+def teacher_link_of(panel) -> str:
+    """The teacher's own link in the live-class panel, once the run that started the class has shown it (a
+    settled page can still be before that run on a loaded machine)."""
+    code = panel.locator('[data-testid="stCode"]').filter(has_text="teacher=").first
+    code.wait_for(timeout=60_000)
+    return code.inner_text().strip()
+
+
 def test_a_teacher_and_three_students(new_page, class_url):
     base = class_url
     teacher = new_page()
@@ -133,7 +141,7 @@ def test_a_teacher_and_three_students(new_page, class_url):
     settle(teacher)
     panel = expander(teacher, "For teachers: run a live class")
     code = re.search(r"class=([A-Z0-9]{6})", panel.locator('[data-testid="stCode"]').first.inner_text())[1]
-    own = next(c for c in panel.locator('[data-testid="stCode"]').all_inner_texts() if "teacher=" in c).strip()
+    own = teacher_link_of(panel)
     assert own.startswith(base + "/Class?class=" + code)
     qr = panel.locator('[data-testid="stImage"] img').first
     qr.scroll_into_view_if_needed()
@@ -276,7 +284,7 @@ def test_the_teacher_key_never_shows_in_the_address_bar_and_a_reload_keeps_the_c
     teacher.get_by_role("button", name="Start a live class").click()
     settle(teacher)
     panel = expander(teacher, "For teachers: run a live class")
-    own = next(c for c in panel.locator('[data-testid="stCode"]').all_inner_texts() if "teacher=" in c).strip()
+    own = teacher_link_of(panel)
     code, key = re.search(r"class=([A-Z0-9]{6})&teacher=([\w-]+)", own).groups()
     assert key not in teacher.url
     teacher.goto(own)  # the teacher's own link, opened later (another day's tab)
