@@ -282,6 +282,30 @@ def test_sessions_in_threads_share_one_store(url, clock):
             st.engine.dispose()
 
 
+def test_a_new_sqlite_file_locked_by_another_replica_is_waited_for(tmp_path, clock):
+    """Switching a new SQLite file to WAL needs it to itself, and SQLite says "database is locked" at once
+    (without its busy wait) while another connection writes: a replica starting then waits, not fails. The
+    other connection here is plain ``sqlite3``, holding a write lock for 300 ms."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "classes.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE other_replica (x)")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    st = ClassStore(f"sqlite:///{path}", clock=clock)
+    try:
+        assert st.migrate()  # waited for the lock, then created the tables
+        with st.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        release.join()
+        other.close()
+        st.engine.dispose()
+
+
 # --- what a student can and cannot do ---------------------------------------------------------------------
 def test_a_student_can_neither_read_another_seat_nor_command_the_class(store):
     new = store.create_class()

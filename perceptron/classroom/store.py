@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import os
+import sqlite3
 import tempfile
 import threading
 import time
@@ -129,6 +130,23 @@ def class_hours(environ=os.environ) -> float:
     return min(max(hours, 0.1), MAX_HOURS) if math.isfinite(hours) else DEFAULT_HOURS
 
 
+def _enter_wal(cur, wait_s: float = 10.0) -> None:
+    """``PRAGMA journal_mode=WAL`` on a new connection. On a new file the switch needs the file to itself, and
+    SQLite answers "database is locked" at once, without its busy wait, while another connection (a second
+    replica or session starting together) holds a lock: try again for up to ``wait_s`` seconds."""
+    deadline = time.monotonic() + wait_s
+    pause = 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
 def make_engine(url: str) -> sa.Engine:
     """An engine for ``url``: SQLite (a file, made with its folder, or ``sqlite://`` in memory: one connection,
     for one thread, as in a notebook) or PostgreSQL through psycopg 3. Connections are checked before use (``pool_pre_ping``): one the server dropped is
@@ -148,9 +166,10 @@ def make_engine(url: str) -> sa.Engine:
         def _connect(dbapi_conn, _record):
             dbapi_conn.isolation_level = None  # the BEGIN below opens every transaction, DDL included
             cur = dbapi_conn.cursor()
-            for pragma in ("foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL",
-                           *(() if memory else ("journal_mode=WAL",))):
+            for pragma in ("foreign_keys=ON", "busy_timeout=10000", "synchronous=NORMAL"):
                 cur.execute(f"PRAGMA {pragma}")
+            if not memory:
+                _enter_wal(cur)
             cur.close()
 
         @sa.event.listens_for(engine, "begin")
