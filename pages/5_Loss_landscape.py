@@ -1,18 +1,15 @@
 """The loss landscape: the cost as a surface over the weights, and how the learning rate walks on it."""
 
-import numpy as np
 import streamlit as st
 
-from perceptron.engine.costs import get_cost
-from perceptron.engine.training import train
 from perceptron.session import rates as rate_choice
-from perceptron.views import alt, convexity, figures, latex, scenes
+from perceptron.views import alt, latex, scenes
 from perceptron.views.geometry import linearly_separable
 from perceptron.web import memo
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop
-from perceptron.web.panels import numbers
+from perceptron.web.panels import numbers, shown
 
 lab = page(
     "Loss landscape",
@@ -59,25 +56,17 @@ epochs = cols[3].number_input("Epochs", 5, most, first, key="ls_epochs",
 if first < scenes.COMPARE_EPOCHS and epochs == first:
     st.caption(f"{first} epochs with {y.size:,} training points (60 with fewer points): more in the Epochs field, "
                f"up to {most}.")
-runs = {f"α = {a:g}": train(X, y, w0, b0, lr=a, epochs=epochs, loss=lab.settings.loss) for a in rates}
+compared = memo.rate_runs(X, y, w0, b0, lab.settings.loss, tuple(lab.features.names), tuple(rates), int(epochs))
 left, right = st.columns(2)
 with left:
-    curves = {k: r.cost for k, r in runs.items()}
-    show(figures.curves_figure(curves, "Cost per epoch"), key="ls_curves", alt=alt.curves_alt(curves, "Cost per epoch"))
-    numbers(alt.curves_table(curves), "the cost curves", hide_index=True)
+    shown(compared.curves, "ls_curves")
 with right:
-    paths, costs = {k: r.w for k, r in runs.items()}, {k: r.cost for k, r in runs.items()}
-    fig = scenes.landscape(lab, {k: (r.w, r.b, r.cost) for k, r in runs.items()}, at=(w0, b0),
-                           where="the starting weights")
-    show(fig, key="ls_paths", alt=alt.landscape_alt(fig, paths, b0, costs))  # this slice holds the start's b
-    numbers(scenes.path_table(paths, costs), "the three paths", hide_index=True)
-turned = {k: rate_choice.turns(r) for k, r in runs.items()}
-st.markdown("\n".join(f"- {v}" for v in scenes.rate_verdicts(runs, turned)))  # from what each run did
+    shown(compared.paths, "ls_paths")  # this slice holds the start's b
+st.markdown("\n".join(f"- {v}" for v in compared.verdicts))  # from what each run did
 separable = X.shape[1] == 2 and linearly_separable(X, y)
 st.caption(scenes.overshoot_note(found, separable, rate_choice.GRID, search))
-for k, r in runs.items():
-    if r.stopped:
-        st.warning(f"{k}: {r.message}")
+for message in compared.stopped:
+    st.warning(message)
 
 st.subheader("Mean squared error against cross-entropy")
 st.markdown(
@@ -85,35 +74,17 @@ st.markdown(
     "is confidently **wrong** learns very slowly. Cross-entropy's ∂Lᵢ/∂zᵢ = ŷᵢ − yᵢ has no such factor "
     "(with the mean's 1/n: ∂C/∂zᵢ = (ŷᵢ − yᵢ)/n)."
 )
-both = {name: train(X, y, w0, b0, lr=lab.settings.lr, epochs=epochs, loss=name) for name in ("mse", "bce")}
+labels = (LOSS_LABELS["mse"], LOSS_LABELS["bce"])
 c1, c2 = st.columns(2)
 with c1:
-    errors = {f"{LOSS_LABELS[k]}: misclassified fraction": 1 - r.accuracy for k, r in both.items()}
-    title = "Errors per epoch, same start, same α"
-    show(figures.curves_figure(errors, title, ytitle="misclassified fraction"), key="ls_cmp",
-         alt=alt.curves_alt(errors, title))
-    numbers(alt.curves_table(errors), "the error curves", hide_index=True)
+    shown(memo.cost_runs(X, y, w0, b0, float(lab.settings.lr), int(epochs), labels), "ls_cmp")
 with c2:
-    zs = np.linspace(-8, 8, 161)
-    ones = np.ones_like(zs)
-    slopes = {f"{LOSS_LABELS[k]}": np.abs(get_cost(k).dL_dz(ones, zs)) for k in ("mse", "bce")}
-    fig = figures.curves_figure(slopes, "|∂L/∂z| for a sample of class 1, against its z", ytitle="|∂L/∂z|")
-    fig.update_traces(x=zs.round(3).tolist())
-    fig.update_xaxes(title="z (negative: confidently wrong)")
-    show(fig, key="ls_slopes", alt=alt.curves_alt(slopes, "|∂L/∂z| for a sample of class 1, against its z",
-                                                   xname="z", x=zs))
-    numbers(alt.curves_table(slopes, "z", zs), "the slopes", hide_index=True)
+    shown(memo.slopes(labels), "ls_slopes")
 
 with st.expander("Convex or not: MSE with a sigmoid bends the wrong way, cross-entropy never does"):
     w_now, _ = lab.params()
-    bent = convexity.bend(X, y, w_now, b_now, lab.epoch)  # one line through the weights on screen: 121 passes
-    axis = convexity.prose_name(bent.name)
-    along = {"MSE": bent.line.cost["mse"], "cross-entropy": bent.line.cost["bce"]}
-    show(figures.line_costs_figure(bent.x, ("MSE", along["MSE"]), ("cross-entropy", along["cross-entropy"]), axis,
-                                   f"Both costs along {axis}, everything else as on screen", bend=bent.stretch),
-         key="ls_convex", alt=alt.curves_alt(along, f"Both costs along {axis}", xname=axis, x=bent.x))
-    numbers(alt.curves_table({**along, "MSE's C″": bent.line.curve["mse"], "cross-entropy's C″": bent.line.curve["bce"]},
-                             axis, bent.x), "the costs along the line", hide_index=True)
+    bent = memo.bent_line(X, y, w_now, b_now, int(lab.epoch))  # one line through the weights on screen
+    shown(bent.shown, "ls_convex")
     for kind, item in bent.items:
         if kind == "latex":
             st.latex(latex.stacked(item))

@@ -68,8 +68,8 @@ def views():
         feature=c.selectbox("Input j", range(net.d), net.feature, format_func=names.__getitem__,
                             key=f"net_feature_{net.d}"),
     )
-    numbers(alt.units_table(net), "the figure: each unit's weights")
-    numbers(alt.history_table(net.history), "the cost curve", hide_index=True)
+    numbers(lambda: alt.units_table(net), "the figure: each unit's weights")
+    numbers(lambda: alt.history_table(net.history), "the cost curve", hide_index=True)
     show(S.diagram_spec(net), key="hidden_net", alt=alt.network_alt(net))  # redrawn with the server's answer
     st.markdown("**Forward**, layer by layer: each hidden unit is a neuron on the inputs; "
                 "the output is a neuron on the hidden activations.")

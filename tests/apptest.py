@@ -41,6 +41,14 @@ def go(at: AppTest, page: str) -> AppTest:
     return ok(at.switch_page(page).run())
 
 
+def open_numbers(at: AppTest, what: str) -> AppTest:
+    """The same session after opening the expander "Numbers of ``what``" (its table is built only while open)."""
+    from perceptron.web.panels import numbers_key
+
+    at.session_state[numbers_key(what)] = True
+    return ok(at.run())
+
+
 def click(at: AppTest, key: str) -> AppTest:
     return ok(at.button(key=key).click().run())
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
-from apptest import ok
+from apptest import ok, open_numbers
 from streamlit.testing.v1 import AppTest
 
 from chart_js import drawn
@@ -222,7 +222,7 @@ def test_the_numbers_of_a_chart_are_shown_by_the_printing_rule():
     table displays its numbers as the worked lines print them (the cells stay numbers, for sorting)."""
     from perceptron.web.panels import _printed
 
-    at = open_app(BACKPROP)
+    at = open_numbers(open_app(BACKPROP), "this plane")
 
     assert _printed(-1.896e-26) == "−1.896×10⁻²⁶" and _printed(float("nan")) == "" and _printed(0.5) == "0.5"
     table = next(d for d in at.dataframe if "∂C/∂·" in d.value.columns)

@@ -236,8 +236,13 @@ def separability_note(lab: Lab) -> str | None:
 
 def held_fixed(lab: Lab, w, b) -> str:
     """What a slice through ``(w, b)`` holds fixed, in words: "b = 0.32" and each further weight with its input."""
+    return held_fixed_of(lab.features.names, w, b)
+
+
+def held_fixed_of(feature_names, w, b) -> str:
+    """:func:`held_fixed` from the inputs' names (``lab.features.names``)."""
     names = [n.replace("x_1", "x₁").replace("x_2", "x₂").replace("^2", "²").replace(r"\sin ", "sin ")
-             .replace(" ", "") for n in lab.features.names]
+             .replace(" ", "") for n in feature_names]
     held = [f"w{_sub(j + 1)} ({names[j]}) = {worked.text(w[j])}" for j in range(2, len(w))]
     return ", ".join([*held, f"b = {worked.text(b)}"])
 
@@ -302,8 +307,18 @@ def search_epochs(n: int) -> int:
 
 def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int | None = None, at=None,
               where: str = "the current weights"):
-    r"""The cost over (w₁, w₂) around the paths: a slice through ``at`` (``(w, b)``, the weights on screen by
-    default), every other weight and b held at their values there (:func:`perceptron.engine.backprop.cost_slice`).
+    """:func:`landscape_of` the lab's training points, cost and inputs, through ``at`` (the weights on screen by
+    default)."""
+    X, y, *_ = lab.design()
+    return landscape_of(X, y, lab.settings.loss, lab.features.names, paths, lab.params() if at is None else at,
+                        span=span, res=res, where=where)
+
+
+def landscape_of(X, y, loss: str, feature_names, paths: dict, at, span: float = 3.0, res: int | None = None,
+                 where: str = "the current weights"):
+    r"""The cost over (w₁, w₂) around the paths: a slice through ``at`` (``(w, b)``), every other weight and b
+    held at their values there (:func:`perceptron.engine.backprop.cost_slice`). X : ndarray of shape (n, d) and
+    y of shape (n,), the training points; ``feature_names`` the inputs' names (d of them).
 
     ``paths`` maps a label to the weights per epoch (an array of shape (k, d)), or to ``(W, B, costs)``: then
     the hover of each point gives its true cost, and a path whose b or other weights leave the slice is
@@ -312,9 +327,8 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int | None = None, 
     notes name each point's epoch); its extent, its end and whether it left the slice are the whole path's.
     ``res``: grid points a side (:func:`landscape_res` of the training points by default).
     """
-    X, y, *_ = lab.design()
     res = landscape_res(y.size) if res is None else int(res)
-    w, b = lab.params() if at is None else at
+    w, b = at
     w = np.asarray(w, dtype=float)
     weights = {k: np.asarray(v[0] if isinstance(v, tuple) else v, dtype=float) for k, v in paths.items()}
     pts = np.vstack([p[:, :2] for p in weights.values()] + [w[None, :2]])
@@ -322,7 +336,7 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int | None = None, 
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     pad = np.maximum((hi - lo) * 0.25, span / 2)
     w1s, w2s = np.linspace(lo[0] - pad[0], hi[0] + pad[0], res), np.linspace(lo[1] - pad[1], hi[1] + pad[1], res)
-    C = cost_slice(X, y, w, b, lab.settings.loss, w1s, w2s)
+    C = cost_slice(X, y, w, b, loss, w1s, w2s)
     shown, notes, ends = {}, {}, {}
     for label, v in paths.items():
         W = weights[label]
@@ -334,16 +348,16 @@ def landscape(lab: Lab, paths: dict, span: float = 3.0, res: int | None = None, 
             ks = path_epochs(min(len(W), len(costs)))
             notes[name] = [f"epoch {k}: true cost {worked.text(costs[k])}" + (" (off the slice)" if off[k] else " (on the slice)")
                            for k in ks]
-            ends[name] = _end_note(X, y, lab.settings.loss, w, b, W, costs, off, label)
+            ends[name] = _end_note(X, y, loss, w, b, W, costs, off, label)
         else:
             name, ks = label + " (projected onto this slice)", path_epochs(len(W))
         shown[name] = W[ks]
-    title = f"Cost over (w₁, w₂): a slice through {where}, with {held_fixed(lab, w, b)} held fixed"
+    title = f"Cost over (w₁, w₂): a slice through {where}, with {held_fixed_of(feature_names, w, b)} held fixed"
     fig = F.landscape_figure(w1s, w2s, C, shown, title=title, ends=ends)
     for name, text in notes.items():
         fig.update_traces(selector=dict(name=name), text=text,
                           hovertemplate="%{text}<br>w₁=%{x}<br>w₂=%{y}<extra></extra>")
-    here = float(cost_at(X, y, w, b, lab.settings.loss))
+    here = float(cost_at(X, y, w, b, loss))
     fig.add_trace(dict(type="scatter", x=[float(w[0])], y=[float(w[1])], mode="markers",
                        name=f"{where} (C = {worked.text(here)})",
                        marker=dict(size=11, symbol="diamond", color="#ffffff", line=dict(width=2, color="#000000")),

@@ -34,9 +34,9 @@ from ..classroom import EXPERIMENTS, ClassroomError, NotAuthorized, StoreUnavail
 from ..session.settings import PAGES
 from ..views import classviews as cv
 from ..views import plain
-from ..views.share import local_only, qr_svg
+from ..views.share import local_only
 from ..views.worked import text
-from . import keys
+from . import keys, memo
 from .classroom import call, service
 from .controls import CONTROLS, MODE_LABELS
 from .draw import show
@@ -129,7 +129,7 @@ def projector(code: str) -> None:
                        "`--server.address 0.0.0.0` and share this computer's network address, or use a hosted copy.",
                        icon=":material/wifi_off:")
     with right:
-        st.image(qr_svg(link), caption="Or scan this to join", width=260)
+        st.image(memo.qr_svg(link), caption="Or scan this to join", width=260)
 
 
 def own_link(code: str, key: str) -> None:

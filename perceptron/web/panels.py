@@ -17,9 +17,10 @@ from ..data.quoting import quoted
 from ..session.lab import Lab
 from ..session.lesson import STEPS, reachable
 from ..views import plain, worked
-from ..views.share import local_only, qr_svg
-from . import keys
+from ..views.share import local_only
+from . import keys, memo
 from .controls import CONTROLS
+from .draw import show
 from .focus import keep_in_sight
 from .site import LAB_LINKS, PAGE_KEYS, PAGE_LABELS, PAGE_PATHS, address, link_query
 
@@ -84,7 +85,7 @@ def teacher_panel(lab: Lab) -> None:
         st.warning(f"Students' devices cannot open this link: {why}. Run the app with "
                    "`--server.address 0.0.0.0` and share this computer's network address, or use a hosted copy.",
                    icon=":material/wifi_off:")
-    st.image(qr_svg(link), caption="The same link as a QR code, for the projector", width=240)
+    st.image(memo.qr_svg(link), caption="The same link as a QR code, for the projector", width=240)
 
 
 def lesson_panel(lab: Lab, key: str) -> None:
@@ -217,11 +218,30 @@ def _load_csv(lab: Lab, name: str, data: bytes, **choice) -> None:
 
 def numbers(table, what: str = "this chart", **kwargs) -> None:
     """Every number a figure draws, as a table in an expander ("Numbers of this chart"): the chart's
-    text alternative says what it shows, the table gives the numbers (WCAG 2.1 1.1.1)."""
-    numeric = list(table.select_dtypes("number").columns)
-    shown = table.style.format(_printed, subset=numeric) if numeric else table  # the values stay numbers (sorting)
-    with st.expander(f"Numbers of {what}", icon=":material/table:"):
-        st.dataframe(shown, width="stretch", **kwargs)
+    text alternative says what it shows, the table gives the numbers (WCAG 2.1 1.1.1).
+
+    The table is built and sent only while its expander is open (opening it reruns the page, or the fragment
+    it is in): formatting every cell by the printing rule was half a Loss landscape visit's server time, for
+    tables most visits never open. ``table``: a DataFrame, or a function that returns one (then it is not even
+    computed while closed)."""
+    with st.expander(f"Numbers of {what}", icon=":material/table:", key=numbers_key(what), on_change="rerun") as box:
+        if not box.open:
+            return
+        table = table() if callable(table) else table
+        numeric = list(table.select_dtypes("number").columns)
+        printed = table.style.format(_printed, subset=numeric) if numeric else table  # values stay numbers (sorting)
+        st.dataframe(printed, width="stretch", **kwargs)
+
+
+def numbers_key(what: str) -> str:
+    """The session-state key of the "Numbers of ``what``" expander: True while it is open."""
+    return "numbers_" + "".join(c if c.isalnum() else "_" for c in what)
+
+
+def shown(piece, key: str) -> None:
+    """A :class:`perceptron.views.comparisons.Shown`: its figure with its text alternative, then its numbers."""
+    show(piece.figure, key=key, alt=piece.alt)
+    numbers(piece.table, piece.what, hide_index=True)
 
 
 def _printed(v) -> str:
