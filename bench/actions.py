@@ -3,7 +3,8 @@
 One server process, one protocol student (``loadtest.protocol.Session``, what the browser sends, the chart's
 ``more`` events included) on the Gradient descent page at n = 200 (the default blobs) with ``?max_epochs=5000``:
 Steps, Plays, refills (the chart's request for more frames, sent when ``more_at`` frames are left as chart.js
-does, answered by the next chunk), Pause and its frame report, Reset, and a visit to every page and back. The
+does, answered by the next chunk), Pause (as each tree's browser sends it: its frame report alone, or the
+click and then the report), Reset, and a visit to every page and back. The
 server's CPU is read around each action (``testing.servers.cpu_seconds``: utime + stime, 10 ms ticks; the
 script runs in a thread that ends with the run, which ``/proc/<pid>/task/*/schedstat`` would miss), so a figure
 is the **mean** over many actions of a kind; the server does nothing else meanwhile.
@@ -41,11 +42,14 @@ VISITS = ("", "Dataset", "Forward_propagation", "Backpropagation", "Loss_landsca
 class Probe:
     """A student whose every action is timed in the server's CPU."""
 
-    def __init__(self, url: str, pid: int):
+    def __init__(self, url: str, pid: int, keeps_pause: bool = True):
         from loadtest.protocol import Session
         from testing.servers import cpu_seconds
 
         self.s, self.pid, self.cpu_seconds = Session(url), pid, cpu_seconds
+        # whether this tree's chart keeps a Pause click to itself while playing (its report, pause: true, is the
+        # Pause): else the browser sends the click, then the report, and the Pause is both
+        self.keeps_pause = keeps_pause
         self.cpu: dict[str, list[float]] = {}
         self.events = 0
 
@@ -86,9 +90,19 @@ class Probe:
             run = await self.frame("refill", {"event": "frame", "index": view - first, "view": view, "end": False,
                                               "more": True})
             d = self.chart(run)
-        await self.act("pause", self.s.click("play"))
         view = int(d.get("first") or 0) if d else 0
-        await self.frame("frame report", {"event": "frame", "index": 0, "view": view, "end": False})
+        c0 = self.cpu_seconds(self.pid)  # the Pause as this tree's browser sends it: one message, or two
+        if not self.keeps_pause:
+            await self.s.click("play")
+        self.events += 1
+        run = await self.s.set_component_state(CHART, {"frame": {"event": "frame", "index": 0, "view": view,
+                                                                 "end": False, "pause": True, "n": self.events,
+                                                                 "t": int(time.time() * 1000)}})
+        c1 = self.cpu_seconds(self.pid)
+        if run.exceptions:
+            raise RuntimeError(f"pause: {run.exceptions}")
+        if c0 is not None and c1 is not None:
+            self.cpu.setdefault("pause (what the browser sends)", []).append((c1 - c0) * 1e3)
         for page in VISITS:
             await self.act(f"visit {page or 'Home'}", self.s.goto(page))
             await self.act("back to Gradient descent", self.s.goto(PAGE))
@@ -101,8 +115,14 @@ def export(ref: str) -> tuple[str, str]:
     return export_commit(ref)
 
 
+def keeps_pause(tree: Path) -> bool:
+    """Whether the chart of the app in ``tree`` keeps a Pause click to itself while playing (chart.js, since the
+    report's ``pause`` flag): its browser sends one message for a Pause, not the click and then the report."""
+    return "msg.pause = true" in (tree / "perceptron" / "web" / "chart_logic.js").read_text(encoding="utf-8")
+
+
 async def _measure(servers: dict[str, object], rounds: int) -> dict[str, dict[str, list[float]]]:
-    probes = {name: Probe(srv.url, srv.pid) for name, srv in servers.items()}
+    probes = {name: Probe(srv.url, srv.pid, keeps_pause(Path(srv.cwd))) for name, srv in servers.items()}
     for p in probes.values():
         await p.open()
     for _ in range(rounds):

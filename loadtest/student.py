@@ -414,12 +414,11 @@ class Student:
         if not stopped:
             await asyncio.sleep(max(0.0, until - time.perf_counter()))
             clicked = time.perf_counter()
-            msg = pb.stop(clicked)  # the chart stops at the click (stop_on), before the page hears of it
+            msg = pb.stop(clicked)  # the chart stops at the click (stop_on) and keeps it: its report is the Pause
             self.follow(pb)
-            await self.act("pause", self.s.click("play"))
-            await self.send_frame("frame", msg)
+            await self.send_frame("pause", msg)
             self.played_to_end += bool(msg["end"])
-            self.after_stop(pb, msg["view"], "frame")
+            self.after_stop(pb, msg["view"], "pause")
         info.update(watched=pb.drawn_at - first[0] if stopped else clicked - first[0], frozen=pb.frozen,
                     paused_epoch=self.expected_epoch, frames=pb.frames_seen)
         for m in pb.mismatches:

@@ -9,7 +9,7 @@ offered, it draws nothing and looks again every frame interval (the picture is *
 longer list comes (at most ``WAIT_FUSE`` s); when ``more_at`` is 0 nothing more will come and it stops
 on the last frame, reporting it (``end: true``). Frames are labelled ``first + index``; the page answers
 a request with a list that starts after the frame on screen then (the frames it still had, then the new
-chunk), and the chart goes on after the frame on screen. A Pause click stops it at once (``stop_on``)
+chunk), and the chart goes on after the frame on screen. A Pause click stops it at once (``stop_on``, the click going no further)
 and it reports the frame on screen.
 
 :class:`Playback` replays that from the times things arrived (no browser, no timers: the times are
@@ -288,18 +288,21 @@ class Playback:
                 return
 
     def stop(self, t: float) -> dict:
-        """A Pause click at ``t`` stops the chart at once (``stop_on``); the frame event it reports."""
+        """A Pause click at ``t`` stops the chart at once (``stop_on``), and the click goes no further; the frame
+        event it reports (``pause``: this report is the Pause the server hears)."""
         self.advance_quietly(t)
         if self.playing and self.polling and t - self.drawn_at > self.period:
             self.frozen += t - self.drawn_at - self.period  # stood on the last frame until the click
         self.playing = False
-        return self.report(end=self.index >= self.data.n - 1)
+        return self.report(end=self.index >= self.data.n - 1, pause=True)
 
-    def report(self, end: bool, more: bool = False) -> dict:
+    def report(self, end: bool, more: bool = False, pause: bool = False) -> dict:
         """The ``frame`` event for the frame on screen (chart_logic.js's ``frameEvent``, without ``n``/``t``)."""
         msg = {"event": "frame", "index": self.index, "view": self.shown, "end": bool(end)}
         if more:
             msg["more"] = True
+        if pause:
+            msg["pause"] = True
         return msg
 
     def left(self) -> int:

@@ -527,10 +527,12 @@ export function stopState(frames, index, pause = false) {
   return { paused: pause || index < last, end: index >= last };
 }
 
-// The "frame" event (a state value kept across reruns).
-export function frameEvent({ index, view, end, more, n, t }) {
+// The "frame" event (a state value kept across reruns). ``pause``: a Pause click stopped it (the click itself
+// goes no further: this report is the Pause the server hears, even on the last frame).
+export function frameEvent({ index, view, end, more, pause, n, t }) {
   const msg = { event: "frame", index, view, end: Boolean(end) };
   if (more) msg.more = true;
+  if (pause) msg.pause = true;
   return { ...msg, n, t };
 }
 
@@ -1335,6 +1337,10 @@ function listenForPreview(st, Plotly) {
     // Pause: stop at once and report the frame on screen (the server's answer comes later)
     const stopOn = st.data && st.data.stop_on;
     if (st.playing && stopOn && ev.target && ev.target.closest && ev.target.closest(stopOn)) {
+      // The click goes no further: the report of the frame on screen (pause: true) is the Pause the server
+      // hears, one run; the button's own click would be a second run, resending every frame, for nothing.
+      ev.preventDefault();
+      ev.stopPropagation();
       stopPlayback(st, true, true);
       return;
     }
@@ -1435,7 +1441,7 @@ function stopPlayback(st, report, pause = false) {
   const { paused, end } = stopState(st.data.frames, st.index, pause);
   st.paused = paused;
   if (report) {
-    st.api.setStateValue("frame", frameEvent({ index: st.index, view: st.shown, end, n: ++st.n, t: Date.now() }));
+    st.api.setStateValue("frame", frameEvent({ index: st.index, view: st.shown, end, pause, n: ++st.n, t: Date.now() }));
   }
 }
 

@@ -30,7 +30,7 @@ from testing.servers import StreamlitServer
 
 SESSIONS = 4
 SECONDS = 12.0
-EXERCISED = {"open", "step", "step10", "play", "first_frame", "pause", "frame", "reset", "goto_dataset", "upload",
+EXERCISED = {"open", "step", "step10", "play", "first_frame", "pause", "reset", "goto_dataset", "upload",
              "goto_descent"}
 
 
@@ -83,7 +83,7 @@ def test_playback_asks_with_more_at_frames_left_and_goes_on_after_the_frame_on_s
     assert kind == "more" and pb.shown == 90 and pb.left() == 30
     assert pb.mismatches == []
     msg = pb.stop(at2 + 0.1)  # Pause three frames later: the chart reports the frame on screen
-    assert msg == {"event": "frame", "index": pb.index, "view": 93, "end": False} and pb.epoch(93) == 186
+    assert msg == {"event": "frame", "index": pb.index, "view": 93, "end": False, "pause": True} and pb.epoch(93) == 186
 
 
 def test_playback_asks_at_its_first_frame_when_the_first_list_is_short():
@@ -213,7 +213,7 @@ def test_burst(server, capsys):
     _clean(report)
     firsts = report["burst"]["first_frame_by_student"]
     assert sorted(firsts) == list(range(1, SESSIONS + 1)) and None not in firsts.values(), firsts
-    for action in ("open", "play", "first_frame", "pause", "frame"):  # each student did each once
+    for action in ("open", "play", "first_frame", "pause"):  # each student did each once
         assert report["latency"][action]["n"] == SESSIONS, (action, report["latency"])
     assert report["done_reasons"] == {"burst": SESSIONS}
 
@@ -234,7 +234,7 @@ def test_watching(server, capsys):
     assert len(plays) == n and report["refills"]["past_first_chunk"] == n, plays
     for p in plays:
         assert p["paused_epoch"] > p["first_last_epoch"] and p["refills"] > 0, p
-    for action in ("open", "play", "first_frame", "pause", "frame"):
+    for action in ("open", "play", "first_frame", "pause"):
         assert report["latency"][action]["n"] == n, (action, report["latency"])
 
 
@@ -255,5 +255,5 @@ def test_walkthrough(server, capsys):
     for name, counts in expect.items():
         assert {a: v["n"] for a, v in phases[name]["latency"].items()} == counts, (name, phases[name]["latency"])
     watch = phases["watch"]["latency"]
-    assert watch["play"]["n"] == watch["pause"]["n"] == watch["frame"]["n"] == n
+    assert watch["play"]["n"] == watch["pause"]["n"] == n  # a Pause is one message: the chart's report
     assert watch["refill"]["n"] >= n and phases["watch"]["refills"]["past_first_chunk"] == n

@@ -106,3 +106,34 @@ def test_frames_append_a_chunk_as_cleaning_the_whole_list_would_and_send_repeate
     raw = [{"data": [{"x": np.array([1.0, np.nan])}], "params": {"b": np.float64(0.123456789)}}]
     assert list(chart.Frames().then(raw).frames) == [chart._frame_spec(raw[0], chart.DIGITS)]
     assert json.dumps(chart.Frames().then(raw).frames, allow_nan=False)
+
+
+async def _pause_in_the_browser(url: str, last: bool) -> dict:
+    """Play, then the Pause as the browser sends it: only the chart's report (``pause: true``), the click stopped
+    there; on the last frame of the list (``end``) or within it."""
+    s = Session(url)
+    await s.connect()
+    s.query_string = "max_epochs=5000&stride=1"
+    try:
+        await s.rerun(page="Gradient_descent")
+        first = _charts(await s.click("play"))[-1]
+        index = len(first["frames"]) - 1 if last else 7
+        stop = {"event": "frame", "index": index, "view": first["first"] + index, "end": last, "pause": True,
+                "n": 1, "t": 1}
+        report = await s.set_component_state(CHART, {"frame": stop})
+        after = _charts(report)
+        return {"view": stop["view"], "report": report, "after": after, "epoch": s.metric("Epoch"),
+                "play_label": s.widget("button", "play")[1].label}
+    finally:
+        await s.close()
+
+
+@pytest.mark.parametrize("last", [False, True], ids=["within the frames", "on the last frame"])
+def test_a_pause_stopped_in_the_browser_is_one_run_that_shows_the_frame_on_screen(server, last):
+    """The browser keeps the Pause click to itself while it plays (chart.js: one run, not the click's and then
+    the report's): the report alone pauses, even on the last frame, where a report without ``pause`` means the
+    frames ran out and Play goes on."""
+    r = asyncio.run(_pause_in_the_browser(server.url, last))
+    assert not r["report"].exceptions
+    assert r["epoch"] == str(r["view"]) and r["play_label"].startswith("Play")
+    assert r["after"] and not r["after"][-1]["playing"] and not r["after"][-1]["frames"]

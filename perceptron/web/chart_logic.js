@@ -245,10 +245,12 @@ export function stopState(frames, index, pause = false) {
   return { paused: pause || index < last, end: index >= last };
 }
 
-// The "frame" event (a state value kept across reruns).
-export function frameEvent({ index, view, end, more, n, t }) {
+// The "frame" event (a state value kept across reruns). ``pause``: a Pause click stopped it (the click itself
+// goes no further: this report is the Pause the server hears, even on the last frame).
+export function frameEvent({ index, view, end, more, pause, n, t }) {
   const msg = { event: "frame", index, view, end: Boolean(end) };
   if (more) msg.more = true;
+  if (pause) msg.pause = true;
   return { ...msg, n, t };
 }
 

@@ -12,9 +12,10 @@ the fragment. What the controller does:
   frame on screen. The run that hears a ``more`` event (or the report of where the chart stopped) answers it
   before drawing anything and draws the answer: one run, not a second after ``st.rerun``; the frames and the
   figure under them are prepared once a chunk and kept in the playback, not rebuilt on every run.
-* **Pause** stops the browser at the click (``stop_on``, before the server hears of it); the
-  browser reports the frame on screen, and the run shows that epoch (the epochs trained past it
-  are dropped by the next Step). A Play clicked before that report came (a quick Pause, Play) is
+* **Pause** stops the browser at the click (``stop_on``), and the click goes no further: the
+  browser's report of the frame on screen (``pause: true``) is the Pause, one run, and the run shows
+  that epoch (the epochs trained past it are dropped by the next Step). A Pause the browser does not
+  stop (its frames had not come yet, a keyboard shortcut) reaches the server as a click, as before. A Play clicked before that report came (a quick Pause, Play) is
   kept and carried out when it comes, from the epoch reported. When the frames run out before the
   next chunk came, the browser waits on the last frame for it; when nothing more can be trained
   (the epoch limit, a stop rule) the page says so (``more_at`` 0) and the browser stops there.
@@ -227,6 +228,8 @@ def _heard(run: Run, page: Stepper, state: dict, event: dict) -> dict | None:
             state["final"] = True
         follow_link(run, epoch)  # a reload now reopens the epoch on screen, not the one Play started at
         return state
+    if event.get("pause"):  # the Pause click, stopped in the browser: this report is all the server hears of it
+        state["paused"] = True
     run.rewind(epoch)  # the page's own sync_link writes it into the link
     st.session_state[k.playback] = None
     if (event.get("end") and not state["paused"]) or state.get("resume"):

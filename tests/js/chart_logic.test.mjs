@@ -412,6 +412,9 @@ describe("playback frames", () => {
       { event: "frame", index: 2, view: 12, end: false, n: 3, t: 7 });
     assert.deepEqual(frameEvent({ index: 2, view: 12, end: false, more: true, n: 4, t: 8 }),
       { event: "frame", index: 2, view: 12, end: false, more: true, n: 4, t: 8 });
+    // a Pause click, stopped in the browser: the report says so, even on the last frame (not "ran out")
+    assert.deepEqual(frameEvent({ index: 9, view: 19, end: true, pause: true, n: 5, t: 9 }),
+      { event: "frame", index: 9, view: 19, end: true, pause: true, n: 5, t: 9 });
   });
 
   test("a played chunk asks for more once, and a longer list that starts later goes on where it is", () => {
