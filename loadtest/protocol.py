@@ -96,6 +96,11 @@ class Run:
         return next((t for wid, t in self.arrived.items() if wid.endswith(f"-{suffix}")), None)
 
 
+def component_text(proto) -> str:
+    """The JSON a component element carries: the app's chart sends UTF-8 bytes (``chart.plotly_chart``), others text."""
+    return proto.bytes.decode("utf-8") if proto.bytes else proto.json
+
+
 class Session:
     """One browser tab's worth of protocol: a websocket, the page on screen, widget values."""
 
@@ -307,7 +312,7 @@ class Session:
                     if wid and wid not in run.arrived:
                         run.arrived[wid] = time.perf_counter() - t0
                     if el.WhichOneof("type") == "bidi_component":
-                        run.components.append((time.perf_counter() - t0, wid, el.bidi_component.json))
+                        run.components.append((time.perf_counter() - t0, wid, component_text(el.bidi_component)))
                     if el.WhichOneof("type") == "exception":
                         ex = el.exception
                         run.exceptions.append(f"{ex.type}: {ex.message}".strip(": "))

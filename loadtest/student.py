@@ -19,7 +19,7 @@ from perceptron.session.settings import Settings
 from perceptron.web.playback import PLAY_FPS
 from testing.servers import cpu_seconds
 
-from .protocol import OPEN_TIMEOUT, ProtocolError, Run, Session
+from .protocol import OPEN_TIMEOUT, ProtocolError, Run, Session, component_text
 from .watch import ChartData, Playback, Refill, with_param
 
 STRIDE = Settings().stride  # epochs a frame at the page's default speed
@@ -447,7 +447,7 @@ class Student:
         answer = new[0] if new else None
         done_at = run.sent_at + run.seconds
         if answer is None:  # nothing new came: the chart waits on (and stops at the fuse)
-            data = ChartData.parse(self.s.widget("bidi_component", CHART)[1].json)
+            data = ChartData.parse(component_text(self.s.widget("bidi_component", CHART)[1]))
         else:
             data = answer[1]
         r = Refill(student=self.k, phase=self.phase, left=left, budget=left / max(0.1, old.fps),
@@ -472,7 +472,7 @@ class Student:
         msg = pb.report(end=True)
         run = await self.send_frame("frame", msg)
         arrivals = self.charts(run)
-        data = arrivals[-1][1] if arrivals else ChartData.parse(self.s.widget("bidi_component", CHART)[1].json)
+        data = arrivals[-1][1] if arrivals else ChartData.parse(component_text(self.s.widget("bidi_component", CHART)[1]))
         info["final"] = info["final"] or not pb.data.more_at
         if pb.receive(data, (arrivals[-1][0] if arrivals else run.sent_at + run.seconds)) == "play":
             return False

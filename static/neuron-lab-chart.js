@@ -1600,16 +1600,17 @@ function pageOnce() {
 
 export default function (component) {
   const { parentElement, setStateValue, setTriggerValue } = component;
-  if (!component.data || !component.data.spec) return;
+  const sent = component.data;  // parsed by loader.js
+  if (!sent || !sent.spec) return;
   pageOnce();
   // the training samples come once per session, then by name (chart.py's share_parts)
   const parts = window.__nlParts || (window.__nlParts = new Map());
-  const { spec, missing } = resolveParts(component.data.spec, parts);
+  const { spec, missing } = resolveParts(sent.spec, parts);
   if (missing) {  // not kept here (a reload of the module, say): the page sends them again
     setStateValue("missing", `${missing}@${Date.now()}`);
     return;
   }
-  const data = { ...component.data, spec };
+  const data = { ...sent, spec };
   let st = parentElement.__nlChart;
   if (!st) {
     const div = document.createElement("div");

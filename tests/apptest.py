@@ -53,11 +53,21 @@ def click(at: AppTest, key: str) -> AppTest:
     return ok(at.button(key=key).click().run())
 
 
+def payload_text(proto) -> str:
+    """The JSON a component element carries: the chart's comes as UTF-8 bytes (``chart.plotly_chart``), others as text."""
+    return proto.bytes.decode("utf-8") if proto.bytes else proto.json
+
+
+def payload(proto) -> dict:
+    """A component element's data, parsed (:func:`payload_text`)."""
+    return json.loads(payload_text(proto))
+
+
 def component(at: AppTest, key: str) -> dict:
     """The data the chart component ``key`` received, as the server sent it."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, f"expected one chart {key!r}, found {[c.proto.id for c in at.get('bidi_component')]}"
-    return json.loads(found[0].proto.json)
+    return payload(found[0].proto)
 
 
 def chart(at: AppTest, key: str) -> dict:

@@ -7,14 +7,13 @@ numbers are computed here from the session's lab. Every figure's numbers are rea
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 import streamlit.config
-from apptest import ok, open_numbers
+from apptest import ok, open_numbers, payload
 from streamlit.testing.v1 import AppTest
 
 from chart_js import drawn
@@ -46,13 +45,13 @@ def charts(at: AppTest) -> dict[str, dict]:
     out = {}
     for c in at.get("bidi_component"):
         if c.proto.component_name.endswith(component.COMPONENT_NAME):
-            out[c.proto.id.rsplit("-", 1)[-1]] = drawn(json.loads(c.proto.json), at)
+            out[c.proto.id.rsplit("-", 1)[-1]] = drawn(payload(c.proto), at)
     return out
 
 
 def announcements(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.json)["announce"] for c in at.get("bidi_component")
-            if c.proto.component_name.endswith(focus.COMPONENT_NAME) and "announce" in json.loads(c.proto.json)]
+    return [payload(c.proto)["announce"] for c in at.get("bidi_component")
+            if c.proto.component_name.endswith(focus.COMPONENT_NAME) and "announce" in payload(c.proto)]
 
 
 def assert_describes(text: str | None, key: str) -> None:

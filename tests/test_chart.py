@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from apptest import payload
 
 from perceptron.web import chart, plotlyjs
 from servers import CHROMIUM_ARGS, require_chromium, streamlit_server
@@ -194,7 +195,7 @@ def test_apptest_renders_the_component(tmp_path):
     assert not at.exception
     (element,) = at.get("bidi_component")
     assert element.proto.component_name == chart.COMPONENT_NAME
-    data = json.loads(element.proto.json)
+    data = payload(element.proto)
     assert data["spec"]["data"][0]["x"] == [0, 1, 2]
     assert data["spec"]["data"][0]["y"] == [3.5, 4, 5]
     assert data["spec"]["data"][0]["customdata"] == [7, 8, 9]

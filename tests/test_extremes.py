@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
+from apptest import payload
 from streamlit.testing.v1 import AppTest
 
 from perceptron.data.datasets import Dataset, make_dataset
@@ -122,7 +123,7 @@ def test_every_page_runs_on_extreme_state(name, page):
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     for chart in at.get("bidi_component"):
-        data = json.loads(chart.proto.json)
+        data = payload(chart.proto)
         if "spec" not in data:
             continue  # not a chart: the focus and live-region component (perceptron/web/focus.py)
         assert finite_numbers(data["spec"]), (name, page)

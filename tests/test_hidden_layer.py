@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 import streamlit.config
-from apptest import last_number, metric, numbers, ok
+from apptest import last_number, metric, numbers, ok, payload, payload_text
 from streamlit.testing.v1 import AppTest
 
 from chart_js import drawn, figure_with
@@ -61,7 +61,7 @@ def chart(at: AppTest, key: str = "hidden") -> dict:
     """What the chart component ``key`` received (``spec`` is the figure)."""
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, [c.proto.id for c in at.get("bidi_component")]
-    return drawn(json.loads(found[0].proto.json))
+    return drawn(payload(found[0].proto))
 
 
 def heatmaps(spec: dict) -> list[dict]:
@@ -71,7 +71,7 @@ def heatmaps(spec: dict) -> list[dict]:
 def assert_finite(at: AppTest) -> None:
     for c in at.get("bidi_component"):
         bad = []
-        data = json.loads(c.proto.json, parse_constant=bad.append)
+        data = json.loads(payload_text(c.proto), parse_constant=bad.append)
         assert not bad, (c.proto.id, bad[:3])
         assert all(math.isfinite(v) for v in numbers(data)), c.proto.id
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
-from apptest import app, go, ok
+from apptest import app, go, ok, payload
 from streamlit.testing.v1 import AppTest
 
 from perceptron.classroom import store as store_module
@@ -73,7 +73,7 @@ def join(code: str, name: str, page: str = HOME) -> AppTest:
 def chart(at: AppTest, key: str) -> dict:
     found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
     assert len(found) == 1, [c.proto.id for c in at.get("bidi_component")]
-    return json.loads(found[0].proto.json)
+    return payload(found[0].proto)
 
 
 def texts(at: AppTest) -> str:

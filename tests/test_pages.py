@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
-from apptest import chart, click, go, last_number, metric, numbers, ok, sigma
+from apptest import chart, click, go, last_number, metric, numbers, ok, payload, payload_text, sigma
 from streamlit.testing.v1 import AppTest
 
 import perceptron
@@ -69,7 +69,7 @@ def assert_all_charts_finite(at: AppTest) -> None:
     """No NaN or infinity anywhere in what any chart component received."""
     for c in at.get("bidi_component"):
         bad = []
-        data = json.loads(c.proto.json, parse_constant=bad.append)  # NaN, Infinity, -Infinity
+        data = json.loads(payload_text(c.proto), parse_constant=bad.append)  # NaN, Infinity, -Infinity
         assert not bad, (c.proto.id, bad[:3])
         assert all(math.isfinite(v) for v in numbers(data)), c.proto.id
 
@@ -675,7 +675,7 @@ def test_the_training_samples_are_sent_once_per_dataset():
     run only; a Step names them by id; a new dataset sends the new ones (chart.py's share_parts)."""
     def samples(at):
         found = [c for c in at.get("bidi_component") if c.proto.id.endswith("-descent")]
-        return json.loads(found[0].proto.json)["spec"]["model"]["samples"]
+        return payload(found[0].proto)["spec"]["model"]["samples"]
 
     at = open_app(DESCENT, query={"n": "300"})
     first = samples(at)

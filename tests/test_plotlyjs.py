@@ -3,11 +3,11 @@ version the plotly package bundles, and every trace type the pages draw is in it
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import streamlit
+from apptest import payload
 from plotly.offline import get_plotlyjs_version
 from streamlit.testing.v1 import AppTest
 
@@ -42,7 +42,7 @@ def test_trace_types_reads_specs_frames_and_defaults():
 
 def _charts(at: AppTest) -> list[dict]:
     """The chart components' data (not the page's focus and live-region component)."""
-    return [json.loads(c.proto.json) for c in at.get("bidi_component")
+    return [payload(c.proto) for c in at.get("bidi_component")
             if c.proto.component_name.endswith(chart.COMPONENT_NAME)]
 
 

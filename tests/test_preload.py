@@ -4,9 +4,9 @@ style-only st.html goes: no room taken, no gap above the title), and a chart dra
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from apptest import payload
 from streamlit.testing.v1 import AppTest
 
 from perceptron.web import chart
@@ -28,7 +28,7 @@ def test_preload_is_the_chart_component_with_the_urls_the_charts_load_outside_th
     assert not at.exception, [e.value for e in at.exception]
     found = {c.proto.id.rsplit("-", 1)[-1]: c for c in at.get("bidi_component")}
     assert set(found) == {chart.PRELOAD_KEY, "fig"}
-    preload, fig = (json.loads(found[k].proto.json) for k in (chart.PRELOAD_KEY, "fig"))
+    preload, fig = (payload(found[k].proto) for k in (chart.PRELOAD_KEY, "fig"))
     assert preload == {"preload": True, "module": fig["module"], "src": fig["src"]}
     assert found[chart.PRELOAD_KEY].proto.component_name == found["fig"].proto.component_name
     main = [c.proto.id.rsplit("-", 1)[-1] for c in at.main.get("bidi_component")]

@@ -1,8 +1,6 @@
-// The chart component as Streamlit runs it. st.components.v2 sends a component's JavaScript with every
-// rerun, so this is all it sends: a few lines that import the chart's module once per page and hand it
-// every call. The module is perceptron/web/forward.js, chart_logic.js, redraw.js and chart.js joined
-// (perceptron/web/bundle.py), committed as static/neuron-lab-chart.js and served by Streamlit
-// from static/ (``data.module`` is its URL, with the bundle's hash, so that a new version is fetched).
+// The chart component as Streamlit runs it: st.components.v2 sends a component's JavaScript with every
+// rerun, so it is only this, which imports the chart's module (static/neuron-lab-chart.js, bundle.py; its
+// URL ``data.module`` has the bundle's hash) once per page and hands it every call.
 const load = (url) => {
   if (!window.__nlChartModule) {
     window.__nlChartModule = import(new URL(url, window.location.href).href).catch((err) => {
@@ -13,9 +11,21 @@ const load = (url) => {
   return window.__nlChartModule;
 };
 
+// The page's data: UTF-8 JSON (chart.py encodes it once), parsed once a message.
+const received = (component) => {
+  const raw = component.data, el = component.parentElement;
+  if (!(raw instanceof Uint8Array || raw instanceof ArrayBuffer)) return component;
+  if (el.__nlRaw !== raw) {
+    el.__nlRaw = raw;
+    el.__nlData = JSON.parse(new TextDecoder().decode(raw));
+  }
+  return { ...component, data: el.__nlData };
+};
+
 // ``data.preload``: the page's first element (chart.py's preload), which starts loading the module and plotly.js
 // while the server computes the page. A chart's frames are made whole first (loading.js).
-export default function (component) {
+export default function (sent) {
+  const component = received(sent);
   const d = component.data || {};
   const go = (m) => (d.preload ? m.preload(d) : m.default(m.withShared(component)));
   const ready = window.__nlChart;
