@@ -82,8 +82,9 @@ def _expanded(frames: chart.Frames) -> list[dict]:
     for f in frames.frames:
         notes = (f.get("layout") or {}).get("annotations")
         if isinstance(notes, list):
-            f = {**f, "layout": {**f["layout"], "annotations": [frames.shared[a] if isinstance(a, int) else a
-                                                                for a in notes]}}
+            f = {**f, "layout": {**f["layout"], "annotations": [
+                frames.shared[a] if isinstance(a, int) else {**frames.shared[a["$"]], "text": a["text"]}
+                if isinstance(a, dict) and "$" in a else a for a in notes]}}
         out.append(f)
     return out
 
@@ -94,13 +95,16 @@ def test_frames_append_a_chunk_as_cleaning_the_whole_list_would_and_send_repeate
                "layout": {"annotations": [title, {"text": f"epoch {k}"}]}, "other": "dropped"} for k in range(8)]
     first = chart.Frames().then(frames[:5])
     assert _expanded(first) == [chart._frame_spec(f, chart.DIGITS) for f in frames[:5]]
-    assert first.shared == (title,) and all(f["layout"]["annotations"][0] == 0 for f in first.frames[1:])
+    assert first.shared == (title, {"text": "epoch 0"}) and all(f["layout"]["annotations"][0] == 0 for f in first.frames[1:])
+    # the epoch's note changes only its text: sent as the text and the note it follows the pattern of
+    assert [f["layout"]["annotations"][1] for f in first.frames[1:3]] == [{"$": 1, "text": "epoch 1"},
+                                                                         {"$": 1, "text": "epoch 2"}]
     out = first.then(frames[5:], keep=2)
     assert _expanded(out) == [chart._frame_spec(f, chart.DIGITS) for f in frames[2:]]
     assert out.sig not in (first.sig, first.then(frames[5:], keep=3).sig)
     assert first.then(frames[5:], keep=2).sig == out.sig  # the same list, the same signature
     data = chart.chart_data({"data": [], "layout": {}}, frames=out, src="x", module="y", playing=True)
-    assert data["frames_shared"] == {"annotations": [title]} and data["frames_sig"] == out.sig
+    assert data["frames_shared"] == {"annotations": [title, {"text": "epoch 0"}]} and data["frames_sig"] == out.sig
     assert len(json.dumps(data["frames"])) < len(json.dumps(_expanded(out)))
     # numpy values (not plain JSON) are cleaned as chart_data cleans them
     raw = [{"data": [{"x": np.array([1.0, np.nan])}], "params": {"b": np.float64(0.123456789)}}]

@@ -25,6 +25,20 @@ test("the shared titles are put back in their places, each frame its own copy", 
   assert.equal(frames[1].layout.annotations[0], 0);  // what was sent is left as it was
 });
 
+test("a note whose text alone changes is put back from its pattern, each frame its own copy", () => {
+  const note = { text: "epoch 1", x: 0, y: 1.13, font: { size: 15, color: "#26303d" } };
+  const frames = [
+    { layout: { annotations: [0, { $: 1, text: "epoch 2 · cost 0.5" }] } },
+    { layout: { annotations: [0, { $: 1, text: "epoch 3 · cost 0.4" }] } },
+  ];
+  const out = withShared({ data: { frames, frames_shared: { annotations: [title, note] } } });
+  assert.deepEqual(out.data.frames.map((f) => f.layout.annotations[1]),
+    [{ ...note, text: "epoch 2 · cost 0.5" }, { ...note, text: "epoch 3 · cost 0.4" }]);
+  out.data.frames[0].layout.annotations[1].font.size = 99;
+  assert.equal(note.font.size, 15);
+  assert.equal(out.data.frames[1].layout.annotations[1].font.size, 15);
+});
+
 test("data without shared titles is handed on as it is", () => {
   const component = { data: { frames: [{ data: [] }] } };
   assert.equal(withShared(component), component);
