@@ -72,6 +72,16 @@ class Probe:
         return await self.act(kind, self.s.set_component_state(CHART, {"frame": {**msg, "n": self.events,
                                                                                "t": int(time.time() * 1000)}}))
 
+    async def pause(self, view: int):
+        """The Pause as this tree's browser sends it: the chart's report of frame ``view`` (``pause: true``) alone,
+        or the click first; timed by :meth:`act` as one action."""
+        if not self.keeps_pause:
+            await self.s.click("play")
+        self.events += 1
+        return await self.s.set_component_state(CHART, {"frame": {"event": "frame", "index": 0, "view": view,
+                                                                  "end": False, "pause": True, "n": self.events,
+                                                                  "t": int(time.time() * 1000)}})
+
     async def open(self) -> None:
         await self.s.connect()
         self.s.query_string = "max_epochs=5000"
@@ -91,18 +101,7 @@ class Probe:
                                               "more": True})
             d = self.chart(run)
         view = int(d.get("first") or 0) if d else 0
-        c0 = self.cpu_seconds(self.pid)  # the Pause as this tree's browser sends it: one message, or two
-        if not self.keeps_pause:
-            await self.s.click("play")
-        self.events += 1
-        run = await self.s.set_component_state(CHART, {"frame": {"event": "frame", "index": 0, "view": view,
-                                                                 "end": False, "pause": True, "n": self.events,
-                                                                 "t": int(time.time() * 1000)}})
-        c1 = self.cpu_seconds(self.pid)
-        if run.exceptions:
-            raise RuntimeError(f"pause: {run.exceptions}")
-        if c0 is not None and c1 is not None:
-            self.cpu.setdefault("pause (what the browser sends)", []).append((c1 - c0) * 1e3)
+        await self.act("pause (what the browser sends)", self.pause(view))
         for page in VISITS:
             await self.act(f"visit {page or 'Home'}", self.s.goto(page))
             await self.act("back to Gradient descent", self.s.goto(PAGE))
