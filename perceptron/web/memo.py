@@ -20,7 +20,8 @@ from .chart import figure_spec
 KEPT = 128  # experiments kept per function (the newest): a few hundred kB each at most
 
 
-def _plain(shown: comparisons.Shown) -> comparisons.Shown:
+def _as_sent(shown: comparisons.Shown) -> comparisons.Shown:
+    """``shown`` with its figure as the plain spec the chart component sends."""
     return replace(shown, figure=figure_spec(shown.figure))
 
 
@@ -34,26 +35,26 @@ def overshoot(X, y, w0, b0, loss: str, epochs: int) -> rates.Overshoot:
 def rate_runs(X, y, w0, b0, loss: str, feature_names: tuple, lrs: tuple, epochs: int) -> comparisons.RateRuns:
     """:func:`perceptron.views.comparisons.rate_runs`, its figures as plain specs."""
     runs = comparisons.rate_runs(X, y, w0, b0, loss, feature_names, lrs, epochs)
-    return replace(runs, curves=_plain(runs.curves), paths=_plain(runs.paths))
+    return replace(runs, curves=_as_sent(runs.curves), paths=_as_sent(runs.paths))
 
 
 @st.cache_data(max_entries=KEPT, show_spinner=False)
 def cost_runs(X, y, w0, b0, lr: float, epochs: int, labels: tuple) -> comparisons.Shown:
     """:func:`perceptron.views.comparisons.cost_runs`, its figure as a plain spec."""
-    return _plain(comparisons.cost_runs(X, y, w0, b0, lr, epochs, labels))
+    return _as_sent(comparisons.cost_runs(X, y, w0, b0, lr, epochs, labels))
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def slopes(labels: tuple) -> comparisons.Shown:
     """:func:`perceptron.views.comparisons.slopes` (the same for everyone), its figure as a plain spec."""
-    return _plain(comparisons.slopes(labels))
+    return _as_sent(comparisons.slopes(labels))
 
 
 @st.cache_data(max_entries=KEPT, show_spinner=False)
 def bent_line(X, y, w, b, epoch: int) -> comparisons.Bent:
     """:func:`perceptron.views.comparisons.bent_line`, its figure as a plain spec."""
     bent = comparisons.bent_line(X, y, w, b, epoch)
-    return replace(bent, shown=_plain(bent.shown))
+    return replace(bent, shown=_as_sent(bent.shown))
 
 
 @st.cache_data(max_entries=KEPT, show_spinner=False)
