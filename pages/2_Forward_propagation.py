@@ -56,6 +56,12 @@ with steps:
         st.caption("ŷ and the neuron's verdict appear here once you answer the lesson's question above.")
     else:  # computed from z, the equal case included
         st.markdown(teaching.step_prediction(z_i, y[i]) if step else teaching.prediction(z_i, y_hat, y[i]))
+    if lab.settings.standardize and lab.features.d == 2:  # w and b in centimetres, not only in σ's
+        with st.expander("The same neuron in the data's own units", expanded=lab.dataset.source == "iris"):
+            f = lab.features
+            st.markdown(teaching.raw_units_intro(lab.dataset.feature_names, iris=lab.dataset.source == "iris"))
+            for line in latex.raw_units_steps(lab.dataset.X[rows[i]], f.mean, f.std, w, b, z_i):
+                st.latex(latex.stacked(line))
 with diagram:
     inputs, shown = [f"x{j + 1}" for j in range(len(w))], None if asked else y_hat
     show(figures.neuron_diagram(w, b, inputs, X[i], z_i, shown, activation="step" if step else "σ"),
@@ -64,7 +70,7 @@ left, right = st.columns(2)
 with left:
     arrows = scenes.weight_arrows(lab, w, b)
     event = show(scenes.plane(lab, w, b, highlight=rows[i], arrows=arrows,
-                                 title="w is perpendicular to the boundary w·x + b = 0"),
+                                 title=scenes.perpendicular_title(lab)),
                     key="fwd_plane", click=True,
                     alt=alt.plane_alt(X, y, w, b, chosen=(i, lab.dataset.X[rows[i]], y[i]), arrows=arrows))
     picked = clicked_point(event)

@@ -72,6 +72,26 @@ class Features:
         return np.column_stack(cols) if len(X) else np.zeros((0, self.d))
 
 
+    def raw_line(self, w, b) -> tuple[np.ndarray, float] | None:
+        r"""The same neuron written on the raw points: :math:`(w', b')` with :math:`w' \cdot x + b' = w \cdot
+        \phi(x) + b` for every raw point :math:`x`,
+
+        .. math::
+            w'_j = \frac{w_j}{\sigma_j}, \qquad b' = b - \sum_j w'_j \mu_j,
+
+        since :math:`\sum_j w_j (x_j - \mu_j)/\sigma_j + b = \sum_j (w_j/\sigma_j)\, x_j + b - \sum_j
+        (w_j/\sigma_j)\, \mu_j`. The boundary :math:`w' \cdot x + b' = 0` is then a line in the data's own
+        units (centimetres for Iris) and :math:`w'` is perpendicular to it there. ``None`` with feature maps,
+        whose boundary is not a line in the raw plane.
+
+        w : ndarray of shape (2,); returns ``w'`` of shape (2,) and ``b'``.
+        """
+        if self.maps:
+            return None
+        w_raw = np.asarray(w, dtype=float).reshape(2) / self.std
+        return w_raw, float(b) - float(w_raw @ self.mean)
+
+
 def fit_features(X_train, maps=(), standardize=False) -> Features:
     r"""Fit the pipeline on training points of shape (n, 2) (n may be 0: mean 0, std 1).
 

@@ -122,6 +122,9 @@ def plane_alt(X, y, w, b, *, epoch=None, X_test=None, y_test=None, chosen=None, 
     for x0, y0, x1, y1, label, *_ in arrows:
         if label == "w":
             said += f" The arrow w points from the origin to {vector((x1, y1))}, perpendicular to the boundary."
+        elif label == "w′":
+            said += (f" The arrow w′ = w/σ points from the training points' mean {vector((x0, y0))} to "
+                     f"{vector((x1, y1))}, perpendicular to the boundary in the data's units.")
         else:
             said += f" The arrow {label} goes from {vector((x0, y0))} to {vector((x1, y1))}."
     return said

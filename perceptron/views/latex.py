@@ -6,17 +6,18 @@ and the Markdown export pastes the same lines into homework.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import equation, exact_z, holds, num, sigmoid_of, text
+from .worked import DIGITS, MAX_DIGITS, equation, exact_z, fit, holds, num, sigmoid_of, text, value_of
 from .worked import paren as _paren
 
-__all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "stacked",
-           "text", "update_steps"]
+__all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "raw_units_steps",
+           "stacked", "text", "update_steps"]
 
 
 def paren(v) -> str:
@@ -248,6 +249,69 @@ def update_steps(w, b, dw, db, lr, w_new, b_new, names=None) -> list[str]:
     ]
     lines.append(equation(r"b \leftarrow b - \alpha \frac{\partial C}{\partial b} = @0 - @1 \cdot @2p @eq @r", step,
                           [float(b), float(lr), float(db)], float(b_new)))
+    return lines
+
+
+def raw_units_steps(x, mean, std, w, b, z: float) -> list[str]:
+    r"""The neuron of standardized inputs :math:`\tilde x_j = (x_j - \mu_j)/\sigma_j` written in the data's own
+    units, each line with its numbers (and holding as printed):
+
+    1. :math:`w'_j = w_j / \sigma_j`, one line per input;
+    2. :math:`b' = b - (w'_1 \mu_1 + w'_2 \mu_2)`;
+    3. the boundary :math:`w'_1 x_1 + w'_2 x_2 + b' = 0`, solved for :math:`x_2` where :math:`w'_2 \ne 0`
+       (slope and intercept, each a line of its own), else for :math:`x_1`;
+    4. the sample's :math:`z = w'_1 x_1 + w'_2 x_2 + b'` from its raw coordinates: the same ``z`` the
+       standardized inputs gave.
+
+    x, mean, std, w : arrays of shape (2,) (the raw sample, the training points' mean and standard deviation,
+    the weights of the standardized inputs); ``b`` the bias; ``z`` the sample's :math:`z` as the neuron
+    computed it.
+    """
+    x, mean, std, w = (np.asarray(v, dtype=float).reshape(2) for v in (x, mean, std, w))
+    w_raw = w / std
+    b_raw = float(b) - float(w_raw @ mean)
+    # w' and b' are results on one line and operands on the next: each is printed alike wherever it stands
+    # (never 1.179 on one line and 1.1787 on the next). The later lines take them as printed, at ``kw`` and
+    # ``kb`` digits, and their own results (b', slope, intercept, z) are the true values, so each line still
+    # holds as printed; kw and kb grow until every line does.
+    # A z near 0 from large terms (308.9 − 13.78 − 295.8 = −0.6539) may need more digits than w' can have:
+    # then the other lines still hold, and the last says ≈.
+    for last in (True, False):
+        for kw, kb in sorted(itertools.product(range(DIGITS, MAX_DIGITS + 1), repeat=2), key=sum):
+            lines = _raw_lines(x, mean, std, w, b, w_raw, b_raw, float(z), kw, kb, last)
+            if lines is not None:
+                return lines
+    return _raw_lines(x, mean, std, w, b, w_raw, b_raw, float(z), DIGITS, DIGITS, strict=False)
+
+
+def _raw_lines(x, mean, std, w, b, w_raw, b_raw, z, kw, kb, last=True, strict=True):
+    """:func:`raw_units_steps`'s lines with w' printed at ``kw`` and b' at ``kb`` significant digits; None
+    (with ``strict``) when a line (the last one, the sample's z, only if ``last``) would not hold so."""
+    wp = [value_of(num(v, kw)) for v in w_raw]  # w' as printed
+    bp = value_of(num(b_raw, kb))
+    specs = [(rf"w'_{j + 1} = \frac{{w_{j + 1}}}{{\sigma_{j + 1}}} = \frac{{@0}}{{@1}} @eq @r",
+              lambda a, c: a / c, [float(w[j]), float(std[j])], float(w_raw[j]), kw, DIGITS) for j in range(2)]
+    specs.append((r"b' = b - (w'_1 \mu_1 + w'_2 \mu_2) = @0 - (@1p \cdot @2p + @3p \cdot @4p) @eq @r",
+                  lambda c, a1, m1, a2, m2: c - (a1 * m1 + a2 * m2),
+                  [float(b), wp[0], float(mean[0]), wp[1], float(mean[1])], b_raw, kb, kw))
+    if w_raw[1] != 0:
+        specs.append((r"\text{slope} = -\frac{w'_1}{w'_2} = -\frac{@0p}{@1p} @eq @r",
+                      lambda a1, a2: -a1 / a2, wp, float(-w_raw[0] / w_raw[1]), DIGITS, kw))
+        specs.append((r"\text{intercept} = -\frac{b'}{w'_2} = -\frac{@0p}{@1p} @eq @r", lambda c, a2: -c / a2,
+                      [bp, wp[1]], float(-b_raw / w_raw[1]), DIGITS, max(kw, kb)))
+    elif w_raw[0] != 0:
+        specs.append((r"\text{boundary: } x_1 = -\frac{b'}{w'_1} = -\frac{@0p}{@1p} @eq @r", lambda c, a1: -c / a1,
+                      [bp, wp[0]], float(-b_raw / w_raw[0]), DIGITS, max(kw, kb)))
+    specs.append((r"z = w'_1 x_1 + w'_2 x_2 + b' = @0p \cdot @1p + @2p \cdot @3p + @4p @eq @r",
+                  lambda a1, x1, a2, x2, c: a1 * x1 + a2 * x2 + c,
+                  [wp[0], float(x[0]), wp[1], float(x[1]), bp], z, DIGITS, max(kw, kb)))
+    if strict and any(fit(f, ops, r, digits, lo) is None for _, f, ops, r, digits, lo in specs[:None if last else -1]):
+        return None
+    lines = [equation(t, f, ops, r, digits=digits, lo=lo) for t, f, ops, r, digits, lo in specs]
+    if w_raw[1] != 0:  # the line itself, from the slope and intercept as just printed
+        slope, icept = (line.rsplit("= ", 1)[-1].rsplit(r"\approx ", 1)[-1] for line in lines[3:5])
+        sign = "-" if icept.startswith("-") else "+"
+        lines.insert(5, rf"\text{{boundary: }} x_2 = {slope}\, x_1 {sign} {icept.removeprefix('-')}")
     return lines
 
 

@@ -47,11 +47,6 @@ def axis_names(lab: Lab):
     return (_axis("x₁", names[0]), _axis("x₂", names[1]))
 
 
-def _plain(lab: Lab) -> bool:
-    """A plain two-input neuron on raw coordinates, where w lives in the same plane as x."""
-    return lab.features.d == 2 and not lab.settings.standardize
-
-
 def plane(lab: Lab, w=None, b=None, highlight=None, arrows=(), title="Decision boundary"):
     """The decision boundary for (w, b) (the epoch on screen by default), with every point."""
     if w is None:
@@ -165,26 +160,42 @@ def train_index(lab: Lab) -> np.ndarray:
 
 
 def weight_arrows(lab: Lab, w, b, gradient=None, lr=None):
-    """The weight vector from the origin (perpendicular to the boundary) and, if given, the step −α∇C from its tip."""
-    if not _plain(lab):
+    """The weight vector from the origin (perpendicular to the boundary) and, if given, the step −α∇C from its tip.
+
+    With standardized inputs the plane is drawn in the data's own units, where w is not perpendicular to the
+    boundary but w′ = w/σ is (:meth:`~perceptron.data.features.Features.raw_line`): that arrow is drawn from
+    the training points' mean (where the standardized inputs are 0), and the step as −α∇C/σ."""
+    if lab.features.d != 2:
         return ()
-    arrows = [(0.0, 0.0, float(w[0]), float(w[1]), "w", ACCENT)]
+    origin, scale, name, step_name = np.zeros(2), np.ones(2), "w", "−α∇C"
+    if lab.settings.standardize:
+        origin, scale, name, step_name = lab.features.mean, 1 / lab.features.std, "w′", "−α∇C/σ"
+    tip = origin + np.asarray(w[:2], dtype=float) * scale
+    arrows = [(float(origin[0]), float(origin[1]), float(tip[0]), float(tip[1]), name, ACCENT)]
     if gradient is not None:
-        step = -(lr or 1.0) * np.asarray(gradient[:2])
-        arrows.append((float(w[0]), float(w[1]), float(w[0] + step[0]), float(w[1] + step[1]), "−α∇C", RED))
+        end = tip - (lr or 1.0) * np.asarray(gradient[:2], dtype=float) * scale
+        arrows.append((float(tip[0]), float(tip[1]), float(end[0]), float(end[1]), step_name, RED))
     return tuple(arrows)
+
+
+def perpendicular_title(lab: Lab) -> str:
+    """What the Forward page's plane shows: w, or w′ = w/σ on standardized inputs, perpendicular to the boundary."""
+    if lab.features.d == 2 and lab.settings.standardize:
+        return "w′ = w/σ is perpendicular to the boundary w′·x + b′ = 0"
+    return "w is perpendicular to the boundary w·x + b = 0"
 
 
 def descent_arrow(lab: Lab, w, b):
     """``(arrows, title)`` for the plane beside the chain rule: w and the full-batch step −α∇C of the cost
     *training* uses (whatever cost the page inspects); only w in Rosenblatt's mode, which follows no gradient."""
     s = lab.settings
+    w_name, per = ("w′ = w/σ", "/σ") if s.standardize and lab.features.d == 2 else ("w", "")
     if not lab.mode.gradient:
-        return weight_arrows(lab, w, b), "w (Rosenblatt's rule follows no gradient)"
+        return weight_arrows(lab, w, b), f"{w_name} (Rosenblatt's rule follows no gradient)"
     dw, _ = gradient_at(lab, w, b, s.loss)
     cost = "MSE" if s.loss == "mse" else "cross-entropy"
-    how = "the step −α∇C descent will take" if lab.mode is modes.BATCH else "one full-batch step −α∇C"
-    return weight_arrows(lab, w, b, dw, s.lr), f"w, and {how} (training cost: {cost})"
+    how = f"the step −α∇C{per} descent will take" if lab.mode is modes.BATCH else f"one full-batch step −α∇C{per}"
+    return weight_arrows(lab, w, b, dw, s.lr), f"{w_name}, and {how} (training cost: {cost})"
 
 
 def forward_table(lab: Lab, w, b) -> pd.DataFrame:

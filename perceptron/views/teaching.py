@@ -384,3 +384,19 @@ def float_limits(z, slope, dC_dz) -> str:
             "would add to the gradient is lost." if lost.any() else
             f"none has σ′(z) below the smallest normal float, {text(np.finfo(float).tiny)}, where it would keep few "
             "digits or none and its part of the gradient would be lost."))
+
+
+def raw_units_intro(feature_names, iris: bool = False) -> str:
+    r"""Markdown that opens the Forward page's "data's own units" lines: what the neuron sees
+    (:math:`\tilde x_j = (x_j - \mu_j)/\sigma_j`, :math:`\mu` and :math:`\sigma` the training points' mean and
+    standard deviation), and that the same neuron can be written on the raw inputs. A file's column names are data, shown as code."""
+    from .plain import code  # a file's header is data: shown as code, never as Markdown
+
+    unit = "centimetres" if iris else "the data's own units"
+    cols = list(feature_names)
+    named = ("" if all(n in ("x1", "x2", "x₁", "x₂") for n in cols) else
+             f" (x₁ is {code(cols[0])}, x₂ is {code(cols[1])})")
+    return (f"The neuron sees standardized inputs x̃ⱼ = (xⱼ − μⱼ)/σⱼ, with μ and σ the training points' mean and "
+            f"standard deviation. The same neuron written on the raw inputs{named}, in {unit}: w′ⱼ = wⱼ/σⱼ and "
+            f"b′ = b − w′·μ, so that z = w′·x + b′ for the point as it was measured, and the boundary "
+            f"w′·x + b′ = 0 is the line drawn on the plane below.")

@@ -147,7 +147,7 @@ def paren(s: str) -> str:
 
 
 def equation(template: str, f: Callable, operands: Sequence[float], result: float,
-             digits: int = DIGITS) -> str:
+             digits: int = DIGITS, lo: int = DIGITS) -> str:
     r"""One worked line that holds at the precision it is printed.
 
     Parameters
@@ -165,6 +165,9 @@ def equation(template: str, f: Callable, operands: Sequence[float], result: floa
         The exact operand values.
     result : float
         The exact result (the engine's), printed with ``digits`` significant digits.
+    lo : int
+        The fewest significant digits an operand gets (a block of lines that prints each number at one
+        precision passes its ``digits`` here).
 
     Returns
     -------
@@ -173,14 +176,14 @@ def equation(template: str, f: Callable, operands: Sequence[float], result: floa
         else with ``\approx`` and the operands at ``digits``.
     """
     shown = num(result, digits)
-    k = fit(f, operands, result, digits)
+    k = fit(f, operands, result, digits, lo)
     for more in range(digits + 1, MAX_DIGITS + 1):  # a result on a rounding tie of its printed operands
         if k is not None:  # (1.5 + 999.9999999999982 = 1001.4999…: "1.5 + 1000 = 1001.5", not "≈ 1001")
             break
-        if (k := fit(f, operands, result, more)) is not None:
+        if (k := fit(f, operands, result, more, lo)) is not None:
             shown = num(result, more)
     eq = "=" if k is not None else r"\approx"
-    chosen = [num(v, k or digits) for v in operands]
+    chosen = [num(v, k or max(lo, digits)) for v in operands]
 
     def fill(m: re.Match) -> str:
         if m.group(0) == "@eq":
