@@ -45,9 +45,10 @@ with steps:
     st.markdown(f"**Sample #{i}**, true class y = {int(y[i])}" +
                 (" (inputs standardized, as the neuron sees them)" if lab.settings.standardize else ""))
     # each worked line in its own box (fwd_sum, fwd_bias, fwd_act): the lesson's steps speak of one each
+    digits = latex.forward_digits(X[i], w, b, step=step, hide=asked)  # the sum's and z's, alike on every line
     for caption, line, box in zip(["1 · Weighted sum", "2 · Add the bias",
                                    "3 · The step activation" if step else "3 · Squash with the sigmoid"],
-                                  latex.forward_steps(X[i], w, b, names, step=step, hide=asked),
+                                  latex.forward_steps(X[i], w, b, names, step=step, hide=asked, digits=digits),
                                   ("fwd_sum", "fwd_bias", "fwd_act"), strict=True):
         with st.container(key=box):
             st.caption(caption)
@@ -55,7 +56,8 @@ with steps:
     if asked:
         st.caption("ŷ and the neuron's verdict appear here once you answer the lesson's question above.")
     else:  # computed from z, the equal case included
-        st.markdown(teaching.step_prediction(z_i, y[i]) if step else teaching.prediction(z_i, y_hat, y[i]))
+        kz = digits[1] or 4  # z as the worked line above printed it
+        st.markdown(teaching.step_prediction(z_i, y[i], kz) if step else teaching.prediction(z_i, y_hat, y[i], kz))
     if lab.settings.standardize and lab.features.d == 2:  # w and b in centimetres, not only in σ's
         with st.expander("The same neuron in the data's own units", expanded=lab.dataset.source == "iris"):
             f = lab.features

@@ -6,6 +6,7 @@ and the Markdown export pastes the same lines into homework.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -16,7 +17,7 @@ from ..engine.neuron import sigmoid
 from .worked import DIGITS, MAX_DIGITS, equation, exact_z, fit, holds, num, sigmoid_of, text, value_of
 from .worked import paren as _paren
 
-__all__ = ["backward_steps", "dC_dyhat_line", "forward_steps", "ledger_markdown", "num", "paren", "raw_units_steps",
+__all__ = ["backward_steps", "dC_dyhat_line", "forward_digits", "forward_steps", "ledger_markdown", "num", "paren", "raw_units_steps",
            "stacked", "text", "update_steps"]
 
 
@@ -83,7 +84,7 @@ def rows_sum(terms, per_row: int = 1) -> str:
     return (GO_ON + "+ ").join(" + ".join(terms[r : r + per_row]) for r in range(0, len(terms), per_row))
 
 
-def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -> list[str]:
+def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False, digits=None) -> list[str]:
     r"""The three steps of forward propagation for one sample, with its numbers.
 
     1. the weighted sum :math:`\sum_j x_j w_j`, term by term;
@@ -93,42 +94,94 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False) -
 
     With ``hide`` the third line stops before its result (``= \;?``): the lesson asks for it first.
 
-    Every line holds for its numbers as printed (:func:`~perceptron.views.worked.equation`).
+    Every line holds for its numbers as printed (:func:`~perceptron.views.worked.equation`), and a number that
+    one line ends with and the next starts from is printed alike on both: the weighted sum at ``ks``
+    significant digits, z at ``kz`` (never "= 0.3985" above "0.39849 + …"). The next line takes it as printed;
+    the digits grow, fewest first, until every line holds so (``digits``: :func:`forward_digits` of the same
+    arguments, when the caller has it already).
     """
     x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    ks, kz = digits or forward_digits(x, w, b, step, hide)
+    return _forward_lines(x, w, b, step, hide, ks, kz)
+
+
+_FREE = None  # forward_digits found no common digits: each line prints its operands with the digits it needs
+_PAIRS = tuple(sorted(itertools.product(range(DIGITS, MAX_DIGITS + 1), repeat=2), key=sum))  # fewest digits first
+
+
+def _sum_of_products(d: int):
+    """The weighted sum's line as arithmetic: the products, then their sum (operands x₁…x_d, w₁…w_d, the d
+    products)."""
+    return lambda *v: (sum(v[j] * v[d + j] for j in range(d)), sum(v[2 * d:]))
+
+
+def forward_digits(x, w, b, step: bool = False, hide: bool = False) -> tuple[int | None, int | None]:
+    """The significant digits :func:`forward_steps` prints the weighted sum and z with (a sentence about z
+    beside the lines prints it with the same digits). Where no digits up to 8 let every line hold with the
+    number it starts from printed as the line above ended (a z of −16.64 that σ needs to 7 digits), each line
+    gets the digits it needs, as :func:`equation` gives them: ``(None, None)``, a line that holds before one
+    printed alike."""
+    x, w = np.asarray(x, dtype=float), np.asarray(w, dtype=float)
+    products = x * w
+    s, z = float(products.sum()), exact_z(x, w, b)
+    operands, f_sum = [*x, *w, *products], _sum_of_products(len(w))
+
+    @functools.cache
+    def first(ks):  # the weighted sum's line ends with s at ks digits
+        return fit(f_sum, operands, s, ks) is not None
+
+    @functools.cache
+    def third(kz):  # σ's line starts from z at kz digits (σ below the smallest float: a line with ≈ by design)
+        return step or hide or holds(sigmoid_line(z, kz)) or float(sigmoid(z)) == 0 or float(sigmoid(-z)) == 0
+
+    for ks, kz in _PAIRS:
+        if first(ks) and third(kz) and fit(lambda a, c: a + c, [value_of(num(s, ks)), float(b)], z, kz, ks) is not None:
+            return ks, kz
+    return _FREE, _FREE
+
+
+def _forward_lines(x, w, b, step, hide, ks, kz):
+    """:func:`forward_steps`'s lines with the weighted sum printed at ``ks`` and z at ``kz`` significant digits
+    (:data:`_FREE`: the digits each line needs)."""
     d = len(w)
     products = x * w
     s = float(products.sum())
     z = exact_z(x, w, b)  # what the printed terms add up to: 0 where the computer's sum leaves rounding noise
     terms = rows_sum(rf"@{j}p \cdot @{d + j}p" for j in range(d))  # a product a row: both factors signed, wide
     prods = _sum([f"@{2 * d + j}p" for j in range(d)])
+    s_shown = s if ks is _FREE else value_of(num(s, ks))  # the sum as the first line prints it, as the second reads it
+    z_shown = z if kz is _FREE else value_of(num(z, kz))
     weighted = equation(
         rf"\begin{{aligned}} x \cdot w &= {terms} \\ &@eq {prods} @eq @r \end{{aligned}}",
-        lambda *v: (sum(v[j] * v[d + j] for j in range(d)), sum(v[2 * d:])), [*x, *w, *products], s)
+        _sum_of_products(d), [*x, *w, *products], s, digits=ks or DIGITS)
     if step:
         side = r"\ge" if z >= 0 else "<"
         third = (r"\hat y = \operatorname{step}(z) = \;?" if hide else
-                 rf"\hat y = \operatorname{{step}}(z) = {int(z >= 0)} \quad (z = {num(z)} {side} 0)")
+                 rf"\hat y = \operatorname{{step}}(z) = {int(z >= 0)} \quad (z = {num(z, kz or DIGITS)} {side} 0)")
     elif hide:
-        third = rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} = \;?"
+        third = rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{_paren(num(z_shown, kz or DIGITS))}}}}} = \;?"
     else:
-        third = sigmoid_line(z)
-    return [weighted, equation(r"z = x \cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [s, float(b)], z), third]
+        third = sigmoid_line(z, kz)
+    return [weighted, equation(r"z = x \cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [s_shown, float(b)], z,
+                               digits=kz or DIGITS, lo=ks or DIGITS), third]
 
 
-def sigmoid_line(z: float) -> str:
-    r"""The line :math:`\hat y = \sigma(z) = 1/(1+e^{-z})` with its numbers. σ never reaches 1: where ŷ would print
-    as 1 at 4 digits, it is written :math:`1 - \sigma(-z)`, the tiny gap computed as such (``= 1 - 3.137 \times
-    10^{-6}``), never ``= 1``."""
+def sigmoid_line(z: float, digits: int | None = None) -> str:
+    r"""The line :math:`\hat y = \sigma(z) = 1/(1+e^{-z})` with its numbers, z as printed with ``digits``
+    significant digits (as the line above printed it; None: the digits the line needs). σ never reaches 1: where ŷ would print as 1 at 4 digits,
+    it is written :math:`1 - \sigma(-z)`, the tiny gap computed as such (``= 1 - 3.137 \times 10^{-6}``), never
+    ``= 1``. The result is always σ of the true z."""
     y_hat, gap = float(sigmoid(z)), float(sigmoid(-z))
+    shown = z if digits is None else value_of(num(z, digits))  # never more digits than the line above gave z
+    digits = digits or DIGITS
     if y_hat == 0:  # σ(z) below the smallest float: σ is never 0, so no "= 0"
-        return rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} \approx 0"
+        return rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{_paren(num(shown, digits))}}}}} \approx 0"
     if num(y_hat) != "1":
-        return equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq @r", sigmoid_of, [z], y_hat)
+        return equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq @r", sigmoid_of, [shown], y_hat, lo=digits)
     if gap == 0:  # 1 − ŷ below the smallest float: no digits to show, and no "= 1"
-        return rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{paren(z)}}}}} \approx 1"
-    return equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq 1 - @r", lambda v: sigmoid_of(-v), [z],
-                    float(sigmoid(-z)))
+        return rf"\hat y = \sigma(z) = \frac{{1}}{{1 + e^{{-{_paren(num(shown, digits))}}}}} \approx 1"
+    return equation(r"\hat y = \sigma(z) = \frac{1}{1 + e^{-@0p}} @eq 1 - @r", lambda v: sigmoid_of(-v), [shown],
+                    float(sigmoid(-z)), lo=digits)
 
 
 def slope_line(head: str, z: float, slope: float) -> str:

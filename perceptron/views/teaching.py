@@ -51,29 +51,30 @@ def probability(z: float, y_hat: float | None = None) -> str:
     return f"= 1 − {text(gap)}" if gap else f"≈ 1 (1 − ŷ {TOO_SMALL})"
 
 
-def side_of_half(z: float, y_hat: float | None = None) -> str:
+def side_of_half(z: float, y_hat: float | None = None, digits: int = 4) -> str:
     r"""Where :math:`\hat y = \sigma(z)` is against 0.5, and why: from the sign of z, with z = 0 exactly
     giving ŷ = 0.5 exactly (the neuron says class 1 there, since it predicts 1 where z ≥ 0). Pass the z the
     printed terms add up to (:func:`~perceptron.views.worked.exact_z`), not the computer's sum, which can leave
-    rounding noise (2.776×10⁻¹⁷) where that z is 0."""
+    rounding noise (2.776×10⁻¹⁷) where that z is 0. ``digits``: z's significant digits, as the worked line
+    beside the sentence prints it."""
     z = float(z)
     shown = probability(z, y_hat)
     if z != 0 and shown == "= 0.5":  # "ŷ = 0.5 is above 0.5" read as a contradiction: say how far, from z
         return (f"ŷ = σ(z) ≈ 0.5 {'+' if z > 0 else '−'} {text(abs(z) / 4)} (0.5 + z/4: it prints as 0.5 to 4 "
-                f"digits) is just {'above' if z > 0 else 'below'} 0.5, because z = {text(z)} is "
+                f"digits) is just {'above' if z > 0 else 'below'} 0.5, because z = {text(z, digits)} is "
                 f"{'positive' if z > 0 else 'negative'}")
     if z > 0:
-        return f"ŷ {shown} is above 0.5, because z = {text(z)} is positive"
+        return f"ŷ {shown} is above 0.5, because z = {text(z, digits)} is positive"
     if z < 0:
-        return f"ŷ {shown} is below 0.5, because z = {text(z)} is negative"
+        return f"ŷ {shown} is below 0.5, because z = {text(z, digits)} is negative"
     return "ŷ = 0.5 exactly, because z = 0 exactly (a tie, which the neuron counts as class 1: it predicts 1 where z ≥ 0)"
 
 
-def prediction(z: float, y_hat: float, y: float) -> str:
+def prediction(z: float, y_hat: float, y: float, digits: int = 4) -> str:
     """The forward page's verdict for one sample: where ŷ is against 0.5 and why, the class the neuron
-    says, and whether that is the label (Markdown)."""
+    says, and whether that is the label (Markdown; z with ``digits`` significant digits)."""
     predicted, right = verdict(z, y)
-    return (f"{side_of_half(z, y_hat)}, so the neuron says **class {predicted}**; the label is class {int(y)}: "
+    return (f"{side_of_half(z, y_hat, digits)}, so the neuron says **class {predicted}**; the label is class {int(y)}: "
             f"**{'right' if right else 'wrong'}**.")
 
 
@@ -124,13 +125,13 @@ def signed(change: float, digits: int = 3) -> str:
     return ("-" if change < 0 else "+") + text(abs(change), digits)
 
 
-def step_prediction(z: float, y: float) -> str:
+def step_prediction(z: float, y: float, digits: int = 4) -> str:
     """The forward page's verdict under Rosenblatt's step activation: ŷ = step(z) is 1 where z ≥ 0, else 0
-    (Markdown; computed from z, the equal case included)."""
+    (Markdown; computed from z, the equal case included; z with ``digits`` significant digits)."""
     z = float(z)
     predicted, right = verdict(z, y)
     why = ("z = 0 exactly, and step(0) = 1" if z == 0 else
-           f"z = {text(z)} is {'positive' if z > 0 else 'negative'}")
+           f"z = {text(z, digits)} is {'positive' if z > 0 else 'negative'}")
     return (f"ŷ = step(z) = **{predicted}**, because {why}: the neuron says **class {predicted}**; the label is "
             f"class {int(y)}: **{'right' if right else 'wrong'}**.")
 
