@@ -69,7 +69,8 @@ cost_box.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(map(late
 
 left, right = st.columns([3, 2])
 with left:
-    lines = latex.backward_steps(L, i, y[i], loss)
+    digits = latex.backward_digits(L, i, y[i], loss)  # each factor printed alike wherever it stands
+    lines = latex.backward_steps(L, i, y[i], loss, digits=digits)
     w1 = next((j for j, line in enumerate(lines) if "w_1" in line), len(lines) - 1) + 1
     st.subheader(f"The chain rule for sample #{i}")
     chain = st.container(key="bp_chain")  # the factors of ∂C/∂w₁, which the lesson speaks of
@@ -85,7 +86,7 @@ with right:
 other = chain_rule(X, y, w, b, "bce" if loss == "mse" else "mse")  # the other cost, for the comparison
 mse, bce = (L, other) if loss == "mse" else (other, L)
 with st.expander("Where σ′(z) = σ(z)(1 − σ(z)) comes from"):
-    render(derivations.sigmoid_slope(L.z[i], L.dyhat_dz[i], i))
+    render(derivations.sigmoid_slope(L.z[i], L.dyhat_dz[i], i, digits[1] or 4))
 with st.expander("Cross-entropy against MSE: where σ′ cancels, and why MSE learns slowly"):
     render(derivations.cancel(mse, bce, y, i))
 

@@ -24,16 +24,17 @@ from ..engine.backprop import Ledger
 from ..engine.neuron import sigmoid
 from . import teaching
 from .latex import rows_sum, slope_line
-from .worked import equation, exp, num
+from .worked import DIGITS, equation, exp, num
 
 Items = list[tuple[str, str]]
 SHOWN = 3  # samples written out in the matrix form; the rest are one sum
 
 
-def sigmoid_slope(z: float, slope: float, i: int) -> Items:
+def sigmoid_slope(z: float, slope: float, i: int, digits: int = DIGITS) -> Items:
     r""":math:`\sigma'(z)` from :math:`\sigma(z) = (1 + e^{-z})^{-1}` by the chain rule, then rewritten as
     :math:`\sigma(z)(1 - \sigma(z))`; the last lines put in sample ``i``'s ``z`` (the ledger's :math:`z_i`) and end
-    at ``slope``, the ledger's :math:`\partial \hat y_i/\partial z_i`."""
+    at ``slope``, the ledger's :math:`\partial \hat y_i/\partial z_i`, printed with ``digits`` significant digits
+    as the chain rule prints it (:func:`~perceptron.views.latex.backward_digits`)."""
     z, slope = float(z), float(slope)
     items: Items = [
         ("markdown", "Write the sigmoid as a power, $\\sigma(z) = (1 + e^{-z})^{-1}$, and take the outer function "
@@ -52,8 +53,9 @@ def sigmoid_slope(z: float, slope: float, i: int) -> Items:
         e = math.exp(-z)
         items.append(("latex", equation(rf"e^{{-z_{{{i}}}}} = e^{{-@0p}} @eq @r", lambda v: exp(-v), [z], e)))
         items.append(("latex", equation(rf"\sigma'(z_{{{i}}}) = \frac{{e^{{-z_{{{i}}}}}}}{{(1 + e^{{-z_{{{i}}}}})^2}} = "
-                                        r"\frac{@0}{(1 + @0)^2} @eq @r", lambda v: v / (1 + v) ** 2, [e], slope)))
-    items.append(("latex", slope_line(rf"\sigma'(z_{{{i}}}) = \sigma(z_{{{i}}})(1 - \sigma(z_{{{i}}}))", z, slope)))
+                                        r"\frac{@0}{(1 + @0)^2} @eq @r", lambda v: v / (1 + v) ** 2, [e], slope, digits)))
+    items.append(("latex", slope_line(rf"\sigma'(z_{{{i}}}) = \sigma(z_{{{i}}})(1 - \sigma(z_{{{i}}}))", z, slope,
+                                      digits)))
     items.append(("markdown", r"the same number as $\partial \hat y_i/\partial z_i$ in the chain rule above."))
     return items
 

@@ -17,8 +17,8 @@ from ..engine.neuron import sigmoid
 from .worked import DIGITS, MAX_DIGITS, equation, exact_z, fit, holds, num, sigmoid_of, text, value_of
 from .worked import paren as _paren
 
-__all__ = ["backward_steps", "dC_dyhat_line", "forward_digits", "forward_steps", "ledger_markdown", "num", "paren", "raw_units_steps",
-           "stacked", "text", "update_steps"]
+__all__ = ["backward_digits", "backward_steps", "dC_dyhat_line", "forward_digits", "forward_steps", "ledger_markdown",
+           "num", "paren", "raw_units_steps", "stacked", "text", "update_steps"]
 
 
 def paren(v) -> str:
@@ -184,7 +184,7 @@ def sigmoid_line(z: float, digits: int | None = None) -> str:
                     float(sigmoid(-z)), lo=digits)
 
 
-def slope_line(head: str, z: float, slope: float) -> str:
+def slope_line(head: str, z: float, slope: float, digits: int = DIGITS) -> str:
     r"""``head`` (the slope :math:`\sigma(z)(1 - \sigma(z))` written by name) ``= a \cdot b`` with its numbers and
     ``slope``, the engine's :math:`\sigma'(z)`. σ never reaches 1: a factor that would print as 1 is written
     :math:`1 - \sigma(-|z|)` (``(1 - 3.135 \times 10^{-6}) \cdot 3.135 \times 10^{-6}``), never ``1 \cdot``; where a
@@ -196,10 +196,10 @@ def slope_line(head: str, z: float, slope: float) -> str:
         return (rf"{head} \approx e^{{-{num(abs(z))}}} \approx {_power(-abs(z) / math.log(10))} \quad "
                 rf"(\text{{stored as }} {num(slope)}\text{{: below the smallest normal float}})")
     if num(p) == "1":
-        return equation(rf"{head} = (1 - @0) \cdot @0 @eq @r", lambda g: (1 - g) * g, [q], slope)
+        return equation(rf"{head} = (1 - @0) \cdot @0 @eq @r", lambda g: (1 - g) * g, [q], slope, digits)
     if num(q) == "1":
-        return equation(rf"{head} = @0 \cdot (1 - @0) @eq @r", lambda g: g * (1 - g), [p], slope)
-    return equation(rf"{head} = @0 \cdot @1 @eq @r", lambda a, c: a * c, [p, q], slope)
+        return equation(rf"{head} = @0 \cdot (1 - @0) @eq @r", lambda g: g * (1 - g), [p], slope, digits)
+    return equation(rf"{head} = @0 \cdot @1 @eq @r", lambda a, c: a * c, [p, q], slope, digits)
 
 
 def _power(e: float) -> str:
@@ -211,46 +211,100 @@ def _power(e: float) -> str:
     return rf"{float(f'{m:.4g}'):g} \times 10^{{{k}}}"
 
 
-def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str = "i") -> str:
+def dC_dyhat_line(n: int, y_i: float, z_i: float, dC: float, loss: str, i: str = "i", digits: int = DIGITS) -> str:
     r"""The cost's first factor for one sample, :math:`\partial C/\partial \hat y_{i}`, with its numbers.
 
     :math:`1 - \hat y` is written from :math:`\sigma(-z)`, so a saturated sigmoid shows the tiny
-    number it is, never a rounded 0 (and cross-entropy never a division by 0)."""
+    number it is, never a rounded 0 (and cross-entropy never a division by 0). The result has ``digits``
+    significant digits (the next line reads it so)."""
     y_hat, one_minus = float(sigmoid(z_i)), float(sigmoid(-z_i))
     hat, yy = (rf"\hat y_{i}", f"y_{i}") if i else (r"\hat y", "y")
     high, low = num(y_hat) == "1" and one_minus > 0, num(one_minus) == "1" and y_hat > 0  # σ never reaches 1
     if loss == "mse":
         head = rf"-\frac{{2}}{{n}}({yy} - {hat})"
         line = (equation(rf"{head} = -\frac{{2}}{{{n}}}(@0 - (1 - @1)) @eq @r", lambda a, g: -2 * (a - (1 - g)) / n,
-                         [y_i, one_minus], dC) if high else
-                equation(rf"{head} = -\frac{{2}}{{{n}}}(@0 - @1) @eq @r", lambda a, c: -2 * (a - c) / n, [y_i, y_hat], dC))
+                         [y_i, one_minus], dC, digits) if high else
+                equation(rf"{head} = -\frac{{2}}{{{n}}}(@0 - @1) @eq @r", lambda a, c: -2 * (a - c) / n, [y_i, y_hat], dC, digits))
         if holds(line):
             return line
         # ŷ rounds to the label: y − ŷ is written as the number it is (σ(−z) or −σ(z))
         diff, why = ((y_i - 1.0) + one_minus, r"1 - \sigma(z) = \sigma(-z)") if y_i >= 0.5 else (y_i - y_hat, r"-\sigma(z)")
         return equation(rf"{head} = -\frac{{2}}{{{n}}} \cdot @0p @eq @r \quad (\text{{with }} {yy} - {hat} = {why})",
-                        lambda a: -2 * a / n, [diff], dC)
+                        lambda a: -2 * a / n, [diff], dC, digits)
     head = rf"-\frac{{1}}{{n}}\left(\frac{{{yy}}}{{{hat}}} - \frac{{1-{yy}}}{{1-{hat}}}\right)"
     above, below = ("1 - @3" if high else "@1"), ("1 - @1" if low else "@3")  # 1 − σ(−z) where σ(z) would print 1
     return equation(rf"{head} = -\frac{{1}}{{{n}}}\left(\frac{{@0}}{{{above}}} - \frac{{@2}}{{{below}}}\right) @eq @r",
                     lambda a, c, e, g: -(a / (1 - g if high else c) - e / (1 - c if low else g)) / n,
-                    [y_i, y_hat, 1.0 - y_i, one_minus], dC)
+                    [y_i, y_hat, 1.0 - y_i, one_minus], dC, digits)
 
 
-def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list[str]:
+def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None, digits=None) -> list[str]:
     r"""The chain rule for sample i, factor by factor, from a :class:`~perceptron.engine.backprop.Ledger`.
 
-    Each product holds for its factors as printed; :math:`1 - \sigma(z_i)` is :math:`\sigma(-z_i)`."""
+    Each product holds for its factors as printed; :math:`1 - \sigma(z_i)` is :math:`\sigma(-z_i)`. A factor
+    that one line ends with and a later line multiplies is printed alike on both (:func:`backward_digits`):
+    never "= −0.1565" above "(−0.15647) · 1.2808" (``digits``: :func:`backward_digits` of the same arguments, when
+    the caller has it already)."""
+    kd, ks, kz = digits or backward_digits(L, i, y_i, loss)
+    return _backward_lines(L, i, float(y_i), loss, kd, ks, kz)
+
+
+_TRIPLES = tuple(sorted(itertools.product(range(DIGITS, MAX_DIGITS + 1), repeat=3), key=sum))  # fewest digits first
+
+
+def backward_digits(L, i: int, y_i: float, loss: str = "mse") -> tuple[int | None, int | None, int | None]:
+    r"""The significant digits :func:`backward_steps` prints :math:`\partial C/\partial \hat y_i`,
+    :math:`\sigma'(z_i)` and :math:`\partial C/\partial z_i` with, on the line that computes each and on the
+    lines that multiply it: the fewest with which every line holds, each later line reading the factor as
+    printed. ``(None, None, None)`` where no digits up to 8 do, or where the product underflowed (its lines say
+    ≈ by design): each line then gets the digits it needs."""
+    n, z, y_i = L.n, float(L.z[i]), float(y_i)
+    dC, slope, dz = float(L.dC_dyhat[i]), float(L.dyhat_dz[i]), float(L.dC_dz[i])
+    xs, ds = [float(v) for v in L.dz_dw[i]], [float(v) for v in L.dC_dw_i[i]]
+    if (dC != 0 and slope != 0 and abs(dz) < _TINY) or abs(slope) < _TINY or any(
+            x != 0 and dz != 0 and abs(d) < _TINY for x, d in zip(xs, ds, strict=True)):
+        return None, None, None
+    times = lambda a, c: a * c  # noqa: E731
+
+    @functools.cache
+    def first(kd):
+        return holds(dC_dyhat_line(n, y_i, z, dC, loss, digits=kd))
+
+    @functools.cache
+    def second(ks):
+        return holds(slope_line("s", z, slope, ks))
+
+    @functools.cache
+    def product(kd, ks, kz):
+        return fit(times, [value_of(num(dC, kd)), value_of(num(slope, ks))], dz, kz, max(kd, ks)) is not None
+
+    @functools.cache
+    def weights(kz):
+        dz_shown = value_of(num(dz, kz))
+        return all(fit(times, [dz_shown, x], d, DIGITS, kz) is not None for x, d in zip(xs, ds, strict=True))
+
+    for kd, ks, kz in _TRIPLES:
+        if first(kd) and second(ks) and weights(kz) and product(kd, ks, kz):
+            return kd, ks, kz
+    return None, None, None
+
+
+def _backward_lines(L, i, y_i, loss, kd, ks, kz) -> list[str]:
+    """:func:`backward_steps`'s lines with ∂C/∂ŷᵢ, σ′(zᵢ) and ∂C/∂zᵢ printed at ``kd``, ``ks`` and ``kz``
+    significant digits (None: the digits each line needs)."""
     n, z = L.n, float(L.z[i])
     dC = float(L.dC_dyhat[i])
-    lines = [
-        rf"\frac{{\partial C}}{{\partial \hat y_i}} = {dC_dyhat_line(n, float(y_i), z, dC, loss)}",
-        slope_line(r"\frac{\partial \hat y_i}{\partial z_i} = \sigma(z_i)(1 - \sigma(z_i))", z, float(L.dyhat_dz[i])),
-        equation(r"\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}\frac{\partial \hat y_i}"
-                 r"{\partial z_i} = @0p \cdot @1p @eq @r", lambda a, c: a * c,
-                 [dC, float(L.dyhat_dz[i])], float(L.dC_dz[i])),
-    ]
     a, c, dz = dC, float(L.dyhat_dz[i]), float(L.dC_dz[i])
+    a_shown = a if kd is None else value_of(num(a, kd))  # as the line that computes it prints it
+    c_shown = c if ks is None else value_of(num(c, ks))
+    dz_shown = dz if kz is None else value_of(num(dz, kz))
+    lines = [
+        rf"\frac{{\partial C}}{{\partial \hat y_i}} = {dC_dyhat_line(n, y_i, z, dC, loss, digits=kd or DIGITS)}",
+        slope_line(r"\frac{\partial \hat y_i}{\partial z_i} = \sigma(z_i)(1 - \sigma(z_i))", z, c, ks or DIGITS),
+        equation(r"\frac{\partial C}{\partial z_i} = \frac{\partial C}{\partial \hat y_i}\frac{\partial \hat y_i}"
+                 r"{\partial z_i} = @0p \cdot @1p @eq @r", lambda u, v: u * v,
+                 [a_shown, c_shown], dz, kz or DIGITS, max(kd or DIGITS, ks or DIGITS)),
+    ]
     lost = a != 0 and c != 0 and abs(dz) < _TINY  # the product underflowed: its true value from the exponents
     if lost:
         lines[-1] = (lines[-1].rsplit(" = ", 1)[0] + rf" \approx {_product(a, c)} \quad "
@@ -266,10 +320,11 @@ def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None) -> list
             lines.append(rf"{head} \approx {_product(*factors[:-1])} \cdot {_paren(num(x))} \approx "
                          rf"{_product(*factors)} \quad (\text{{stored as }} {num(d)})")
         else:
-            lines.append(equation(rf"{head} = @0p \cdot @1p @eq @r", lambda a, c: a * c, [dz, x], d))
+            lines.append(equation(rf"{head} = @0p \cdot @1p @eq @r", lambda u, v: u * v, [dz_shown, x], d,
+                                  lo=kz or DIGITS))
     b_line = r"\frac{\partial C}{\partial b}\Big|_i = \frac{\partial C}{\partial z_i} \cdot 1"
     lines.append(rf"{b_line} \approx {_product(a, c)} \quad (\text{{stored as }} {num(L.dC_db_i[i])})" if lost
-                 else rf"{b_line} = {num(L.dC_db_i[i])}")
+                 else rf"{b_line} = {num(L.dC_db_i[i], kz or DIGITS)}")
     return lines
 
 
