@@ -45,7 +45,8 @@ with steps:
     st.markdown(f"**Sample #{i}**, true class y = {int(y[i])}" +
                 (" (inputs standardized, as the neuron sees them)" if lab.settings.standardize else ""))
     # each worked line in its own box (fwd_sum, fwd_bias, fwd_act): the lesson's steps speak of one each
-    digits = latex.forward_digits(X[i], w, b, step=step, hide=asked)  # the sum's and z's, alike on every line
+    # the sum's and z's digits, alike on every line and in the lesson, and the same before and after ŷ is revealed
+    digits = latex.forward_digits(X[i], w, b, step=step)
     for caption, line, box in zip(["1 · Weighted sum", "2 · Add the bias",
                                    "3 · The step activation" if step else "3 · Squash with the sigmoid"],
                                   latex.forward_steps(X[i], w, b, names, step=step, hide=asked, digits=digits),

@@ -98,3 +98,28 @@ def test_the_chain_rule_prints_each_factor_alike_where_it_is_computed_and_where_
             assert line.rsplit("= ", 2)[1].startswith(worked.paren(ends[2]) + r" \cdot"), (lines[2], line)
         assert ends[-1] == ends[2], (lines[2], lines[-1])  # ∂C/∂b|_i = ∂C/∂z_i · 1
     assert checked >= 500 and free <= 60, (checked, free)
+
+
+def test_the_lesson_says_the_sum_and_z_as_the_forward_page_prints_them():
+    """The lesson's steps 3 to 5 repeat the Forward page's lines and speak of z: with the page's digits."""
+    from perceptron.session.lab import Lab
+    from perceptron.session.lesson import STEPS
+    from perceptron.session.settings import Settings
+
+    steps = {step.title: step for step in STEPS if step.page == "forward"}
+    assert len(steps) >= 3, list(steps)
+    longer = 0
+    for epoch in range(0, 60, 3):
+        lab = Lab.from_settings(Settings(dataset="blobs", epoch=epoch))
+        X, y, *_ = lab.design()
+        w, b = lab.params()
+        i = lab.sample
+        first, second, _ = latex.forward_steps(X[i], w, b)
+        s, z = _end(first), _end(second)
+        words = " ".join(step.say(lab) for step in steps.values())
+        assert re.search(re.escape(f"= {s}") + r"\$", words) and f"= {s} + " in words, (s, words)
+        assert f"squashes z = {worked.plain(z)} into" in words, (z, words)
+        step = next(step for step in steps.values() if step.question)
+        assert f"because z = {worked.plain(z)} is" in step.answer(lab)[1]
+        longer += any(len(re.sub(r"[^0-9]", "", v.split(r"\times")[0]).lstrip("0")) > 4 for v in (s, z))
+    assert longer  # some epoch printed the sum or z with more than 4 digits: the test reaches the case it guards

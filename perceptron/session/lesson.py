@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from ..engine.backprop import chain_rule, cost_at
 from ..engine.neuron import sigmoid
 from ..views.geometry import linearly_separable
+from ..views.latex import forward_digits
 from ..views.teaching import accuracy_text, apart, direction, side_of_half, verdict
-from ..views.worked import equation, exact_z, text
+from ..views.worked import DIGITS, equation, exact_z, num, text, value_of
 from . import rates
 from .netlab import DATASET_LABELS
 
@@ -71,6 +72,15 @@ def _forward(lab):
     return X[i], y[i], w, b, s, z, float(sigmoid(z))
 
 
+def _digits(lab) -> tuple[int, int]:
+    """The weighted sum's and z's significant digits, as the Forward page's worked lines print them
+    (:func:`~perceptron.views.latex.forward_digits`): the lesson's lines and sentences say them alike."""
+    X, _, i = _sample(lab)
+    w, b = lab.params()
+    ks, kz = forward_digits(X[i], w, b, step=_rosenblatt(lab))
+    return ks or DIGITS, kz or DIGITS
+
+
 def _names(lab) -> list[str]:
     """The inputs' names as LaTeX (x_1, x_2, and the feature maps: x_1^2, …)."""
     return list(lab.features.names)
@@ -118,13 +128,14 @@ def _body_sum(lab):
     d, names = len(w), _names(lab)
     symbols = " + ".join(f"{names[j]} w_{j + 1}" for j in range(d))
     line = equation(f"x \\cdot w = {symbols} = " + " + ".join(f"@{j}p \\cdot @{d + j}p" for j in range(d))
-                    + " @eq @r", lambda *v: sum(v[j] * v[d + j] for j in range(d)), [*x, *w], s)
+                    + " @eq @r", lambda *v: sum(v[j] * v[d + j] for j in range(d)), [*x, *w], s, _digits(lab)[0])
     return f"**The weighted sum.** For sample #{_sample(lab)[2]} (the one chosen on this page): ${line}$."
 
 
 def _body_bias(lab):
     _, _, _, b, s, z, _ = _forward(lab)
-    line = equation("z = x \\cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [s, b], z)
+    ks, kz = _digits(lab)  # the sum as the line above printed it
+    line = equation("z = x \\cdot w + b = @0 + @1p @eq @r", lambda a, c: a + c, [value_of(num(s, ks)), b], z, kz, ks)
     return (f"**The bias** shifts the sum: ${line}$. Without it, the boundary would have to pass through "
             "the origin.")
 
@@ -133,9 +144,9 @@ def _body_sigmoid(lab):
     _, _, _, _, _, z, _ = _forward(lab)
     if _rosenblatt(lab):
         return (f"**The activation.** Rosenblatt's rule, your update mode, uses the step function: ŷ = step(z) is 1 "
-                f"where z ≥ 0 and 0 elsewhere. Here z = {text(z)}. (The other modes use the sigmoid "
+                f"where z ≥ 0 and 0 elsewhere. Here z = {text(z, _digits(lab)[1])}. (The other modes use the sigmoid "
                 "σ(z) = 1/(1+e⁻ᶻ), a smooth step between 0 and 1.)")
-    return (f"**The sigmoid** σ(z) = 1/(1+e⁻ᶻ) squashes z = {text(z)} into a number between 0 and 1, "
+    return (f"**The sigmoid** σ(z) = 1/(1+e⁻ᶻ) squashes z = {text(z, _digits(lab)[1])} into a number between 0 and 1, "
             "read as the neuron's confidence that the sample is class 1.")
 
 
@@ -144,10 +155,11 @@ def _answer_sigmoid(lab):
     predicted, right = verdict(z, y)
     said = f"The neuron says class {predicted}; the label is {int(y)}: {'right' if right else 'wrong'}."
     if _rosenblatt(lab):
-        why = "z = 0 exactly, and step(0) = 1" if z == 0 else f"z = {text(z)} is {'positive' if z > 0 else 'negative'}"
+        kz = _digits(lab)[1]
+        why = "z = 0 exactly, and step(0) = 1" if z == 0 else f"z = {text(z, kz)} is {'positive' if z > 0 else 'negative'}"
         return predicted, f"ŷ = step(z) = {predicted}, because {why}. {said}"
     choice = 1 if z == 0 else 2 if z > 0 else 0
-    return choice, f"{side_of_half(z, y_hat)}. {said}"
+    return choice, f"{side_of_half(z, y_hat, _digits(lab)[1])}. {said}"
 
 
 def _choices_sigmoid(lab) -> tuple[str, ...]:
