@@ -16,7 +16,7 @@ import numpy as np
 
 from .costs import BCE, MSE, get_cost
 from .history import DIVERGED, Record, Recorder, batches, check_rate, check_start, finite, seeded_order
-from .neuron import sigmoid, sigmoid_silenced, step
+from .neuron import sigmoid_silenced, step
 
 
 @dataclass(kw_only=True)
@@ -46,6 +46,12 @@ def _z(X, w, b):
     return X @ w + b
 
 
+def _zs(X, W, b):
+    """:func:`_z` at many epochs' parameters at once: W of shape (epochs, d), b of shape (epochs,); returns
+    shape (epochs, m)."""
+    return W @ X.T + b[:, None]
+
+
 class _Buffers:
     """One set of full-length arrays reused by every epoch's full pass.
 
@@ -65,6 +71,15 @@ class _Buffers:
         self.y0 = None if y is None else 1.0 - self.y
 
 
+def _sigmoid_into(minus_z):
+    r""":math:`\sigma(z) = 1/(1 + e^{-z})` written over ``minus_z`` (the array :math:`-z`), in place: the same
+    operations as :func:`~perceptron.engine.neuron.sigmoid`, the same bits, no allocation and no error-state
+    context (the training loop holds one)."""
+    np.exp(minus_z, out=minus_z)
+    minus_z += 1.0
+    return np.reciprocal(minus_z, out=minus_z)
+
+
 def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
     """Cost, accuracy and gradient of the whole training set at (w, b): one forward, one backward.
 
@@ -76,7 +91,9 @@ def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
     buf = _Buffers(n, y) if buf is None else buf
     z = np.matmul(X, w, out=buf.z)
     z += b
-    y_hat = sigmoid(z, out=buf.y_hat)
+    # σ in place without an error-state context of its own: the caller silences overflow once (σ(z) for z < −709
+    # is 1/(1 + inf) = 0, the right limit), around the whole loop, not four times an epoch
+    y_hat = _sigmoid_into(np.negative(z, out=buf.y_hat))
     y1 = (y == 1) if y1 is None else y1
     hit = np.greater_equal(z, 0.0, out=buf.hit)
     np.equal(hit, y1, out=hit)
@@ -84,7 +101,8 @@ def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
     if cost is MSE:  # the article's cost, written for speed: in place, r = y − ŷ once, C = r·r/n
         # 1 − ŷ as σ(−z), without cancellation where ŷ rounds to 1 (a saturated sigmoid keeps its tiny
         # slope, as the pages print it), then × ŷ × r × (−2/n): one buffer
-        dC_dz = sigmoid(np.negative(z, out=buf.dC_dz), out=buf.dC_dz)
+        np.copyto(buf.dC_dz, z)
+        dC_dz = _sigmoid_into(buf.dC_dz)  # σ(−z) = 1/(1 + e^{z}): written over z itself, since −(−z) = z
         # y − ŷ = y·σ(−z) − (1 − y)·ŷ for labels 0 and 1: 1 − ŷ without cancellation for a label 1,
         # for the cost as for the gradient (y − ŷ itself loses a class-1 sample's loss once ŷ rounds to 1)
         r = np.multiply(buf.y, dC_dz, out=buf.r)
@@ -95,7 +113,8 @@ def _full_pass(X, y, w, b, cost, n, y1=None, buf=None):
         dC_dz *= -2.0 / n
     elif cost is BCE:  # ŷ − y, written as −σ(−z) for a label 1: no cancellation where ŷ rounds to 1
         c = cost(y, z, y_hat)
-        dC_dz = sigmoid(np.negative(z, out=buf.dC_dz), out=buf.dC_dz)
+        np.copyto(buf.dC_dz, z)
+        dC_dz = _sigmoid_into(buf.dC_dz)  # σ(−z) = 1/(1 + e^{z})
         # ŷ − y = (1 − y)·ŷ − y·σ(−z) for labels 0 and 1
         np.multiply(buf.y, dC_dz, out=dC_dz)
         np.negative(dC_dz, out=dC_dz)
@@ -166,7 +185,7 @@ def train(
     b = float(b)
     cost = get_cost(loss)
     n = X.shape[0]
-    rec = Recorder(History, _z, cost, w.shape[0], X_test, y_test, tol_cost, tol_grad)
+    rec = Recorder(History, _z, cost, w.shape[0], X_test, y_test, tol_cost, tol_grad, outputs=_zs, losses=cost.loss)
     epochs = int(epochs)
     check_rate(lr)
     full = batch_size is None or batch_size >= n
@@ -175,7 +194,8 @@ def train(
     buf = _Buffers(n, y)
     # one sample at a time: in plain Python floats (numpy's per-call overhead dominates one-row arrays)
     floats = _Floats(X, y) if not full and batch_size == 1 and cost in (MSE, BCE) else None
-    c, acc, dw, db = _full_pass(X, y, w, b, cost, n, y1, buf)
+    with np.errstate(over="ignore"):  # σ's e^{−z} overflows to inf for z < −709: 1/(1 + inf) = 0 is right
+        c, acc, dw, db = _full_pass(X, y, w, b, cost, n, y1, buf)
     check_start(c, dw, db, w, b)
     for k in range(epochs + 1):
         gnorm = float(np.sqrt(dw @ dw + db * db))
