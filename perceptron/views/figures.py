@@ -284,6 +284,25 @@ def descent_frame(grid, z, z_y, cost, accuracy, epoch, status="", step=False, pa
             "layout": _descent_layout_update(epoch, cost, accuracy, lim, status, step, axis_to)}
 
 
+def descent_frames(cost, accuracy, epochs, params, status="", step=False, axis_to=0) -> list[dict]:
+    """:func:`descent_frame` with ``params`` for each of ``epochs`` at once (a Play chunk: hundreds of frames), the
+    same dicts: the titles, the same in every frame, are built once and shared (the chart's wire format names a
+    repeated annotation by its index: found by identity, not compared field by field), and each frame adds only
+    its epoch's note, cost marker and weights (``params``: one :func:`perceptron.views.live.neuron_params` each)."""
+    titles = _descent_layout_update(0, [0.0], [1.0], None, step=step)["annotations"][:-1]
+    measure = "misclassified fraction" if step else "cost"
+    frames = []
+    for k, p in zip(epochs, params, strict=True):
+        frames.append({
+            "params": p,
+            "data": [{"x": [k], "y": [round(float(cost[k]), 6)], "name": f"epoch {k}"}],
+            "traces": [DESCENT_DYNAMIC - 1],
+            "layout": {"annotations": [*titles, epoch_note(k, cost, accuracy, status, y=1.13, measure=measure)],
+                       "xaxis3": {"range": [0, epoch_axis_top(max(k, axis_to))]}},
+        })
+    return frames
+
+
 def descent_step_frame(grid, z, z_y, cost, test_cost, accuracy, epoch, *, extend: bool, step=False,
                        params=None) -> dict:
     """:func:`descent_frame` for the epoch one Step reaches, cost lines included, so that the browser

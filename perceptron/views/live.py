@@ -66,6 +66,11 @@ def neuron_params(w, b) -> dict:
     return {"w": exact(w), "b": _number(b)}
 
 
+def neuron_params_many(W, b) -> list[dict]:
+    r""":func:`neuron_params` of many epochs at once: W of shape (epochs, d), b of shape (epochs,)."""
+    return [{"w": w, "b": v} for w, v in zip(exact(W), exact(b), strict=True)]
+
+
 def network_model(features, bounds, grids: dict, heat: int, boundary: int, units: int, h: int) -> dict:
     r"""The Hidden layer figure's model: the output's σ on a ``grids["heat"]`` grid (trace ``heat``), its
     curve ŷ = 0.5 on a ``grids["line"]`` grid (trace ``boundary``), each hidden unit's activation on a

@@ -116,10 +116,8 @@ def descent_frames(lab: Lab, epochs) -> list[dict]:
     """In-browser playback of ``epochs`` (one frame each): each frame is the epoch's weights (the browser
     draws the moving traces from them, :mod:`.live`), its cost marker and its titles."""
     h, epochs = lab.history, list(epochs)
-    last = play_axis_reach(epochs)
-    return [F.descent_frame(None, None, None, h.cost, h.accuracy, k, " · playing", step=_step(lab),
-                            params=live.neuron_params(*h.params(k)), axis_to=last)
-            for k in epochs]
+    return F.descent_frames(h.cost, h.accuracy, epochs, live.neuron_params_many(h.w[epochs], h.b[epochs]),
+                            " · playing", step=_step(lab), axis_to=play_axis_reach(epochs))
 
 
 def descent_preview(lab: Lab) -> dict | None:
