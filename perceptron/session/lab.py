@@ -66,8 +66,9 @@ class Lab(Run):
         self.reset()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, points: str | None = None) -> Lab:
-        """A lab for these settings; ``points`` is a link's hand-made dataset, if any."""
+    def from_settings(cls, settings: Settings | None = None, points: str | None = None, trainings=None) -> Lab:
+        """A lab for these settings; ``points`` is a link's hand-made dataset, if any; ``trainings``: the process's
+        shared trainings (:class:`~perceptron.session.trainings.Trainings`), which a link's epochs come from too."""
         settings = settings or Settings()
         if settings.dataset == "custom":
             if points:
@@ -78,6 +79,8 @@ class Lab(Run):
         else:
             data = build_dataset(settings)
         lab = cls(settings=settings, dataset=data)
+        if trainings is not None:
+            lab.trainings = trainings
         lab.open_link()
         return lab
 

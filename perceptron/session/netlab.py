@@ -86,11 +86,14 @@ class NetLab(Run):
         self.reset()
 
     @classmethod
-    def from_settings(cls, s: NetSettings, yours: tuple | None = None, budget: int = LINK_UPDATES) -> NetLab:
+    def from_settings(cls, s: NetSettings, yours: tuple | None = None, budget: int = LINK_UPDATES,
+                      trainings=None) -> NetLab:
         """The network a link describes, trained to its epoch within ``budget`` (in single-sample updates of
         the neuron, see :class:`~perceptron.session.run.LinkCosts`);
-        ``yours`` is the main lab's ``(dataset, features)``."""
+        ``yours`` is the main lab's ``(dataset, features)``; ``trainings`` the process's shared trainings."""
         lab = cls(s, yours)
+        if trainings is not None:
+            lab.trainings = trainings
         lab.open_link(budget)
         return lab
 

@@ -10,6 +10,7 @@ Numpy only; nothing here is shared between sessions, nothing mutable is kept at 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -22,6 +23,7 @@ from ..engine import modes
 from ..engine.history import Record, rises
 from ..views.teaching import apart
 from .settings import MAX_EPOCHS
+from .trainings import SHARED_FROM, Trainings, training_key
 
 # What a link may ask the server to train on opening, counted in single-sample updates of the neuron with
 # 7 inputs (the budget's unit, ~1.6 µs of CPU on the busy 2-core reference machine); every other kind of work
@@ -124,6 +126,10 @@ class Run:
     history: Record = field(init=False)
     epoch: int = 0
     notice: str = ""
+
+    # the process's shared trainings (:class:`~perceptron.session.trainings.Trainings`), handed over by the web layer
+    # (None: every training runs here); an attribute of the run, not a setting
+    trainings: ClassVar[Trainings | None] = None
 
     ROLES: ClassVar[Mapping[str, str]] = MappingProxyType({"lr": "lr", "loss": "loss", "mode": "mode",
                                                            "batch_size": "batch_size", "epoch": "epoch"})
@@ -269,7 +275,24 @@ class Run:
         if self.history.stopped and self.epoch == self.history.epochs:
             return self.history.message
         base = self.history.upto(self.epoch)
-        return base, self._run(base.params(), epochs, self.epoch)
+        return base, self._trained(base.params(), epochs, self.epoch)
+
+    def _trained(self, params, epochs: int, start: int) -> Record:
+        """:meth:`_run`, found in the shared :attr:`trainings` when another session trained the same epochs of
+        the same experiment from the same start (a class pressing Play from one link), kept there otherwise."""
+        store = self.trainings
+        if store is None or epochs < SHARED_FROM:
+            return self._run(params, epochs, start)
+        key = self.training_key(params, epochs, start)
+        return store.get(key) or store.put(key, self._run(params, epochs, start))
+
+    def training_key(self, params, epochs: int, start: int) -> bytes:
+        """What :meth:`_run` depends on, as a key: the model, every setting but those that leave the run as it is
+        (``VIEW_KEYS``, the link's epoch), the points as the model sees them, the start."""
+        skip = {*self.VIEW_KEYS, self.ROLES["epoch"]}
+        settings = {f.name: getattr(self.settings, f.name) for f in dataclasses.fields(self.settings)
+                    if f.name not in skip}
+        return training_key(type(self).__name__, settings, self.design(), params, epochs, start)
 
     def _overshoot(self, start: int) -> str:
         """A warning when the cost went up during the last steps (epochs ``start`` to the one on screen): how many

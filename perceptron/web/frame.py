@@ -22,7 +22,7 @@ from ..session.run import LINK_UPDATES
 from ..session.settings import NetSettings, Settings
 from ..views import plain
 from ..views.worked import text
-from . import classroom, keys
+from . import classroom, keys, memo
 from .focus import page_focus
 from .panels import TASK_CHARS, lesson_panel
 from .site import PAGE_KEYS, PAGE_LINKS, address, hidden, link_query, locked_by
@@ -116,10 +116,10 @@ def ensure_state() -> Lab:
     if keys.LAB not in st.session_state:
         settings, problems = Settings.from_query(st.query_params.to_dict())
         try:
-            lab = Lab.from_settings(settings, st.query_params.get("pts"))
+            lab = Lab.from_settings(settings, st.query_params.get("pts"), memo.trainings())
         except ValueError as err:
             problems.append(f"{err} Opened the default experiment instead.")
-            lab = Lab.from_settings(Settings())
+            lab = Lab.from_settings(Settings(), trainings=memo.trainings())
         budget -= lab.epoch * lab.epoch_cost
         st.session_state[keys.LAB] = lab
         st.session_state[keys.TASK] = flat(st.query_params.get("task", ""))[:TASK_CHARS].strip()
@@ -130,7 +130,8 @@ def ensure_state() -> Lab:
     if keys.NETLAB not in st.session_state:
         lab = st.session_state[keys.LAB]
         net_settings, problems = NetSettings.from_query(st.query_params.to_dict())
-        st.session_state[keys.NETLAB] = NetLab.from_settings(net_settings, (lab.dataset, lab.features), budget)
+        st.session_state[keys.NETLAB] = NetLab.from_settings(net_settings, (lab.dataset, lab.features), budget,
+                                                             memo.trainings())
         st.session_state[keys.LINK_PROBLEMS] = st.session_state.get(keys.LINK_PROBLEMS, []) + problems
     return st.session_state[keys.LAB]
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 import streamlit as st
 
 from ..session import rates
+from ..session.trainings import Trainings
 from ..views import comparisons, share
 from .chart import figure_spec
 
@@ -61,3 +62,11 @@ def bent_line(X, y, w, b, epoch: int) -> comparisons.Bent:
 def qr_svg(link: str) -> str:
     """:func:`perceptron.views.share.qr_svg` of ``link`` (a class's join address is drawn for every visit)."""
     return share.qr_svg(link)
+
+
+@st.cache_resource(show_spinner=False)
+def trainings() -> Trainings:
+    """The process's one store of shared trainings (:mod:`perceptron.session.trainings`): the same chunk of the
+    same experiment, asked for by a class, trained once. Its own lock, its own bound (the newest 256 records, a
+    few tens of kB each)."""
+    return Trainings(size=256)
