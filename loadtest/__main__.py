@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pace", type=float, default=1.0,
                     help="the walkthrough's spreads, the teacher's pauses and the looks × PACE (default 1)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--own", action="store_true",
+                    help="each student its own experiment (?seed=k): no training is shared (the worst case)")
     ap.add_argument("--out", type=Path, default=RESULTS, help="folder for <date>.md")
     ap.add_argument("--tag", help="write <date>-<tag>.md instead of <date>.md (e.g. before, after)")
     ap.add_argument("--wait-quiet", type=float, default=None, metavar="LOAD",
@@ -123,11 +125,13 @@ def main(argv: list[str] | None = None) -> int:
                           url=args.url, pid=args.pid, burst=args.burst and not args.sweep,
                           burst_spread=args.burst_spread, profile=args.profile, watch=watch,
                           play_watch=args.play_watch, weights=weights, max_epochs=args.max_epochs,
-                          pace=args.pace)
+                          pace=args.pace, own=args.own)
     served = ""
     if args.app_commit:
         cfg.app_dir, commit = export_commit(args.app_commit)
         served = f" The app was served as committed at {commit[:10]} (`git archive`), not from the working tree."
+    if args.own:
+        served += " Each student opened its own experiment (`--own`: `?seed=k`), so no training was shared."
     waited = wait_quiet(args.wait_quiet, args.wait_most) if args.wait_quiet is not None else ""
     now = datetime.datetime.now()
     before = machine()

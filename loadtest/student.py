@@ -57,12 +57,20 @@ class ClassroomConfig:
     cpu_per_action: bool = False  # read the server's CPU around every action (1 student alone: its cost)
     pace: float = 1.0  # the walkthrough's spreads, pauses and looks × pace (the tests shorten them)
     app_dir: str | None = None  # serve the app from this folder (an export of a commit) instead of this tree
+    own: bool = False  # each student its own experiment (the link's data seed is the student's number): no two
+    # students ask for the same training, so nothing is shared between them (the app's worst case; a class on one
+    # teacher's link shares every chunk)
 
     def ramp_seconds(self) -> float:
         return self.ramp if self.ramp is not None else min(5.0, self.seconds / 6)
 
     def scenario(self) -> str:
         return "burst" if self.burst else self.profile
+
+    def link(self, student: int) -> str:
+        """The query of the link ``student`` opens: the epoch limit, and with ``own`` its own data seed."""
+        parts = [f"max_epochs={self.link_max_epochs()}"] if self.link_max_epochs() else []
+        return "&".join(parts + ([f"seed={student + 1}"] if self.own else []))
 
     def link_max_epochs(self) -> int | None:
         """The link's epoch limit: given, or the watchers' (long Plays), or None (the app's default)."""
@@ -205,8 +213,8 @@ class Student:
         """Connect and open ``page`` (a URL path; the Gradient descent page by default) with the profile's link;
         check that it shows this student's own experiment."""
         await self.s.connect()
-        if self.cfg.link_max_epochs():
-            self.s.query_string = f"max_epochs={self.cfg.link_max_epochs()}"
+        if self.cfg.link(self.k):
+            self.s.query_string = self.cfg.link(self.k)
         await self.act("open", self.s.rerun(page=page, timeout=OPEN_TIMEOUT))
         if not self.s.session_id:
             self.error("protocol", "no new_session.initialize.session_id")

@@ -96,7 +96,15 @@ def still(page) -> None:
 
 
 def shot(page, clip: dict) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")).astype(float)
+    """The pixels of ``clip`` once they hold still: two screenshots in a row alike (a fade that no animation
+    list names, a toolbar plotly.js shows by its own timer, is caught mid-way otherwise: CI, once in 1,310)."""
+    before = None
+    for _ in range(10):
+        now = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")).astype(float)
+        if before is not None and np.array_equal(before, now):
+            break
+        before = now
+    return now
 
 
 def focus_ring(page, target, shown=None, pad: int = 10, name: str = "") -> dict:
