@@ -7,10 +7,16 @@ A :class:`Dataset` holds n points :math:`x_i = (x_{i1}, x_{i2})` with labels
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
 
 # --- the dataset ------------------------------------------------------------------------------
 
@@ -73,25 +79,28 @@ class Dataset:
         """Number of points."""
         return int(self.X.shape[0])
 
-    @property
+    # The four splits are read on every run of a page, many times: each is cut once per dataset (the dataset is
+    # frozen; its arrays are read-only, and so are these, which every reader shares)
+
+    @functools.cached_property
     def train_X(self) -> np.ndarray:
         """Training points, shape (n_train, 2)."""
-        return self.X[~self.test]
+        return _read_only(self.X[~self.test])
 
-    @property
+    @functools.cached_property
     def train_y(self) -> np.ndarray:
         """Training labels, shape (n_train,)."""
-        return self.y[~self.test]
+        return _read_only(self.y[~self.test])
 
-    @property
+    @functools.cached_property
     def test_X(self) -> np.ndarray:
         """Held-out points, shape (n_test, 2)."""
-        return self.X[self.test]
+        return _read_only(self.X[self.test])
 
-    @property
+    @functools.cached_property
     def test_y(self) -> np.ndarray:
         """Held-out labels, shape (n_test,)."""
-        return self.y[self.test]
+        return _read_only(self.y[self.test])
 
     @property
     def counts(self) -> dict[str, dict[int, int]]:

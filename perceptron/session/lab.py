@@ -92,8 +92,14 @@ class Lab(Run):
 
     @property
     def features(self) -> ds.Features:
+        """The feature pipeline fitted on the training points: fitted once per dataset and setting (a page reads it
+        many times a run)."""
         s = self.settings
-        return ds.fit_features(self.dataset.train_X, maps=s.maps, standardize=s.standardize)
+        made = getattr(self, "_features", None)
+        if made is None or made[0] is not self.dataset or made[1] != (s.maps, s.standardize):
+            made = self._features = (self.dataset, (s.maps, s.standardize),
+                                     ds.fit_features(self.dataset.train_X, maps=s.maps, standardize=s.standardize))
+        return made[2]
 
     stride = property(lambda self: self.settings.stride, doc="Epochs between two frames while playing.")
 

@@ -168,9 +168,16 @@ class Run:
         return getattr(self.settings, self.ROLES[role])
 
     def design(self):
-        """``(X_train, y_train, X_test, y_test)`` as the model sees them (after the feature pipeline)."""
+        """``(X_train, y_train, X_test, y_test)`` as the model sees them (after the feature pipeline): made once per
+        pipeline and points (a page reads them many times a run), read-only, since every reader shares them."""
         f, d = self.features, self.points
-        return f.transform(d.train_X), d.train_y.astype(float), f.transform(d.test_X), d.test_y.astype(float)
+        made = getattr(self, "_design", None)
+        if made is None or made[0] is not f or made[1] is not d:
+            arrays = (f.transform(d.train_X), d.train_y.astype(float), f.transform(d.test_X), d.test_y.astype(float))
+            for a in arrays:
+                a.setflags(write=False)
+            made = self._design = (f, d, arrays)
+        return made[2]
 
     @property
     def n_train(self) -> int:
