@@ -310,9 +310,11 @@ def test_the_surface_is_the_cost_at_every_grid_point(loss, scale):
 
 def test_memory_comes_back_after_dear_sessions_close():
     """Ten students open the dearest Loss landscape link at once, leave, and ten more do it again, three
-    times: the server's memory after the third class is within 30 MB of where it was after the first (before
+    times: the server's memory after the third class is within 30 MB of where it was after the second (before
     issue 20 each class of ten left ~300 MB more behind: the surfaces' 27 MB arrays per session, 237 → 683 MB),
-    and within 150 MB of the server's start. Memory is asserted, never time."""
+    and within 150 MB of the server's start. The first class may leave less than the steady level: since the
+    classes share their training (``session.trainings``) it peaks at ~213 MB, the next ones at ~237-240, the level
+    every class reached before (CI: 206, then 241). Memory is asserted, never time."""
     from loadtest.protocol import Session
     from testing.servers import StreamlitServer
 
@@ -341,9 +343,9 @@ def test_memory_comes_back_after_dear_sessions_close():
         return rss
 
     with StreamlitServer(tag="memory") as server:
-        start, first, _, third = asyncio.run(run(server))
-    assert third - first <= 30, (start, first, third)
-    assert third - start <= 150, (start, first, third)
+        start, first, second, third = asyncio.run(run(server))
+    assert third - second <= 30, (start, first, second, third)
+    assert third - start <= 150, (start, first, second, third)
 
 
 def test_the_dearest_links_name_real_pages_and_links():
