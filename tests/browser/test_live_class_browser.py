@@ -270,9 +270,17 @@ def test_a_teacher_and_three_students(new_page, class_url):
     assert dots["x"] == [0.01, 0.1, 1.0] and dots["text"] == list(NAMES) and dots["type"] == "log"
     button = teacher.get_by_role("button", name="Results (CSV)")
     button.scroll_into_view_if_needed()
-    with teacher.expect_download() as download:
-        button.click()
-    rows = download.value.path().read_text(encoding="utf-8").splitlines()
+    for attempt in range(2):  # a click that met the page's own rerun can lose its file (CI, 1 of 1,327): a teacher
+        # clicks again, and so does the test, once; a download that never comes still fails
+        with teacher.expect_download() as download:
+            button.click()
+        try:
+            rows = download.value.path().read_text(encoding="utf-8").splitlines()
+            break
+        except Exception:
+            if attempt:
+                raise
+            settle(teacher)
     assert rows[0].startswith("seat,nickname,setting,value,epoch,cost")
     assert [r.split(",")[1:5] for r in rows[1:]] == [[n, "lr", repr(given[n]), "10"] for n in NAMES]
     for page in (teacher, *students):
