@@ -65,7 +65,8 @@ class Trainings:
         return record
 
     def __len__(self) -> int:
-        return len(self._kept)
+        with self._lock:
+            return len(self._kept)
 
 
 def training_key(kind: str, settings: dict, arrays, params, epochs: int, start: int) -> bytes:

@@ -106,7 +106,21 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False, d
 
 
 _FREE = None  # forward_digits found no common digits: each line prints its operands with the digits it needs
-_PAIRS = tuple(sorted(itertools.product(range(DIGITS, MAX_DIGITS + 1), repeat=2), key=sum))  # fewest digits first
+
+
+@functools.cache
+def _candidates(count: int) -> tuple[tuple[int, ...], ...]:
+    """Every choice of significant digits for ``count`` numbers, from DIGITS to MAX_DIGITS each, fewest in
+    all first."""
+    return tuple(sorted(itertools.product(range(DIGITS, MAX_DIGITS + 1), repeat=count), key=sum))
+
+
+def fewest_digits(count: int, lines_hold) -> tuple[int, ...] | None:
+    """The fewest significant digits for ``count`` numbers that are each printed alike wherever they stand
+    (the line that computes one and the lines that read it): the first choice, fewest digits in all first,
+    for which ``lines_hold(*digits)`` is true; None where no choice up to MAX_DIGITS digits is. The three
+    searches (:func:`forward_digits`, :func:`backward_digits`, :func:`raw_units_steps`) are this one."""
+    return next((ks for ks in _candidates(count) if lines_hold(*ks)), None)
 
 
 def _sum_of_products(d: int):
@@ -134,10 +148,9 @@ def forward_digits(x, w, b, step: bool = False, hide: bool = False) -> tuple[int
     def third(kz):  # σ's line starts from z at kz digits (σ below the smallest float: a line with ≈ by design)
         return step or hide or holds(sigmoid_line(z, kz)) or float(sigmoid(z)) == 0 or float(sigmoid(-z)) == 0
 
-    for ks, kz in _PAIRS:
-        if first(ks) and third(kz) and fit(lambda a, c: a + c, [value_of(num(s, ks)), float(b)], z, kz, ks) is not None:
-            return ks, kz
-    return _FREE, _FREE
+    found = fewest_digits(2, lambda ks, kz: first(ks) and third(kz) and fit(
+        lambda a, c: a + c, [value_of(num(s, ks)), float(b)], z, kz, ks) is not None)
+    return found or (_FREE, _FREE)
 
 
 def _forward_lines(x, w, b, step, hide, ks, kz):
@@ -249,7 +262,6 @@ def backward_steps(L, i: int, y_i: float, loss: str = "mse", names=None, digits=
     return _backward_lines(L, i, float(y_i), loss, kd, ks, kz)
 
 
-_TRIPLES = tuple(sorted(itertools.product(range(DIGITS, MAX_DIGITS + 1), repeat=3), key=sum))  # fewest digits first
 
 
 def backward_digits(L, i: int, y_i: float, loss: str = "mse") -> tuple[int | None, int | None, int | None]:
@@ -283,10 +295,8 @@ def backward_digits(L, i: int, y_i: float, loss: str = "mse") -> tuple[int | Non
         dz_shown = value_of(num(dz, kz))
         return all(fit(times, [dz_shown, x], d, DIGITS, kz) is not None for x, d in zip(xs, ds, strict=True))
 
-    for kd, ks, kz in _TRIPLES:
-        if first(kd) and second(ks) and weights(kz) and product(kd, ks, kz):
-            return kd, ks, kz
-    return None, None, None
+    found = fewest_digits(3, lambda kd, ks, kz: first(kd) and second(ks) and weights(kz) and product(kd, ks, kz))
+    return found or (None, None, None)
 
 
 def _backward_lines(L, i, y_i, loss, kd, ks, kz) -> list[str]:
@@ -385,16 +395,17 @@ def raw_units_steps(x, mean, std, w, b, z: float) -> list[str]:
     # A z near 0 from large terms (308.9 − 13.78 − 295.8 = −0.6539) may need more digits than w' can have:
     # then the other lines still hold, and the last says ≈.
     for last in (True, False):
-        for kw, kb in sorted(itertools.product(range(DIGITS, MAX_DIGITS + 1), repeat=2), key=sum):
-            lines = _raw_lines(x, mean, std, w, b, w_raw, b_raw, float(z), kw, kb, last)
-            if lines is not None:
-                return lines
+        found = fewest_digits(2, lambda kw, kb, last=last: _raw_lines(
+            x, mean, std, w, b, w_raw, b_raw, float(z), kw, kb, last, build=False) is not None)
+        if found:
+            return _raw_lines(x, mean, std, w, b, w_raw, b_raw, float(z), *found, last)
     return _raw_lines(x, mean, std, w, b, w_raw, b_raw, float(z), DIGITS, DIGITS, strict=False)
 
 
-def _raw_lines(x, mean, std, w, b, w_raw, b_raw, z, kw, kb, last=True, strict=True):
+def _raw_lines(x, mean, std, w, b, w_raw, b_raw, z, kw, kb, last=True, strict=True, build=True):
     """:func:`raw_units_steps`'s lines with w' printed at ``kw`` and b' at ``kb`` significant digits; None
-    (with ``strict``) when a line (the last one, the sample's z, only if ``last``) would not hold so."""
+    (with ``strict``) when a line (the last one, the sample's z, only if ``last``) would not hold so; without
+    ``build``, only whether they hold (an empty list), the lines not written."""
     wp = [value_of(num(v, kw)) for v in w_raw]  # w' as printed
     bp = value_of(num(b_raw, kb))
     specs = [(rf"w'_{j + 1} = \frac{{w_{j + 1}}}{{\sigma_{j + 1}}} = \frac{{@0}}{{@1}} @eq @r",
@@ -415,6 +426,8 @@ def _raw_lines(x, mean, std, w, b, w_raw, b_raw, z, kw, kb, last=True, strict=Tr
                   [wp[0], float(x[0]), wp[1], float(x[1]), bp], z, DIGITS, max(kw, kb)))
     if strict and any(fit(f, ops, r, digits, lo) is None for _, f, ops, r, digits, lo in specs[:None if last else -1]):
         return None
+    if not build:
+        return []
     lines = [equation(t, f, ops, r, digits=digits, lo=lo) for t, f, ops, r, digits, lo in specs]
     if w_raw[1] != 0:  # the line itself, from the slope and intercept as just printed
         slope, icept = (line.rsplit("= ", 1)[-1].rsplit(r"\approx ", 1)[-1] for line in lines[3:5])
