@@ -37,6 +37,7 @@ from .traces import (
     cost_traces,
     epoch_axis_top,
     epoch_note,
+    figure,
     figure_layout,
     merge,
     new_figure,
@@ -50,14 +51,13 @@ from .worked import text as printed
 
 def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False):
     """The dataset on the plane, ready for clicking (adds a point) and box/lasso selection."""
-    fig = new_figure(point_traces(X, y, test, class_names))
     (x0, x1), (y0, y1) = bounds
-    fig.update_layout(
+    return figure(
+        point_traces(X, y, test, class_names),
         figure_layout(large, height=460, dragmode="select", clickmode="event+select"),
         xaxis=dict(title=feature_names[0], range=[x0, x1], zeroline=True),
         yaxis=dict(title=feature_names[1], range=[y0, y1], zeroline=True, scaleanchor=None),
     )
-    return fig
 
 
 def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y", highlight=None,
@@ -75,24 +75,23 @@ def plane_traces(grid, X, y, test, class_names=("0", "1"), xaxis="x", yaxis="y",
 
 def plane_figure(grid, X, y, test, bounds, *, feature_names=("x₁", "x₂"), class_names=("0", "1"),
                  highlight=None, arrows=(), title="Decision boundary", large=False, highlight_name="chosen sample",
-                 step=False):
-    r"""The plane with the boundary; ``arrows`` are ``(x0, y0, x1, y1, label, colour)`` drawn on top.
+                 step=False, equal_axes=False):
+    r"""The plane with the boundary; ``arrows`` are ``(x0, y0, x1, y1, label, colour)`` drawn on top;
+    ``equal_axes``: one unit as long on both axes (so that "perpendicular" looks it).
 
     Used for the weight vector (from the origin, perpendicular to the line) and
     the gradient (from the current w, against which descent moves).
     """
-    fig = new_figure(plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name,
-                                  step=step))
     (x0, x1), (y0, y1) = bounds
     layout = figure_layout(large, height=480, title=title)
     layout["margin"] = {**layout["margin"], "t": 112}  # the title, then up to 3 rows of legend in a half-width column
-    fig.update_layout(
+    return figure(
+        plane_traces(grid, X, y, test, class_names, highlight=highlight, highlight_name=highlight_name, step=step),
         layout,
         xaxis=dict(title=feature_names[0], range=[x0, x1]),
-        yaxis=dict(title=feature_names[1], range=[y0, y1]),
+        yaxis=dict(title=feature_names[1], range=[y0, y1], **(dict(scaleanchor="x", scaleratio=1) if equal_axes else {})),
         annotations=[arrow(*a) for a in arrows],
     )
-    return fig
 
 
 def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
@@ -126,14 +125,13 @@ def sigmoid_traces(z, y, xaxis="x", yaxis="y", chosen=None, z_range=None):
 def sigmoid_figure(z, y, chosen=None, large=False):
     """The sigmoid curve with every sample at its z (a standalone figure)."""
     traces, lim = sigmoid_traces(z, y, chosen=chosen)
-    fig = new_figure(traces)
-    fig.update_layout(
+    return figure(
+        traces,
         figure_layout(large, height=360, title="ŷ = σ(z): every sample at its z"),
         xaxis=dict(title="z = w·x + b", range=[-lim, lim]),
         yaxis=dict(title="ŷ", range=[-0.05, 1.05]),
         shapes=[dict(type="line", x0=-lim, x1=lim, y0=0.5, y1=0.5, line=dict(dash="dot", color=GREY, width=1))],
     )
-    return fig
 
 
 Z_LIMITS = (6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0)  # the z axis' half-widths, in steps: it changes rarely
@@ -328,17 +326,18 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     marker's text and written in a key under the plot, one line a run in its colour: beside the marker
     another run's marker or path could cover it (WCAG 1.4.3).
     """
-    fig = new_figure(contour(x=rounded(w1s), y=rounded(w2s), z=rounded(C, 5), colorscale=LANDSCAPE,
-                             contours=dict(showlabels=True, labelfont=dict(color=INK)), colorbar=dict(title=dict(text="C")), name="cost"))
+    traces = [contour(x=rounded(w1s), y=rounded(w2s), z=rounded(C, 5), colorscale=LANDSCAPE,
+                      contours=dict(showlabels=True, labelfont=dict(color=INK)), colorbar=dict(title=dict(text="C")),
+                      name="cost")]
     palette = PATH_COLOURS  # dark on the light landscape (palette.py)
     key = []
     for i, (label, path) in enumerate((paths or {}).items()):
         path = np.asarray(path, dtype=float)
         colour = palette[i % len(palette)]
-        fig.add_trace(scatter(x=rounded(path[:, 0]), y=rounded(path[:, 1]), mode="lines+markers", name=label,
+        traces.append(scatter(x=rounded(path[:, 0]), y=rounded(path[:, 1]), mode="lines+markers", name=label,
                               line=dict(color=colour, width=2), marker=dict(size=4, color=colour)))
         hover, note = (ends or {}).get(label, (f"{label}: end", None))
-        fig.add_trace(scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False, name=f"{label}: end",
+        traces.append(scatter(x=[path[-1, 0]], y=[path[-1, 1]], mode="markers", showlegend=False, name=f"{label}: end",
                               text=[note] if note else [],
                               marker=dict(size=13, color=colour, symbol="x", line=dict(width=1, color="#333")),
                               hovertemplate=f"{hover}<extra></extra>"))
@@ -347,10 +346,10 @@ def landscape_figure(w1s, w2s, C, paths=None, title="Cost over (w₁, w₂), b f
     layout = figure_layout(large, height=480, title=title)
     if key:  # under the axis title, one line a run
         layout["margin"] = {**layout["margin"], "b": layout["margin"]["b"] + KEY_LINE * len(key) + 8}
-        fig.add_annotation(text="<br>".join(key), x=0, y=0, xref="paper", yref="paper", xanchor="left",
-                           yanchor="top", yshift=-KEY_BELOW, align="left", showarrow=False, font=dict(size=12))
-    fig.update_layout(layout, xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
-    return fig
+        layout["annotations"] = [dict(text="<br>".join(key), x=0, y=0, xref="paper", yref="paper", xanchor="left",
+                                      yanchor="top", yshift=-KEY_BELOW, align="left", showarrow=False,
+                                      font=dict(size=12))]
+    return figure(traces, layout, xaxis=dict(title="w₁"), yaxis=dict(title="w₂"))
 
 
 KEY_LINE, KEY_BELOW = 17, 60  # px a line of the landscape's key takes, and from the plot's bottom to the key (under the axis title)
@@ -359,14 +358,12 @@ KEY_LINE, KEY_BELOW = 17, 60  # px a line of the landscape's key takes, and from
 def curves_figure(curves: dict, title, ytitle="cost", large=False, log=False):
     """Several cost curves against the epoch: ``{label: ndarray}``."""
     palette = (C1, GREEN, ACCENT, C0, RED)
-    fig = new_figure([
+    return figure([
         scatter(x=list(range(len(c))), y=rounded(c, 6), mode="lines", name=label,
                 line=dict(width=2.5, color=palette[i % len(palette)], dash=("solid", "dash", "dot")[i % 3]))
         for i, (label, c) in enumerate(curves.items())
-    ])
-    fig.update_layout(figure_layout(large, height=380, title=title), xaxis=dict(title="epoch"),
-                      yaxis=dict(title=ytitle, type="log" if log else "linear"))
-    return fig
+    ], figure_layout(large, height=380, title=title), xaxis=dict(title="epoch"),
+        yaxis=dict(title=ytitle, type="log" if log else "linear"))
 
 
 def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, large=False, activation="σ"):
@@ -379,7 +376,6 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
     w = np.asarray(w, dtype=float)
     d = len(w)
     ys = np.linspace(0.88, 0.12, d) if d > 1 else np.array([0.5])
-    fig = new_figure()
     big = max(float(np.max(np.abs(w))) if d else 1.0, 1e-9)
     shapes, notes = [], []
     for i in range(d):
@@ -407,11 +403,10 @@ def neuron_diagram(w, b, names=("x₁", "x₂"), x=None, z=None, y_hat=None, lar
         dict(x=0.85, y=0.5, text="ŷ" + (f" = {printed(y_hat)}" if y_hat is not None else ""), showarrow=False,
              xanchor="left", font=dict(size=16)),
     ]
-    fig.update_layout(
-        figure_layout(large, height=260, margin=dict(l=10, r=10, t=10, b=10)), shapes=shapes, annotations=notes,
+    return figure(
+        [], figure_layout(large, height=260, margin=dict(l=10, r=10, t=10, b=10)), shapes=shapes, annotations=notes,
         xaxis=dict(visible=False, range=[-0.12, 1.1]), yaxis=dict(visible=False, range=[0, 1]), showlegend=False,
     )
-    return fig
 
 
 def line_costs_figure(x, left: tuple, right: tuple, xtitle: str, title: str, bend=None, large=False):

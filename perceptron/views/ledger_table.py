@@ -68,18 +68,17 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
             row[f"∂C/∂w{j + 1} contribution"] = ("" if kc[i] > 0 and not lost_d[i, j] else "≈ ") + t(D[i, j], kcol[j])
         rows.append(row)
     contrib = [f"∂C/∂w{j + 1} contribution" for j in range(d)]
-    table = pd.DataFrame(rows, columns=["y", "z", "ŷ", "∂C/∂ŷ", "∂ŷ/∂z", "∂C/∂z", *names, *contrib])
-    total = {c: "" for c in table.columns}
+    columns = ["y", "z", "ŷ", "∂C/∂ŷ", "∂ŷ/∂z", "∂C/∂z", *names, *contrib]
+    total = {c: "" for c in columns}
     # each sum as printed: the cells' own digits (a row may have needed more), checked on the strings
     for col, (_, value) in zip([*contrib, "∂C/∂z"], sums, strict=True):
-        cells = [c.removeprefix("≈ ") for c in table[col]]
+        cells = [row[col].removeprefix("≈ ") for row in rows]
         digits = c_digits if col == "∂C/∂z" else kcol[contrib.index(col)]
         quick = _sum_holds(sums[-1][0] if col == "∂C/∂z" else D[:, contrib.index(col)], digits, value)
         total[col] = ("" if (quick if quick is not None else worked.adds_up(cells, value)) else "≈ ") + t(value)
     total["∂C/∂z"] += "  (= ∂C/∂b)"
-    table.loc[len(table)] = total
-    table.index = [f"#{i}" for i in range(n)] + ["sum = gradient"]
-    return table
+    # one frame, the sum its last row (appending a row to a frame costs as much as building it)
+    return pd.DataFrame([*rows, total], columns=columns, index=[f"#{i}" for i in range(n)] + ["sum = gradient"])
 
 
 def probability_cell(y_hat: float, gap: float, near: bool) -> str:

@@ -21,7 +21,7 @@ from . import figures as F
 from .geometry import linearly_separable, plane_bounds, probability_grid
 from .ledger_table import ledger_table  # noqa: F401 - the pages read it as scenes.ledger_table
 from .palette import ACCENT, GREY, RED
-from .traces import as_figure, figure_layout, new_figure, play_axis_reach, scatter
+from .traces import as_figure, figure, figure_layout, play_axis_reach, scatter
 
 GRID = 40  # heatmap resolution: drawn with bilinear smoothing, 40 × 40 looks smooth and stays light on the wire
 
@@ -56,9 +56,8 @@ def plane(lab: Lab, w=None, b=None, highlight=None, arrows=(), title="Decision b
     grid = probability_grid(lab.features, w, b, bounds, GRID)
     fig = F.plane_figure(grid, d.X, d.y, d.test, bounds, feature_names=axis_names(lab),
                          class_names=class_names(lab), highlight=highlight, arrows=arrows, title=title,
-                         highlight_name=_sample_name(lab, highlight), step=_step(lab))
-    if arrows:  # w drawn on the plane: one unit is as long on both axes, so "perpendicular" looks it
-        fig.update_yaxes(scaleanchor="x", scaleratio=1)
+                         highlight_name=_sample_name(lab, highlight), step=_step(lab),
+                         equal_axes=bool(arrows))  # w drawn on the plane: "perpendicular" looks it
     return fig
 
 
@@ -146,10 +145,8 @@ def activation(lab: Lab, z, y, chosen=None):
         traces.append(scatter(x=[float(np.clip(z[chosen], -lim, lim))], y=[float(z[chosen] >= 0)], mode="markers+text",
                               text=[f" #{chosen}"], textposition="middle right", hoverinfo="skip", showlegend=False,
                               marker=dict(size=18, symbol="circle-open", color=ACCENT, line=dict(width=3))))
-    fig = new_figure(traces)
-    fig.update_layout(figure_layout(title="ŷ = step(z): every sample at its z (Rosenblatt's rule)", height=360),
-                      xaxis=dict(title="z = w·x + b", range=[-lim, lim]), yaxis=dict(title="ŷ", range=[-0.05, 1.05]))
-    return fig
+    return figure(traces, figure_layout(title="ŷ = step(z): every sample at its z (Rosenblatt's rule)", height=360),
+                  xaxis=dict(title="z = w·x + b", range=[-lim, lim]), yaxis=dict(title="ŷ", range=[-0.05, 1.05]))
 
 
 def train_index(lab: Lab) -> np.ndarray:

@@ -41,6 +41,28 @@ def new_figure(data=None) -> go.Figure:
     return go.Figure(data=data, _validate=False)
 
 
+def figure(data=None, layout=None, **more) -> go.Figure:
+    """A figure from plain trace dicts and a layout dict, ``more`` merged into it as ``Figure.update_layout``
+    merges its keywords (nested dicts merged, the rest replaced), built in one go: ``update_layout`` walks and
+    checks every property path (about 11 ms a figure, most of a Forward propagation visit's own work), the
+    constructor without validation does not (under 1 ms)."""
+    data = [data] if isinstance(data, dict) else list(data or [])
+    return go.Figure(data=data, layout=_as_updated(merge(dict(layout or {}), more)), _validate=False)
+
+
+def _as_updated(layout: dict) -> dict:
+    """``layout`` as ``update_layout`` would have written it: a ``title`` given as a string is ``{"text": …}``
+    (plotly.js 3 reads no other), and a ``None`` sets nothing."""
+    out = {}
+    for k, v in layout.items():
+        if v is None:
+            continue
+        if k == "title" and isinstance(v, str):
+            v = {"text": v}
+        out[k] = _as_updated(v) if isinstance(v, dict) else v
+    return out
+
+
 _TRACE_TYPES = ("scatter", "heatmap", "contour")
 _UNUSED_LAYOUT = ("scene", "ternary", "polar", "geo", "coloraxis", "colorscale")  # every colour scale is explicit
 
