@@ -55,6 +55,23 @@ mkdir -p "$PREFIX/logs" "$PREFIX/tmp"
 chmod 755 "$PREFIX" "$PREFIX/tmp"
 CONF="$PREFIX/nginx.conf"
 
+# --- the files nginx serves itself --------------------------------------------------------------
+# Streamlit's frontend (its JavaScript chunks, CSS and fonts) and the app's static/ folder (plotly.js, the
+# chart's module), copied into a folder of their own in the temp dir: nginx's workers (nobody, as root) may
+# not reach the Python install, the checkout or the prefix's parents, and a copy made at start is the version
+# the replicas run. Removed on exit, as the prefix is.
+WWW=$(mktemp -d "${TMPDIR:-/tmp}/neuron-lab-www.XXXXXX")
+chmod 755 "$WWW"
+STREAMLIT_STATIC=$("$PYTHON" -c 'import os, streamlit; print(os.path.join(os.path.dirname(streamlit.__file__), "static"))')
+[[ -d $STREAMLIT_STATIC/static ]] || die "no static/ folder in Streamlit's install ($STREAMLIT_STATIC)"
+cp -R "$STREAMLIT_STATIC/static" "$WWW/streamlit"
+cp -R "$ROOT/static" "$WWW/app"
+chmod -R a+rX "$WWW"
+read -r PLOTLY_FILE PLOTLY_VERSION < <(cd "$ROOT" && "$PYTHON" -c \
+    'from perceptron.web.plotlyjs import STATIC_NAME, VERSION; print(STATIC_NAME, VERSION)')
+[[ -f $WWW/app/$PLOTLY_FILE ]] || die "plotly.js ($PLOTLY_FILE) is not in $ROOT/static"
+PLOTLY_SRC="/app/static/$PLOTLY_FILE?v=$PLOTLY_VERSION"  # as perceptron/web/chart.py names it
+
 # --- stopping everything, by PID ----------------------------------------------------------------
 REPLICA_PIDS=()
 NGINX_PID=""
@@ -78,6 +95,7 @@ cleanup() {
         for pid in "${pids[@]}"; do alive "$pid" && kill -KILL "$pid" 2>/dev/null || true; done
         for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     fi
+    rm -rf "$WWW"  # the copies nginx served
     if ((KEEP_PREFIX)); then
         echo "replicas.sh: logs kept in $PREFIX/logs" >&2
     else
@@ -126,6 +144,8 @@ if ((EUID == 0)); then
 fi
 conf=$(<"$TEMPLATE")
 conf=${conf//@PREFIX@/$PREFIX}
+conf=${conf//@WWW@/$WWW}
+conf=${conf//@PLOTLY_SRC@/$PLOTLY_SRC}
 conf=${conf//@USER@/$USER_DIRECTIVE}
 conf=${conf//@LISTEN@/$LISTEN}
 conf=${conf//@UPSTREAM_SERVERS@/${SERVERS%$'\n'}}

@@ -17,6 +17,7 @@ Skips only when nginx or Chromium is missing (``apt-get install nginx chromium``
 
 from __future__ import annotations
 
+import gzip
 import html
 import http.server
 import re
@@ -166,6 +167,72 @@ def test_websockets_from_other_sites_are_refused_by_nginx(proxy):
     # So Streamlit never ran its own check, which looks up the machine's address outside for a foreign Origin.
     log = proxy.replica_log()
     assert "Rejecting WebSocket connection" not in log and "external IP" not in log, log[-2000:]
+
+
+def _fetch(url: str, compressed: bool = False):
+    """(status, headers, body) of a GET, asking for gzip or not."""
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if compressed else {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, b""
+
+
+def test_nginx_serves_the_static_files_itself(proxy):
+    """Streamlit's frontend and the app's static files come from nginx, not from the one Python process that
+    runs every student's script: each file that the page's HTML names and plotly.js are answered with no
+    replica in nginx's access log, typed as what they are (the page says nosniff), compressed when asked,
+    and kept by the browser (Streamlit's files carry a hash of their content in their names)."""
+    status, _, page = _fetch(proxy.url + "/Gradient_descent")
+    assert status == 200
+    named = re.findall(r'(?:src|href)="\.?/?(static/[^"]+)"', page.decode())
+    assert [n for n in named if n.endswith(".js")] and [n for n in named if n.endswith(".css")], named
+    probe = uuid.uuid4().hex
+    types = {".js": "application/javascript", ".css": "text/css", ".woff2": "font/woff2", ".png": "image/png"}
+    for path in [*named, "app/static/plotly-cartesian.min.js?v=1", "app/static/neuron-lab-chart.js?v=1"]:
+        url = f"{proxy.url}/{path}{'&' if '?' in path else '?'}probe={probe}"
+        status, headers, body = _fetch(url, compressed=True)
+        assert status == 200 and body, (path, status)
+        kind = next(t for ext, t in types.items() if path.split("?")[0].endswith(ext))
+        assert headers["Content-Type"].split(";")[0] == kind, (path, headers["Content-Type"])
+        if kind in ("application/javascript", "text/css") and len(body) > 1024:
+            assert headers.get("Content-Encoding") == "gzip", path
+        age = int(re.search(r"max-age=(\d+)", headers.get("Cache-Control", "max-age=0"))[1])
+        assert age >= (365 * 86400 if path.startswith("static/") else 3600), (path, headers.get("Cache-Control"))
+        _assert_security_headers(proxy, headers, path)
+    served = proxy.wait_access(lambda e: f"probe={probe}" in e["request"], count=len(named) + 2)
+    assert {e["replica"] for e in served} == {"-"}, "a static file went through a replica"
+    # and the same bytes as the installed files
+    status, _, body = _fetch(f"{proxy.url}/app/static/plotly-cartesian.min.js")
+    assert body == (ROOT / "static" / "plotly-cartesian.min.js").read_bytes()
+
+
+def test_every_page_names_plotly_js_to_run_early(proxy):
+    """The pages' HTML names plotly.js in its head (deferred: it runs once the page's own scripts have), at the
+    URL the chart loads it from, so the chart finds it ready; the replica's own HTML does not."""
+    from perceptron.web.plotlyjs import STATIC_NAME, VERSION
+
+    src = f"/app/static/{STATIC_NAME}?v={VERSION}"
+    for path in PAGES:
+        status, headers, body = _fetch(proxy.url + path, compressed=True)
+        assert status == 200 and headers.get("Content-Encoding") == "gzip", path
+        head = gzip.decompress(body).decode().split("</head>")[0]
+        assert head.count(f'<script defer src="{src}"></script>') == 1, (path, head[-300:])
+    status, _, direct = _fetch(f"http://{proxy.replicas[0]}/Gradient_descent")
+    assert status == 200 and STATIC_NAME not in direct.decode()
+
+
+def test_plotly_js_runs_once_and_before_the_first_chart(proxy, context):
+    page = context.new_page()
+    loads: list[str] = []
+    page.on("request", lambda r: loads.append(r.url) if "plotly-cartesian" in r.url else None)
+    page.goto(proxy.url + "/Gradient_descent")
+    page.wait_for_function(DRAWN, polling=100)
+    assert len(loads) == 1, loads  # the page's own, not a second one from the chart
+    # the chart found plotly.js ready: it added no script of its own (chart.js's loadPlotly adds an async one)
+    assert page.evaluate("() => !!window.Plotly && !document.querySelector('script[src*=\"plotly\"][async]')")
+    page.close()
 
 
 def test_every_page_draws_its_charts_with_no_csp_violation(proxy, context):

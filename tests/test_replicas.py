@@ -149,12 +149,16 @@ def test_one_browser_stays_on_one_replica(cluster, new_context):
     assert upgraded, f"no websocket handshake seen: {handshakes}"
     assert not [r for r in upgraded if REPLICA_HEADER in {k.lower() for k in r["headers"]}]
 
-    # nginx's access log, for this browser's route: the page, plotly.js and the websocket, all on one replica.
+    # nginx's access log, for this browser's route: the page and the websocket on one replica; the static files
+    # (plotly.js, Streamlit's frontend) from nginx itself ("-": no replica), never from a replica.
     replica = _answered_by(cluster, route, "GET /Gradient_descent")
     assert replica in cluster.replicas
-    assert _answered_by(cluster, route, "GET /app/static/plotly-cartesian.min.js") == replica
+    assert _answered_by(cluster, route, "GET /app/static/plotly-cartesian.min.js") == "-"
     assert _answered_by(cluster, route, "GET /_stcore/stream", status="101") == replica
-    spread = {e["replica"] for e in cluster.access() if e["route"] == route}
+    mine = [e for e in cluster.access() if e["route"] == route]
+    assert not [e["request"] for e in mine if e["request"].startswith(("GET /static/", "GET /app/static/"))
+                and e["replica"] != "-"], "a static file went through a replica"
+    spread = {e["replica"] for e in mine} - {"-"}
     assert spread == {replica}, f"one browser's requests spread over replicas: {spread}"
 
 

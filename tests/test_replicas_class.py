@@ -50,8 +50,9 @@ def routes(cluster: Replicas) -> list[str]:
 
 
 def answered_by(cluster: Replicas, route: str) -> set[str]:
-    """Every replica that answered a request of the browser whose cookie is ``route``."""
-    return {e["replica"] for e in cluster.access() if e["route"] == route}
+    """Every replica that answered a request of the browser whose cookie is ``route`` (not nginx itself, "-",
+    which serves the static files)."""
+    return {e["replica"] for e in cluster.access() if e["route"] == route} - {"-"}
 
 
 def test_the_teacher_on_one_replica_sees_and_steers_a_student_on_the_other(cluster):
