@@ -4,7 +4,8 @@ import streamlit as st
 
 from perceptron.data import csv_io
 from perceptron.data import datasets as ds
-from perceptron.views import alt, plain, scenes
+from perceptron.text import plain
+from perceptron.views import alt, scenes
 from perceptron.web import keys
 from perceptron.web.controls import setting
 from perceptron.web.draw import selected_points, show

@@ -3,8 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from perceptron.views import alt, figures, latex, scenes, teaching
-from perceptron.views.worked import exact_z
+from perceptron.text import teaching
+from perceptron.text.worked import exact_z
+from perceptron.views import alt, figures, latex, scenes
 from perceptron.web.draw import clicked_point, show
 from perceptron.web.frame import finish, page, stop
 from perceptron.web.panels import lesson_asks

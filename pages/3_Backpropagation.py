@@ -8,7 +8,8 @@ import streamlit as st
 from perceptron.engine.backprop import Ledger, chain_rule, gradient_check
 from perceptron.engine.costs import get_cost
 from perceptron.session.run import LEDGER_ROWS
-from perceptron.views import alt, derivations, latex, scenes, slips, teaching
+from perceptron.text import teaching
+from perceptron.views import alt, derivations, latex, scenes, slips
 from perceptron.views.handout import handout_html
 from perceptron.views.ledger_table import fd_table, underflowed
 from perceptron.web.controls import LOSS_LABELS

@@ -5,7 +5,8 @@ import streamlit as st
 from perceptron.engine import modes
 from perceptron.engine.backprop import gradients
 from perceptron.session.settings import MODES, PLAY_STRIDES
-from perceptron.views import alt, bounds, generalize, latex, scenes, teaching
+from perceptron.text import teaching
+from perceptron.views import alt, bounds, generalize, latex, scenes
 from perceptron.views.geometry import linearly_separable
 from perceptron.web import keys
 from perceptron.web.controls import notice, setting, stop_rules, training

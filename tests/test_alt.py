@@ -168,8 +168,8 @@ def test_the_hidden_layer_figures_say_each_unit_and_have_tables():
 
 def test_numbers_are_written_by_the_one_printing_rule_with_a_real_minus_sign():
     """The text alternatives had their own 3-digit formatter ("1.23 × 10^−5"): they now say what the worked
-    lines print (perceptron.views.worked.text), so a screen reader and the page agree."""
-    from perceptron.views import worked
+    lines print (perceptron.text.worked.text), so a screen reader and the page agree."""
+    from perceptron.text import worked
 
     assert alt.num(-1.23456) == "−1.235" == worked.text(-1.23456)
     assert alt.num(0.000012346) == "1.235×10⁻⁵" == worked.text(0.000012346)

@@ -295,7 +295,7 @@ def test_the_cost_went_up_is_one_definition_everywhere():
     """engine.history.moved/rises decide "went up" for the Gradient descent warning, the landscape's verdicts, the
     lesson and the learning-rate search alike: a change within 1e-12 of the larger value is rounding."""
     from perceptron.engine.history import RISE, moved, rises
-    from perceptron.views.teaching import direction
+    from perceptron.text.teaching import direction
 
     assert moved(1.0, 1.0 + RISE / 2) == 0 and moved(1.0, 1.0 + 4 * RISE) == 1 and moved(1.0, 0.5) == -1
     assert moved(1e-300, 2e-300) == 1 and moved(0.0, 0.0) == 0

@@ -15,7 +15,7 @@ from perceptron.data.features import FEATURE_MAPS, fit_features
 from perceptron.engine import network
 from perceptron.engine.neuron import sigmoid
 from perceptron.views import figures, geometry
-from perceptron.views.worked import text
+from perceptron.text.worked import text
 
 
 def values(seed: int, n: int = 400) -> list[float]:

@@ -1,11 +1,15 @@
 """The layers of ``perceptron/`` import only what their place in the tree allows.
 
-Data flows one way: widgets -> settings -> engine -> plain arrays -> views -> web -> page.
+One way down (``ORDER``): engine -> data -> text -> session -> classroom -> views -> web -> pages. A layer
+imports only layers before it in that order (and only those its rule names): no import upward, so no two
+layers import each other.
 
 - ``engine/`` is the math: numpy and the standard library only, so it works in a notebook.
 - ``data/`` builds and reads datasets: numpy, the standard library and the engine.
-- ``session/`` is one browser session's experiment without a browser: no streamlit, no plotly.
-- ``views/`` are pure figure, table and LaTeX builders: no streamlit.
+- ``text/`` is the printing rule, the sentences about numbers and outside text shown as text: numpy, the engine, data.
+- ``session/`` is one browser session's experiment without a browser: no streamlit, no plotly, no views.
+- ``classroom/`` is the live class's store, below the views and the web.
+- ``views/`` are pure figure, table, LaTeX and lesson builders: no streamlit.
 - ``web/`` is the only code that imports streamlit.
 
 Each rule is checked on the source (every ``import`` statement, also inside functions) and the
@@ -28,13 +32,15 @@ STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 RULES = {
     "engine": ({"numpy"}, {"engine"}),
     "data": ({"numpy"}, {"engine", "data"}),
-    "session": ({"numpy"}, {"engine", "data", "session", "views"}),
-    "views": ({"numpy", "plotly", "pandas", "segno", "latex2mathml"}, {"engine", "data", "session", "views"}),
+    "text": ({"numpy"}, {"engine", "data", "text"}),
+    "session": ({"numpy"}, {"engine", "data", "text", "session"}),
     # the live class's store: a database through SQLAlchemy (psycopg under it, never imported by name); no web
-    "classroom": ({"numpy", "sqlalchemy", "psycopg"}, {"engine", "data", "session", "classroom"}),
+    "classroom": ({"numpy", "sqlalchemy", "psycopg"}, {"engine", "data", "text", "session", "classroom"}),
+    "views": ({"numpy", "plotly", "pandas", "segno", "latex2mathml"}, {"engine", "data", "text", "session", "views"}),
     "web": ({"numpy", "plotly", "pandas", "segno", "latex2mathml", "streamlit"},
-            {"engine", "data", "session", "views", "classroom", "web"}),
+            {"engine", "data", "text", "session", "views", "classroom", "web"}),
 }
+ORDER = ("engine", "data", "text", "session", "classroom", "views", "web")  # one way down
 
 
 def imports(path: Path) -> list[tuple[str, str]]:
@@ -87,6 +93,19 @@ def test_each_layer_imports_only_what_it_may(layer):
     assert found, f"perceptron/{layer}/ has no modules"
     bad = [v for p in found for v in violations(p)]
     assert not bad, "\n".join(bad)
+
+
+def test_no_layer_imports_one_above_it():
+    """The rules themselves go one way (``ORDER``), and so do the imports found: no layer imports a later one,
+    so no two layers import each other."""
+    assert set(ORDER) == set(RULES) == {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    for layer, (_, allowed) in RULES.items():
+        assert all(ORDER.index(a) <= ORDER.index(layer) for a in allowed), layer
+    found = {(p.relative_to(PACKAGE).parts[0], name) for layer in ORDER for p in modules(layer)
+             for kind, name in imports(p) if kind == "first" and name in ORDER}
+    upward = sorted((a, b) for a, b in found if ORDER.index(b) > ORDER.index(a))
+    assert upward == [], upward
+    assert not [(a, b) for a, b in found if a != b and (b, a) in found]
 
 
 def test_only_web_imports_streamlit_anywhere_in_the_package():

@@ -1,4 +1,4 @@
-"""Text from outside shown as text: the quoting of data/quoting.py and the Markdown of views/plain.py.
+"""Text from outside shown as text: the quoting of data/quoting.py and the Markdown of text/plain.py.
 
 The Markdown is parsed here by an independent CommonMark + GFM parser's rules as far as they matter: no
 link, image, heading, emphasis, HTML, LaTeX, directive or autolink survives, and the text reads back as
@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from perceptron.data.quoting import quoted
-from perceptron.views.plain import code, escape, markdown
+from perceptron.text.plain import code, escape, markdown
 
 HOSTILE = ["![](http://e.invalid/x.png)", "[Sign in](https://e.invalid/l)", "https://e.invalid/phish",
            "www.e.invalid", ":red[**SESSION EXPIRED**]", "# Heading", "<img src=//e.invalid/h.png>",

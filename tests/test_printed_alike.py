@@ -12,7 +12,8 @@ import numpy as np
 from apptest import app
 
 from perceptron.engine.neuron import sigmoid
-from perceptron.views import latex, worked
+from perceptron.text import worked
+from perceptron.views import latex
 
 
 def _passes(count=1500, seed=3):
@@ -103,8 +104,8 @@ def test_the_chain_rule_prints_each_factor_alike_where_it_is_computed_and_where_
 def test_the_lesson_says_the_sum_and_z_as_the_forward_page_prints_them():
     """The lesson's steps 3 to 5 repeat the Forward page's lines and speak of z: with the page's digits."""
     from perceptron.session.lab import Lab
-    from perceptron.session.lesson import STEPS
     from perceptron.session.settings import Settings
+    from perceptron.views.lesson import STEPS
 
     steps = {step.title: step for step in STEPS if step.page == "forward"}
     assert len(steps) >= 3, list(steps)

@@ -15,7 +15,8 @@ from apptest import app, chart
 from perceptron.data.features import fit_features
 from perceptron.session.lab import Lab
 from perceptron.session.settings import Settings
-from perceptron.views import alt, latex, scenes, worked
+from perceptron.text import worked
+from perceptron.views import alt, latex, scenes
 
 FORWARD = "pages/2_Forward_propagation.py"
 

@@ -31,9 +31,9 @@ from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from perceptron.session.lab import Lab
-from perceptron.session.lesson import STEPS
 from perceptron.session.settings import Settings
 from perceptron.views.latex import GO_ON
+from perceptron.views.lesson import STEPS
 
 streamlit.config.set_option("client.showErrorDetails", "full")
 getcontext().prec = 60
@@ -473,7 +473,7 @@ def check_landscape(at: AppTest, lab: Lab) -> None:
 
 
 def fmt(v) -> str:
-    from perceptron.views.worked import text  # the page's own spelling of a number in prose
+    from perceptron.text.worked import text  # the page's own spelling of a number in prose
 
     return text(v)
 
@@ -764,7 +764,7 @@ def test_an_emoji_glyph_is_never_printed():
 
 def test_an_accuracy_is_an_exact_fraction_when_not_all_are_right():
     """"100 %" was shown when 4 of 1,600 points were wrong."""
-    from perceptron.views.teaching import accuracy_text, percent
+    from perceptron.text.teaching import accuracy_text, percent
 
     assert accuracy_text(1596 / 1600, 1600) == "1,596 of 1,600 (99.75 %)"
     assert percent(1596 / 1600) != "100 %" and accuracy_text(1.0, 1600) == "1,600 of 1,600 (100 %)"

@@ -13,8 +13,8 @@ import streamlit.config
 from apptest import app, ok
 from streamlit.testing.v1 import AppTest
 
+from perceptron.text.teaching import side_of_half
 from perceptron.views.latex import sigmoid_line
-from perceptron.views.teaching import side_of_half
 
 streamlit.config.set_option("client.showErrorDetails", "full")
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,8 +102,8 @@ def test_the_lessons_learning_rate_answer_is_what_the_engine_does(dataset):
     """The landscape step's answer, recomputed: full batch from the lab's start, 60 epochs at each rate of the grid,
     the first rate at which the cost goes up (in plain Python floats here, not the engine's numpy)."""
     from perceptron.session.lab import Lab
-    from perceptron.session.lesson import STEPS
     from perceptron.session.settings import Settings
+    from perceptron.views.lesson import STEPS
 
     lab = Lab.from_settings(Settings(dataset=dataset))
     X, y, *_ = lab.design()

@@ -112,7 +112,7 @@ def test_the_relative_error_of_two_numbers_80_orders_apart_is_not_zero():
     relative error is 1 to 80 digits, and the verdict says they differ (the finite difference's uncertainty there,
     about 10⁻²⁶³, is far below the gradient)."""
     from perceptron.engine.backprop import scaled_norm
-    from perceptron.views.teaching import fd_check
+    from perceptron.text.teaching import fd_check
 
     g, ng = np.array([-1.947e-183, -1.108e-183, -2.767e-183]), np.array([-7.37e-264, -9.0e-264, 1.34e-263])
     assert math.isclose(scaled_norm(g), math.sqrt(sum((v * 1e183) ** 2 for v in g)) * 1e-183, rel_tol=1e-15)
@@ -128,7 +128,7 @@ def test_a_cost_that_underflowed_cannot_resolve_its_gradient():
     float (subnormal), its gradient ≈ −4.8×10⁻³⁰⁵ is not. The check says the finite difference cannot resolve it,
     whatever it reads, and never that they agree."""
     from perceptron.engine.backprop import chain_rule, gradient_check
-    from perceptron.views.teaching import fd_check
+    from perceptron.text.teaching import fd_check
 
     X, y, w, b = np.array([[1e10]]), np.array([1]), np.array([362e-10]), 0.0
     L = chain_rule(X, y, w, b, "mse")
@@ -169,9 +169,9 @@ def test_the_points_of_the_issue_are_in_the_link():
 def test_an_exact_zero_is_printed_as_zero_and_the_class_rule_speaks():
     """Sample #2: (−1.5)(0.3) + (−0.5)(−0.7) + 0.1 is exactly 0 for these floats (checked here in exact decimals), the
     computer's sum 2.776×10⁻¹⁷. The worked lines print z = 0 and ŷ = σ(0) = 0.5, and the verdict is the tie's."""
+    from perceptron.text.teaching import prediction, side_of_half
+    from perceptron.text.worked import exact_z
     from perceptron.views.latex import forward_steps
-    from perceptron.views.teaching import prediction, side_of_half
-    from perceptron.views.worked import exact_z
 
     x, w, b = [-1.5, -0.5], [0.3, -0.7], 0.1
     assert exact_z_decimal(x, w, b) == 0 and float(np.array(x) @ np.array(w) + b) == 2.7755575615628914e-17
@@ -190,7 +190,7 @@ def test_an_exact_zero_is_printed_as_zero_and_the_class_rule_speaks():
 def test_exact_z_is_the_correctly_rounded_sum_of_the_printed_terms(seed):
     """On random floats with the cancellations of hand-made points (short decimals that cancel), exact_z is the
     exact decimal sum rounded once."""
-    from perceptron.views.worked import exact_z
+    from perceptron.text.worked import exact_z
 
     rng = np.random.default_rng(seed)
     x = np.round(rng.uniform(-3, 3, 3), 2)
@@ -222,8 +222,8 @@ def test_the_lessons_bias_and_activation_steps_say_z_is_zero_for_the_issues_samp
     """The guided lesson on the same sample: its bias line adds up to z = 0 and its answer is the tie's (class 1 by
     z ≥ 0), never the computer's 2.776×10⁻¹⁷ called positive."""
     from perceptron.session.lab import Lab
-    from perceptron.session.lesson import STEPS
     from perceptron.session.settings import Settings
+    from perceptron.views.lesson import STEPS
 
     settings, problems = Settings.from_query(ISSUE_POINTS)
     assert not problems, problems
@@ -409,7 +409,7 @@ def test_the_backpropagation_page_says_what_rosenblatts_rule_updates_with(epoch)
     said = next(m.value for m in at.info if "Rosenblatt's perceptron rule, which does not use this gradient" in m.value)
     assert f"ŷ = step(z) = {int(z >= 0)}" in said, said
     if error:
-        from perceptron.views.worked import text
+        from perceptron.text.worked import text
 
         change = ", ".join(text(float(Decimal(float(v)) * error)) for v in X[i])
         assert f"would add α·(y − ŷ)·x = ({change}) to w and {text(float(error))} to b" in said, (change, said)

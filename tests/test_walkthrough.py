@@ -11,7 +11,7 @@ import streamlit.config
 from apptest import ok
 from streamlit.testing.v1 import AppTest
 
-from perceptron.session.lesson import STEPS, reachable
+from perceptron.views.lesson import STEPS, reachable
 from perceptron.session.settings import LOCKABLE, PAGES
 from perceptron.views.share import local_only, qr_svg
 from perceptron.web.controls import CONTROLS

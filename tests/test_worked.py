@@ -1,4 +1,4 @@
-"""The printing rule for worked arithmetic (perceptron/views/worked.py): a line written with "="
+"""The printing rule for worked arithmetic (perceptron/text/worked.py): a line written with "="
 holds for the numbers as printed, checked here with Python's own decimal arithmetic on the
 printed strings (an independent reading, not the module's ``value_of``)."""
 
@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from perceptron.views.worked import equation, num
+from perceptron.text.worked import equation, num
 
 getcontext().prec = 60
 
@@ -130,7 +130,7 @@ def test_a_chain_is_stacked_one_relation_per_row_with_the_result_alone():
 
 
 def test_the_finite_difference_verdict_is_computed_from_its_numbers():
-    from perceptron.views.teaching import fd_check, fd_floor
+    from perceptron.text.teaching import fd_check, fd_floor
 
     floor = fd_floor(1.0)
     assert 1e-9 < floor < 2e-9
@@ -147,7 +147,7 @@ def test_the_finite_difference_verdict_is_computed_from_its_numbers():
 
 
 def test_a_metric_value_is_short_exact_and_signed_by_the_rule():
-    from perceptron.views.teaching import accuracy_value, signed
+    from perceptron.text.teaching import accuracy_value, signed
 
     assert accuracy_value(319 / 320, 320) == "319 of 320" and accuracy_value(1.0, 320) == "320 of 320"
     assert accuracy_value(1599 / 1600, 1600) == "1,599 of 1,600"

@@ -3,7 +3,7 @@ r"""Text that came from outside (a link, a file's name, header or cells), quoted
 Every sentence that repeats such text puts it between “ and ” through :func:`quoted`: cut to a few
 characters, with control, format and line-break characters (a new line, a right-to-left override)
 made spaces and the two quote marks themselves made straight quotes, so that a later layer can find
-the quoted text again and show it as text only (:func:`perceptron.views.plain.markdown`).
+the quoted text again and show it as text only (:func:`perceptron.text.plain.markdown`).
 Standard library only.
 """
 

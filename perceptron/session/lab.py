@@ -15,7 +15,7 @@ from ..data import datasets as ds
 from ..engine import modes
 from ..engine.backprop import gradients
 from ..engine.training import rosenblatt, train
-from ..views.worked import text
+from ..text.worked import text
 from .run import Run
 from .settings import MAX_EPOCHS, Settings, decode_points, encode_points
 

@@ -21,7 +21,7 @@ import numpy as np
 from ..data import datasets as ds
 from ..engine import modes
 from ..engine.history import Record, rises
-from ..views.teaching import apart
+from ..text.teaching import apart
 from .settings import MAX_EPOCHS
 from .trainings import SHARED_FROM, Trainings, training_key
 

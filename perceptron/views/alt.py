@@ -14,15 +14,15 @@ import numpy as np
 import pandas as pd
 
 from ..engine import network as net
-from . import worked
+from ..text import worked
+from ..text.teaching import accuracy_text, percent
 from .netscenes import input_names
-from .teaching import accuracy_text, percent
 
 MINUS = "−"  # U+2212, as in the figures: a screen reader says "minus", not "dash"
 
 
 def num(v, digits: int = worked.DIGITS) -> str:
-    """A number as the text alternatives write it: the app's one printing rule (:func:`perceptron.views.worked.text`:
+    """A number as the text alternatives write it: the app's one printing rule (:func:`perceptron.text.worked.text`:
     4 significant digits, scientific form for the very small and the very large, a real minus sign), and
     words for what is not a number."""
     v = float(v)

@@ -2,7 +2,7 @@ r"""Rosenblatt's rule with the perceptron convergence theorem (Gradient descent 
 bound :math:`(R/\gamma)^2` on the student's points against the updates the rule has made so far.
 
 :func:`mistakes` returns what the page renders, in order, as ``(kind, content)`` pairs (``"latex"`` or
-``"markdown"``). R and the bound are worked lines that hold as printed (:func:`~perceptron.views.worked.equation`);
+``"markdown"``). R and the bound are worked lines that hold as printed (:func:`~perceptron.text.worked.equation`);
 the margin is :func:`perceptron.engine.margin.best_margin`'s bracket, and the bound uses its lower end, the exact
 margin of a separator it found (any separator's margin gives a valid bound). Pure (numpy).
 """
@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..engine import margin as mg
-from .worked import equation, num, subscript, text
+from ..text.worked import equation, num, subscript, text
 
 Items = list[tuple[str, str]]
 

@@ -6,7 +6,7 @@ downward, :func:`perceptron.engine.curvature.concave_line`) and returns what the
 chord: a convex function lies on or below every chord, :math:`C(\tfrac{a+c}{2}) \le \tfrac12(C(a) + C(c))`, so one
 midpoint above its chord proves MSE is not convex, with no calculus; the second derivative, computed from the
 formula of :mod:`~perceptron.engine.curvature`, says where. Every numeric line holds as printed
-(:func:`~perceptron.views.worked.equation`). Pure (numpy).
+(:func:`~perceptron.text.worked.equation`). Pure (numpy).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..engine import curvature as cv
-from .worked import equation, num, subscript, text
+from ..text.worked import equation, num, subscript, text
 
 Items = list[tuple[str, str]]
 

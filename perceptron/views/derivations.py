@@ -10,7 +10,7 @@ r"""What a maths teacher expects beside the chain rule, each with the student's 
 
 Each returns what the page renders, in order, as ``(kind, content)`` pairs, ``"latex"`` or ``"markdown"`` (as
 :func:`perceptron.views.slips.indices` does). Every numeric line holds for its numbers as printed
-(:func:`~perceptron.views.worked.equation`); the sentences are computed in :mod:`perceptron.views.teaching`.
+(:func:`~perceptron.text.worked.equation`); the sentences are computed in :mod:`perceptron.text.teaching`.
 Pure (numpy).
 """
 
@@ -22,9 +22,9 @@ import numpy as np
 
 from ..engine.backprop import Ledger
 from ..engine.neuron import sigmoid
-from . import teaching
+from ..text import teaching
+from ..text.worked import DIGITS, equation, exp, num
 from .latex import rows_sum, slope_line
-from .worked import DIGITS, equation, exp, num
 
 Items = list[tuple[str, str]]
 SHOWN = 3  # samples written out in the matrix form; the rest are one sum
@@ -73,7 +73,7 @@ def cancel(mse: Ledger, bce: Ledger, y, i: int) -> Items:
     r"""Cross-entropy's :math:`\partial C/\partial z_i = (\hat y_i - y_i)/n`, where σ′ cancels, derived and beside
     MSE's, both with sample ``i``'s numbers (``mse`` and ``bce``: the two costs' ledgers at the same weights, ``y``
     the labels of shape (n,)); then their ratio :math:`2\sigma'(z_k)` on the misclassified sample with the largest
-    :math:`|z|` (:func:`perceptron.views.teaching.saturation`)."""
+    :math:`|z|` (:func:`perceptron.text.teaching.saturation`)."""
     y = np.asarray(y, dtype=float)
     n, z = mse.n, float(mse.z[i])
     t = float(y[i])
@@ -157,7 +157,7 @@ def matrix_form(L: Ledger) -> Items:
 def float_limits(L: Ledger) -> Items:
     r"""The floating-point limits, short, computed: what the computer stores for σ(40), where the page writes
     :math:`1 - \dots` and where ≈, and how many of this ledger's samples have a slope below :math:`10^{-8}` or below
-    the smallest normal float (:func:`perceptron.views.teaching.float_limits`)."""
+    the smallest normal float (:func:`perceptron.text.teaching.float_limits`)."""
     s40 = float(sigmoid(40.0))
     return [
         ("latex", rf"\sigma(40) = 1 - \sigma(-40) = 1 - {num(float(sigmoid(-40.0)))} \quad "

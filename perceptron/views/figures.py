@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from ..engine.neuron import sigmoid
 from ..engine.neuron import step as step_activation
+from ..text.worked import text as printed
 from .palette import (
     ACCENT,
     C0,
@@ -46,7 +47,6 @@ from .traces import (
     scatter,
     spec,
 )
-from .worked import text as printed
 
 
 def dataset_figure(X, y, test, bounds, feature_names=("x₁", "x₂"), class_names=("0", "1"), large=False):
@@ -173,7 +173,7 @@ def sigmoid_points(z, y, lim, xaxis, yaxis, digits=3, step=False):
 
 def point_text(z, step=False) -> list[str]:
     """Each sample's hover on the sigmoid: "z=1.234<br>ŷ=σ(z)=0.7746", by the printing rule
-    (:func:`perceptron.views.worked.text`; ``forward.js``'s ``printNumber`` writes the same)."""
+    (:func:`perceptron.text.worked.text`; ``forward.js``'s ``printNumber`` writes the same)."""
     act, name = (step_activation, "step(z)") if step else (sigmoid, "σ(z)")
     return [f"z={printed(v)}<br>ŷ={name}={printed(act(v))}" for v in np.asarray(z, dtype=float)]
 

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import numpy as np
 
 from ..engine.history import moved
-from .worked import text
+from ..text.worked import text
 
 # few training points, every feature map, many epochs: the test cost rises while the training cost falls
 OVERFITS = MappingProxyType({"dataset": "moons", "n": "24", "noise": "0.3", "test_fraction": "0.5",

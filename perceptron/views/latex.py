@@ -14,15 +14,15 @@ import re
 import numpy as np
 
 from ..engine.neuron import sigmoid
-from .worked import DIGITS, MAX_DIGITS, equation, exact_z, fit, holds, num, sigmoid_of, text, value_of
-from .worked import paren as _paren
+from ..text.worked import DIGITS, MAX_DIGITS, equation, exact_z, fit, holds, num, sigmoid_of, text, value_of
+from ..text.worked import paren as _paren
 
 __all__ = ["backward_digits", "backward_steps", "dC_dyhat_line", "forward_digits", "forward_steps", "ledger_markdown",
            "num", "paren", "raw_units_steps", "stacked", "text", "update_steps"]
 
 
 def paren(v) -> str:
-    """A number (:func:`~perceptron.views.worked.num`) in parentheses when negative, so that products read clearly."""
+    """A number (:func:`~perceptron.text.worked.num`) in parentheses when negative, so that products read clearly."""
     return _paren(num(v))
 
 
@@ -94,7 +94,7 @@ def forward_steps(x, w, b, names=None, step: bool = False, hide: bool = False, d
 
     With ``hide`` the third line stops before its result (``= \;?``): the lesson asks for it first.
 
-    Every line holds for its numbers as printed (:func:`~perceptron.views.worked.equation`), and a number that
+    Every line holds for its numbers as printed (:func:`~perceptron.text.worked.equation`), and a number that
     one line ends with and the next starts from is printed alike on both: the weighted sum at ``ks``
     significant digits, z at ``kz`` (never "= 0.3985" above "0.39849 + …"). The next line takes it as printed;
     the digits grow, fewest first, until every line holds so (``digits``: :func:`forward_digits` of the same

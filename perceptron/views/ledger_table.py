@@ -1,5 +1,5 @@
 r"""The Backpropagation page's table: every sample's chain-rule factors, its contributions, and
-their sums, printed by the rule of :mod:`perceptron.views.worked` (each row's products and each
+their sums, printed by the rule of :mod:`perceptron.text.worked` (each row's products and each
 column's sum hold for the numbers as printed). Pure (numpy, pandas).
 """
 
@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..engine.backprop import Ledger
 from ..engine.neuron import sigmoid
-from . import worked
+from ..text import worked
 
 
 def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
@@ -21,7 +21,7 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
     Each row holds two relations, :math:`\partial C/\partial z_i = \partial C/\partial \hat y_i \cdot
     \partial \hat y_i/\partial z_i` and :math:`\text{contribution}_{ij} = \partial C/\partial z_i \cdot x_{ij}`,
     and each column of contributions adds up to the gradient (the :math:`\partial C/\partial z` column to
-    :math:`\partial C/\partial b`). The printing rule of :mod:`perceptron.views.worked` applies: results
+    :math:`\partial C/\partial b`). The printing rule of :mod:`perceptron.text.worked` applies: results
     are the engine's values to 4 digits, and the numbers that produce them get as many digits as it
     takes for the relation to hold as printed; a result whose relation cannot hold is written "≈ …".
     Rows are decided in floats, all at once; a row floats cannot decide is decided exactly (decimals).
@@ -84,7 +84,7 @@ def ledger_table(L: Ledger, y, names=None) -> pd.DataFrame:
 def probability_cell(y_hat: float, gap: float, near: bool) -> str:
     r""":math:`\hat y = \sigma(z)` as a table cell: "0.8365"; "1 − 3.136×10⁻⁶" where it would print as 1 (``near``), the gap
     :math:`1 - \hat y = \sigma(-z)` computed as such; "≈ 1" or "≈ 0" where even that is below the smallest float (σ is
-    never 0 or 1, as :func:`perceptron.views.teaching.probability` says in prose)."""
+    never 0 or 1, as :func:`perceptron.text.teaching.probability` says in prose)."""
     if y_hat == 0:
         return "≈ 0"
     if not near:

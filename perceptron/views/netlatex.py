@@ -16,8 +16,8 @@ import numpy as np
 
 from ..engine import network as net
 from ..session.netlab import NetLab
+from ..text.worked import equation, num, sigmoid_of, subscript, superscript
 from .latex import GO_ON, dC_dyhat_line, rows_sum, slope_line
-from .worked import equation, num, sigmoid_of, subscript, superscript
 
 FD_EPS = 1e-6  # the step of the finite-difference check
 FD_EPS_TEXT = "10" + superscript(round(math.log10(FD_EPS)))
@@ -44,7 +44,7 @@ def _dot(n: int, bias: bool = True):
 def forward_lines(lab: NetLab, k: int | None = None) -> list[str]:
     r"""Sample i layer by layer: :math:`z^{(1)}_k = \sum_j x_{ij} W^{(1)}_{jk} + b^{(1)}_k`, :math:`a^{(1)}_k`,
     :math:`z^{(2)} = \sum_k a^{(1)}_k w^{(2)}_k + b^{(2)}`, :math:`\hat y`. Every line holds for its
-    numbers as printed (:func:`perceptron.views.worked.equation`)."""
+    numbers as printed (:func:`perceptron.text.worked.equation`)."""
     p, L = lab.params(k), ledger(lab, k)
     X, *_ = lab.design()
     i, x = lab.sample, X[lab.sample]

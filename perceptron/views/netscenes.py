@@ -19,6 +19,8 @@ import numpy as np
 
 from ..engine import network as net
 from ..session.netlab import DATASET_LABELS, NetLab
+from ..text.teaching import accuracy_text
+from ..text.worked import text
 from . import live
 from .geometry import level_curve, linearly_separable, plane_bounds
 from .netlatex import (
@@ -31,7 +33,6 @@ from .netlatex import (
     weight_names,
 )
 from .palette import ACCENT, C0, C1, CLASS_COLOURS, GREEN, GREY, HEAT, SYMBOLS, UNIT_HEAT
-from .teaching import accuracy_text
 from .traces import (
     add_cost_lines,
     as_figure,
@@ -48,7 +49,6 @@ from .traces import (
     scatter,
     spec,
 )
-from .worked import text
 
 __all__ = [  # the page's names; the LaTeX ones live in netlatex
     "COST_DIGITS", "FD_EPS_TEXT", "FIXED", "backward_lines", "diagram", "diagram_spec", "figure",

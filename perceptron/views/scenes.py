@@ -16,7 +16,8 @@ from ..engine.backprop import chain_rule, cost_at, cost_slice, gradients
 from ..session import rates
 from ..session.lab import Lab
 from ..session.run import NEURON_COSTS, SLICE_CELLS_PER_UNIT, epoch_units
-from . import alt, live, worked
+from ..text import worked
+from . import alt, live
 from . import figures as F
 from .geometry import linearly_separable, plane_bounds, probability_grid
 from .ledger_table import ledger_table  # noqa: F401 - the pages read it as scenes.ledger_table

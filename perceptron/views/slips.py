@@ -9,7 +9,7 @@ r"""The source article's three slips, each shown live with the learner's numbers
 
 :func:`items` returns what the page renders, in order, as ``(kind, content)`` pairs (``"markdown"``,
 ``"latex"`` or ``"table"``); the sentences about which way the cost moves are computed from the
-numbers (:func:`perceptron.views.teaching.direction`). Pure (numpy, pandas).
+numbers (:func:`perceptron.text.teaching.direction`). Pure (numpy, pandas).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from ..engine.backprop import pulled_out_slip, sign_slip
+from ..text.teaching import apart, direction
+from ..text.worked import equation, exact_z, text
 from .latex import rows_sum
-from .teaching import apart, direction
-from .worked import equation, exact_z, text
 
 
 def _moves(before: float, after: float) -> str:

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ..engine import network as nw
-from .worked import num, text
+from ..text.worked import num, text
 
 EPOCHS = 50
 ROWS = 20_000  # epochs × points at most: many points get fewer epochs (bounded work on every rerun)

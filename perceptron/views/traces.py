@@ -15,10 +15,10 @@ import functools
 import numpy as np
 import plotly.graph_objects as go
 
-from . import worked
+from ..text import worked
+from ..text.teaching import percent
 from .geometry import level_curve
 from .palette import ACCENT, C0, C1, CLASS_COLOURS, HEAT, INK, SYMBOLS, base_layout
-from .teaching import percent
 
 # --- traces, figures, layouts -------------------------------------------------------------------
 

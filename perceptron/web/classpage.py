@@ -15,7 +15,7 @@ restart of the server finds the class again. The class page (``pages/7_Class.py`
   the roster as a table; a student's boundary is recomputed only when their report changed (kept per seat in
   the teacher's session).
 
-Nicknames are text: in Markdown as code spans (:func:`perceptron.views.plain.code`), in figures HTML-escaped,
+Nicknames are text: in Markdown as code spans (:func:`perceptron.text.plain.code`), in figures HTML-escaped,
 in tables as cells. Nothing mutable at module level.
 """
 
@@ -32,10 +32,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..classroom import EXPERIMENTS, ClassroomError, NotAuthorized, StoreUnavailable, UnknownClass
 from ..session.settings import PAGES
+from ..text import plain
+from ..text.worked import text
 from ..views import classviews as cv
-from ..views import plain
 from ..views.share import local_only
-from ..views.worked import text
 from . import keys, memo
 from .classroom import call, service
 from .controls import CONTROLS, MODE_LABELS

@@ -53,7 +53,7 @@ from ..classroom import (
 from ..classroom.codes import normalize_code, parse_token
 from ..classroom.validate import NICKNAME_MAX
 from ..session.settings import PAGES, NetSettings
-from ..views import plain
+from ..text import plain
 from . import keys
 from .focus import keep_cookie
 from .playback import held_too_long

@@ -16,9 +16,9 @@ import streamlit as st
 from ..engine import modes
 from ..session.run import Run
 from ..session.settings import LOSSES
-from ..views import plain
-from ..views.teaching import accuracy_text, accuracy_value, percent, signed
-from ..views.worked import text
+from ..text import plain
+from ..text.teaching import accuracy_text, accuracy_value, percent, signed
+from ..text.worked import text
 from . import keys
 from .site import hidden, locked_by
 

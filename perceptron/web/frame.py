@@ -16,12 +16,12 @@ import streamlit as st
 
 from ..data.quoting import flat, quoted
 from ..session.lab import Lab
-from ..session.lesson import reachable
 from ..session.netlab import NetLab
 from ..session.run import LINK_UPDATES
 from ..session.settings import NetSettings, Settings
-from ..views import plain
-from ..views.worked import text
+from ..text import plain
+from ..text.worked import text
+from ..views.lesson import reachable
 from . import classroom, keys, memo
 from .focus import page_focus
 from .panels import TASK_CHARS, lesson_panel

@@ -15,8 +15,8 @@ from ..data import csv_io
 from ..data import datasets as ds
 from ..data.quoting import quoted
 from ..session.lab import Lab
-from ..session.lesson import STEPS, reachable
-from ..views import plain, worked
+from ..text import plain, worked
+from ..views.lesson import STEPS, reachable
 from ..views.share import local_only
 from . import keys, memo
 from .controls import CONTROLS

@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from ..session.lab import Lab
-from ..session.lesson import reachable
 from ..session.run import Run
 from ..session.settings import PAGES
+from ..views.lesson import reachable
 from . import keys
 
 PAGE_LINKS = (

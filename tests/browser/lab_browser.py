@@ -284,7 +284,7 @@ def walk_lesson(page) -> None:
     """Press Start on Home and walk the whole guided lesson as a student: each step on its page (following the
     lesson's own link where it names another page), live numbers in it, each question answered and revealed,
     no page hidden from it, no app error, Next to the end, where Next is disabled."""
-    from perceptron.session.lesson import STEPS
+    from perceptron.views.lesson import STEPS
 
     page.get_by_role("button", name=re.compile("Start the guided lesson")).click()
     settle(page)

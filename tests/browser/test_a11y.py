@@ -85,7 +85,7 @@ def type_into(page, locator, text: str, back: bool = False) -> None:
 def test_the_lab_by_keyboard_alone(page, app_url):
     from lab_browser import wait_counts, wait_epoch_metric
 
-    from perceptron.session.lesson import STEPS
+    from perceptron.views.lesson import STEPS
 
     open_page(page, app_url, "/Dataset")
     wait_heading_focused(page, "Dataset")  # the page's heading has the focus on arrival

@@ -41,7 +41,7 @@ INSPECT = """(payloads) => {
   for (const p of payloads) {
     holders[p] = [];
     for (const el of document.querySelectorAll('[data-testid="stMain"] *, [data-testid="stSidebar"] *')) {
-      // (a word joiner keeps Streamlit from reading ":material/" as an icon's name: perceptron/views/plain.py)
+      // (a word joiner keeps Streamlit from reading ":material/" as an icon's name: perceptron/text/plain.py)
       if (el.children.length > 0 || !el.textContent.replaceAll('\u2060', '').includes(p)) continue;
       holders[p].push({tag: el.tagName, markdown: !!el.closest('[data-testid="stMarkdownContainer"]'),
                        heading: !!el.closest('h1,h2,h3,h4,h5,h6'), link: !!el.closest('a'),

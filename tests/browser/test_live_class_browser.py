@@ -33,7 +33,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from perceptron.session.lab import Lab
 from perceptron.session.settings import Settings
-from perceptron.views.worked import text
+from perceptron.text.worked import text
 from servers import StreamlitServer
 
 FOLLOW = 30_000  # ms a student's page has to follow the teacher (its ticker runs every 2 s): a fuse, not a target

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from lab_browser import BROKEN, LESSON_PATHS, SMALL_CHART_TEXT, assert_no_app_error, settle
 
-from perceptron.session.lesson import STEPS
+from perceptron.views.lesson import STEPS
 from perceptron.web.panels import sight_selector
 
 PROJECTOR = {"viewport": {"width": 1280, "height": 720}}

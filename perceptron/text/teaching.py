@@ -54,7 +54,7 @@ def probability(z: float, y_hat: float | None = None) -> str:
 def side_of_half(z: float, y_hat: float | None = None, digits: int = 4) -> str:
     r"""Where :math:`\hat y = \sigma(z)` is against 0.5, and why: from the sign of z, with z = 0 exactly
     giving ŷ = 0.5 exactly (the neuron says class 1 there, since it predicts 1 where z ≥ 0). Pass the z the
-    printed terms add up to (:func:`~perceptron.views.worked.exact_z`), not the computer's sum, which can leave
+    printed terms add up to (:func:`~perceptron.text.worked.exact_z`), not the computer's sum, which can leave
     rounding noise (2.776×10⁻¹⁷) where that z is 0. ``digits``: z's significant digits, as the worked line
     beside the sentence prints it."""
     z = float(z)

@@ -14,12 +14,12 @@ import numpy as np
 
 from ..engine.backprop import chain_rule, cost_at
 from ..engine.neuron import sigmoid
-from ..views.geometry import linearly_separable
-from ..views.latex import forward_digits
-from ..views.teaching import accuracy_text, apart, direction, side_of_half, verdict
-from ..views.worked import DIGITS, equation, exact_z, num, text, value_of
-from . import rates
-from .netlab import DATASET_LABELS
+from ..session import rates
+from ..session.netlab import DATASET_LABELS
+from ..text.teaching import accuracy_text, apart, direction, side_of_half, verdict
+from ..text.worked import DIGITS, equation, exact_z, num, text, value_of
+from .geometry import linearly_separable
+from .latex import forward_digits
 
 
 @dataclass(frozen=True)
