@@ -35,15 +35,30 @@ export const step = (z) => (z >= 0 ? 1 : 0);
 const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
 
 // Python's f"{v:.{digits}g}" (trailing zeros dropped; JavaScript's toPrecision keeps them).
+// v.toExponential(f) with a tie to the even digit, as Python's format rounds: a tie is a double exactly halfway
+// between two printed numbers (0.125 at 2 digits), which toExponential and toFixed send up ("1.3e-1"; Python
+// "0.12"). The double's exact digits (toExponential(100) holds every digit a tie can have) tell one.
+function toExp(v, f) {
+  const s = v.toExponential(f);
+  const [m, e] = v.toExponential(100).split("e");
+  const digits = m.replace("-", "").replace(".", "");
+  if (digits[f + 1] !== "5" || !/^0*$/.test(digits.slice(f + 2)) || Number(digits[f]) % 2 === 1) return s;
+  return `${v < 0 ? "-" : ""}${digits[0]}${f > 0 ? "." + digits.slice(1, f + 1) : ""}e${e}`;  // the even one: below
+}
+
+// Python's "{:.{digits}g}": ``digits`` significant digits, fixed or with an exponent.
 function formatG(v, digits) {
-  const [mant, exp] = v.toExponential(digits - 1).split("e");
+  const [mant, exp] = toExp(v, digits - 1).split("e");
   const k = Number(exp);
   if (k < -4 || k >= digits) {
     const m = mant.includes(".") ? mant.replace(/0+$/, "").replace(/\.$/, "") : mant;
     return `${m}e${k < 0 ? "-" : "+"}${String(Math.abs(k)).padStart(2, "0")}`;
   }
-  const s = v.toFixed(Math.max(0, digits - 1 - k));
-  return s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+  // the same digits written without an exponent: k + 1 of them before the point (none if k < 0)
+  const sign = mant.startsWith("-") ? "-" : "", d = mant.replace("-", "").replace(".", "");
+  const s = k >= 0 ? `${d.slice(0, k + 1)}${d.length > k + 1 ? "." + d.slice(k + 1) : ""}`
+    : `0.${"0".repeat(-k - 1)}${d}`;
+  return sign + (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
 }
 
 // The whole number nearest v, a tie to the even one, as Python's round() (Math.round sends −9999.5 to −9999).
@@ -52,14 +67,14 @@ function halfEven(v) {
   return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-// perceptron.views.worked.text: the project's printing rule, as plain text. ``digits``
+// perceptron.text.worked.text: the project's printing rule, as plain text. ``digits``
 // significant digits; m×10ᵏ when |v| < 10⁻³ or |v| ≥ 10⁵; a real minus sign.
 export function printNumber(v, digits = 4) {
   let s;
   if (!Number.isFinite(v)) s = Number.isNaN(v) ? "NaN" : (v > 0 ? "∞" : "-∞");
   else if (v === 0) s = "0";
   else {
-    const [mant, exp] = v.toExponential(digits - 1).split("e");
+    const [mant, exp] = toExp(v, digits - 1).split("e");
     const k = Number(exp);
     if (-3 <= k && k < digits) s = formatG(v, digits);
     else if (digits <= k && k < 5) s = String(halfEven(v));
