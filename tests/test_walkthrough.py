@@ -3,6 +3,7 @@ guided lesson on that link, page by page, with no dead end and no advice to chan
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -11,8 +12,8 @@ import streamlit.config
 from apptest import ok
 from streamlit.testing.v1 import AppTest
 
+from perceptron.session.settings import LOCKABLE, PAGES, NetSettings, Settings
 from perceptron.views.lesson import STEPS, reachable
-from perceptron.session.settings import LOCKABLE, PAGES
 from perceptron.views.share import local_only, qr_svg
 from perceptron.web.controls import CONTROLS
 from perceptron.web.panels import TEACHER_PRESETS
@@ -38,6 +39,22 @@ def link_of(at: AppTest) -> dict[str, str]:
 
 def test_the_controls_a_teacher_locks_are_the_settings_declared_lockable():
     assert list(CONTROLS) == list(LOCKABLE)
+
+
+# The settings' fields a teacher does not lock one by one: the dataset's choice is locked as a whole ("points": the
+# preset, its Iris features and classes, and the points clicked in), the epochs reached are where a run is, not a
+# choice, and hide is the locks themselves.
+LOCKED_AS = {"dataset": "points", "iris_x": "points", "iris_y": "points", "iris_a": "points", "iris_b": "points",
+             "epoch": None, "hepoch": None, "hide": None}
+
+
+def test_every_setting_is_one_a_teacher_can_lock():
+    """A new setting (of the neuron or of the network) is a control a teacher's link can lock, or is named above
+    with the reason it is not: a setting added without its lock fails here."""
+    names = [f.name for cls in (Settings, NetSettings) for f in fields(cls)]
+    assert [n for n in names if n not in LOCKABLE and n not in LOCKED_AS] == []
+    assert set(LOCKABLE) <= {*names, "points"}  # and nothing locks a setting that is gone
+    assert {lock for lock in LOCKED_AS.values() if lock} <= set(LOCKABLE)
 
 
 @pytest.mark.parametrize("preset", list(TEACHER_PRESETS))
@@ -139,7 +156,7 @@ def test_the_backpropagation_page_points_out_a_sample_that_pulls_against_the_sum
     """A sample's ∂C/∂w₁ term against the sum over all samples, recomputed here from σ: said for a sample that
     pulls against the sum, not for one that pulls with it."""
     from perceptron.engine.neuron import sigmoid
-    from perceptron.views.teaching import disagreement
+    from perceptron.text.teaching import disagreement
 
     at = opened({"dataset": "overlap", "epoch": "20"}, "backprop")  # overlapping classes: samples disagree
     lab = at.session_state["lab"]

@@ -40,8 +40,7 @@ How a page reads events
   because the page passed ``playing=False``; with ``"more": True`` it has not stopped but asks
   for more frames (see ``more_at`` in :func:`plotly_chart`). The chart keeps showing frame ``k`` until the page sends a
   changed figure, so a page usually answers by drawing its own state at ``k``. The last
-  stop also stays readable on later reruns: :func:`paused_frame` (``key``) or
-  ``st.session_state[key]["frame"]``.
+  stop also stays readable on later reruns: ``st.session_state[key]["frame"]``.
 
 Playback starts when ``playing`` turns true (after a stop, the next ``playing=True`` run is a
 new start even if the page never passed ``False`` in between); it resumes after the frame it
@@ -495,17 +494,6 @@ def preload() -> None:
     data = {"preload": True, "module": _static_url(BUNDLE_NAME, BUNDLE_VERSION), "src": _static_url()}
     with st._event:  # where a style-only st.html goes: outside the page's layout, drawn before its elements
         _component()(key=PRELOAD_KEY, data=data, height="content", width="stretch")
-
-
-def paused_frame(key: str) -> int | None:
-    """The frame where the chart ``key`` last stopped playing (kept across reruns), or ``None``."""
-    import streamlit as st
-
-    try:
-        frame = (st.session_state.get(key) or {}).get("frame")
-    except Exception:  # not a component key, or no session
-        return None
-    return frame.get("index") if isinstance(frame, dict) else None
 
 
 def _plotly_fallback(fig, *, key, height, click, select, config) -> dict | None:
