@@ -7,27 +7,37 @@ fitted on the training points, then the two columns followed by chosen feature m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
-FEATURE_MAPS: Mapping[str, str] = MappingProxyType({
-    "x1^2": "x_1^2",
-    "x2^2": "x_2^2",
-    "x1*x2": "x_1 x_2",
-    "sin(x1)": r"\sin x_1",
-    "sin(x2)": r"\sin x_2",
-})
 
-_MAP_FUNCS = MappingProxyType({
-    "x1^2": lambda a, b: a * a,
-    "x2^2": lambda a, b: b * b,
-    "x1*x2": lambda a, b: a * b,
-    "sin(x1)": lambda a, b: np.sin(a),
-    "sin(x2)": lambda a, b: np.sin(b),
-})
+@dataclass(frozen=True)
+class FeatureMap:
+    """One feature map, declared once: its ``key`` (in a link and the settings), its name in LaTeX and in plain
+    text, and its function ``of`` the two inputs (arrays of shape (n,), standardized when the pipeline is).
+    perceptron/web/forward.js computes the same maps in the page (``MAPS``, checked equal by
+    tests/test_forward_js.py)."""
+
+    key: str
+    latex: str
+    plain: str
+    of: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+MAPS: tuple[FeatureMap, ...] = (
+    FeatureMap("x1^2", "x_1^2", "x₁²", lambda a, b: a * a),
+    FeatureMap("x2^2", "x_2^2", "x₂²", lambda a, b: b * b),
+    FeatureMap("x1*x2", "x_1 x_2", "x₁x₂", lambda a, b: a * b),
+    FeatureMap("sin(x1)", r"\sin x_1", "sin x₁", lambda a, b: np.sin(a)),
+    FeatureMap("sin(x2)", r"\sin x_2", "sin x₂", lambda a, b: np.sin(b)),
+)
+FEATURE_MAPS: Mapping[str, str] = MappingProxyType({m.key: m.latex for m in MAPS})  # key -> LaTeX name
+_MAP_FUNCS = MappingProxyType({m.key: m.of for m in MAPS})
+# every input's LaTeX name -> its plain-text name (the two inputs, then the maps)
+PLAIN_NAMES: Mapping[str, str] = MappingProxyType({"x_1": "x₁", "x_2": "x₂", **{m.latex: m.plain for m in MAPS}})
 
 
 @dataclass(frozen=True)

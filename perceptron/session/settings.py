@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ..data.features import FEATURE_MAPS
 from ..data.iris import IRIS_FEATURES, IRIS_SPECIES
 from ..data.quoting import quoted
 from ..engine import modes
@@ -162,7 +163,7 @@ _CHOICES = MappingProxyType({"dataset": DATASETS, "loss": LOSSES, "mode": MODES,
                              "hloss": LOSSES, "hmode": NET_MODES, "hdata": NET_DATASETS, "hstride": PLAY_STRIDES,
                              "stride": PLAY_STRIDES})
 NET_KEYS = tuple(f.name for f in fields(NetSettings))
-_MAPS = ("x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
+_MAPS = tuple(FEATURE_MAPS)  # declared with the maps (perceptron/data/features.py)
 
 
 def _check(name, value) -> str | None:

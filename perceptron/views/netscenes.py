@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from ..data.features import PLAIN_NAMES
 from ..engine import network as net
 from ..session.netlab import DATASET_LABELS, NetLab
 from ..text.teaching import accuracy_text
@@ -67,15 +68,13 @@ COLS = 4  # thumbnails per row
 TOP = 0.58  # the thumbnails fill the paper from 0 to TOP on the right, under the cost plot
 FIXED = 3  # traces 0-2 move with the epoch (output heatmap, its boundary, the cost marker); then 2h more
 W1, W2 = "W<sup>(1)</sup><sub>{i}{j}</sub>", "w<sup>(2)</sup><sub>{j}</sub>"  # as in the LaTeX lines
-PRETTY = MappingProxyType({"x_1": "x₁", "x_2": "x₂", "x_1^2": "x₁²", "x_2^2": "x₂²", "x_1 x_2": "x₁x₂",
-          r"\sin x_1": "sin x₁", r"\sin x_2": "sin x₂"})
 # the browser's bilinear scaling of the grid: the same picture as plotly's "best", a fraction of its draw time
 SMOOTH = "fast"
 
 
 def input_names(lab: NetLab) -> list[str]:
     """The inputs' names as plain text (x₁, x₂, x₁², ...)."""
-    return [PRETTY.get(n, n) for n in lab.features.names]
+    return [PLAIN_NAMES.get(n, n) for n in lab.features.names]
 
 
 # --- the combined figure ------------------------------------------------------------------------
