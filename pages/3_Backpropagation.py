@@ -1,17 +1,14 @@
 """Backpropagation: the chain rule, factor by factor, with a sample's real numbers."""
 
-from dataclasses import fields, replace
 
 import numpy as np
 import streamlit as st
 
-from perceptron.engine.backprop import Ledger, chain_rule, gradient_check
-from perceptron.engine.costs import get_cost
 from perceptron.session.run import LEDGER_ROWS
 from perceptron.text import teaching
 from perceptron.views import alt, derivations, latex, scenes, slips
 from perceptron.views.handout import handout_html
-from perceptron.views.ledger_table import fd_table, underflowed
+from perceptron.views.ledger_table import fd_table, ledger_rows, underflowed
 from perceptron.web.controls import LOSS_LABELS
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, stop, summary
@@ -33,12 +30,6 @@ def render(items) -> None:
             st.latex(latex.stacked(item))
         else:
             st.markdown(item)
-
-
-def ledger_rows(L: Ledger, first: int, last: int) -> Ledger:
-    """Samples ``first`` to ``last − 1`` of a ledger, their sums (dw, db) theirs: the contributions of these rows."""
-    cut = {f.name: getattr(L, f.name)[first:last] for f in fields(Ledger) if f.name not in ("dw", "db", "cost")}
-    return replace(L, **cut, dw=cut["dC_dw_i"].sum(axis=0), db=float(cut["dC_db_i"].sum()))
 
 
 lab = page(
@@ -63,9 +54,10 @@ i = top[1].selectbox("Sample", range(len(y)), index=min(lab.sample, len(y) - 1),
 lab.sample = i
 if rosenblatt := lab.mode.step:  # the rule the run follows has no gradient: say what it uses
     st.info(teaching.rosenblatt_update(X[i], y[i], w, b, lab.settings.lr, i, loss), icon=":material/info:")
-L = chain_rule(X, y, w, b, loss)
+bp = scenes.backprop(lab, w, b, loss)  # the chain rule for both costs and the finite-difference check
+L = bp.ledger
 cost_box = st.container(key="bp_cost")  # the cost the lesson speaks of
-cost_box.latex(latex.stacked(get_cost(loss).latex + rf" = {latex.num(L.cost)}"))
+cost_box.latex(latex.stacked(bp.cost_line))
 cost_box.caption(f"at the weights of epoch {lab.epoch}: w = ({', '.join(map(latex.text, w))}), b = {latex.text(b)}; n = {L.n}")
 
 left, right = st.columns([3, 2])
@@ -84,8 +76,7 @@ with right:
     step = scenes.gradient_at(lab, w, b) if not rosenblatt else (None, None)
     numbers(alt.plane_table(w, b, step[0], lab.settings.lr, step[1]), "this plane")
 
-other = chain_rule(X, y, w, b, "bce" if loss == "mse" else "mse")  # the other cost, for the comparison
-mse, bce = (L, other) if loss == "mse" else (other, L)
+mse, bce = (L, bp.other) if loss == "mse" else (bp.other, L)  # the other cost, for the comparison
 with st.expander("Where σ′(z) = σ(z)(1 − σ(z)) comes from"):
     render(derivations.sigmoid_slope(L.z[i], L.dyhat_dz[i], i, digits[1] or 4))
 with st.expander("Cross-entropy against MSE: where σ′ cancels, and why MSE learns slowly"):
@@ -128,7 +119,7 @@ with st.expander("The same sums as one matrix product: ∇w C = Xᵀ·∂C/∂z"
     render(derivations.matrix_form(L))
 
 st.subheader("Check: the same gradient by finite differences")
-check = gradient_check(X, y, w, b, loss)
+check = bp.check
 text_table(fd_table(check))  # by the printing rule, not the dataframe's long plain decimals
 st.markdown(teaching.fd_check(check, L.cost))
 if few := teaching.few_carry(L.dC_dz, L.z, y):  # "They agree." and yet most samples add nothing

@@ -2,8 +2,6 @@
 
 import streamlit as st
 
-from perceptron.engine import modes
-from perceptron.engine.backprop import gradients
 from perceptron.session.settings import MODES, PLAY_STRIDES
 from perceptron.text import teaching
 from perceptron.views import alt, bounds, generalize, latex, scenes
@@ -57,15 +55,10 @@ def views():
     """Everything that changes on a Step: it reruns alone, not the whole page."""
     if stepper(lab, STEPPER):
         return
-    s, k = lab.settings, lab.epoch
+    k = lab.epoch
     notice(lab)
-    if k > 0 and lab.mode is modes.BATCH:
+    if (lines := scenes.last_update(lab)) is not None:
         st.markdown(f"**The last update** (epoch {k - 1} → {k}):")
-        X, y, *_ = lab.design()
-        w0, b0 = lab.params(k - 1)
-        dw, db = gradients(X, y, w0, b0, s.loss)
-        w1, b1 = lab.params(k)
-        lines = latex.update_steps(w0, b0, dw, db, s.lr, w1, b1, lab.features.names)  # w₃… name their map
         st.latex(r"\begin{gathered} " + r" \\[6pt] ".join(map(latex.stacked, lines)) + r" \end{gathered}")  # one render
     elif k > 0:
         st.caption("In mini-batch, single-sample and Rosenblatt modes one epoch makes many small updates.")

@@ -108,6 +108,21 @@ def test_no_layer_imports_one_above_it():
     assert not [(a, b) for a, b in found if a != b and (b, a) in found]
 
 
+def test_pages_do_no_math_of_their_own():
+    """A page wires controls to a view and shows it: the engine's math runs in the session and the views
+    (``scenes.backprop``, ``scenes.last_update``), never in a page, where no test without a browser reaches it."""
+    pages = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    bad = []
+    for path in pages:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            bad += [f"{path.name} imports {n}" for n in names if n == "perceptron.engine" or n.startswith("perceptron.engine.")
+                    or (n == "perceptron" and isinstance(node, ast.ImportFrom)
+                        and any(a.name == "engine" for a in node.names))]
+    assert bad == [], bad
+
+
 def test_only_web_imports_streamlit_anywhere_in_the_package():
     outside = [p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] != "web"]
     bad = [str(p) for p in outside if ("third", "streamlit") in imports(p)]

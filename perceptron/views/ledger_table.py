@@ -6,6 +6,7 @@ column's sum hold for the numbers as printed). Pure (numpy, pandas).
 from __future__ import annotations
 
 import math
+from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
@@ -172,3 +173,9 @@ def fd_table(check: dict) -> pd.DataFrame:
     return pd.DataFrame({"chain rule": [t(v) for v in g], "finite difference": [t(v) for v in ng],
                          "difference (before rounding)": [t(v) for v in g - ng]},
                         index=[f"∂C/∂w{j + 1}" for j in range(d)] + ["∂C/∂b"])
+
+
+def ledger_rows(L: Ledger, first: int, last: int) -> Ledger:
+    """Samples ``first`` to ``last − 1`` of a ledger, their sums (dw, db) theirs: the contributions of these rows."""
+    cut = {f.name: getattr(L, f.name)[first:last] for f in fields(Ledger) if f.name not in ("dw", "db", "cost")}
+    return replace(L, **cut, dw=cut["dC_dw_i"].sum(axis=0), db=float(cut["dC_db_i"].sum()))

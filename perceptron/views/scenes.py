@@ -7,12 +7,14 @@ tested without a server, and any renderer can draw it.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..engine import history, modes
-from ..engine.backprop import chain_rule, cost_at, cost_slice, gradients
+from ..engine.backprop import Ledger, chain_rule, cost_at, cost_slice, gradient_check, gradients
+from ..engine.costs import get_cost
 from ..session import rates
 from ..session.lab import Lab
 from ..session.run import NEURON_COSTS, SLICE_CELLS_PER_UNIT, epoch_units
@@ -20,6 +22,7 @@ from ..text import worked
 from . import alt, live
 from . import figures as F
 from .geometry import linearly_separable, plane_bounds, probability_grid
+from .latex import update_steps
 from .ledger_table import ledger_table  # noqa: F401 - the pages read it as scenes.ledger_table
 from .palette import ACCENT, GREY, RED
 from .traces import as_figure, figure, figure_layout, play_axis_reach, scatter
@@ -501,3 +504,36 @@ def dataset_from_table(table: pd.DataFrame, like) -> object:
         test=t["test"].fillna(False).astype(bool).to_numpy(), feature_names=like.feature_names,
         class_names=like.class_names, source="custom",
     )
+
+
+@dataclass(frozen=True)
+class Backprop:
+    """What the Backpropagation page shows of the weights (w, b) under one cost: the chain rule's ledger
+    (``ledger``), the same for the other cost (``other``, for the comparison), the finite-difference check of the
+    gradient (``check``) and the cost's formula with its value (``cost_line``, LaTeX)."""
+
+    ledger: Ledger
+    other: Ledger
+    check: dict
+    cost_line: str
+
+
+def backprop(lab: Lab, w, b, loss: str) -> Backprop:
+    """:class:`Backprop` on the learner's training points, as the model sees them."""
+    X, y, *_ = lab.design()
+    L = chain_rule(X, y, w, b, loss)
+    return Backprop(L, chain_rule(X, y, w, b, "bce" if loss == "mse" else "mse"), gradient_check(X, y, w, b, loss),
+                    get_cost(loss).latex + rf" = {worked.num(L.cost)}")
+
+
+def last_update(lab: Lab) -> list[str] | None:
+    """The worked lines of the last update, epoch k − 1 → k (w ← w − α·∂C/∂w, and b), in full batch; None at epoch 0
+    and in the modes that make many updates an epoch (mini-batch, single-sample, Rosenblatt's rule)."""
+    k = lab.epoch
+    if k == 0 or lab.mode is not modes.BATCH:
+        return None
+    X, y, *_ = lab.design()
+    w0, b0 = lab.params(k - 1)
+    dw, db = gradients(X, y, w0, b0, lab.settings.loss)
+    w1, b1 = lab.params(k)
+    return update_steps(w0, b0, dw, db, lab.settings.lr, w1, b1, lab.features.names)  # w₃… name their map
