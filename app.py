@@ -1,7 +1,5 @@
 """Neuron Lab: the home page, and the frame every page shares (see perceptron/web/frame.py)."""
 
-from types import MappingProxyType
-
 import streamlit as st
 
 from perceptron.views import alt, figures
@@ -10,16 +8,7 @@ from perceptron.web.classpage import start_panel
 from perceptron.web.draw import show
 from perceptron.web.frame import finish, page, summary
 from perceptron.web.panels import start_lesson, teacher_panel
-from perceptron.web.site import LAB_LINKS, PAGE_KEYS, hidden
-
-PAGE_HINTS = MappingProxyType({
-    "dataset": "Pick a preset, or click to place your own points.",
-    "forward": "Follow one sample through x·w + b = z, σ(z) = ŷ.",
-    "backprop": "Every factor of the chain rule, with numbers.",
-    "descent": "Step, Play, and watch the boundary move.",
-    "landscape": "The cost as a surface, and what the learning rate does.",
-    "hidden": "A hidden layer bends the boundary: XOR, circles, moons.",
-})
+from perceptron.web.site import LAB_LINKS, PAGE_HINTS, PAGE_KEYS, hidden
 
 lab = page(
     "Neuron Lab",
@@ -43,7 +32,7 @@ with right:
     for path, label, icon in LAB_LINKS:
         if not hidden(PAGE_KEYS[path]):
             st.page_link(path, label=label, icon=icon)
-            st.caption(PAGE_HINTS[PAGE_KEYS[path]])
+            st.caption(PAGE_HINTS[path])
 classroom.home_panel()  # join a live class with its code (a join link shows the form at the top instead)
 if not lab.settings.hide:  # a teacher's locked link: the students do not see how it was made
     with st.expander("For teachers: share a locked-down exercise", icon=":material/school:"):

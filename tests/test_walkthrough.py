@@ -12,7 +12,7 @@ import streamlit.config
 from apptest import ok
 from streamlit.testing.v1 import AppTest
 
-from perceptron.session.settings import LOCKABLE, PAGES, NetSettings, Settings
+from perceptron.session.settings import LOCKABLE, PAGES, SITE, NetSettings, Settings
 from perceptron.views.lesson import STEPS, reachable
 from perceptron.views.share import local_only, qr_svg
 from perceptron.web.controls import CONTROLS
@@ -46,6 +46,15 @@ def test_the_controls_a_teacher_locks_are_the_settings_declared_lockable():
 # choice, and hide is the locks themselves.
 LOCKED_AS = {"dataset": "points", "iris_x": "points", "iris_y": "points", "iris_a": "points", "iris_b": "points",
              "epoch": None, "hepoch": None, "hide": None}
+
+
+def test_every_page_on_disk_is_declared_once_and_hideable_pages_have_their_line_on_home():
+    """The pages are declared once (``settings.SITE``): its scripts are the files on disk, keys and labels unique,
+    and every page a teacher may hide is a page a student can reach from Home, with its line there."""
+    assert sorted(p.script for p in SITE) == ["app.py", *sorted(f"pages/{f.name}" for f in (ROOT / "pages").glob("*.py"))]
+    assert len({p.key for p in SITE}) == len({p.label for p in SITE}) == len(SITE)
+    assert all(p.hint for p in SITE if p.lab and p.key != "home")
+    assert set(PAGES) == {p.key for p in SITE if p.lab} and set(PAGES) <= set(PAGE_PATHS)
 
 
 def test_every_setting_is_one_a_teacher_can_lock():

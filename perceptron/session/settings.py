@@ -28,7 +28,39 @@ DATASETS = ("blobs", "overlap", "and", "or", "xor", "circles", "moons", "functio
 LOSSES = ("mse", "bce")
 MODES = tuple(modes.MODES)  # perceptron.engine.modes declares them
 INITS = ("random", "zeros", "manual")
-PAGES = ("home", "dataset", "forward", "backprop", "descent", "landscape", "hidden")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page, declared once: its ``key`` (a teacher's link hides it by this name), its script, the label and
+    icon of its link in the sidebar, the line Home says of it, and whether a teacher's link may hide it (``lab``:
+    the class page is the teacher's own, shown with the teacher's key only)."""
+
+    key: str
+    script: str
+    label: str
+    icon: str
+    hint: str = ""
+    lab: bool = True
+
+
+SITE = (
+    Page("home", "app.py", "Home", ":material/home:"),
+    Page("dataset", "pages/1_Dataset.py", "1 · Dataset", ":material/scatter_plot:",
+         "Pick a preset, or click to place your own points."),
+    Page("forward", "pages/2_Forward_propagation.py", "2 · Forward propagation", ":material/arrow_forward:",
+         "Follow one sample through x·w + b = z, σ(z) = ŷ."),
+    Page("backprop", "pages/3_Backpropagation.py", "3 · Backpropagation", ":material/arrow_back:",
+         "Every factor of the chain rule, with numbers."),
+    Page("descent", "pages/4_Gradient_descent.py", "4 · Gradient descent", ":material/trending_down:",
+         "Step, Play, and watch the boundary move."),
+    Page("landscape", "pages/5_Loss_landscape.py", "5 · Loss landscape", ":material/landscape:",
+         "The cost as a surface, and what the learning rate does."),
+    Page("hidden", "pages/6_Hidden_layer.py", "6 · Hidden layer", ":material/hub:",
+         "A hidden layer bends the boundary: XOR, circles, moons."),
+    Page("class", "pages/7_Class.py", "7 · Class", ":material/groups:", lab=False),  # the teacher's live class
+)
+PAGES = tuple(p.key for p in SITE if p.lab)  # the names a teacher's link may hide
 MAX_EPOCHS = 5000  # the most epochs one session keeps (bounded memory per user)
 MAX_LINK_POINTS = 400  # hand-made datasets up to this size travel in the link
 # the hidden-layer page's network (perceptron/session/netlab.py)

@@ -18,23 +18,13 @@ import streamlit as st
 
 from ..session.lab import Lab
 from ..session.run import Run
-from ..session.settings import PAGES
+from ..session.settings import PAGES, SITE
 from ..views.lesson import reachable
 from . import keys
 
-PAGE_LINKS = (
-    ("app.py", "Home", ":material/home:"),
-    ("pages/1_Dataset.py", "1 · Dataset", ":material/scatter_plot:"),
-    ("pages/2_Forward_propagation.py", "2 · Forward propagation", ":material/arrow_forward:"),
-    ("pages/3_Backpropagation.py", "3 · Backpropagation", ":material/arrow_back:"),
-    ("pages/4_Gradient_descent.py", "4 · Gradient descent", ":material/trending_down:"),
-    ("pages/5_Loss_landscape.py", "5 · Loss landscape", ":material/landscape:"),
-    ("pages/6_Hidden_layer.py", "6 · Hidden layer", ":material/hub:"),
-    ("pages/7_Class.py", "7 · Class", ":material/groups:"),  # the teacher's live class (with the teacher's link)
-)
-PAGE_KEYS = MappingProxyType(dict(zip([p for p, *_ in PAGE_LINKS], ("home", "dataset", "forward", "backprop",
-                                                               "descent", "landscape", "hidden", "class"),
-                                      strict=True)))
+PAGE_LINKS = tuple((p.script, p.label, p.icon) for p in SITE)  # declared once: perceptron/session/settings.py
+PAGE_KEYS = MappingProxyType({p.script: p.key for p in SITE})
+PAGE_HINTS = MappingProxyType({p.script: p.hint for p in SITE})  # what Home says of each
 LAB_LINKS = tuple(link for link in PAGE_LINKS[1:] if PAGE_KEYS[link[0]] in PAGES)  # what a teacher may hide
 PAGE_PATHS = MappingProxyType({key: path for path, key in PAGE_KEYS.items()})
 PAGE_LABELS = MappingProxyType({path: label for path, label, _ in PAGE_LINKS})
