@@ -29,37 +29,37 @@ from __future__ import annotations
 
 
 class ClassroomError(Exception):
-    """Anything the class store refuses or cannot do; ``str(err)`` is a sentence for the user."""
+    """Anything the class store refuses or cannot do; ``str(err)`` is a sentence for the user: the one given, else
+    the type's own ``said``."""
+
+    said = ""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(self.said if message is None else message)
 
 
 class StoreUnavailable(ClassroomError):
     """The class database cannot be reached right now (the one fault type: catch it and carry on alone)."""
 
-    def __init__(self, message: str = "The class store is unreachable right now; your work here is not "
-                                      "affected, and the class reconnects by itself."):
-        super().__init__(message)
+    said = ("The class store is unreachable right now; your work here is not affected, and the class reconnects "
+            "by itself.")
 
 
 class UnknownClass(ClassroomError):
-    def __init__(self, message: str = "No class with this code is running (check the code, or the class "
-                                      "has ended)."):
-        super().__init__(message)
+    said = "No class with this code is running (check the code, or the class has ended)."
 
 
 class NotAuthorized(ClassroomError):
-    def __init__(self, message: str = "This link's key does not open this class."):
-        super().__init__(message)
+    said = "This link's key does not open this class."
 
 
 class SeatGone(ClassroomError):
-    def __init__(self, message: str = "This seat is no longer in the class: the class ended, or you left it. "
-                                      "Join again with the class code to take part."):
-        super().__init__(message)
+    said = ("This seat is no longer in the class: the class ended, or you left it. Join again with the class code "
+            "to take part.")
 
 
 class NicknameTaken(ClassroomError):
-    def __init__(self, message: str = "Someone in this class already has this nickname; pick another."):
-        super().__init__(message)
+    said = "Someone in this class already has this nickname; pick another."
 
 
 class InvalidNickname(ClassroomError, ValueError):

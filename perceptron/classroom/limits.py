@@ -58,30 +58,27 @@ class RateLimiter:
         return min(self.burst, tokens + max(now - when, 0.0) * self.rate)
 
     def check(self, key) -> None:
-        if key is None:
-            return
-        now = self.clock()
-        with self._lock:
-            tokens = self._tokens(key, now)
-        if tokens < 1.0:
-            raise RateLimited(self.what, (1.0 - tokens) / self.rate)
+        """RateLimited if ``key`` has no token left; spends none."""
+        self._use(key, check=True, spend=False)
 
     def spend(self, key) -> None:
-        if key is None:
-            return
-        now = self.clock()
-        with self._lock:
-            self._buckets[key] = (self._tokens(key, now) - 1.0, now)
+        """One of ``key``'s tokens spent, whether or not it had one left."""
+        self._use(key, check=False, spend=True)
 
     def take(self, key) -> None:
+        """:meth:`check` and :meth:`spend` at once, under one lock."""
+        self._use(key, check=True, spend=True)
+
+    def _use(self, key, check: bool, spend: bool) -> None:
         if key is None:
             return
         now = self.clock()
         with self._lock:
             tokens = self._tokens(key, now)
-            if tokens < 1.0:
+            if check and tokens < 1.0:
                 raise RateLimited(self.what, (1.0 - tokens) / self.rate)
-            self._buckets[key] = (tokens - 1.0, now)
+            if spend:
+                self._buckets[key] = (tokens - 1.0, now)
 
     def __len__(self) -> int:
         return len(self._buckets)

@@ -67,12 +67,17 @@ def _classes(md: sa.MetaData) -> sa.Table:
     )
 
 
+def _class_ref() -> sa.Column:
+    """A row's class (a new column each time: a column belongs to one table), deleted with it."""
+    return sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
+                     index=True)
+
+
 def _seats(md: sa.MetaData) -> sa.Table:
     return sa.Table(
         "seats", md,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        _class_ref(),
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("nickname", sa.String(24), nullable=False),
         sa.Column("nick_key", sa.String(100), nullable=False),
@@ -93,8 +98,7 @@ def _snapshots(md: sa.MetaData) -> sa.Table:
     return sa.Table(
         "snapshots", md,
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False,
-                  index=True),
+        _class_ref(),
         sa.Column("taken_at", sa.Double, nullable=False),
         sa.Column("label", sa.String(80), nullable=False, server_default=""),
         sa.Column("roster", sa.Text, nullable=False),

@@ -151,10 +151,7 @@ def train(
 
     Parameters
     ----------
-    X : ndarray of shape (n, d)
-    y : ndarray of shape (n,), labels 0 or 1
-    w : ndarray of shape (d,)
-    b : float
+    X, y, w, b : the samples (n, d), their labels 0 or 1 (n,), the starting weights (d,) and bias (float)
     lr : float
         The learning rate :math:`\alpha`.
     epochs : int

@@ -46,18 +46,12 @@ class Page:
 
 SITE = (
     Page("home", "app.py", "Home", ":material/home:"),
-    Page("dataset", "pages/1_Dataset.py", "1 · Dataset", ":material/scatter_plot:",
-         "Pick a preset, or click to place your own points."),
-    Page("forward", "pages/2_Forward_propagation.py", "2 · Forward propagation", ":material/arrow_forward:",
-         "Follow one sample through x·w + b = z, σ(z) = ŷ."),
-    Page("backprop", "pages/3_Backpropagation.py", "3 · Backpropagation", ":material/arrow_back:",
-         "Every factor of the chain rule, with numbers."),
-    Page("descent", "pages/4_Gradient_descent.py", "4 · Gradient descent", ":material/trending_down:",
-         "Step, Play, and watch the boundary move."),
-    Page("landscape", "pages/5_Loss_landscape.py", "5 · Loss landscape", ":material/landscape:",
-         "The cost as a surface, and what the learning rate does."),
-    Page("hidden", "pages/6_Hidden_layer.py", "6 · Hidden layer", ":material/hub:",
-         "A hidden layer bends the boundary: XOR, circles, moons."),
+    Page("dataset", "pages/1_Dataset.py", "1 · Dataset", ":material/scatter_plot:", "Pick a preset, or click to place your own points."),
+    Page("forward", "pages/2_Forward_propagation.py", "2 · Forward propagation", ":material/arrow_forward:", "Follow one sample through x·w + b = z, σ(z) = ŷ."),
+    Page("backprop", "pages/3_Backpropagation.py", "3 · Backpropagation", ":material/arrow_back:", "Every factor of the chain rule, with numbers."),
+    Page("descent", "pages/4_Gradient_descent.py", "4 · Gradient descent", ":material/trending_down:", "Step, Play, and watch the boundary move."),
+    Page("landscape", "pages/5_Loss_landscape.py", "5 · Loss landscape", ":material/landscape:", "The cost as a surface, and what the learning rate does."),
+    Page("hidden", "pages/6_Hidden_layer.py", "6 · Hidden layer", ":material/hub:", "A hidden layer bends the boundary: XOR, circles, moons."),
     Page("class", "pages/7_Class.py", "7 · Class", ":material/groups:", lab=False),  # the teacher's live class
 )
 PAGES = tuple(p.key for p in SITE if p.lab)  # the names a teacher's link may hide
