@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import streamlit.config
-from apptest import app, go, ok, payload
+from apptest import app, go, ok
+from apptest import component as chart  # the data as the server sent it
 from streamlit.testing.v1 import AppTest
 
 from perceptron.classroom import store as store_module
@@ -68,12 +69,6 @@ def join(code: str, name: str, page: str = HOME) -> AppTest:
     ok(at.button(key="FormSubmitter:class_join-Join").click().run())
     assert "seat" in at.query_params, [e.value for e in at.error]
     return go(at, page) if page != HOME else at
-
-
-def chart(at: AppTest, key: str) -> dict:
-    found = [c for c in at.get("bidi_component") if c.proto.id.endswith(f"-{key}")]
-    assert len(found) == 1, [c.proto.id for c in at.get("bidi_component")]
-    return payload(found[0].proto)
 
 
 def texts(at: AppTest) -> str:
