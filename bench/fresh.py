@@ -1,12 +1,12 @@
-"""Fresh visit, now beside before (issue 21): ``python -m bench.fresh [--before REF] [--runs N]``.
+"""Fresh visit (issue 21): ``python -m bench.fresh [--before REF] [--runs N]`` or ``--served``.
 
 A new browser context (empty cache) opens the Gradient descent page at n = 200; the time from before
 ``new_context()`` to every chart drawn with data (``CHARTS_DRAWN``, as ``cold_start``), and from the page's
 resource timeline when the chart's module (``neuron-lab-chart.js``) and plotly.js (``plotly-cartesian.min.js``)
-were requested. Two servers in the same run, one Chromium (Debian's), visits alternated: the app as committed
-at ``BEFORE`` (main) and this tree as committed (``HEAD``), each ``git archive``d; with ``--frame-line``, the
-line that starts the preload (``chart.preload()``) is added to the exported tree's ``perceptron/web/frame.py``
-right after the page's style, where it belongs (that file is edited elsewhere: the line is the lead's to add).
+were requested. By default two servers in the same run, one Chromium (Debian's), visits alternated: the app as
+committed at ``BEFORE`` (main) and this tree as committed (``HEAD``), each ``git archive``d. ``--served``: this
+tree served directly and through ``deploy/replicas.sh`` (nginx serving the static files), each with the server's
+CPU per visit, beside TensorFlow Playground with ``--playground DIR``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from .page_scripts import CHARTS_DRAWN
 
 PAGE = "/Gradient_descent?n=200"
 RUNS = 7
-FRAME_ANCHOR = "    st.html(FRAME_CSS)\n"
-FRAME_LINE = "    chart.preload()  # the chart's module and plotly.js load while the page computes (issue 21)\n"
 TIMELINE = r"""
 () => {
   const pick = (re) => performance.getEntriesByType('resource').filter(e => re.test(e.name))
@@ -33,21 +31,10 @@ TIMELINE = r"""
 """
 
 
-def export(ref: str, frame_line: bool) -> tuple[str, str]:
+def export(ref: str) -> tuple[str, str]:
     from loadtest.__main__ import export_commit
 
-    folder, commit = export_commit(ref)
-    if frame_line:
-        frame = Path(folder) / "perceptron" / "web" / "frame.py"
-        text = frame.read_text(encoding="utf-8")
-        if "chart.preload()" not in text:
-            text = text.replace(FRAME_ANCHOR, FRAME_ANCHOR + FRAME_LINE, 1)
-            if "from . import" in text and "chart" not in text.split("from . import", 1)[1].split("\n", 1)[0]:
-                text = text.replace("from . import ", "from . import chart, ", 1)
-            else:
-                text = text.replace("import streamlit as st\n", "import streamlit as st\n\nfrom . import chart\n", 1)
-            frame.write_text(text, encoding="utf-8")
-    return folder, commit
+    return export_commit(ref)
 
 
 def visit(browser, url: str, expected: int) -> dict:
@@ -62,10 +49,10 @@ def visit(browser, url: str, expected: int) -> dict:
     return out
 
 
-def measure(before: str, after: str, runs: int, frame_line: bool, path: str = PAGE) -> dict:
+def measure(before: str, after: str, runs: int, path: str = PAGE) -> dict:
     from testing.servers import StreamlitServer, chromium
 
-    trees = {"before": export(before, False), "now": export(after, frame_line)}
+    trees = {"before": export(before), "now": export(after)}
     servers = {k: StreamlitServer(cwd=Path(folder), tag=f"fresh-{k}").start() for k, (folder, _) in trees.items()}
     out = {k: [] for k in trees}
     try:
@@ -181,9 +168,7 @@ def main(argv=None) -> int:
     ap.add_argument("--before", default="main")
     ap.add_argument("--after", default="HEAD")
     ap.add_argument("--runs", type=int, default=RUNS)
-    ap.add_argument("--frame-line", action="store_true", help="add chart.preload() to the exported frame.py")
-    ap.add_argument("--page", default=PAGE, help=f"the page and its link (default {PAGE}); a dear link makes the "
-                    "server's first run long, when the preload starts the chart's scripts well before the chart")
+    ap.add_argument("--page", default=PAGE, help=f"the page and its link (default {PAGE})")
     ap.add_argument("--served", action="store_true", help="this tree served directly and through deploy/replicas.sh "
                     "(nginx serving the static files), beside TensorFlow Playground with --playground")
     ap.add_argument("--playground", default=None, help="a built TensorFlow Playground (bench/playground.py)")
@@ -194,7 +179,7 @@ def main(argv=None) -> int:
         print(f"{args.page}: load average {load0[0]:.2f} before, {os.getloadavg()[0]:.2f} after")
         print(served_summary(out))
         return 0
-    r = measure(args.before, args.after, args.runs, args.frame_line, args.page)
+    r = measure(args.before, args.after, args.runs, args.page)
     print(f"{args.page}: load average {load0[0]:.2f} before, {os.getloadavg()[0]:.2f} after; {r['charts']} charts")
     print(summary(r))
     return 0

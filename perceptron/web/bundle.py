@@ -1,7 +1,7 @@
 """The chart component's JavaScript as one module, committed as ``static/neuron-lab-chart.js``.
 
 forward.js (the moving traces from the weights), chart_logic.js and redraw.js (pure decisions, tested by
-tests/js/ with Node), chart.js (drawing and listening) and loading.js (plotly.js preloaded, a playback's
+tests/js/ with Node), chart.js (drawing and listening) and loading.js (a playback's
 shared titles put back) beside this file are joined into one ES module,
 the *bundle*: each file in turn, without its imports of the files before it. Streamlit serves it from
 ``static/`` at ``app/static/``; the component's loader (``loader.js``) imports it once per page (see

@@ -480,22 +480,6 @@ def _same_but_text(a, b) -> bool:
             and a.keys() == b.keys() and all(a[k] == b[k] for k in a if k != "text"))
 
 
-PRELOAD_KEY = "neuron_lab_preload"
-
-
-def preload() -> None:
-    """Start loading the chart's module and plotly.js with the page: the page frame's first element (``frame.page``,
-    right after its style), so the browser fetches them (and runs plotly.js) while the server still computes the
-    page, not once the first chart arrives after the whole first run (issue 21's fresh visit: the chart's script
-    was requested 3.46 s into the visit, plotly.js 3.49 s, the charts drawn at 5.0 s). Draws nothing: the
-    browser hides its element (loader.js's ``preload``)."""
-    import streamlit as st
-
-    data = {"preload": True, "module": _static_url(BUNDLE_NAME, BUNDLE_VERSION), "src": _static_url()}
-    with st._event:  # where a style-only st.html goes: outside the page's layout, drawn before its elements
-        _component()(key=PRELOAD_KEY, data=data, height="content", width="stretch")
-
-
 def _plotly_fallback(fig, *, key, height, click, select, config) -> dict | None:
     import plotly.graph_objects as go
     import streamlit as st

@@ -22,12 +22,11 @@ const received = (component) => {
   return { ...component, data: el.__nlData };
 };
 
-// ``data.preload``: the page's first element (chart.py's preload), which starts loading the module and plotly.js
-// while the server computes the page. A chart's frames are made whole first (loading.js).
+// A chart's frames are made whole first (loading.js).
 export default function (sent) {
   const component = received(sent);
   const d = component.data || {};
-  const go = (m) => (d.preload ? m.preload(d) : m.default(m.withShared(component)));
+  const go = (m) => m.default(m.withShared(component));
   const ready = window.__nlChart;
   if (ready) return go(ready);
   let cleanup = null, gone = false;
