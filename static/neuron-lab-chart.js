@@ -1046,6 +1046,19 @@ export function collapseSidebar({ width, coarse, expanded, chosen }) {
   return Boolean(coarse && expanded && !chosen && width > 0 && width < SIDEBAR_COLLAPSE_BELOW);
 }
 
+// Whether a keydown is the shortcut ``spec`` as Streamlit's buttons name one ("Alt+P", "Shift+Right"): exactly its
+// modifiers, and its key by the physical key for a letter or a digit (Alt+P types "π" on a Mac), else by name.
+export function matchesShortcut(ev, spec) {
+  if (!spec || !ev) return false;
+  const parts = String(spec).split("+");
+  const key = parts.pop();
+  const mods = new Set(parts.map((m) => m.toLowerCase()));
+  if (["alt", "ctrl", "shift", "meta"].some((m) => Boolean(ev[`${m}Key`]) !== mods.has(m))) return false;
+  if (/^[A-Za-z]$/.test(key)) return ev.code === `Key${key.toUpperCase()}`;
+  if (/^[0-9]$/.test(key)) return ev.code === `Digit${key}`;
+  return ev.key === ({ Right: "ArrowRight", Left: "ArrowLeft", Up: "ArrowUp", Down: "ArrowDown" }[key] || key);
+}
+
 // ---- redraw.js ----
 // Redrawing only what moved: the decisions, without the DOM. A Plotly.react of the Gradient descent
 // figure costs 40-60 ms (plotly.js lays out every subplot, legend and note again, whatever changed);
@@ -1369,6 +1382,15 @@ function listenForPreview(st, Plotly) {
     setTimeout(() => { if (st.data === shown && !st.dead) drawPreview(st, Plotly); }, 0);
   };
   document.addEventListener("click", st.onPress, true);
+  // The Pause button's keyboard shortcut (``stop_key``), the same: Streamlit's own handler never hears it while the
+  // chart plays, so a Pause by keyboard is one run, as by a click (it was two: the button's and the report).
+  st.onKey = (ev) => {
+    if (!st.playing || !matchesShortcut(ev, st.data && st.data.stop_key)) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    stopPlayback(st, true, true);
+  };
+  window.addEventListener("keydown", st.onKey, true);
 }
 
 function attach(st, Plotly) {
@@ -1663,6 +1685,7 @@ export default function (component) {
     stopPlayback(st, false);
     clearTimeout(st.revert);
     if (st.onPress) document.removeEventListener("click", st.onPress, true);
+    if (st.onKey) window.removeEventListener("keydown", st.onKey, true);
     if (st.onRelease) {
       document.removeEventListener("pointerup", st.onRelease, true);
       document.removeEventListener("pointercancel", st.onRelease, true);

@@ -7,7 +7,7 @@
 // *latest* call runs, when the element unmounts.
 import {
   adaptFigure, afterFrame, clickEvent, collapseSidebar, figureAt, frameDelay, frameEvent, frameSchedule, frameDue, fullscreenLayout,
-  isClick, LINK_EVERY, withFullscreen,
+  isClick, LINK_EVERY, matchesShortcut, withFullscreen,
   linkEpoch, needsResize, nextFrame, nextLabel, paramsOf, planUpdate, playPace, pointInfo, pointNear, previewPlan,
   relayoutOnResize, resolveParts, stopState, subplotAt, withParam,
 } from "./chart_logic.js";
@@ -195,6 +195,15 @@ function listenForPreview(st, Plotly) {
     setTimeout(() => { if (st.data === shown && !st.dead) drawPreview(st, Plotly); }, 0);
   };
   document.addEventListener("click", st.onPress, true);
+  // The Pause button's keyboard shortcut (``stop_key``), the same: Streamlit's own handler never hears it while the
+  // chart plays, so a Pause by keyboard is one run, as by a click (it was two: the button's and the report).
+  st.onKey = (ev) => {
+    if (!st.playing || !matchesShortcut(ev, st.data && st.data.stop_key)) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    stopPlayback(st, true, true);
+  };
+  window.addEventListener("keydown", st.onKey, true);
 }
 
 function attach(st, Plotly) {
@@ -489,6 +498,7 @@ export default function (component) {
     stopPlayback(st, false);
     clearTimeout(st.revert);
     if (st.onPress) document.removeEventListener("click", st.onPress, true);
+    if (st.onKey) window.removeEventListener("keydown", st.onKey, true);
     if (st.onRelease) {
       document.removeEventListener("pointerup", st.onRelease, true);
       document.removeEventListener("pointercancel", st.onRelease, true);

@@ -247,8 +247,8 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
                frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                config: dict | None = None, src: str | None = None, play_token: int = 0,
                view=None, preview: dict | None = None, first: int = 0, more_at: int = 0, alt: str | None = None,
-               stop_on: str | None = None, module: str | None = None, large: bool = False,
-               link: dict | None = None) -> dict:
+               stop_on: str | None = None, stop_key: str | None = None, module: str | None = None,
+               large: bool = False, link: dict | None = None) -> dict:
     """The JSON the component receives (also what ``AppTest`` shows in ``proto.json``). ``frames`` may be a
     :class:`Frames` (prepared once a chunk), or a list."""
     spec = figure_spec(fig)
@@ -282,6 +282,7 @@ def chart_data(fig, *, height: int = 450, click: bool = False, select: bool = Fa
         "first": int(first),
         "more_at": int(more_at),
         "stop_on": str(stop_on) if stop_on else None,
+        "stop_key": str(stop_key) if stop_key else None,
         "alt": str(alt) if alt else None,
         "large": bool(large),  # Large type: every text of the figure larger (chart_logic.js's largeText)
         # while playing, the address bar's epoch follows the frame on screen (chart.js's followLink)
@@ -301,8 +302,8 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
                  frames: list[dict] | None = None, fps: float = 15, playing: bool = False,
                  config: dict | None = None, renderer: str = "component", view=None,
                  preview: dict | None = None, first: int = 0, more_at: int = 0,
-                 stop_on: str | None = None, alt: str | None = None, large: bool = False,
-                 link: dict | None = None) -> dict | None:
+                 stop_on: str | None = None, stop_key: str | None = None, alt: str | None = None,
+                 large: bool = False, link: dict | None = None) -> dict | None:
     """Draw ``fig`` full width and ``height`` pixels high; return the latest event dict or ``None``.
 
     ``key`` identifies the chart: while it stays the same, reruns update the same plot div.
@@ -324,7 +325,8 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
 
     ``stop_on``: a CSS selector (e.g. the Pause button's ``.st-key-play button``); while playing,
     a click on it stops playback in the browser at once and reports the frame on screen, before
-    the page's own answer to the click arrives.
+    the page's own answer to the click arrives. ``stop_key``: that button's keyboard shortcut (``"Alt+P"``), which
+    the chart takes the same way while it plays.
 
     ``alt``: the chart's text alternative, what it shows now in a sentence or two; screen readers
     read it instead of the plot's tick labels (``role="figure"`` with that ``aria-label``; the SVG drawing hidden).
@@ -357,7 +359,8 @@ def plotly_chart(fig, *, key: str, height: int = 450, click: bool = False, selec
         memory["token"] += 1
     data = chart_data(fig, height=height, click=click, select=select, frames=frames, fps=fps,
                       playing=playing, config=config, play_token=memory["token"], view=view, preview=preview,
-                      first=first, more_at=more_at, stop_on=stop_on, alt=alt, large=large, link=link)
+                      first=first, more_at=more_at, stop_on=stop_on, stop_key=stop_key, alt=alt, large=large,
+                      link=link)
     missing = (st.session_state.get(key) or {}).get("missing")
     if missing and missing != memory.get("missing"):  # the browser lacks a part it was sent: send it again
         memory["missing"], memory["parts"] = missing, []

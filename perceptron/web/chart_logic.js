@@ -748,3 +748,16 @@ export const SIDEBAR_COLLAPSE_BELOW = 1024;
 export function collapseSidebar({ width, coarse, expanded, chosen }) {
   return Boolean(coarse && expanded && !chosen && width > 0 && width < SIDEBAR_COLLAPSE_BELOW);
 }
+
+// Whether a keydown is the shortcut ``spec`` as Streamlit's buttons name one ("Alt+P", "Shift+Right"): exactly its
+// modifiers, and its key by the physical key for a letter or a digit (Alt+P types "π" on a Mac), else by name.
+export function matchesShortcut(ev, spec) {
+  if (!spec || !ev) return false;
+  const parts = String(spec).split("+");
+  const key = parts.pop();
+  const mods = new Set(parts.map((m) => m.toLowerCase()));
+  if (["alt", "ctrl", "shift", "meta"].some((m) => Boolean(ev[`${m}Key`]) !== mods.has(m))) return false;
+  if (/^[A-Za-z]$/.test(key)) return ev.code === `Key${key.toUpperCase()}`;
+  if (/^[0-9]$/.test(key)) return ev.code === `Digit${key}`;
+  return ev.key === ({ Right: "ArrowRight", Left: "ArrowLeft", Up: "ArrowUp", Down: "ArrowDown" }[key] || key);
+}

@@ -87,6 +87,9 @@ class Stepper:
     alt: Callable | None = None
 
 
+PAUSE_KEY = "Alt+P"  # Play and Pause by keyboard: the button's shortcut, which the playing chart takes as Pause
+
+
 def stepper(run: Run, page: Stepper) -> bool:
     """The buttons, the epoch's numbers, the rewind slider and the figure; returns whether it is playing."""
     k = page.keys
@@ -111,7 +114,7 @@ def stepper(run: Run, page: Stepper) -> bool:
         for label, key, click, args, shortcut, kind in (
             ("Step one epoch", k.step, run.step, (1,), "Right", "primary"),
             ("Step ×10", k.step10, run.step, (10,), "Shift+Right", "secondary"),
-            ("Pause" if playing else "Play ▶", k.play, toggle, (run, page, not playing), "Alt+P", "secondary"),
+            ("Pause" if playing else "Play ▶", k.play, toggle, (run, page, not playing), PAUSE_KEY, "secondary"),
             # never a key that also scrolls (Home, End, Space, the arrows up and down): Reset wipes the run
             ("Reset", k.reset, reset, (run, page), "Alt+0", "secondary"),
         ):
@@ -201,7 +204,8 @@ def _chart(run: Run, page: Stepper, state: dict | None) -> None:
         return
     show(state["spec"], key=k.chart, frames=state["frames"], fps=PLAY_FPS,
          playing=not state["paused"], first=state["first"], more_at=0 if state.get("final") else PLAY_MORE_AT,
-         stop_on=f".st-key-{k.play} button", link={"param": run.ROLES["epoch"], "epochs": state["epochs"]},
+         stop_on=f".st-key-{k.play} button", stop_key=PAUSE_KEY if st.session_state.get(keys.SHORTCUTS, True) else None,
+         link={"param": run.ROLES["epoch"], "epochs": state["epochs"]},
          alt=state["alt"])
     if not state["paused"]:
         state["sent"] = True  # the browser has the frames: a Pause now waits for its report of the frame on screen

@@ -211,6 +211,34 @@ def test_gradient_descent_step_play_pause(page, app_url):
     assert step(page) == paused + 1
 
 
+def test_a_pause_is_one_message_to_the_server_by_click_and_by_keyboard(page, app_url):
+    """While the chart plays, it keeps the Pause click and the Pause shortcut (Alt+P) to itself and reports the frame
+    on screen: the server hears one message and runs once; the button's own rerun would resend every frame. Alt+P
+    sent two before (the shortcut went on to Streamlit's button too)."""
+    open_page(page, app_url, "/Gradient_descent")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sent: list[int] = []
+    cdp.on("Network.webSocketFrameSent", lambda e: sent.append(len(e["response"]["payloadData"])))
+    for how in ("click", "Alt+P"):
+        page.get_by_role("button", name="Play ▶").click()
+        page.wait_for_function(f"() => ({_epoch_on_screen_js()}) >= {epoch_metric(page) + 3}", timeout=60_000,
+                               polling=50)
+        before = len(sent)
+        if how == "click":
+            page.get_by_role("button", name=re.compile(r"^Pause")).click()
+        else:
+            page.keyboard.press("Alt+P")
+        page.get_by_role("button", name="Play ▶").wait_for()
+        settle(page, min_charts=1)
+        page.wait_for_timeout(1_000)  # a second message would have left by now
+        assert len(sent) - before == 1, f"Pause by {how}: {len(sent) - before} messages"
+        assert figure_epoch(page) == epoch_metric(page)
+    page.keyboard.press("Alt+P")  # not playing: the shortcut is the Play button's, as before
+    page.get_by_role("button", name=re.compile(r"^Pause")).wait_for()
+    assert_no_app_error(page)
+
+
 def test_step_is_drawn_ahead_once_and_play_goes_on_past_its_first_chunk(page, app_url):
     """Step: the browser draws the next epoch from the frame sent ahead, and the server's
     identical figure is not drawn a second time. Play: the next chunk follows, and playback goes on."""

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import {
-  afterFrame, clickEvent, figureAt, figureKey, figureWith, frameDelay, frameEvent, frameSchedule, frameDue, MAX_SKIP, resolveParts, frameIndex, isClick, merge,
+  afterFrame, clickEvent, figureAt, matchesShortcut, figureKey, figureWith, frameDelay, frameEvent, frameSchedule, frameDue, MAX_SKIP, resolveParts, frameIndex, isClick, merge,
   needsResize, nextFrame, planUpdate, pointInfo, previewPlan, resumeFrom, stopState, subplotAt, WAIT_FUSE,
 } from "../../perceptron/web/chart_logic.js";
 
@@ -659,5 +659,24 @@ describe("full screen", () => {
   test("a full-screen figure is as tall as the screen, never under 300 px", () => {
     assert.deepEqual(fullscreenLayout({ height: 500, width: 3 }, 1079.6), { height: 1080, width: 3 });
     assert.equal(fullscreenLayout({ height: 500 }, 120).height, 300);
+  });
+});
+
+describe("matchesShortcut: the Pause button's shortcut, which the playing chart takes", () => {
+  const key = (code, key, mods = {}) => ({ code, key, altKey: false, ctrlKey: false, shiftKey: false, metaKey: false, ...mods });
+  test("Alt+P by the physical key, whatever character it types (π on a Mac)", () => {
+    assert.equal(matchesShortcut(key("KeyP", "p", { altKey: true }), "Alt+P"), true);
+    assert.equal(matchesShortcut(key("KeyP", "π", { altKey: true }), "Alt+P"), true);
+  });
+  test("the modifiers exactly: P alone, Ctrl+Alt+P, Alt+O are not Alt+P", () => {
+    assert.equal(matchesShortcut(key("KeyP", "p"), "Alt+P"), false);
+    assert.equal(matchesShortcut(key("KeyP", "p", { altKey: true, ctrlKey: true }), "Alt+P"), false);
+    assert.equal(matchesShortcut(key("KeyO", "o", { altKey: true }), "Alt+P"), false);
+  });
+  test("digits by their key, arrows and other keys by name; no shortcut matches nothing", () => {
+    assert.equal(matchesShortcut(key("Digit0", "0", { altKey: true }), "Alt+0"), true);
+    assert.equal(matchesShortcut(key("ArrowRight", "ArrowRight", { shiftKey: true }), "Shift+Right"), true);
+    assert.equal(matchesShortcut(key("ArrowRight", "ArrowRight"), "Shift+Right"), false);
+    assert.equal(matchesShortcut(key("KeyP", "p", { altKey: true }), null), false);
   });
 });
