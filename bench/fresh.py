@@ -106,7 +106,11 @@ def measure_served(runs: int, path: str = PAGE, playground: str | None = None) -
     out = {"direct": [], "proxy": []}
     prefix = Path(tempfile.mkdtemp(prefix="nl-fresh-"))
     direct = StreamlitServer(cwd=Path(__file__).resolve().parents[1], tag="fresh-direct").start()
-    proxy = Replicas(1, prefix).start()
+    try:
+        proxy = Replicas(1, prefix).start()
+    except BaseException:
+        direct.stop()  # the proxy did not start: nothing else is left running
+        raise
     pid = int((prefix / "replicas").read_text().split()[0])
     pids = {"direct": direct.pid, "proxy": pid}
     urls = {"direct": direct.url + path, "proxy": proxy.url + path}
